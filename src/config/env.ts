@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+
+export type RuntimeChoice = 'auto' | 'kubernetes' | 'docker' | 'process';
+
+/** Everything the environment configures (DESIGN.md, "Environment"). */
+export interface Config {
+  slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string };
+  port: number;
+  runtime: RuntimeChoice;
+  namespace?: string;
+  templatesDir: string;
+  dataDir: string;
+  configFile?: string;
+  registry?: string;
+  timezone: string;
+  scheduleMinIntervalSeconds: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const RUNTIMES: RuntimeChoice[] = ['auto', 'kubernetes', 'docker', 'process'];
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
+  }
+  return n;
+}
+
+/** Reads and checks the environment; throws ConfigError with one sentence on a bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const runtime = (env.TRAINYARD_RUNTIME || 'auto') as RuntimeChoice;
+  if (!RUNTIMES.includes(runtime)) {
+    throw new ConfigError(`TRAINYARD_RUNTIME must be one of ${RUNTIMES.join(', ')}, not "${runtime}".`);
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, not "${logLevel}".`);
+  }
+  const timezone = env.TRAINYARD_TIMEZONE || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    throw new ConfigError(`TRAINYARD_TIMEZONE "${timezone}" is not a known time zone; use e.g. UTC or Europe/Berlin.`);
+  }
+  let apiUrl = env.SLACK_API_URL || 'https://slack.com/api/';
+  if (!apiUrl.endsWith('/')) apiUrl += '/';
+  return {
+    slack: {
+      botToken: env.SLACK_BOT_TOKEN || undefined,
+      signingSecret: env.SLACK_SIGNING_SECRET || undefined,
+      appToken: env.SLACK_APP_TOKEN || undefined,
+      apiUrl,
+    },
+    port: intVar(env, 'PORT', 3000, 0, 65535),
+    runtime,
+    namespace: env.TRAINYARD_NAMESPACE || undefined,
+    templatesDir: resolve(cwd, env.TRAINYARD_TEMPLATES || 'manifests'),
+    dataDir: resolve(cwd, env.TRAINYARD_DATA || 'data'),
+    configFile: env.TRAINYARD_CONFIG ? resolve(cwd, env.TRAINYARD_CONFIG) : undefined,
+    registry: env.TRAINYARD_REGISTRY || undefined,
+    timezone,
+    scheduleMinIntervalSeconds: intVar(env, 'TRAINYARD_SCHEDULE_MIN_INTERVAL', 60, 0, 31_536_000),
+    logLevel,
+  };
+}

@@ -1,0 +1,112 @@
+/** Where a run is in its life. End states never change again. */
+export const RUN_STATES = [
+  'queued',
+  'building',
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'stopped',
+  'lost',
+] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+export const END_STATES: ReadonlySet<RunState> = new Set(['succeeded', 'failed', 'stopped', 'lost']);
+export const isEnded = (s: RunState): boolean => END_STATES.has(s);
+
+export type ParamValue = string | number | boolean;
+export type Params = Record<string, ParamValue>;
+
+export interface BuildSpec {
+  /** Absolute path of the build context folder. */
+  context: string;
+  /** Dockerfile path relative to the context. */
+  dockerfile: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+
+/** Everything a runtime needs to start a run: the template with params applied. Pure data. */
+export interface RunSpec {
+  template: string;
+  params: Params;
+  /** Image to run; for templates with a build section it is filled in once the image is built. */
+  image?: string;
+  build?: BuildSpec;
+  command: string[];
+  args: string[];
+  env: Record<string, string>;
+  /** Template folder (absolute); the process runtime runs the command here. */
+  workdir: string;
+  resources: { cpu?: string; memory?: string; gpu: number };
+  job: {
+    activeDeadlineSeconds?: number;
+    backoffLimit: number;
+    ttlSecondsAfterFinished?: number;
+    nodeSelector?: Record<string, string>;
+    tolerations?: Toleration[];
+    /** Kubernetes volume objects and their mounts, passed through as written in the template. */
+    volumes?: Record<string, unknown>[];
+    volumeMounts?: Record<string, unknown>[];
+  };
+  /** A template's own progress regex (named groups: current, total, or any metric name). */
+  progressPattern?: string;
+}
+
+export interface Progress {
+  current: number;
+  total: number;
+  /** 'epoch', 'step', 'percent', 'build step' ... */
+  unit: string;
+}
+
+/** A sample of metrics at a moment (ms since epoch). */
+export interface MetricSample {
+  at: number;
+  values: Record<string, number>;
+}
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface Run {
+  /** Stable id, used in labels: `r-` + 10 base36 chars. */
+  id: string;
+  /** Short number shown to people: #42. */
+  number: number;
+  spec: RunSpec;
+  state: RunState;
+  /** Why the run is in its state (pending reason, failure reason...). Plain sentence for people. */
+  reason?: string;
+  exitCode?: number;
+  /** Slack user id (or the console user). */
+  launchedBy: string;
+  channel: string;
+  schedule?: string;
+  /** Run this one is a rerun of. */
+  rerunOf?: string;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** Where it runs: Job name, container id or pid, set by the runtime on submit. */
+  placement?: { handle: string; namespace?: string };
+  progress?: Progress;
+  /** Latest value of each metric. */
+  metrics: Record<string, number>;
+  /** Bounded history of metric samples (for charts). */
+  history: MetricSample[];
+  /** The run card, once posted. */
+  card?: MessageRef;
+  /** Set once the completion notice went out, so a restart never sends it twice. */
+  noticeSent?: boolean;
+}

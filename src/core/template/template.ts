@@ -1,0 +1,60 @@
+import type { ParamValue } from '../run/run.ts';
+
+export type ParamType = 'int' | 'float' | 'bool' | 'string' | 'enum';
+
+/** A template's param, after schema validation. */
+export interface ParamDef {
+  name: string;
+  type: ParamType;
+  default?: ParamValue;
+  required: boolean;
+  min?: number;
+  max?: number;
+  /** For floats: value must be strictly greater than min / less than max. */
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  /** Regex a string must match in full. */
+  pattern?: string;
+  values?: string[];
+  help?: string;
+}
+
+/**
+ * A loaded template. `raw` keeps the validated YAML values with `{{param}}` placeholders;
+ * buildRunSpec substitutes into these parsed values, never into YAML text.
+ */
+export interface Template {
+  name: string;
+  /** Absolute path of the YAML file. */
+  file: string;
+  /** Absolute path of the folder beside it (build context / process working dir). */
+  dir: string;
+  description?: string;
+  params: ParamDef[];
+  raw: TemplateBody;
+}
+
+export interface TemplateBody {
+  image?: string;
+  build?: { context: string; dockerfile: string; args: Record<string, unknown>; target?: string };
+  command: unknown[];
+  args: unknown[];
+  env: Record<string, unknown>;
+  resources: { cpu?: unknown; memory?: unknown; gpu?: unknown };
+  job: Record<string, unknown>;
+  progress?: { pattern: string };
+}
+
+/** A problem with a template file, reported by `trainyard check` and at launch. */
+export interface TemplateProblem {
+  file: string;
+  /** Dotted path of the field, e.g. `params.epochs.max`. */
+  field?: string;
+  message: string;
+}
+
+/** Templates that loaded, and problems of the ones that did not (by template name). */
+export interface TemplateCatalog {
+  templates: Map<string, Template>;
+  broken: Map<string, TemplateProblem[]>;
+}

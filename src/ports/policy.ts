@@ -1,0 +1,10 @@
+import type { Run, RunSpec } from '../core/run/run.ts';
+
+/** Who may do what. Loaded from TRAINYARD_CONFIG; the default allows launches to everyone. */
+export interface Policy {
+  isAdmin(user: string): boolean;
+  /** One sentence saying why this launch is refused, or undefined if allowed. */
+  checkLaunch(user: string, channel: string, spec: RunSpec, activeRunsOfUser: number): string | undefined;
+  /** Stop (and schedule deletion) are for the launcher/owner and admins. */
+  mayStop(user: string, run: Run): boolean;
+}

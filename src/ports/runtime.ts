@@ -1,0 +1,48 @@
+import type { Run, RunState } from '../core/run/run.ts';
+
+/** A change the runtime observed. The orchestrator applies it through the status machine. */
+export interface RuntimeUpdate {
+  state: RunState;
+  reason?: string;
+  exitCode?: number;
+  at?: Date;
+}
+
+/** What a runtime reports back to. */
+export interface RuntimeSink {
+  update(runId: string, update: RuntimeUpdate): void;
+  /** New log lines, in order, never repeated. */
+  log(runId: string, lines: string[]): void;
+}
+
+export interface Placement {
+  /** Job name, container id or process id. */
+  handle: string;
+  namespace?: string;
+}
+
+/**
+ * Runs jobs somewhere: Kubernetes, a Docker host, or local processes.
+ * Implementations: KubernetesRuntime, DockerRuntime, ProcessRuntime.
+ */
+export interface Runtime {
+  readonly kind: 'kubernetes' | 'docker' | 'process';
+  /** Where jobs go, for cards ("namespace ml-team"). */
+  readonly location: string;
+  /** Connects and starts watching; events for managed runs go to the sink from now on. */
+  start(sink: RuntimeSink): Promise<void>;
+  /** True once the runtime has synced with its backend (for /readyz). */
+  ready(): boolean;
+  /** Creates the job for a run whose spec has an image (or a command for processes). */
+  submit(run: Run): Promise<Placement>;
+  /** Asks the job to end; the sink later gets state 'stopped'. */
+  stop(run: Run): Promise<void>;
+  /**
+   * Called once after start with the runs the store believes are in flight:
+   * re-attach to live ones, report ended ones (sink.update), report missing ones as 'lost'.
+   */
+  recover(runs: Run[]): Promise<void>;
+  /** Latest log lines straight from the backend, if it still has them. */
+  tail?(run: Run, lines: number): Promise<string[]>;
+  close(): Promise<void>;
+}
