@@ -33,3 +33,14 @@ export interface ChatPort {
   flush(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What chat adapters deliver to the bot. Implemented by the orchestrator. */
+export interface ChatHandlers {
+  /**
+   * The text after `/train`. `key` identifies the delivery (e.g. Slack's trigger_id) so a
+   * retried delivery is answered once and never launches twice.
+   */
+  command(text: string, from: Requester, key?: string): Promise<void>;
+  /** A button press: `action` is one of ACTIONS, `value` the run id or schedule name. */
+  action(action: string, value: string, from: Requester, key?: string): Promise<void>;
+}
