@@ -1,0 +1,93 @@
+import type { Progress, Run, RunState } from '../core/run/run.ts';
+
+/** Shared by the console and Block Kit views so both say the same thing. */
+
+export const STATE_EMOJI: Record<RunState, string> = {
+  queued: '⏳',
+  building: '🔨',
+  pending: '🕒',
+  running: '🏃',
+  succeeded: '✅',
+  failed: '❌',
+  stopped: '⏹️',
+  lost: '❓',
+};
+
+export const STATE_LABEL: Record<RunState, string> = {
+  queued: 'Queued',
+  building: 'Building image',
+  pending: 'Pending',
+  running: 'Running',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  stopped: 'Stopped',
+  lost: 'Lost',
+};
+
+/** `1h 02m`, `3m 05s`, `12s`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m ${String(sec).padStart(2, '0')}s`;
+  return `${sec}s`;
+}
+
+/** How long the run has been going (or went), from start (or creation) to end (or now). */
+export function runDuration(run: Run, now: Date): number {
+  const from = Date.parse(run.startedAt ?? run.createdAt);
+  const to = run.endedAt ? Date.parse(run.endedAt) : now.getTime();
+  return Math.max(0, to - from);
+}
+
+export function progressFraction(p: Progress): number {
+  if (!(p.total > 0)) return 0;
+  return Math.min(1, Math.max(0, p.current / p.total));
+}
+
+/** A bar of `width` cells using eighth blocks, e.g. `█████▍    `. */
+export function progressBar(fraction: number, width = 20): string {
+  const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  const eighths = Math.round(f * width * 8);
+  const full = Math.floor(eighths / 8);
+  const rest = eighths % 8;
+  const partial = rest ? ' ▏▎▍▌▋▊▉'[rest] : '';
+  return ('█'.repeat(full) + partial).padEnd(width, '░');
+}
+
+/** `epoch 3/10 (30%)`. */
+export function formatProgress(p: Progress): string {
+  const pct = Math.round(progressFraction(p) * 100);
+  return p.unit === 'percent' ? `${pct}%` : `${p.unit} ${p.current}/${p.total} (${pct}%)`;
+}
+
+/** Numbers as people read them: 4 significant digits, scientific for tiny/huge. */
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Number.isInteger(n) && Math.abs(n) < 1e9) return String(n);
+  const a = Math.abs(n);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return n.toExponential(2);
+  return String(Number(n.toPrecision(4)));
+}
+
+/** `loss=0.3121 acc=0.91`, at most `max` metrics, in the order they were first seen. */
+export function formatMetrics(metrics: Record<string, number>, max = 8): string {
+  return Object.entries(metrics)
+    .slice(0, max)
+    .map(([k, v]) => `${k}=${formatNumber(v)}`)
+    .join('  ');
+}
+
+/** `demo epochs=3 lr=0.1`. */
+export function formatParams(params: Record<string, unknown>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${typeof v === 'string' && /\s/.test(v) ? JSON.stringify(v) : String(v)}`)
+    .join(' ');
+}
+
+/** Cuts text to `max` characters, marking the cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…';
+}
