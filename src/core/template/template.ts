@@ -57,4 +57,6 @@ export interface TemplateProblem {
 export interface TemplateCatalog {
   templates: Map<string, Template>;
   broken: Map<string, TemplateProblem[]>;
+  /** Problems not tied to one template, e.g. a template folder that does not exist. */
+  problems?: TemplateProblem[];
 }

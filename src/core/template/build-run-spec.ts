@@ -1,0 +1,131 @@
+import { resolve } from 'node:path';
+import type { Params, RunSpec, Toleration } from '../run/run.ts';
+import { MissingParamError, substitute } from './placeholders.ts';
+import type { Template, TemplateBody } from './template.ts';
+
+export type BuildRunSpecResult =
+  | { ok: true; spec: RunSpec }
+  | { ok: false; error: string /** Dotted field the error is about. */; field: string };
+
+/** Kubernetes resource quantity: `2`, `0.5`, `500m`, `4Gi`, `1e3`. */
+const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
+
+/** Env var carrying each param to the job, so scripts may read params without parsing args. */
+export const paramEnvName = (param: string): string => `TRAINYARD_PARAM_${param.toUpperCase()}`;
+
+class SpecError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The run spec of a template with resolved params: placeholders substituted into the parsed
+ * values, then every value checked (a param may have produced a bad quantity or count).
+ * Pure: paths are resolved against the template's folder, nothing is read.
+ */
+export function buildRunSpec(template: Template, params: Params): BuildRunSpecResult {
+  let body: TemplateBody;
+  try {
+    body = substitute(template.raw, params) as TemplateBody;
+  } catch (err) {
+    if (!(err instanceof MissingParamError)) throw err;
+    return {
+      ok: false,
+      field: `params.${err.param}`,
+      error: `Template ${template.name} needs a value for ${err.param}; give it as ${err.param}=<value>.`,
+    };
+  }
+  try {
+    return { ok: true, spec: specFromBody(template, params, body) };
+  } catch (err) {
+    if (!(err instanceof SpecError)) throw err;
+    return { ok: false, field: err.field, error: err.message };
+  }
+}
+
+function specFromBody(template: Template, params: Params, body: TemplateBody): RunSpec {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) env[paramEnvName(name)] = String(value);
+  // The template's own env wins over the generated param variables.
+  for (const [name, value] of Object.entries(body.env)) env[name] = String(value);
+
+  const command = body.command.map(String);
+  if (command[0] === '')
+    throw new SpecError('command.0', 'command.0 must name the program to run, not be empty.');
+
+  const spec: RunSpec = {
+    template: template.name,
+    params: { ...params },
+    command,
+    args: body.args.map(String),
+    env,
+    workdir: template.dir,
+    resources: {
+      cpu: quantity('resources.cpu', body.resources.cpu),
+      memory: quantity('resources.memory', body.resources.memory),
+      gpu: count('resources.gpu', body.resources.gpu, 0) ?? 0,
+    },
+    job: {
+      backoffLimit: count('job.backoffLimit', body.job.backoffLimit, 0) ?? 0,
+      activeDeadlineSeconds: count('job.activeDeadlineSeconds', body.job.activeDeadlineSeconds, 1),
+      ttlSecondsAfterFinished: count('job.ttlSecondsAfterFinished', body.job.ttlSecondsAfterFinished, 0),
+      nodeSelector: stringMap(body.job.nodeSelector as Record<string, unknown> | undefined),
+      tolerations: body.job.tolerations as Toleration[] | undefined,
+      volumes: body.job.volumes as Record<string, unknown>[] | undefined,
+      volumeMounts: body.job.volumeMounts as Record<string, unknown>[] | undefined,
+    },
+  };
+  if (body.image !== undefined) {
+    if (typeof body.image !== 'string' || body.image.trim() === '' || /\s/.test(body.image)) {
+      throw new SpecError(
+        'image',
+        `image must be an image reference like node:20-alpine, not "${body.image}".`,
+      );
+    }
+    spec.image = body.image;
+  }
+  if (body.build) {
+    spec.build = {
+      context: resolve(template.dir, body.build.context),
+      dockerfile: body.build.dockerfile,
+      buildArgs: stringMap(body.build.args) ?? {},
+      target: body.build.target,
+    };
+  }
+  if (body.progress) spec.progressPattern = body.progress.pattern;
+  dropUndefined(spec.resources);
+  dropUndefined(spec.job);
+  return spec;
+}
+
+function quantity(field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (!QUANTITY.test(text)) {
+    throw new SpecError(field, `${field} must be a Kubernetes quantity like 500m, 2 or 4Gi, not "${text}".`);
+  }
+  return text;
+}
+
+/** A whole number of at least `min`; numeric strings count (a string param may carry one). */
+function count(field: string, value: unknown, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) {
+    throw new SpecError(field, `${field} must be a whole number of at least ${min}, not "${value}".`);
+  }
+  return n;
+}
+
+function stringMap(map: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  if (map === undefined) return undefined;
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, String(v)]));
+}
+
+function dropUndefined(obj: object): void {
+  for (const [k, v] of Object.entries(obj)) if (v === undefined) delete (obj as Record<string, unknown>)[k];
+}
