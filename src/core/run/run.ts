@@ -85,6 +85,8 @@ export interface Run {
   /** Short number shown to people: #42. */
   number: number;
   spec: RunSpec;
+  /** `--option value` pairs it was launched with, so a rerun repeats them. */
+  options?: Record<string, string>;
   state: RunState;
   /** Why the run is in its state (pending reason, failure reason...). Plain sentence for people. */
   reason?: string;
