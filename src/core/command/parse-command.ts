@@ -1,0 +1,353 @@
+import { checkScheduleName } from '../schedule/schedule-name.ts';
+import type { Command, ParseResult, RawOptions, RawParams, RunRef, SchedulePolicy } from './command.ts';
+import { didYouMean } from './suggest.ts';
+import { normalizeSlackText, showInput, type Token, tokenize } from './tokenize.ts';
+
+/** Longer input is refused before any work is done; Slack itself caps slash command text near this. */
+export const MAX_COMMAND_CHARS = 4000;
+
+/** The words that start a command other than a launch; any other first word names a template. */
+export const COMMAND_VERBS = [
+  'help',
+  'templates',
+  'list',
+  'status',
+  'logs',
+  'stop',
+  'rerun',
+  'schedule',
+  'schedules',
+  'unschedule',
+  'pause',
+  'resume',
+] as const;
+
+export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['forbid', 'allow', 'replace'];
+
+const SCHEDULE_OPTIONS = ['name', 'tz', 'policy'] as const;
+
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const OPTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+// Template names end up in Kubernetes names and labels, hence the short, plain form.
+const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+const RUN_NUMBER = /^#?(\d{1,9})$/;
+const RUN_ID = /^r-[a-z0-9]+$/;
+
+/**
+ * Parses the text of a `/train` command (what Slack sends after the slash command; a leading
+ * `/train` typed in the console is dropped) into a typed command, or one sentence saying what
+ * is wrong and what would be right. Never throws. Templates, params and launch options are
+ * only checked for form here; whether they exist is for the orchestrator to say.
+ */
+export function parseCommand(text: string): ParseResult {
+  if (text.length > MAX_COMMAND_CHARS) {
+    return {
+      ok: false,
+      error: `The command is ${text.length} characters long; keep it under ${MAX_COMMAND_CHARS}.`,
+    };
+  }
+  const tokenized = tokenize(normalizeSlackText(text));
+  if (!tokenized.ok) return tokenized;
+  try {
+    return { ok: true, command: parseWords(tokenized.tokens) };
+  } catch (err) {
+    if (err instanceof CommandError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** A mistake in the command; thrown from deep inside the grammar and turned into a ParseResult above. */
+class CommandError extends Error {}
+
+function parseWords(tokens: Token[]): Command {
+  const words = tokens[0]?.text.toLowerCase() === '/train' ? tokens.slice(1) : tokens;
+  if (words.length === 0) return { verb: 'help' };
+  const [first, ...rest] = words;
+  const verb = first.equals === -1 ? COMMAND_VERBS.find((v) => v === first.text.toLowerCase()) : undefined;
+  switch (verb) {
+    case undefined:
+      return parseLaunch(words);
+    case 'help':
+      // Extra words (`help schedule`) still deserve the help text rather than an error.
+      return { verb: 'help' };
+    case 'templates':
+    case 'list':
+    case 'schedules':
+      expectNothingAfter(verb, rest);
+      return { verb };
+    case 'status':
+    case 'logs':
+    case 'stop':
+      return { verb, run: parseSingleRun(verb, rest) };
+    case 'rerun':
+      return parseRerun(rest);
+    case 'schedule':
+      return parseSchedule(rest);
+    case 'unschedule':
+    case 'pause':
+    case 'resume':
+      return { verb, name: parseScheduleNameArgument(verb, rest) };
+  }
+}
+
+function parseLaunch(words: Token[]): Command {
+  const [first] = words;
+  const namedFirst = isPositional(first);
+  if (namedFirst && !TEMPLATE_NAME.test(first.text)) {
+    throw new CommandError(
+      `${showInput(first.text)} is neither a command nor a template name; type /train help for the commands or /train templates for the templates.${didYouMean(first.text, COMMAND_VERBS)}`,
+    );
+  }
+  const args = collectArguments(namedFirst ? words.slice(1) : words, { options: 'any' });
+  if (args.positionals.length > 0) {
+    // `stpo 4` reads as template "stpo" with a stray word; the likely intent is a verb.
+    const hint = namedFirst ? didYouMean(first.text, COMMAND_VERBS) : '';
+    throw new CommandError(positionalError(args.positionals[0]) + hint);
+  }
+  const template = namedFirst ? first.text : takeModelParam(args.params);
+  return { verb: 'launch', template, params: toRecord(args.params), options: toRecord(args.options) };
+}
+
+function parseRerun(rest: Token[]): Command {
+  const run = parseRunRef('rerun', rest[0]);
+  const args = collectArguments(rest.slice(1), { options: 'none', verb: 'rerun' });
+  if (args.positionals.length > 0) throw new CommandError(positionalError(args.positionals[0]));
+  return { verb: 'rerun', run, params: toRecord(args.params) };
+}
+
+function parseSchedule(rest: Token[]): Command {
+  const cron = parseCron(rest[0]);
+  const templateWord = rest[1] && isPositional(rest[1]) ? rest[1] : undefined;
+  if (templateWord && !TEMPLATE_NAME.test(templateWord.text)) {
+    throw new CommandError(
+      `${showInput(templateWord.text)} is not a template name; write the template after the cron expression, e.g. /train schedule "0 6 * * *" demo.`,
+    );
+  }
+  const args = collectArguments(rest.slice(templateWord ? 2 : 1), { options: SCHEDULE_OPTIONS });
+  if (args.positionals.length > 0) throw new CommandError(positionalError(args.positionals[0]));
+  const template = templateWord ? templateWord.text : takeModelParam(args.params);
+  const command: Command = { verb: 'schedule', cron, template, params: toRecord(args.params) };
+  const name = args.options.get('name');
+  const timezone = args.options.get('tz');
+  const policy = args.options.get('policy');
+  if (name !== undefined) command.name = requireScheduleName(name);
+  if (timezone !== undefined) command.timezone = checkTimeZone(timezone);
+  if (policy !== undefined) command.policy = checkPolicy(policy);
+  return command;
+}
+
+/** The cron expression comes first and, having spaces, in quotes; its spacing is normalized. */
+function parseCron(word: Token | undefined): string {
+  const example = '/train schedule "0 6 * * *" demo';
+  if (!word) {
+    throw new CommandError(`schedule needs a cron expression in quotes and a template, e.g. ${example}.`);
+  }
+  if (!word.quoted && !word.text.startsWith('@')) {
+    throw new CommandError(
+      `schedule needs the cron expression first and in quotes, e.g. ${example}, but found ${showInput(word.raw)}.`,
+    );
+  }
+  const fields = word.text.trim().split(/\s+/).filter(Boolean);
+  if (fields.length === 0) {
+    throw new CommandError(`The cron expression is empty; write five fields in quotes, e.g. ${example}.`);
+  }
+  if (!fields[0].startsWith('@') && fields.length !== 5 && fields.length !== 6) {
+    throw new CommandError(
+      `The cron expression ${showInput(word.text)} has ${fields.length} field${fields.length === 1 ? '' : 's'}; write five (minute hour day month weekday) or six with seconds first, e.g. "0 6 * * *".`,
+    );
+  }
+  return fields.join(' ');
+}
+
+/** Schedule names follow the scheduler's own rule (they become Kubernetes label values). */
+function requireScheduleName(name: string): string {
+  const problem = checkScheduleName(name);
+  if (problem) throw new CommandError(problem);
+  return name;
+}
+
+function checkTimeZone(zone: string): string {
+  try {
+    // Intl knows the IANA zones without any I/O; it also gives the canonical spelling (utc → UTC).
+    return Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+    throw new CommandError(
+      `${showInput(zone)} is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC.${didYouMean(zone, zones)}`,
+    );
+  }
+}
+
+function checkPolicy(value: string): SchedulePolicy {
+  const policy = SCHEDULE_POLICIES.find((p) => p === value.toLowerCase());
+  if (policy) return policy;
+  throw new CommandError(
+    `--policy must be forbid, allow or replace, not ${showInput(value)}.${didYouMean(value, SCHEDULE_POLICIES)}`,
+  );
+}
+
+function parseSingleRun(verb: string, rest: Token[]): RunRef {
+  const run = parseRunRef(verb, rest[0]);
+  if (rest.length > 1) {
+    throw new CommandError(
+      `${verb} takes one run, e.g. /train ${verb} 42; remove ${showInput(rest[1].raw)}.`,
+    );
+  }
+  return run;
+}
+
+/** `42`, `#42` (the number on the card) or a run id such as `r-0a1b2c3d4e`. */
+function parseRunRef(verb: string, word: Token | undefined): RunRef {
+  if (!word) throw new CommandError(`${verb} needs a run number, e.g. /train ${verb} 42.`);
+  const number = RUN_NUMBER.exec(word.text);
+  if (number && Number(number[1]) > 0) return { kind: 'number', number: Number(number[1]) };
+  const id = word.text.toLowerCase();
+  if (RUN_ID.test(id)) return { kind: 'id', id };
+  throw new CommandError(
+    `${showInput(word.text)} is not a run; use the run number from its card (42 or #42) or its id (r-…), e.g. /train ${verb} 42.`,
+  );
+}
+
+function parseScheduleNameArgument(verb: string, rest: Token[]): string {
+  if (rest.length === 0) {
+    throw new CommandError(
+      `${verb} needs a schedule name, e.g. /train ${verb} nightly; /train schedules lists them.`,
+    );
+  }
+  if (rest.length > 1) {
+    throw new CommandError(
+      `${verb} takes one schedule name, e.g. /train ${verb} nightly; remove ${showInput(rest[1].raw)}.`,
+    );
+  }
+  return requireScheduleName(rest[0].text);
+}
+
+function expectNothingAfter(verb: string, rest: Token[]): void {
+  if (rest.length > 0) {
+    throw new CommandError(`${verb} takes nothing after it; type just /train ${verb}.`);
+  }
+}
+
+type Arguments = { params: Map<string, string>; options: Map<string, string>; positionals: Token[] };
+
+type OptionRule = { options: 'any' } | { options: 'none'; verb: string } | { options: readonly string[] };
+
+/**
+ * Sorts the words after a command into `name=value` params, `--option value` / `--option=value`
+ * options and bare words (which the caller decides about). Malformed or repeated params and
+ * options are errors here, in the order they appear.
+ */
+function collectArguments(words: Token[], rule: OptionRule): Arguments {
+  const args: Arguments = { params: new Map(), options: new Map(), positionals: [] };
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (isOption(word)) {
+      const hasInlineValue = word.equals !== -1;
+      const name = word.text.slice(2, hasInlineValue ? word.equals : undefined).toLowerCase();
+      checkOptionName(name, word, rule);
+      let value: string;
+      if (hasInlineValue) {
+        value = word.text.slice(word.equals + 1);
+      } else {
+        const next = words[i + 1];
+        if (!next || isOption(next) || next.equals !== -1) {
+          throw new CommandError(`--${name} needs a value, e.g. --${name} ${optionExample(name)}.`);
+        }
+        value = next.text;
+        i++;
+      }
+      if (args.options.has(name))
+        throw new CommandError(`The option --${name} is given twice; give each option once.`);
+      args.options.set(name, value);
+    } else if (word.equals !== -1) {
+      const [name, value] = checkParam(word);
+      if (args.params.has(name))
+        throw new CommandError(`The param ${name} is given twice; give each param once.`);
+      args.params.set(name, value);
+    } else {
+      args.positionals.push(word);
+    }
+  }
+  return args;
+}
+
+function checkOptionName(name: string, word: Token, rule: OptionRule): void {
+  if (!OPTION_NAME.test(name)) {
+    throw new CommandError(
+      `${showInput(word.raw)} is not an option; options are a name after two dashes, e.g. --gpus 2.`,
+    );
+  }
+  if (rule.options === 'none') {
+    throw new CommandError(
+      `${rule.verb} takes only name=value changes, not options like --${name}; e.g. /train ${rule.verb} 42 lr=0.01.`,
+    );
+  }
+  if (rule.options !== 'any' && !rule.options.includes(name)) {
+    const allowed = rule.options.map((o) => `--${o}`);
+    throw new CommandError(
+      `--${name} is not an option here; use ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}.${didYouMean(`--${name}`, allowed)}`,
+    );
+  }
+}
+
+function optionExample(name: string): string {
+  const examples: Record<string, string> = { name: 'nightly', tz: 'Europe/Berlin', policy: 'forbid' };
+  return Object.hasOwn(examples, name) ? examples[name] : '<value>';
+}
+
+function checkParam(word: Token): [string, string] {
+  const name = word.text.slice(0, word.equals);
+  const value = word.text.slice(word.equals + 1);
+  if (name === '') {
+    throw new CommandError(
+      `${showInput(word.raw)} has no param name before "="; write name=value, e.g. epochs=5.`,
+    );
+  }
+  if (!PARAM_NAME.test(name)) {
+    throw new CommandError(
+      `${showInput(name)} is not a valid param name; start with a letter or _ and use only letters, digits, _, . and -.`,
+    );
+  }
+  // `lr=` is almost always an unfinished edit; an empty value must be asked for with quotes.
+  if (value === '' && word.raw.endsWith('=')) {
+    throw new CommandError(`${name} has no value; write ${name}=<value>, or ${name}="" for an empty one.`);
+  }
+  return [name, value];
+}
+
+function positionalError(word: Token): string {
+  if (word.raw.startsWith('-')) {
+    return `${showInput(word.raw)} is not an option; options start with two dashes, e.g. --gpus 2.`;
+  }
+  return `${showInput(word.text)} is not a name=value param; write params as name=value, e.g. epochs=5.`;
+}
+
+/** A template given as `model=<template>` instead of first; it is not a param then. */
+function takeModelParam(params: Map<string, string>): string {
+  const model = params.get('model');
+  if (model === undefined) {
+    throw new CommandError(
+      'Name a template first, e.g. /train demo epochs=3 (or model=demo); /train templates lists them.',
+    );
+  }
+  if (!TEMPLATE_NAME.test(model)) {
+    throw new CommandError(
+      `${showInput(model)} is not a template name; template names are letters, digits, -, _ and ., e.g. model=demo.`,
+    );
+  }
+  params.delete('model');
+  return model;
+}
+
+function isOption(word: Token): boolean {
+  return word.raw.startsWith('--');
+}
+
+function isPositional(word: Token): boolean {
+  return !isOption(word) && word.equals === -1;
+}
+
+// Object.fromEntries defines own properties, so a param named `__proto__` stays an ordinary key.
+function toRecord(map: Map<string, string>): RawParams & RawOptions {
+  return Object.fromEntries(map);
+}
