@@ -1,6 +1,6 @@
 import type { Run } from './run/run.ts';
-import type { Template } from './template/template.ts';
 import type { Schedule } from './schedule/schedule.ts';
+import type { Template } from './template/template.ts';
 
 /**
  * What the bot answers to a command, independent of the chat. Chat adapters render it
