@@ -16,6 +16,8 @@ export interface Schedule {
   /** Fire time (scheduled, not actual) of the last occurrence handled. */
   lastFireAt?: string;
   lastRunId?: string;
+  /** When it was last resumed: fires while it was paused are not "missed". */
+  resumedAt?: string;
   /** Seconds after a missed fire time during which it still runs after a restart. */
   startingDeadlineSeconds: number;
 }
