@@ -1,0 +1,83 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Debian's `docker-registry` (distribution) on 127.0.0.1, with a config written here:
+ * storage in a temporary folder and, when credentials are given, an htpasswd file.
+ * The engine trusts plain HTTP on 127.0.0.0/8, so pushes need no TLS.
+ */
+export interface LocalRegistry {
+  /** `127.0.0.1:<port>`, usable as TRAINYARD_REGISTRY. */
+  address: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalRegistry(credentials?: {
+  username: string;
+  password: string;
+}): Promise<LocalRegistry> {
+  const dir = await mkdtemp(join(tmpdir(), 'trainyard-registry-'));
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  let auth = '';
+  if (credentials) {
+    const line = execFileSync('htpasswd', ['-nbB', credentials.username, credentials.password], {
+      encoding: 'utf8',
+    });
+    await writeFile(join(dir, 'htpasswd'), line.trim() + '\n');
+    auth = `auth:\n  htpasswd:\n    realm: trainyard-test\n    path: ${join(dir, 'htpasswd')}\n`;
+  }
+  const config = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${join(dir, 'data')}`,
+    'http:',
+    `  addr: ${address}`,
+    auth,
+  ].join('\n');
+  await writeFile(join(dir, 'config.yml'), config);
+  const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.once('error', () => {});
+  await waitUntilServing(address, child);
+  return {
+    address,
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitUntilServing(address: string, child: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited with code ${child.exitCode}`);
+    const answered = await fetch(`http://${address}/v2/`).then(
+      () => true,
+      () => false,
+    );
+    if (answered) return;
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`docker-registry did not answer on ${address} within 10 seconds`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
