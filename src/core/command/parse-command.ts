@@ -347,7 +347,13 @@ function isPositional(word: Token): boolean {
   return !isOption(word) && word.equals === -1;
 }
 
-// Object.fromEntries defines own properties, so a param named `__proto__` stays an ordinary key.
 function toRecord(map: Map<string, string>): RawParams & RawOptions {
-  return Object.fromEntries(map);
+  const record: Record<string, string> = {};
+  for (const [key, value] of map) {
+    // Plain assignment to `__proto__` would replace the prototype instead of adding a key.
+    if (key === '__proto__')
+      Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    else record[key] = value;
+  }
+  return record;
 }

@@ -27,6 +27,12 @@ const INVISIBLE = /[\u200B\u2060\uFEFF]/g;
 // Every kind of whitespace (tabs, newlines, NBSP, thin spaces...) separates words like a space.
 const WHITESPACE = /[\s\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/;
 
+/** Printable ASCII is never whitespace, so only other characters pay for the regex (the tokenizer's hot path). */
+function isWhitespace(ch: string): boolean {
+  if (ch >= '!' && ch <= '~') return false;
+  return WHITESPACE.test(ch);
+}
+
 /**
  * Undoes Slack's message formatting: `<@U123|name>` → `<@U123>`, `<#C1|general>` → `<#C1>`,
  * `<http://x|x>` → `http://x`, then `&lt; &gt; &amp;` → `< > &`; curly quotes become straight.
@@ -54,7 +60,7 @@ export function tokenize(text: string): TokenizeResult {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    if (WHITESPACE.test(text[i])) {
+    if (isWhitespace(text[i])) {
       i++;
       continue;
     }
@@ -62,7 +68,7 @@ export function tokenize(text: string): TokenizeResult {
     let value = '';
     let equals = -1;
     let quoted = false;
-    while (i < text.length && !WHITESPACE.test(text[i])) {
+    while (i < text.length && !isWhitespace(text[i])) {
       const ch = text[i];
       const opensQuote = (ch === '"' || ch === "'") && (i === start || text[i - 1] === '=');
       if (opensQuote) {
@@ -98,7 +104,7 @@ function readQuoted(text: string, open: number): QuotedPart {
       continue;
     }
     // Newlines and tabs inside a value would break one-line cards and logs; they count as spaces.
-    value += WHITESPACE.test(ch) ? ' ' : ch;
+    value += isWhitespace(ch) ? ' ' : ch;
     i++;
   }
   const kind = quote === '"' ? 'double' : 'single';
