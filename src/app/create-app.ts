@@ -1,13 +1,15 @@
 import { ConsoleChat } from '../chat/console/ConsoleChat.ts';
 import type { LiveScreen } from '../chat/console/LiveScreen.ts';
 import type { Config } from '../config/env.ts';
+import { loadPolicyFile } from '../config/policy-file.ts';
 import type { Logger } from '../log.ts';
 import { Orchestrator } from '../orchestrator/Orchestrator.ts';
+import { planLaunch } from '../orchestrator/plan-launch.ts';
 import type { ChatPort } from '../ports/chat.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
-import type { Policy } from '../ports/policy.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import { ProcessRuntime } from '../runtimes/process/ProcessRuntime.ts';
+import { CronScheduler } from '../scheduler/CronScheduler.ts';
 import { MetricsRegistry } from '../server/metrics.ts';
 import { FileStore } from '../store/FileStore.ts';
 import { LogArchive } from '../store/LogArchive.ts';
@@ -17,9 +19,9 @@ export interface AppOptions {
   config: Config;
   log: Logger;
   env: NodeJS.ProcessEnv;
-  /** `slack` when Slack credentials are configured; otherwise the console on this screen. */
+  /** Where the console chat draws when Slack is not configured. */
   screen: LiveScreen;
-  /** Serve /healthz, /readyz and /metrics on PORT (always on in `trainyard start`). */
+  /** Serve /healthz, /readyz and /metrics on PORT (`trainyard start`). */
   http: boolean;
 }
 
@@ -27,16 +29,10 @@ export interface App {
   orchestrator: Orchestrator;
   chat: ChatPort;
   runtime: Runtime;
-  /** Resolves once runs are recovered and chat and scheduler are running. */
+  /** Recovers runs, then starts the scheduler and the chat. */
   start(): Promise<void>;
   close(): Promise<void>;
 }
-
-const allowAll: Policy = {
-  isAdmin: () => false,
-  checkLaunch: () => undefined,
-  mayStop: (user, run) => user === run.launchedBy,
-};
 
 async function chooseRuntime(config: Config, log: Logger): Promise<Runtime> {
   switch (config.runtime) {
@@ -45,42 +41,70 @@ async function chooseRuntime(config: Config, log: Logger): Promise<Runtime> {
   }
 }
 
-/** The composition root: reads the config, builds every adapter and wires them to the orchestrator. */
+/** The composition root: builds every adapter from the config and wires them to the orchestrator. */
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
   const metrics = new MetricsRegistry();
+  const policy = await loadPolicyFile(config.configFile);
   const store = await FileStore.open(config.dataDir, { log: log.child({ part: 'store' }) });
-  const logs = new LogArchive(config.dataDir);
-  const runtime = await chooseRuntime(config, log);
-  const builder: ImageBuilder | undefined = undefined;
-  const chat: ChatPort = new ConsoleChat(opts.screen);
-  log.info('trainyard starting', { runtime: runtime.kind, chat: chat.kind, templates: config.templatesDir });
+  const closers: (() => Promise<void>)[] = [() => store.close()];
+  try {
+    const logs = new LogArchive(config.dataDir);
+    const templates = createTemplateSource(config.templatesDir);
+    const runtime = await chooseRuntime(config, log);
+    const builder: ImageBuilder | undefined = undefined;
+    const chat: ChatPort = new ConsoleChat(opts.screen);
+    const orchestrator = new Orchestrator({
+      store,
+      templates,
+      runtime,
+      chat,
+      policy,
+      logs,
+      builder,
+      log,
+      metrics,
+    });
+    const scheduler = new CronScheduler({
+      store,
+      launcher: orchestrator,
+      chat,
+      policy,
+      validate: (template, params, options) => {
+        const plan = planLaunch(templates.latest(), template, params, options);
+        return plan.ok ? undefined : plan.error;
+      },
+      log: log.child({ part: 'scheduler' }),
+      timezone: config.timezone,
+      minIntervalSeconds: config.scheduleMinIntervalSeconds,
+    });
+    orchestrator.setScheduler(scheduler);
+    log.info('trainyard starting', {
+      runtime: runtime.kind,
+      chat: chat.kind,
+      templates: config.templatesDir,
+    });
 
-  const orchestrator = new Orchestrator({
-    store,
-    templates: createTemplateSource(config.templatesDir),
-    runtime,
-    chat,
-    policy: allowAll,
-    logs,
-    builder,
-    log,
-    metrics,
-  });
-
-  return {
-    orchestrator,
-    chat,
-    runtime,
-    async start() {
-      await orchestrator.start();
-    },
-    async close() {
-      await chat.flush();
-      await runtime.close();
-      await orchestrator.close();
-      await chat.close();
-      await store.close();
-    },
-  };
+    return {
+      orchestrator,
+      chat,
+      runtime,
+      async start() {
+        await templates();
+        await orchestrator.start();
+        await scheduler.start();
+      },
+      async close() {
+        await scheduler.close();
+        await runtime.close();
+        await orchestrator.close();
+        await chat.flush();
+        await chat.close();
+        for (const close of closers.reverse()) await close();
+      },
+    };
+  } catch (err) {
+    for (const close of closers.reverse()) await close();
+    throw err;
+  }
 }

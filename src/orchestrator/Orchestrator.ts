@@ -160,6 +160,8 @@ export class Orchestrator implements ChatHandlers, Launcher {
 
   private async schedulerCommand(cmd: ScheduleCommand, from: Requester): Promise<Reply> {
     if (!this.scheduler) return { kind: 'error', text: 'Schedules are not available in this mode.' };
+    // The scheduler checks templates synchronously against the latest catalog: refresh it first.
+    await this.deps.templates();
     return this.scheduler.execute(cmd, from);
   }
 
