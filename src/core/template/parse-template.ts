@@ -57,7 +57,7 @@ export function parseTemplate(
 
   const parsed = templateSchema.safeParse(data);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.flatMap((i) => describeIssue(i, file)) };
+    return { ok: false, problems: parsed.error.issues.flatMap((i) => describeIssue(i, file, data)) };
   }
   const body = parsed.data;
   const params = Object.entries(body.params).map(([paramName, p]) => toParamDef(paramName, p));
@@ -226,6 +226,15 @@ const KNOWN_KEYS: Record<string, string[]> = {
   progress: Object.keys(progressSchema.shape),
 };
 
+function valueAt(data: unknown, path: PropertyKey[]): unknown {
+  let value = data;
+  for (const seg of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[seg];
+  }
+  return value;
+}
+
 function pathShape(path: PropertyKey[]): string {
   return path
     .map((seg, i) => (typeof seg === 'number' || (i === 1 && path[0] === 'params') ? '*' : String(seg)))
@@ -242,7 +251,7 @@ const TYPE_WORDS: Record<string, string> = {
   record: 'a map',
 };
 
-function describeIssue(issue: ZodIssue, file: string): TemplateProblem[] {
+function describeIssue(issue: ZodIssue, file: string, data: unknown): TemplateProblem[] {
   const field = issue.path.map(String).join('.');
   const subject = issue.path.length ? String(issue.path[issue.path.length - 1]) : 'The template';
   const at = (message: string, f = field): TemplateProblem =>
@@ -259,7 +268,7 @@ function describeIssue(issue: ZodIssue, file: string): TemplateProblem[] {
       );
     }
     case 'invalid_type':
-      if (issue.input === undefined) return [at(`${subject} is required.`)];
+      if (valueAt(data, issue.path) === undefined) return [at(`${subject} is required.`)];
       return [at(`${subject} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}.`)];
     case 'invalid_value':
       return [at(`${subject} must be one of ${issue.values.map(String).join(', ')}.`)];

@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseTemplate } from '../../../src/core/template/parse-template.ts';
+import type { TemplateProblem } from '../../../src/core/template/template.ts';
+
+const FILE = '/templates/t.yaml';
+
+function problemsOf(yaml: string): TemplateProblem[] {
+  const result = parseTemplate('t', FILE, '/templates/t', yaml);
+  assert.equal(result.ok, false, 'expected the template to be refused');
+  return result.ok ? [] : result.problems;
+}
+
+/** The problem at `field`; fails when there is none. */
+function problemAt(yaml: string, field: string): TemplateProblem {
+  const problems = problemsOf(yaml);
+  const found = problems.find((p) => p.field === field);
+  assert.ok(found, `no problem at ${field}; got ${JSON.stringify(problems)}`);
+  assert.equal(found.file, FILE);
+  assert.match(found.message, /^[A-Z"{a-z].*\.$/, 'a sentence ending with a full stop');
+  return found;
+}
+
+const MINIMAL = 'image: busybox\ncommand: [sleep, "1"]\n';
+
+describe('parseTemplate', () => {
+  it('reads a full template into params and raw values, with defaults filled in', () => {
+    const result = parseTemplate(
+      't',
+      FILE,
+      '/templates/t',
+      `description: demo
+params:
+  epochs: { type: int, default: 5, min: 1, max: 10, help: passes }
+  lr: { type: float, default: 0.1, min: 0, exclusiveMin: true }
+  opt: { type: enum, values: [sgd, adam], default: sgd }
+  name: { type: string, required: true, pattern: '[a-z]+' }
+image: busybox
+command: [train]
+args: [--epochs, '{{epochs}}']
+progress: { pattern: 'it (?<current>\\d+) of (?<total>\\d+)' }
+`,
+    );
+    assert.ok(result.ok, JSON.stringify(result));
+    const t = result.template;
+    assert.equal(t.description, 'demo');
+    assert.deepEqual(t.params[0], {
+      name: 'epochs',
+      type: 'int',
+      required: false,
+      default: 5,
+      min: 1,
+      max: 10,
+      help: 'passes',
+    });
+    assert.deepEqual(t.params[3], { name: 'name', type: 'string', required: true, pattern: '[a-z]+' });
+    assert.deepEqual(t.raw.args, ['--epochs', '{{epochs}}']);
+    assert.deepEqual(t.raw.env, {});
+    assert.deepEqual(t.raw.job, { backoffLimit: 0 });
+  });
+
+  it('defaults a build section to the template folder and its Dockerfile', () => {
+    const result = parseTemplate('t', FILE, '/templates/t', 'build: {}\ncommand: [x]\n');
+    assert.ok(result.ok);
+    assert.deepEqual(result.template.raw.build, { context: '.', dockerfile: 'Dockerfile', args: {} });
+  });
+
+  it('reports YAML syntax errors', () => {
+    const [p] = problemsOf('command: [a\nimage: b: c\n');
+    assert.match(p.message, /not valid YAML/);
+  });
+
+  it('reports a file that is not a map', () => {
+    assert.match(problemsOf('- a\n- b\n')[0].message, /must be a YAML map/);
+    assert.match(problemsOf('')[0].message, /must be a YAML map/);
+  });
+
+  it('reports unknown keys at every level, with the allowed keys', () => {
+    assert.match(
+      problemAt(`${MINIMAL}imgae: x\n`, 'imgae').message,
+      /allowed keys are description, params, image/,
+    );
+    assert.match(
+      problemAt(`${MINIMAL}params: { a: { type: int, default: 1, maxx: 3 } }\n`, 'params.a.maxx').message,
+      /min, max/,
+    );
+    problemAt(`${MINIMAL}resources: { gpus: 1 }\n`, 'resources.gpus');
+    problemAt(`${MINIMAL}job: { retries: 1 }\n`, 'job.retries');
+    problemAt(`${MINIMAL}job: { tolerations: [{ key: a, effects: x }] }\n`, 'job.tolerations.0.effects');
+    problemAt('build: { contxt: . }\ncommand: [x]\n', 'build.contxt');
+    problemAt(`${MINIMAL}progress: { regex: x }\n`, 'progress.regex');
+  });
+
+  it('reports wrong types and missing fields', () => {
+    assert.equal(problemAt('image: busybox\n', 'command').message, 'command is required.');
+    assert.equal(
+      problemAt(`${MINIMAL}params: { a: { type: int, default: 1, min: ten } }\n`, 'params.a.min').message,
+      'min must be a number.',
+    );
+    assert.equal(problemAt('image: busybox\ncommand: run\n', 'command').message, 'command must be a list.');
+    problemAt(`${MINIMAL}env: { A: [1] }\n`, 'env.A');
+    problemAt(`${MINIMAL}job: { backoffLimit: lots }\n`, 'job.backoffLimit');
+    problemAt(`${MINIMAL}job: { backoffLimit: -1 }\n`, 'job.backoffLimit');
+    problemAt(`${MINIMAL}job: { nodeSelector: { pool: [a] } }\n`, 'job.nodeSelector.pool');
+  });
+
+  it('reports bad enum choices, empty lists and bad env names', () => {
+    assert.match(
+      problemAt(`${MINIMAL}params: { a: { type: integer, default: 1 } }\n`, 'params.a.type').message,
+      /one of int, float/,
+    );
+    assert.match(problemAt('image: busybox\ncommand: []\n', 'command').message, /at least 1 item/);
+    assert.match(problemAt(`${MINIMAL}env: { 'A B': x }\n`, 'env.A B').message, /environment variable name/);
+    problemAt(`${MINIMAL}job: { tolerations: [{ effect: Sometimes }] }\n`, 'job.tolerations.0.effect');
+  });
+
+  it('needs exactly one of image and build', () => {
+    assert.match(problemsOf('command: [x]\n')[0].message, /exactly one of image/);
+    assert.match(problemsOf('image: a\nbuild: {}\ncommand: [x]\n')[0].message, /exactly one of image/);
+  });
+
+  it('checks each param for consistent settings', () => {
+    const params = (p: string) => `${MINIMAL}params: { a: ${p} }\n`;
+    assert.match(
+      problemAt(params('{ type: string, default: x, min: 1 }'), 'params.a.min').message,
+      /only to int and float/,
+    );
+    assert.match(
+      problemAt(params('{ type: int, default: 1, min: 0.5 }'), 'params.a.min').message,
+      /whole number/,
+    );
+    assert.match(
+      problemAt(params('{ type: int, default: 5, min: 10, max: 1 }'), 'params.a.max').message,
+      /below min/,
+    );
+    assert.match(
+      problemAt(params('{ type: float, default: 1, exclusiveMin: true }'), 'params.a.exclusiveMin').message,
+      /needs a min/,
+    );
+    assert.match(
+      problemAt(params('{ type: string, default: x, pattern: "(" }'), 'params.a.pattern').message,
+      /not a valid regular/,
+    );
+    assert.match(
+      problemAt(params('{ type: int, default: 1, pattern: "x" }'), 'params.a.pattern').message,
+      /only to string/,
+    );
+    assert.match(problemAt(params('{ type: enum, default: x }'), 'params.a.values').message, /needs a list/);
+    assert.match(
+      problemAt(params('{ type: int, default: 1, values: [a] }'), 'params.a.values').message,
+      /only to enum/,
+    );
+    assert.match(
+      problemAt(params('{ type: int, default: 1, required: true }'), 'params.a.default').message,
+      /cannot have a default/,
+    );
+    assert.match(problemAt(params('{ type: int }'), 'params.a').message, /default, or set required/);
+  });
+
+  it('checks defaults against their own type and bounds', () => {
+    const params = (p: string) => `${MINIMAL}params: { a: ${p} }\n`;
+    assert.equal(
+      problemAt(params('{ type: int, default: 0, min: 1, max: 10 }'), 'params.a.default').message,
+      'default must be a whole number from 1 to 10, not 0.',
+    );
+    problemAt(params('{ type: int, default: 1.5 }'), 'params.a.default');
+    problemAt(params('{ type: float, default: 0, min: 0, exclusiveMin: true }'), 'params.a.default');
+    problemAt(params('{ type: bool, default: "yes" }'), 'params.a.default');
+    problemAt(params('{ type: enum, values: [a, b], default: c }'), 'params.a.default');
+    problemAt(params('{ type: string, pattern: "[a-z]+", default: "ABC" }'), 'params.a.default');
+    problemAt(params('{ type: string, default: 5 }'), 'params.a.default');
+  });
+
+  it('refuses param names that are not plain lowercase words, and the reserved name model', () => {
+    assert.match(
+      problemAt(`${MINIMAL}params: { Epochs: { type: int, default: 1 } }\n`, 'params.Epochs').message,
+      /lowercase/,
+    );
+    assert.match(
+      problemAt(`${MINIMAL}params: { model: { type: string, default: x } }\n`, 'params.model').message,
+      /reserved/,
+    );
+  });
+
+  it('refuses placeholders that name no declared param, wherever they are', () => {
+    const yaml = `params: { epochs: { type: int, default: 1 } }
+image: 'repo/{{tag}}'
+command: [run, '--n={{ epochs }}', '{{epoch}}']
+env: { A: 'x{{nope}}' }
+resources: { gpu: '{{gpus}}' }
+`;
+    const problems = problemsOf(yaml);
+    assert.deepEqual(
+      problems.map((p) => p.field),
+      ['image', 'command.2', 'env.A', 'resources.gpu'],
+    );
+    assert.equal(problems[1].message, '{{epoch}} is not a declared param (declared params: epochs).');
+  });
+
+  it('refuses a progress pattern that does not compile', () => {
+    assert.match(
+      problemAt(`${MINIMAL}progress: { pattern: '(?<x' }\n`, 'progress.pattern').message,
+      /not a valid regular/,
+    );
+  });
+
+  it('renders once with the defaults, so a default that makes a bad value is caught', () => {
+    const yaml = `params: { cpu: { type: string, default: lots } }
+image: busybox
+command: [x]
+resources: { cpu: '{{cpu}}' }
+`;
+    assert.match(
+      problemAt(yaml, 'resources.cpu').message,
+      /^With the defaults, resources.cpu must be a Kubernetes quantity/,
+    );
+    problemAt(`${MINIMAL}resources: { memory: 4 GB }\n`, 'resources.memory');
+    problemAt(`${MINIMAL}resources: { gpu: -1 }\n`, 'resources.gpu');
+  });
+
+  it('reports every problem of a file at once', () => {
+    const problems = problemsOf(`${MINIMAL}params:
+  a: { type: int, default: 0, min: 1 }
+  b: { type: enum }
+`);
+    assert.ok(problems.length >= 2, JSON.stringify(problems));
+  });
+});
