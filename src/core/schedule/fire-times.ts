@@ -72,14 +72,23 @@ interface DayOffsets {
   change?: number;
 }
 
+/** Offsets per zone and day are asked for again and again (every schedule, every wake-up); they never change. */
+const dayOffsetsCache = new Map<string, DayOffsets>();
+const DAY_OFFSETS_CACHED = 20_000;
+
 function offsetsOfDay(day: number, timezone: string): DayOffsets {
+  const key = `${timezone} ${day}`;
+  const cached = dayOffsetsCache.get(key);
+  if (cached) return cached;
   const from = day - MAX_OFFSET_MS;
   const to = day + WALL.DAY_MS + MAX_OFFSET_MS;
   const before = offsetAt(from, timezone);
   const change = offsetChangeBetween(from, to, timezone);
-  return change === undefined
-    ? { before, after: before }
-    : { before, after: offsetAt(change, timezone), change };
+  const offsets =
+    change === undefined ? { before, after: before } : { before, after: offsetAt(change, timezone), change };
+  if (dayOffsetsCache.size >= DAY_OFFSETS_CACHED) dayOffsetsCache.clear();
+  dayOffsetsCache.set(key, offsets);
+  return offsets;
 }
 
 /**

@@ -41,7 +41,7 @@ export function formatFireDate(at: Date, timezone: string): string {
     hourCycle: 'h23',
     timeZoneName: 'short',
   }).format(at);
-  return parts.replace(',', '');
+  return parts.replaceAll(',', '');
 }
 
 function minutesLate(scheduledAt: Date, now: Date): string {
