@@ -50,13 +50,14 @@ export async function loadTemplates(dir: string): Promise<TemplateCatalog> {
     }
     seen.set(name, fileName);
 
-    // The folder named like the template holds its files; a template without one runs in the root.
-    const dir = (await isKind(join(root, name), 'dir')) ? join(root, name) : root;
-    const result = parseTemplate(name, file, dir, await readFile(file, 'utf8'));
+    const result = parseTemplate(name, file, join(root, name), await readFile(file, 'utf8'));
     if (!result.ok) {
       fail(result.problems);
       continue;
     }
+    // The folder named like the template holds its files; an image-only template without one
+    // runs in the template folder itself (a build always needs its own context).
+    if (!result.template.raw.build && !(await isKind(result.template.dir, 'dir'))) result.template.dir = root;
     const missing = await missingBuildFiles(result.template);
     if (missing.length) fail(missing);
     else catalog.templates.set(name, result.template);
