@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { run as check, checkTemplates } from '../../src/cli/commands/check.ts';
+import { run as render } from '../../src/cli/commands/render.ts';
+import { run as templates } from '../../src/cli/commands/templates.ts';
+import type { CliIo } from '../../src/cli/io.ts';
+
+const SHIPPED = new URL('../../manifests', import.meta.url).pathname;
+
+function capture(env: NodeJS.ProcessEnv = {}, cwd = '/') {
+  const out = { stdout: '', stderr: '' };
+  const io: CliIo = {
+    stdout: (s) => {
+      out.stdout += s;
+    },
+    stderr: (s) => {
+      out.stderr += s;
+    },
+    env,
+    cwd,
+  };
+  return { io, out };
+}
+
+describe('template CLI commands', () => {
+  let broken: string;
+  before(async () => {
+    broken = await mkdtemp(join(tmpdir(), 'trainyard-cli-'));
+    await writeFile(
+      join(broken, 'ok.yaml'),
+      'params: { n: { type: int, default: 1, min: 1 } }\nimage: busybox\ncommand: [x]\n',
+    );
+    await writeFile(
+      join(broken, 'bad.yaml'),
+      'params: { n: { type: int, default: 0, min: 1 } }\nimage: busybox\ncommand: [x, "{{m}}"]\n',
+    );
+  });
+  after(() => rm(broken, { recursive: true, force: true }));
+
+  describe('templates', () => {
+    it('lists each template with its params: type, default, allowed values and help', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
+      assert.equal(await templates([], io), 0);
+      assert.match(out.stdout, /^demo {2}Tiny logistic regression/m);
+      assert.match(
+        out.stdout,
+        /^ {2}epochs +int +default 5 +must be a whole number from 1 to 1000 +passes over/m,
+      );
+      assert.match(out.stdout, /^ {2}lr +float +default 0\.1 +must be a number greater than 0/m);
+      assert.match(out.stdout, /^resnet /m);
+      assert.match(out.stdout, /^ {2}gpus +int +default 1 +must be a whole number from 0 to 8/m);
+      assert.equal(out.stderr, '');
+    });
+
+    it('shows broken templates with their problems, and the working ones', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: broken }, broken);
+      assert.equal(await templates([], io), 0);
+      assert.match(out.stdout, /^ok$/m);
+      assert.match(out.stdout, /^bad {2}\(broken; fix it and run trainyard check\)$/m);
+      assert.match(
+        out.stdout,
+        /^ {2}bad\.yaml: params\.n\.default: default must be a whole number of at least 1, not 0\.$/m,
+      );
+    });
+
+    it('fails when the folder is missing', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: join(broken, 'missing') });
+      assert.equal(await templates([], io), 1);
+      assert.match(out.stderr, /cannot be read/);
+    });
+  });
+
+  describe('check', () => {
+    it('passes the shipped templates with a summary', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
+      assert.equal(await check([], io), 0);
+      assert.match(out.stdout, /^3 template\(s\) OK in .*: demo, resnet, sleep\.$/m);
+    });
+
+    it('exits 1 listing every problem as file: field: message', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: broken }, broken);
+      assert.equal(await check([], io), 1);
+      assert.deepEqual(out.stderr.trim().split('\n'), [
+        'bad.yaml: params.n.default: default must be a whole number of at least 1, not 0.',
+        'bad.yaml: command.1: {{m}} is not a declared param (declared params: n).',
+        '2 problem(s) found.',
+      ]);
+    });
+
+    it('checkTemplates reports a folder without templates', async () => {
+      const empty = await mkdtemp(join(tmpdir(), 'trainyard-empty-'));
+      try {
+        const problems = await checkTemplates(empty);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0].message, /no templates/);
+      } finally {
+        await rm(empty, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('render', () => {
+    it('prints the Job a launch would create, in the namespace of TRAINYARD_NAMESPACE', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED, TRAINYARD_NAMESPACE: 'ml' });
+      assert.equal(await render(['/train demo epochs=3 lr=1e-3'], io), 0);
+      assert.match(out.stdout, /^# Preview: run number 0 and suffix xxxxx/);
+      const [job] = parseAllDocuments(out.stdout).map((d) => d.toJS());
+      assert.equal(job.kind, 'Job');
+      assert.equal(job.metadata.name, 'demo-0-xxxxx');
+      assert.equal(job.metadata.namespace, 'ml');
+      assert.equal(
+        job.metadata.annotations['trainyard.io/params'],
+        '{"epochs":3,"lr":0.001,"epoch_seconds":0.4}',
+      );
+      assert.deepEqual(job.spec.template.spec.containers[0].args, [
+        '--epochs',
+        '3',
+        '--lr',
+        '0.001',
+        '--epoch-seconds',
+        '0.4',
+      ]);
+      assert.equal(out.stderr, '');
+    });
+
+    it('uses the default namespace and renders the template of a schedule command with its label', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
+      assert.equal(await render(['schedule', '"0 3 * * *"', 'resnet', 'gpus=2', '--name', 'nightly'], io), 0);
+      const [job] = parseAllDocuments(out.stdout).map((d) => d.toJS());
+      assert.equal(job.metadata.namespace, 'default');
+      assert.equal(job.metadata.labels['trainyard.io/schedule'], 'nightly');
+      assert.equal(job.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'], '2');
+    });
+
+    it('keeps a shell-looking string value literal', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'trainyard-render-'));
+      try {
+        await writeFile(
+          join(dir, 'echo.yaml'),
+          "params: { msg: { type: string, default: hi } }\nimage: busybox\ncommand: [echo, '{{msg}}']\n",
+        );
+        const { io, out } = capture({ TRAINYARD_TEMPLATES: dir });
+        assert.equal(await render(['echo msg="$(rm -rf /); reboot"'], io), 0);
+        const [job] = parseAllDocuments(out.stdout).map((d) => d.toJS());
+        assert.deepEqual(job.spec.template.spec.containers[0].command, ['echo', '$(rm -rf /); reboot']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    for (const [text, expected] of [
+      ['demo epochs=abc', 'epochs must be a whole number from 1 to 1000, not "abc".'],
+      ['dmeo', 'There is no template "dmeo"; the templates are demo, resnet, sleep. Did you mean "demo"?'],
+      ['list', 'render shows the Job of a launch or schedule command, e.g. "demo epochs=3", not "list".'],
+    ]) {
+      it(`refuses "${text}" with one sentence on stderr and exit 2`, async () => {
+        const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
+        assert.equal(await render([text], io), 2);
+        assert.equal(out.stderr, `${expected}\n`);
+        assert.equal(out.stdout, '');
+      });
+    }
+
+    it('refuses text the parser cannot read, and no text at all', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
+      assert.equal(await render(['demo "unclosed'], io), 2);
+      assert.equal(out.stderr.trim().split('\n').length, 1);
+      const empty = capture({ TRAINYARD_TEMPLATES: SHIPPED });
+      assert.equal(await render([], empty.io), 2);
+      assert.match(empty.out.stderr, /trainyard render "demo epochs=3"/);
+    });
+
+    it('refuses a broken template with its problem', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: broken });
+      assert.equal(await render(['bad'], io), 2);
+      assert.match(
+        out.stderr,
+        /^Template bad cannot be used until it is fixed: bad\.yaml: params\.n\.default: .* \(and 1 more problem\(s\); run trainyard check\)\n$/,
+      );
+    });
+  });
+});
