@@ -1,0 +1,214 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  App,
+  type BlockAction,
+  type CustomRoute,
+  HTTPReceiver,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Config } from '../../config/env.ts';
+import { ACTION_IDS } from '../../core/actions.ts';
+import type { Logger } from '../../log.ts';
+import type { ChatHandlers, Requester } from '../../ports/chat.ts';
+import type { MetricsRegistry } from '../../server/metrics.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { type Budget, OutboundQueue } from './OutboundQueue.ts';
+import { RecentKeys } from './recent-keys.ts';
+import { SlackChat, type SlackInbound } from './SlackChat.ts';
+
+/** Slack retries a delivery for up to a few minutes; remember deliveries a while longer. */
+const DELIVERY_MEMORY_MS = 15 * 60_000;
+/** Two presses of the same button by the same person this close together are one press. */
+const DOUBLE_CLICK_MS = 3_000;
+
+export interface CreateSlackChatOptions {
+  config: Config;
+  log: Logger;
+  metrics: MetricsRegistry;
+  /** May be given later with `chat.setHandlers(h)`: the orchestrator needs the chat before it exists. */
+  handlers?: ChatHandlers;
+  /** Extra HTTP routes served beside Slack's (e.g. /healthz, /readyz, /metrics), Bolt customRoutes-shaped. */
+  routes?: CustomRoute[];
+  /** Interface to listen on in HTTP mode (default: all). Tests use 127.0.0.1. */
+  host?: string;
+  /** Per-method budget overrides for the outbound queue. */
+  budgets?: Record<string, Budget>;
+  cardUpdateIntervalMs?: number;
+}
+
+/**
+ * The Slack chat: a Bolt 5 app receiving `/train` and button presses (HTTP on PORT with
+ * signature verification, or Socket Mode when SLACK_APP_TOKEN is set) and a SlackChat
+ * sending everything through one OutboundQueue. Needs config.slack.botToken, plus the
+ * signing secret in HTTP mode.
+ */
+export async function createSlackChat(opts: CreateSlackChatOptions): Promise<SlackChat> {
+  const { config, log } = opts;
+  const { botToken, signingSecret, appToken, apiUrl } = config.slack;
+  if (!botToken) throw new Error('createSlackChat needs SLACK_BOT_TOKEN.');
+  // Retries and rate limits are the queue's job: the client must fail fast so the queue keeps one budget.
+  const web = new WebClient(botToken, {
+    slackApiUrl: apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: boltLogger(log.child({ component: 'slack-web' })),
+  });
+  const queue = new OutboundQueue({
+    log: log.child({ component: 'slack-queue' }),
+    metrics: opts.metrics,
+    budgets: opts.budgets,
+  });
+  let chat: SlackChat | undefined;
+  const inbound = createSlackApp({
+    config,
+    log,
+    routes: opts.routes ?? [],
+    host: opts.host,
+    metrics: opts.metrics,
+    chat: () => chat as SlackChat,
+  });
+  chat = new SlackChat({ web, queue, log, inbound, cardUpdateIntervalMs: opts.cardUpdateIntervalMs });
+  if (opts.handlers) chat.setHandlers(opts.handlers);
+  if (!appToken && !signingSecret) {
+    throw new Error(
+      'createSlackChat needs SLACK_SIGNING_SECRET in HTTP mode (or SLACK_APP_TOKEN for Socket Mode).',
+    );
+  }
+  return chat;
+}
+
+interface SlackAppOptions {
+  config: Config;
+  log: Logger;
+  metrics: MetricsRegistry;
+  routes: CustomRoute[];
+  host?: string;
+  chat: () => SlackChat;
+}
+
+/** The Bolt app: acks at once, drops repeated deliveries, then hands the work to the handlers. */
+function createSlackApp(opts: SlackAppOptions): SlackInbound {
+  const { config, log } = opts;
+  const { botToken, signingSecret, appToken, apiUrl } = config.slack;
+  const logger = boltLogger(log.child({ component: 'bolt' }));
+  const receiver: Receiver = appToken
+    ? new SocketModeReceiver({
+        appToken,
+        logger,
+        customRoutes: opts.routes,
+        installerOptions: { port: config.port },
+      })
+    : new HTTPReceiver({
+        signingSecret: signingSecret ?? '',
+        signatureVerification: true,
+        endpoints: '/slack/events',
+        customRoutes: opts.routes,
+        logger,
+      });
+  const app = new App({
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: apiUrl },
+    // A fixed token: no auth.test per event (Bolt's lazy token check would call it on every delivery).
+    authorize: async () => ({ botToken }),
+  });
+
+  const deliveries = new RecentKeys(DELIVERY_MEMORY_MS);
+  const presses = new RecentKeys(DOUBLE_CLICK_MS);
+  const acks = opts.metrics.histogram(
+    'trainyard_slack_ack_seconds',
+    'Time from receiving a Slack delivery to its ack',
+  );
+  const repeats = opts.metrics.counter(
+    'trainyard_slack_repeated_deliveries_total',
+    'Slack deliveries dropped as repeats',
+  );
+
+  /** Runs a handler after the ack; a failure is logged and the asker told in one sentence. */
+  const work = (from: Requester, what: string, fn: (h: ChatHandlers) => Promise<void>) => {
+    const chat = opts.chat();
+    const handlers = chat.getHandlers();
+    if (!handlers) {
+      void chat.answer(from, {
+        kind: 'info',
+        text: 'Trainyard is still starting; try again in a few seconds.',
+      });
+      return;
+    }
+    fn(handlers).catch((err: unknown) => {
+      log.error('slack handler failed', { what, err });
+      void chat.answer(from, {
+        kind: 'error',
+        text: 'Something went wrong on Trainyard’s side; nothing was changed and the details are in its log.',
+      });
+    });
+  };
+
+  app.command(/.*/, async ({ command, ack }) => {
+    const received = performance.now();
+    await ack();
+    acks.observe((performance.now() - received) / 1000);
+    // A retried delivery carries the same trigger_id: answer it once, launch once.
+    if (!deliveries.firstTime(`command:${command.trigger_id}`)) {
+      repeats.inc({ kind: 'command' });
+      return;
+    }
+    const from: Requester = {
+      user: command.user_id,
+      channel: command.channel_id,
+      replyTo: command.response_url,
+    };
+    work(from, 'command', (h) => h.command(command.text ?? '', from, command.trigger_id));
+  });
+
+  app.action<BlockAction>(/.*/, async ({ action, body, ack }) => {
+    const received = performance.now();
+    await ack();
+    acks.observe((performance.now() - received) / 1000);
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    const user = body.user.id;
+    const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+    const from: Requester = { user, channel, replyTo: body.response_url };
+    const value = action.value ?? '';
+    const key = `${action.action_ts}:${user}:${value}`;
+    if (
+      !deliveries.firstTime(`action:${key}`) ||
+      !presses.firstTime(`${user}:${action.action_id}:${value}`)
+    ) {
+      repeats.inc({ kind: 'action' });
+      return;
+    }
+    if (!ACTION_IDS.has(action.action_id)) {
+      void opts.chat().answer(from, {
+        kind: 'info',
+        text: 'That button belongs to an older version of Trainyard; use `/train help` to see what you can do now.',
+      });
+      return;
+    }
+    work(from, action.action_id, (h) => h.action(action.action_id, value, from, key));
+  });
+
+  app.error(async (err) => {
+    log.error('slack delivery failed', { err });
+  });
+
+  return {
+    async start() {
+      if (appToken) {
+        await app.start();
+        log.info('slack connected in socket mode', { healthPort: config.port });
+        return config.port;
+      }
+      const server = (await app.start({ port: config.port, host: opts.host })) as Server;
+      const port = (server.address() as AddressInfo).port;
+      log.info('slack listening for events', { port, path: '/slack/events' });
+      return port;
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}
