@@ -3,7 +3,6 @@ import { afterEach, describe, it } from 'node:test';
 import type { Command } from '../../src/core/command/command.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { silentLogger } from '../../src/log.ts';
-import type { ScheduleCommand } from '../../src/ports/scheduler.ts';
 import { CronScheduler, type ScheduleValidator } from '../../src/scheduler/CronScheduler.ts';
 import { MemoryStore } from '../fakes/memory-store.ts';
 import { RecordingChat } from '../fakes/recording-chat.ts';
@@ -22,10 +21,19 @@ const validate: ScheduleValidator = (template, params) => {
   return undefined;
 };
 
-type Harness = ReturnType<typeof harness>;
+interface Harness {
+  clock: ManualClock;
+  chat: RecordingChat;
+  launcher: RecordingLauncher;
+  store: MemoryStore;
+  scheduler: CronScheduler;
+  /** Moves time on, letting the scheduler finish each wake-up before the next. */
+  advanceTo(to: string): Promise<void>;
+  announcements(): string[];
+}
 const open: Harness[] = [];
 
-function harness(start: string, store = new MemoryStore(), minIntervalSeconds = 60) {
+function harness(start: string, store = new MemoryStore(), minIntervalSeconds = 60): Harness {
   const clock = new ManualClock(start);
   const chat = new RecordingChat();
   const launcher = new RecordingLauncher(store, clock.now);
@@ -41,7 +49,7 @@ function harness(start: string, store = new MemoryStore(), minIntervalSeconds = 
     now: clock.now,
     createTimer: clock.createTimer,
   });
-  const h = {
+  const h: Harness = {
     clock,
     chat,
     launcher,
@@ -58,10 +66,9 @@ afterEach(async () => {
   for (const h of open.splice(0)) await h.scheduler.close();
 });
 
-function scheduleCommand(
-  cron: string,
-  extra: Partial<Extract<Command, { verb: 'schedule' }>> = {},
-): ScheduleCommand {
+type CreateCommand = Extract<Command, { verb: 'schedule' }>;
+
+function scheduleCommand(cron: string, extra: Partial<CreateCommand> = {}): CreateCommand {
   return { verb: 'schedule', cron, template: 'resnet', params: { epochs: '50' }, ...extra };
 }
 
@@ -107,7 +114,7 @@ describe('CronScheduler: creating', () => {
   it('refuses bad input with one sentence and stores nothing', async () => {
     const h = harness('2026-01-10T12:00:00Z');
     await h.scheduler.execute(scheduleCommand('0 2 * * *', { name: 'nightly' }), owner);
-    const cases: [ScheduleCommand, RegExp][] = [
+    const cases: [CreateCommand, RegExp][] = [
       [scheduleCommand('0 25 * * *', { name: 'a' }), /hour field "25" is out of range/],
       [
         scheduleCommand('0 2 * * *', { name: 'b', timezone: 'Europe/Berln' }),
@@ -118,7 +125,7 @@ describe('CronScheduler: creating', () => {
         scheduleCommand('*/10 * * * * *', { name: 'c' }),
         /at most once every minute \(TRAINYARD_SCHEDULE_MIN_INTERVAL\)/,
       ],
-      [{ ...scheduleCommand('0 2 * * *', { name: 'd' }), template: 'resnot' }, /no template named "resnot"/],
+      [scheduleCommand('0 2 * * *', { name: 'd', template: 'resnot' }), /no template named "resnot"/],
       [
         scheduleCommand('0 2 * * *', { name: 'e', params: { epochs: 'many' } }),
         /epochs must be a whole number/,
