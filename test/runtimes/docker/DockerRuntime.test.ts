@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import Docker from 'dockerode';
+import { createDockerImageBuilder } from '../../../src/build/DockerImageBuilder.ts';
+import type { Run } from '../../../src/core/run/run.ts';
+import { silentLogger } from '../../../src/log.ts';
+import { createDockerRuntime, type DockerRuntime } from '../../../src/runtimes/docker/DockerRuntime.ts';
+import {
+  BUSYBOX_DOCKERFILE,
+  busyboxContext,
+  dockerForTests,
+  removeDir,
+  removeTemplateImages,
+  uniqueName,
+} from '../../fakes/docker-engine.ts';
+import { makeRun } from '../../fakes/make-run.ts';
+import { RecordingSink } from '../../fakes/recording-sink.ts';
+
+const engine = await dockerForTests();
+const skip = 'skip' in engine ? engine.skip : false;
+const docker = 'docker' in engine ? engine.docker : new Docker();
+const template = uniqueName('ty-runtime');
+
+let image = '';
+let contextDir = '';
+const runtimes: DockerRuntime[] = [];
+const runIds: string[] = [];
+
+function newRuntime(): DockerRuntime {
+  const runtime = createDockerRuntime({
+    config: {},
+    log: silentLogger,
+    docker,
+    network: 'none',
+    stopGraceSeconds: 1,
+  });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+/** A run of the busybox image; `script` runs under busybox sh, passed as one literal argument. */
+function busyboxRun(script: string, number: number): Run {
+  const run = makeRun(
+    { number, placement: undefined, state: 'pending' },
+    {
+      template,
+      image,
+      command: ['/bin/busybox', 'sh', '-c'],
+      args: [script],
+      env: { GREETING: 'hello world' },
+    },
+  );
+  runIds.push(run.id);
+  return run;
+}
+
+describe('DockerRuntime with a real engine', { skip }, () => {
+  before(async () => {
+    contextDir = await busyboxContext(BUSYBOX_DOCKERFILE);
+    const builder = createDockerImageBuilder({ config: {}, log: silentLogger, docker, env: {} });
+    image = await builder.ensureImage(
+      template,
+      { context: contextDir, dockerfile: 'Dockerfile', buildArgs: {} },
+      () => {},
+    );
+  });
+
+  after(async () => {
+    for (const runtime of runtimes) await runtime.close();
+    const left = await docker.listContainers({
+      all: true,
+      filters: { label: [`trainyard.io/template=${template}`] },
+    });
+    for (const c of left)
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {});
+    await removeTemplateImages(docker, [template]);
+    await removeDir(contextDir);
+  });
+
+  test('a run prints its lines to the sink and succeeds; its container carries the labels', async () => {
+    const runtime = newRuntime();
+    const sink = new RecordingSink();
+    await runtime.start(sink);
+    assert.equal(runtime.ready(), true);
+    const run = busyboxRun('for i in 1 2 3; do echo "epoch $i/3 loss=0.5"; done; echo "$GREETING" >&2', 1);
+    const placement = await runtime.submit(run);
+    assert.match(placement.handle, /^[0-9a-f]{12}$/);
+    const info = await docker.getContainer(placement.handle).inspect();
+    assert.equal(info.Config.Labels['app.kubernetes.io/managed-by'], 'trainyard');
+    assert.equal(info.Config.Labels['trainyard.io/run'], run.id);
+    assert.equal(info.Config.Labels['trainyard.io/template'], template);
+    assert.equal(info.Config.Labels['trainyard.io/launched-by'], 'U1');
+    assert.equal(info.HostConfig.NetworkMode, 'none');
+
+    await sink.ended(run.id);
+    assert.deepEqual(sink.lines.get(run.id)?.slice().sort(), [
+      'epoch 1/3 loss=0.5',
+      'epoch 2/3 loss=0.5',
+      'epoch 3/3 loss=0.5',
+      'hello world',
+    ]);
+    assert.deepEqual(sink.statesOf(run.id), ['running', 'succeeded']);
+    assert.equal(sink.lastOf(run.id)?.exitCode, 0);
+    await assert.rejects(docker.getContainer(placement.handle).inspect(), /no such container/i);
+  });
+
+  test('a non-zero exit fails the run with the code', async () => {
+    const runtime = newRuntime();
+    const sink = new RecordingSink();
+    await runtime.start(sink);
+    const run = busyboxRun('echo failing; exit 3', 2);
+    await runtime.submit(run);
+    await sink.ended(run.id);
+    assert.deepEqual(sink.lastOf(run.id), {
+      state: 'failed',
+      exitCode: 3,
+      reason: 'The container exited with code 3.',
+      at: sink.lastOf(run.id)?.at,
+    });
+    assert.deepEqual(sink.lines.get(run.id), ['failing']);
+  });
+
+  test('stop ends a run that ignores SIGTERM after the grace period', async () => {
+    const runtime = newRuntime();
+    const sink = new RecordingSink();
+    await runtime.start(sink);
+    // As PID 1, busybox sh ignores SIGTERM unless it traps it, so only SIGKILL ends it.
+    const run = busyboxRun('echo started; while true; do sleep 1; done', 3);
+    await runtime.submit(run);
+    await sink.until(() => (sink.lines.get(run.id) ?? []).includes('started'));
+    await runtime.stop(run);
+    await sink.ended(run.id);
+    assert.equal(sink.lastOf(run.id)?.state, 'stopped');
+  });
+
+  test('a new runtime instance re-attaches to a running container and reports ended and missing ones', async () => {
+    const first = newRuntime();
+    const firstSink = new RecordingSink();
+    await first.start(firstSink);
+    const live = busyboxRun('echo before; trap "echo bye; exit 0" TERM; while true; do sleep 1; done', 4);
+    const done = busyboxRun('echo quick; exit 5', 5);
+    live.placement = await first.submit(live);
+    await firstSink.until(() => (firstSink.lines.get(live.id) ?? []).includes('before'));
+    await first.close();
+    // Started behind the old instance's back, and ends while nobody watches.
+    const doneContainer = await docker.createContainer({
+      Image: image,
+      Entrypoint: ['/bin/busybox', 'sh', '-c'],
+      Cmd: ['echo quick; exit 5'],
+      Labels: {
+        'app.kubernetes.io/managed-by': 'trainyard',
+        'trainyard.io/run': done.id,
+        'trainyard.io/template': template,
+      },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await doneContainer.start();
+    await doneContainer.wait();
+    done.placement = { handle: doneContainer.id };
+    const missing = busyboxRun('true', 6);
+    missing.placement = { handle: 'gone' };
+
+    const second = newRuntime();
+    const sink = new RecordingSink();
+    await second.start(sink);
+    await second.recover([live, done, missing]);
+
+    await sink.ended(done.id);
+    assert.deepEqual(
+      { state: sink.lastOf(done.id)?.state, exitCode: sink.lastOf(done.id)?.exitCode },
+      { state: 'failed', exitCode: 5 },
+    );
+    assert.equal(sink.lastOf(missing.id)?.state, 'lost');
+    assert.equal(sink.lastOf(live.id)?.state, 'running');
+
+    await second.stop(live);
+    await sink.ended(live.id);
+    assert.equal(sink.lastOf(live.id)?.state, 'stopped');
+    assert.deepEqual(sink.lines.get(live.id), ['bye'], 'old lines are not repeated after re-attaching');
+  });
+});
