@@ -96,8 +96,9 @@ export class FakeSlackApi {
     const body = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path.startsWith('/upload/')) {
-      this.uploads.set(path.slice('/upload/'.length), body);
-      this.record('upload', { file_id: path.slice('/upload/'.length), bytes: Buffer.byteLength(body) });
+      const content = await uploadedContent(req, body);
+      this.uploads.set(path.slice('/upload/'.length), content);
+      this.record('upload', { file_id: path.slice('/upload/'.length), bytes: Buffer.byteLength(content) });
       res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${Buffer.byteLength(body)}`);
       return;
     }
@@ -202,6 +203,15 @@ function parseArgs(req: IncomingMessage, body: string): Record<string, unknown> 
   for (const [k, v] of new URLSearchParams(body))
     args[k] = ['blocks', 'attachments'].includes(k) ? parseJsonField(v) : v;
   return args;
+}
+
+/** The web-api client sends the file as multipart form data; Slack also takes a raw body. */
+async function uploadedContent(req: IncomingMessage, body: string): Promise<string> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+  const file = [...form.values()][0];
+  return typeof file === 'string' ? file : ((await file?.text()) ?? '');
 }
 
 function parseJsonField(value: unknown): unknown {

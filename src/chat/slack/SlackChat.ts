@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../core/reply.ts';
 import { isEnded, type MessageRef, type Run } from '../../core/run/run.ts';
 import type { Logger } from '../../log.ts';
@@ -19,7 +19,7 @@ export interface SlackInbound {
 }
 
 export interface SlackChatOptions {
-  web: WebClient;
+  web: webApi.WebClient;
   queue: OutboundQueue;
   log: Logger;
   inbound?: SlackInbound;

@@ -7,8 +7,8 @@ import {
   HTTPReceiver,
   type Receiver,
   SocketModeReceiver,
+  webApi,
 } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config/env.ts';
 import { ACTION_IDS } from '../../core/actions.ts';
 import type { Logger } from '../../log.ts';
@@ -50,7 +50,7 @@ export async function createSlackChat(opts: CreateSlackChatOptions): Promise<Sla
   const { botToken, signingSecret, appToken, apiUrl } = config.slack;
   if (!botToken) throw new Error('createSlackChat needs SLACK_BOT_TOKEN.');
   // Retries and rate limits are the queue's job: the client must fail fast so the queue keeps one budget.
-  const web = new WebClient(botToken, {
+  const web = new webApi.WebClient(botToken, {
     slackApiUrl: apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WebClient } from '@slack/web-api';
+import { webApi } from '@slack/bolt';
 import { OutboundQueue } from '../../../src/chat/slack/OutboundQueue.ts';
 import { createLogger } from '../../../src/log.ts';
 import { MetricsRegistry } from '../../../src/server/metrics.ts';
@@ -14,7 +14,7 @@ function capturingLogger() {
 }
 
 const client = (fake: FakeSlackApi) =>
-  new WebClient(TOKEN, {
+  new webApi.WebClient(TOKEN, {
     slackApiUrl: fake.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
