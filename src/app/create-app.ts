@@ -1,5 +1,8 @@
+import { createDockerImageBuilder } from '../build/DockerImageBuilder.ts';
 import { ConsoleChat } from '../chat/console/ConsoleChat.ts';
 import type { LiveScreen } from '../chat/console/LiveScreen.ts';
+import { createSlackChat } from '../chat/slack/create-slack-app.ts';
+import { SlackChat } from '../chat/slack/SlackChat.ts';
 import type { Config } from '../config/env.ts';
 import { loadPolicyFile } from '../config/policy-file.ts';
 import type { Logger } from '../log.ts';
@@ -8,6 +11,7 @@ import { planLaunch } from '../orchestrator/plan-launch.ts';
 import type { ChatPort } from '../ports/chat.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { Runtime } from '../ports/runtime.ts';
+import { createDockerRuntime, dockerAnswers } from '../runtimes/docker/DockerRuntime.ts';
 import { ProcessRuntime } from '../runtimes/process/ProcessRuntime.ts';
 import { CronScheduler } from '../scheduler/CronScheduler.ts';
 import { MetricsRegistry } from '../server/metrics.ts';
@@ -19,8 +23,9 @@ export interface AppOptions {
   config: Config;
   log: Logger;
   env: NodeJS.ProcessEnv;
-  /** Where the console chat draws when Slack is not configured. */
-  screen: LiveScreen;
+  /** `slack` needs SLACK_BOT_TOKEN; `console` draws on `screen`. */
+  chat: 'slack' | 'console';
+  screen?: LiveScreen;
   /** Serve /healthz, /readyz and /metrics on PORT (`trainyard start`). */
   http: boolean;
 }
@@ -34,11 +39,23 @@ export interface App {
   close(): Promise<void>;
 }
 
-async function chooseRuntime(config: Config, log: Logger): Promise<Runtime> {
-  switch (config.runtime) {
+async function chooseRuntime(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<Runtime> {
+  let choice = config.runtime;
+  if (choice === 'auto') choice = (await dockerAnswers()) ? 'docker' : 'process';
+  switch (choice) {
+    case 'docker':
+      return createDockerRuntime({ config, log });
     default:
-      return new ProcessRuntime({ log: log.child({ runtime: 'process' }) });
+      return new ProcessRuntime({ log: log.child({ runtime: 'process' }), env });
   }
+}
+
+async function createChat(opts: AppOptions, metrics: MetricsRegistry): Promise<ChatPort> {
+  if (opts.chat === 'slack') {
+    return createSlackChat({ config: opts.config, log: opts.log.child({ part: 'slack' }), metrics });
+  }
+  if (!opts.screen) throw new Error('the console chat needs a screen');
+  return new ConsoleChat(opts.screen);
 }
 
 /** The composition root: builds every adapter from the config and wires them to the orchestrator. */
@@ -51,9 +68,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
   try {
     const logs = new LogArchive(config.dataDir);
     const templates = createTemplateSource(config.templatesDir);
-    const runtime = await chooseRuntime(config, log);
-    const builder: ImageBuilder | undefined = undefined;
-    const chat: ChatPort = new ConsoleChat(opts.screen);
+    const runtime = await chooseRuntime(config, opts.env, log);
+    // Local processes run the template's command directly; every other runtime needs built images.
+    const builder: ImageBuilder | undefined =
+      runtime.kind === 'process' ? undefined : createDockerImageBuilder({ config, log, env: opts.env });
+    const chat = await createChat(opts, metrics);
     const orchestrator = new Orchestrator({
       store,
       templates,
@@ -65,6 +84,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       log,
       metrics,
     });
+    if (chat instanceof SlackChat) chat.setHandlers(orchestrator);
     const scheduler = new CronScheduler({
       store,
       launcher: orchestrator,
@@ -93,6 +113,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await templates();
         await orchestrator.start();
         await scheduler.start();
+        await chat.start();
       },
       async close() {
         await scheduler.close();

@@ -18,7 +18,7 @@ Configuration is read from the environment; see README.md.`;
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  start: async () => (args, io) => runConsole(args, io, 'start'),
+  start: async () => (await import('./commands/start.ts')).run,
   console: async () => (args, io) => runConsole(args, io, 'console'),
   render: async () => (await import('./commands/render.ts')).run,
   templates: async () => (await import('./commands/templates.ts')).run,

@@ -15,6 +15,8 @@ export interface Requester {
  */
 export interface ChatPort {
   readonly kind: 'slack' | 'console';
+  /** Starts receiving commands (Slack: the HTTP or Socket Mode receiver). */
+  start(): Promise<void>;
   /** An answer only the asker sees (ephemeral in Slack). */
   answer(to: Requester, reply: Reply): Promise<void>;
   /** Posts the run card in the run's channel; returns where it is, so it can be updated. */

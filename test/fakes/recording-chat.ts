@@ -35,6 +35,8 @@ export class RecordingChat implements ChatPort {
   async announce(channel: string, text: string): Promise<void> {
     this.announcements.push({ channel, text });
   }
+  async start(): Promise<void> {}
+
   async flush(): Promise<void> {}
   async close(): Promise<void> {}
 

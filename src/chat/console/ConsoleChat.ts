@@ -85,6 +85,8 @@ export class ConsoleChat implements ChatPort {
     this.screen.print(plainMentions(text));
   }
 
+  async start(): Promise<void> {}
+
   async flush(): Promise<void> {}
 
   async close(): Promise<void> {

@@ -28,7 +28,7 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
   const config = loadConfig(io.env, io.cwd);
   const log = createLogger(config.logLevel);
   const screen = new LiveScreen(process.stdout);
-  const app = await createApp({ config, log, env: io.env, screen, http: mode === 'start' });
+  const app = await createApp({ config, log, env: io.env, chat: 'console', screen, http: mode === 'start' });
   const requester: Requester = { user: io.env.USER || 'you', channel: 'console' };
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
