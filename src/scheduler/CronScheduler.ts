@@ -2,7 +2,7 @@ import type { RawOptions, RawParams } from '../core/command/command.ts';
 import { didYouMean } from '../core/command/suggest.ts';
 import type { Reply } from '../core/reply.ts';
 import { isEnded, type Run } from '../core/run/run.ts';
-import { type CronFields, parseCron } from '../core/schedule/cron-expression.ts';
+import { type CronFields, checkCron, parseCron } from '../core/schedule/cron-expression.ts';
 import { describeCron } from '../core/schedule/describe-cron.ts';
 import { fireTimesBetween, nextFireTimes } from '../core/schedule/fire-times.ts';
 import { checkMinInterval } from '../core/schedule/min-interval.ts';
@@ -156,7 +156,7 @@ export class CronScheduler implements Scheduler {
       );
     }
     const cron = command.cron.trim();
-    const parsed = parseCron(cron);
+    const parsed = checkCron(cron);
     if (!parsed.ok) return refuse(parsed.error);
     const nextFires = nextFireTimes(parsed.fields, timezone, now, 3);
     if (nextFires.length === 0)
@@ -374,7 +374,7 @@ export class CronScheduler implements Scheduler {
       return { ok: false, error };
     };
 
-    const active = this.activeRunsOf(schedule);
+    const active = schedule.policy === 'allow' ? [] : this.activeRunsOf(schedule);
     if (schedule.policy === 'forbid' && active.length > 0) {
       const busy = active[0].number;
       return problem(

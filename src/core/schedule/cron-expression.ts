@@ -129,12 +129,42 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** Parsed expressions by text: stored schedules share a handful of expressions, parsed once each. */
+const parsedCache = new Map<string, CronParseResult>();
+const PARSED_CACHED = 10_000;
+
 /**
- * Parses and checks a cron expression. node-cron decides validity (it runs the fires'
- * syntax in the rest of the Node world); our own field checks turn its verdict into one
- * sentence and refuse the few extensions (L, W, #) our fire-time math does not implement.
+ * Expands a cron expression into its fields, or says in one sentence what is wrong with a
+ * field. Fast and memoized, for restoring stored schedules; new input goes through checkCron.
  */
 export function parseCron(expression: string): CronParseResult {
+  let result = parsedCache.get(expression);
+  if (!result) {
+    result = parseFields(expression);
+    if (parsedCache.size >= PARSED_CACHED) parsedCache.clear();
+    parsedCache.set(expression, result);
+  }
+  return result;
+}
+
+/**
+ * Checks new input: our own field checks (one sentence naming the field; L, W and # refused
+ * since our fire-time math does not implement them), then node-cron's verdict, which also
+ * catches impossible dates such as 30 February.
+ */
+export function checkCron(expression: string): CronParseResult {
+  const result = parseCron(expression);
+  if (!result.ok) return result;
+  const verdict = validateDetailed(expandNickname(expression));
+  if (verdict.valid) return result;
+  const first = verdict.errors[0];
+  return {
+    ok: false,
+    error: `The cron expression "${expression.trim()}" is not valid: ${first?.message ?? 'node-cron rejects it'}.`,
+  };
+}
+
+function parseFields(expression: string): CronParseResult {
   const expanded = expandNickname(expression);
   const texts = expanded === '' ? [] : expanded.split(' ');
   if (texts.length !== 5 && texts.length !== 6) {
@@ -149,14 +179,6 @@ export function parseCron(expression: string): CronParseResult {
     const field = parseField(texts[i], specs[i]);
     if (typeof field === 'string') return { ok: false, error: field };
     parsed.push(field);
-  }
-  const verdict = validateDetailed(expanded);
-  if (!verdict.valid) {
-    const first = verdict.errors[0];
-    return {
-      ok: false,
-      error: `The cron expression "${expression.trim()}" is not valid: ${first?.message ?? 'node-cron rejects it'}.`,
-    };
   }
   const [sec, min, hour, dom, month, dow] =
     texts.length === 6 ? parsed : [{ values: new Set([0]), restricted: true }, ...parsed];
@@ -179,6 +201,6 @@ export function parseCron(expression: string): CronParseResult {
 
 /** One sentence saying what is wrong with the expression, or undefined if it is fine. */
 export function validateCron(expression: string): string | undefined {
-  const result = parseCron(expression);
+  const result = checkCron(expression);
   return result.ok ? undefined : result.error;
 }

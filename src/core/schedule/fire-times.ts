@@ -1,5 +1,5 @@
 import type { CronFields } from './cron-expression.ts';
-import { offsetAt, offsetChangeBetween, WALL, wallTimeAt } from './zoned-time.ts';
+import { offsetAt, offsetChangeBetween, WALL, wallClockAt } from './zoned-time.ts';
 
 /**
  * When a schedule fires, computed from wall-clock time in its zone. Clock changes follow
@@ -31,7 +31,7 @@ function dayMatches(fields: CronFields, day: Date): boolean {
 export function* fireTimesAfter(fields: CronFields, timezone: string, from: Date): Generator<Date> {
   const fromMs = from.getTime();
   let last = fromMs;
-  const fromWall = wallTimeAt(fromMs, timezone);
+  const fromWall = wallClockAt(fromMs, timezone);
   // Start a day early: a wall time late on the previous day can map past `from` near a clock change.
   let day = Math.floor(fromWall / WALL.DAY_MS) * WALL.DAY_MS - WALL.DAY_MS;
   let daysWithoutFire = 0;
