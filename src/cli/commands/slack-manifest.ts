@@ -1,0 +1,83 @@
+import { stringify } from 'yaml';
+import { USAGE } from '../../core/command/usage.ts';
+import type { CliIo } from '../io.ts';
+
+/**
+ * Bot scopes, each for something Trainyard does: `commands` for /train; `chat:write` for
+ * cards, updates, notices and ephemeral answers; `chat:write.public` to post cards in public
+ * channels without being invited first; `files:write` to upload a finished run's log.
+ */
+export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write'] as const;
+
+/** Slack shows this beside /train as people type; the full list is `/train help` (from USAGE). */
+const USAGE_HINT = `${(USAGE.find((u) => u.verb === 'launch')?.usage ?? '').replace(/^\/train /, '')} | help`;
+
+/** The Slack app manifest: Socket Mode unless `httpUrl` (the bot's public base URL) is given. */
+export function slackManifest(httpUrl?: string): Record<string, unknown> {
+  const events = httpUrl ? `${httpUrl.replace(/\/+$/, '')}/slack/events` : undefined;
+  return {
+    display_information: {
+      name: 'Trainyard',
+      description: 'Launch and watch ML training jobs from Slack',
+      long_description:
+        'Trainyard turns `/train <template> name=value ...` into a training job on Kubernetes, keeps a live run card in the channel (status, progress, metrics), shares logs on request and mentions you when the run ends. Stop and Rerun buttons sit on every card.',
+      background_color: '#2c3e50',
+    },
+    features: {
+      bot_user: { display_name: 'trainyard', always_online: true },
+      slash_commands: [
+        {
+          command: '/train',
+          ...(events ? { url: events } : {}),
+          description: 'Launch, watch, stop and schedule training runs',
+          usage_hint: USAGE_HINT,
+          should_escape: false,
+        },
+      ],
+    },
+    oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
+    settings: {
+      interactivity: { is_enabled: true, ...(events ? { request_url: events } : {}) },
+      org_deploy_enabled: false,
+      socket_mode_enabled: !events,
+      token_rotation_enabled: false,
+    },
+  };
+}
+
+const COMMAND_USAGE = 'Usage: trainyard slack-manifest [--http <https://bot.example.com>]';
+
+/** `trainyard slack-manifest [--http <url>]`: prints the manifest YAML to paste into api.slack.com. */
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let httpUrl: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--http' && args[i + 1] !== undefined) {
+      httpUrl = args[++i];
+    } else if (arg.startsWith('--http=')) {
+      httpUrl = arg.slice('--http='.length);
+    } else if (arg === '-h' || arg === '--help') {
+      io.stdout(`${COMMAND_USAGE}\n`);
+      return 0;
+    } else {
+      io.stderr(`Unexpected argument "${arg}"; ${COMMAND_USAGE.toLowerCase().replace('usage: ', 'use ')}.\n`);
+      return 2;
+    }
+  }
+  if (httpUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(httpUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['https:', 'http:'].includes(url.protocol) || url.search || url.hash) {
+      io.stderr(
+        `--http needs the bot's public base URL, such as https://trainyard.example.com, not "${httpUrl}".\n`,
+      );
+      return 2;
+    }
+  }
+  io.stdout(stringify(slackManifest(httpUrl), { lineWidth: 0 }));
+  return 0;
+}
