@@ -1,0 +1,519 @@
+import { randomBytes } from 'node:crypto';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { LABELS, MAIN_CONTAINER, MANAGED_BY, renderJobManifest } from '../../core/render/job-manifest.ts';
+import { isEnded, type Run } from '../../core/run/run.ts';
+import type { Logger } from '../../log.ts';
+import type { Placement, Runtime, RuntimeSink, RuntimeUpdate } from '../../ports/runtime.ts';
+import type { Counter, MetricsRegistry } from '../../server/metrics.ts';
+import { KubeApiError } from './api-error.ts';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import { goneStatus, type JobFacts, jobFacts, jobStatus, type PodFacts, podFacts } from './job-status.ts';
+import type { KubeApi } from './kube-api.ts';
+import { LogFollower } from './LogFollower.ts';
+import { LineTail } from './line-tail.ts';
+import { ResourceWatch } from './ResourceWatch.ts';
+
+export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+
+export interface KubernetesRuntimeOptions {
+  api: KubeApi;
+  namespace: string;
+  /** The kubeconfig context, named in messages about the cluster. */
+  context: string;
+  log: Logger;
+  metrics: MetricsRegistry;
+  /** How long an image that cannot be pulled (or a container that cannot be set up) may wait. */
+  stuckGraceMs?: number;
+  /** Log lines kept in memory per run. */
+  tailLines?: number;
+  backoff?: BackoffPolicy;
+  watchTimeoutSeconds?: number;
+  /** How long a run's end waits for the rest of its log to arrive. */
+  logDrainMs?: number;
+  /** Tries for a create or delete that meets transient errors. */
+  attempts?: number;
+  render?: typeof renderJobManifest;
+}
+
+/** What the runtime knows about one run, reduced to the facts the status mapping reads. */
+interface TrackedRun {
+  runId: string;
+  job?: JobFacts;
+  /** The Job was seen and then deleted. */
+  jobGone: boolean;
+  pods: Map<string, PodFacts>;
+  reported?: RuntimeUpdate;
+  ended: boolean;
+  /** Seen alive by this process (submitted here or seen before its end): its logs are worth reading. */
+  seenLive: boolean;
+  /** We deleted its Job: on request (stop) or because it could never start. */
+  deletedByUs: boolean;
+  follower?: LogFollower;
+  followedPod?: string;
+  tail: LineTail;
+  recheckAt?: number;
+}
+
+/**
+ * Runs each run as a batch/v1 Job. One label-selected list+watch on Jobs and one on Pods cover
+ * every run, so API traffic does not grow with the number of runs; a single timer re-checks the
+ * runs whose state changes with time (an image that cannot be pulled fails after a grace).
+ */
+export class KubernetesRuntime implements Runtime {
+  readonly kind = 'kubernetes' as const;
+  readonly location: string;
+  private readonly runs = new Map<string, TrackedRun>();
+  private readonly rechecks = new Set<TrackedRun>();
+  private readonly jobs: ResourceWatch<V1Job>;
+  private readonly pods: ResourceWatch<V1Pod>;
+  private readonly restarts: Counter;
+  private sink: RuntimeSink | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepAt = Number.POSITIVE_INFINITY;
+  private firstSync: Promise<void>;
+  private resolveFirstSync!: () => void;
+  private initialSyncDone = false;
+  private unreachable = false;
+  private readonly stuckGraceMs: number;
+  private readonly tailLines: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly logDrainMs: number;
+  private readonly attempts: number;
+  private readonly render: typeof renderJobManifest;
+
+  constructor(private readonly opts: KubernetesRuntimeOptions) {
+    this.location = `namespace ${opts.namespace}`;
+    this.stuckGraceMs = opts.stuckGraceMs ?? 5 * 60_000;
+    this.tailLines = opts.tailLines ?? 100;
+    this.backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.logDrainMs = opts.logDrainMs ?? 5000;
+    this.attempts = opts.attempts ?? 5;
+    this.render = opts.render ?? renderJobManifest;
+    this.firstSync = new Promise((resolve) => {
+      this.resolveFirstSync = resolve;
+    });
+    this.restarts = opts.metrics.counter(
+      'trainyard_kubernetes_watch_restarts_total',
+      'Times a Kubernetes watch was restarted, by resource and reason (timeout, expired, error).',
+    );
+    opts.metrics.gauge(
+      'trainyard_kubernetes_tracked_runs',
+      'Runs whose Job or pods the runtime is tracking.',
+      () => [{ labels: {}, value: this.runs.size }],
+    );
+    const ns = opts.namespace;
+    const common = {
+      api: opts.api,
+      labelSelector: MANAGED_SELECTOR,
+      restarts: this.restarts,
+      backoff: this.backoff,
+      watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 300,
+      onListError: (err: KubeApiError, attempt: number) => this.onListError(err, attempt),
+    };
+    this.jobs = new ResourceWatch<V1Job>({
+      ...common,
+      resource: 'jobs',
+      path: `/apis/batch/v1/namespaces/${ns}/jobs`,
+      list: () => opts.api.listJobs(ns, MANAGED_SELECTOR),
+      onSync: (items) => this.onJobSync(items),
+      onChange: (type, job) => this.onJobChange(type, job),
+    });
+    this.pods = new ResourceWatch<V1Pod>({
+      ...common,
+      resource: 'pods',
+      path: `/api/v1/namespaces/${ns}/pods`,
+      list: () => opts.api.listPods(ns, MANAGED_SELECTOR),
+      onSync: (items) => this.onPodSync(items),
+      onChange: (type, pod) => this.onPodChange(type, pod),
+    });
+  }
+
+  async start(sink: RuntimeSink): Promise<void> {
+    this.sink = sink;
+    this.jobs.start();
+    this.pods.start();
+  }
+
+  ready(): boolean {
+    return this.jobs.synced && this.pods.synced;
+  }
+
+  async submit(run: Run): Promise<Placement> {
+    const { api, namespace } = this.opts;
+    const tracked = this.track(run.id);
+    tracked.seenLive = true;
+    // A name clash (another Job already has the name) gets a fresh suffix.
+    for (let clash = 0; ; clash++) {
+      const body = this.render(run, { namespace, suffix: randomSuffix() });
+      const name = body.metadata?.name ?? '';
+      try {
+        await this.withRetries('create', async (retried) => {
+          try {
+            await api.createJob(namespace, body);
+          } catch (err) {
+            // After a lost reply our first try may have created it: then the clash is with ourselves.
+            if (retried && err instanceof KubeApiError && err.status === 409) {
+              const existing = await api.readJob(namespace, name);
+              if (existing.metadata?.labels?.[LABELS.run] === run.id) return;
+            }
+            throw err;
+          }
+        });
+        return { handle: name, namespace };
+      } catch (err) {
+        if (err instanceof KubeApiError && err.status === 409 && clash < 3) continue;
+        this.forgetIfEmpty(tracked);
+        throw this.submitError(err);
+      }
+    }
+  }
+
+  async stop(run: Run): Promise<void> {
+    const tracked = this.track(run.id);
+    tracked.deletedByUs = true;
+    const name = tracked.job?.name ?? run.placement?.handle;
+    if (name) {
+      try {
+        await this.withRetries('delete', () => this.opts.api.deleteJob(this.opts.namespace, name));
+        // The watch reports the deletion, and with it the end of the run.
+        if (tracked.job) return;
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.status === 404)) throw this.userError(err, 'stop the Job');
+      }
+    }
+    // No Job to delete: it was already gone, so the run ends here.
+    this.finish(tracked, goneStatus(true, false));
+  }
+
+  async recover(runs: Run[]): Promise<void> {
+    await this.firstSync;
+    for (const run of runs) {
+      if (isEnded(run.state) || !run.placement) continue;
+      const tracked = this.runs.get(run.id);
+      if (tracked?.job) {
+        tracked.seenLive ||= !tracked.ended;
+        // Ended while we were down: tell the orchestrator again, now that it asked.
+        if (tracked.ended && tracked.reported) this.sink?.update(run.id, tracked.reported);
+        else this.evaluate(tracked);
+        continue;
+      }
+      this.finish(this.track(run.id), goneStatus(false, true));
+    }
+  }
+
+  async tail(run: Run, lines: number): Promise<string[]> {
+    const tracked = this.runs.get(run.id);
+    const pod = tracked && newestPod(tracked);
+    if (pod) {
+      try {
+        const text = await this.opts.api.readPodLog(this.opts.namespace, pod.name, MAIN_CONTAINER, lines);
+        return text.split('\n').filter((line, i, all) => line !== '' || i < all.length - 1);
+      } catch (err) {
+        this.opts.log.debug('reading the pod log failed; answering from memory', {
+          run: run.id,
+          error: String(err),
+        });
+      }
+    }
+    return tracked ? tracked.tail.last(lines) : [];
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    for (const tracked of this.runs.values()) tracked.follower?.stop();
+    await Promise.all([this.jobs.stop(), this.pods.stop()]);
+    await Promise.all([...this.runs.values()].map((t) => t.follower?.done));
+  }
+
+  /** For benchmarks and tests: how many runs are tracked. */
+  get trackedRuns(): number {
+    return this.runs.size;
+  }
+
+  // --- watch events -------------------------------------------------------------------------
+
+  private onJobSync(items: V1Job[]): void {
+    const present = new Set<string>();
+    for (const job of items) {
+      const facts = jobFacts(job);
+      if (!facts.runId) continue;
+      present.add(facts.runId);
+      this.track(facts.runId).job = facts;
+    }
+    // Jobs that vanished while the watch was down were deleted then.
+    for (const tracked of this.runs.values()) {
+      if (tracked.job && !present.has(tracked.runId)) this.jobDeleted(tracked);
+    }
+    this.afterSync();
+  }
+
+  private onPodSync(items: V1Pod[]): void {
+    const byRun = new Map<string, PodFacts[]>();
+    for (const pod of items) {
+      const facts = podFacts(pod, MAIN_CONTAINER);
+      if (!facts.runId) continue;
+      byRun.set(facts.runId, [...(byRun.get(facts.runId) ?? []), facts]);
+    }
+    for (const tracked of [...this.runs.values()]) {
+      if (!byRun.has(tracked.runId)) {
+        tracked.pods.clear();
+        this.forgetIfEmpty(tracked);
+      }
+    }
+    for (const [runId, pods] of byRun) {
+      this.track(runId).pods = new Map(pods.map((p) => [p.name, p]));
+    }
+    this.afterSync();
+  }
+
+  private afterSync(): void {
+    if (!this.ready()) return;
+    if (this.unreachable) {
+      this.unreachable = false;
+      this.opts.log.info('connected to the Kubernetes API', this.where());
+    }
+    this.initialSyncDone = true;
+    for (const tracked of [...this.runs.values()]) this.evaluate(tracked);
+    this.resolveFirstSync();
+  }
+
+  private onJobChange(type: 'ADDED' | 'MODIFIED' | 'DELETED', job: V1Job): void {
+    const facts = jobFacts(job);
+    if (!facts.runId) return;
+    if (type === 'DELETED') {
+      const tracked = this.runs.get(facts.runId);
+      if (tracked) this.jobDeleted(tracked);
+      return;
+    }
+    const tracked = this.track(facts.runId);
+    tracked.job = facts;
+    tracked.jobGone = false;
+    this.evaluate(tracked);
+  }
+
+  private onPodChange(type: 'ADDED' | 'MODIFIED' | 'DELETED', pod: V1Pod): void {
+    const facts = podFacts(pod, MAIN_CONTAINER);
+    if (!facts.runId) return;
+    if (type === 'DELETED') {
+      const tracked = this.runs.get(facts.runId);
+      if (!tracked) return;
+      tracked.pods.delete(facts.name);
+      if (!this.forgetIfEmpty(tracked)) this.evaluate(tracked);
+      return;
+    }
+    const tracked = this.track(facts.runId);
+    tracked.pods.set(facts.name, facts);
+    this.evaluate(tracked);
+  }
+
+  private jobDeleted(tracked: TrackedRun): void {
+    tracked.job = undefined;
+    tracked.jobGone = true;
+    if (this.initialSyncDone) this.evaluate(tracked);
+    this.forgetIfEmpty(tracked);
+  }
+
+  // --- state ------------------------------------------------------------------------------------
+
+  /** Works out the run's state from what we hold and reports it if it changed. */
+  private evaluate(tracked: TrackedRun): void {
+    if (!this.initialSyncDone || tracked.ended) return;
+    if (!tracked.job) {
+      if (tracked.jobGone) this.finish(tracked, goneStatus(tracked.deletedByUs, false));
+      return;
+    }
+    const status = jobStatus(tracked.job, [...tracked.pods.values()], {
+      now: new Date(),
+      stuckGraceMs: this.stuckGraceMs,
+    });
+    if (!isEnded(status.update.state)) tracked.seenLive = true;
+    if (tracked.seenLive) this.followLogs(tracked);
+    this.scheduleRecheck(tracked, status.recheckAt?.getTime());
+    if (status.deleteJob) this.deleteStuckJob(tracked);
+    if (isEnded(status.update.state)) this.finish(tracked, status.update);
+    else this.report(tracked, status.update);
+  }
+
+  /** Ends the run: after the rest of its log has arrived, its final state goes out, once. */
+  private finish(tracked: TrackedRun, update: RuntimeUpdate): void {
+    if (tracked.ended) return;
+    tracked.ended = true;
+    this.scheduleRecheck(tracked, undefined);
+    const follower = tracked.follower;
+    if (!follower) {
+      this.report(tracked, update);
+      this.forgetIfEmpty(tracked);
+      return;
+    }
+    follower.finish(this.logDrainMs).then(() => {
+      this.report(tracked, update);
+      this.forgetIfEmpty(tracked);
+    });
+  }
+
+  private report(tracked: TrackedRun, update: RuntimeUpdate): void {
+    const last = tracked.reported;
+    if (
+      last &&
+      last.state === update.state &&
+      last.reason === update.reason &&
+      last.exitCode === update.exitCode
+    ) {
+      return;
+    }
+    tracked.reported = update;
+    this.sink?.update(tracked.runId, update);
+  }
+
+  /** A run that can never start (its image cannot be pulled): its Job would retry forever. */
+  private deleteStuckJob(tracked: TrackedRun): void {
+    const name = tracked.job?.name;
+    if (!name || tracked.deletedByUs) return;
+    tracked.deletedByUs = true;
+    this.withRetries('delete', () => this.opts.api.deleteJob(this.opts.namespace, name)).catch((err) => {
+      if (!(err instanceof KubeApiError && err.status === 404)) {
+        this.opts.log.warn('could not delete a Job that cannot start', { job: name, error: String(err) });
+      }
+    });
+  }
+
+  // --- logs -----------------------------------------------------------------------------------
+
+  private followLogs(tracked: TrackedRun): void {
+    const pod = newestPod(tracked);
+    const main = pod?.main;
+    if (!pod || !(main?.running || main?.terminated)) return;
+    if (tracked.followedPod !== pod.name) {
+      tracked.follower?.stop();
+      tracked.followedPod = pod.name;
+      tracked.follower = new LogFollower({
+        api: this.opts.api,
+        namespace: this.opts.namespace,
+        pod: pod.name,
+        container: MAIN_CONTAINER,
+        log: this.opts.log,
+        backoff: this.backoff,
+        onLines: (lines) => {
+          tracked.tail.push(lines);
+          this.sink?.log(tracked.runId, lines);
+        },
+      });
+    }
+    if (main.terminated) tracked.follower?.finish(this.logDrainMs);
+  }
+
+  // --- the one timer ----------------------------------------------------------------------------
+
+  private scheduleRecheck(tracked: TrackedRun, at: number | undefined): void {
+    tracked.recheckAt = at;
+    if (at === undefined) this.rechecks.delete(tracked);
+    else this.rechecks.add(tracked);
+    this.armSweep();
+  }
+
+  private armSweep(): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const t of this.rechecks) earliest = Math.min(earliest, t.recheckAt ?? earliest);
+    if (earliest === this.sweepAt) return;
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    this.sweepAt = earliest;
+    if (earliest === Number.POSITIVE_INFINITY) return;
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, earliest - Date.now()));
+    this.sweepTimer.unref();
+  }
+
+  private sweep(): void {
+    this.sweepTimer = undefined;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    for (const tracked of [...this.rechecks]) {
+      if ((tracked.recheckAt ?? now + 1) <= now) this.evaluate(tracked);
+    }
+    this.armSweep();
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  private track(runId: string): TrackedRun {
+    let tracked = this.runs.get(runId);
+    if (!tracked) {
+      tracked = {
+        runId,
+        jobGone: false,
+        pods: new Map(),
+        ended: false,
+        seenLive: false,
+        deletedByUs: false,
+        tail: new LineTail(this.tailLines),
+      };
+      this.runs.set(runId, tracked);
+    }
+    return tracked;
+  }
+
+  /** Drops a run that has nothing left in the cluster and nothing left to say. */
+  private forgetIfEmpty(tracked: TrackedRun): boolean {
+    const finished = tracked.ended || !tracked.jobGone;
+    if (tracked.job || tracked.pods.size > 0 || !finished || tracked.follower?.active) return false;
+    this.rechecks.delete(tracked);
+    this.runs.delete(tracked.runId);
+    return true;
+  }
+
+  private async withRetries<T>(what: string, fn: (retried: boolean) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn(attempt > 0);
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.transient) || attempt + 1 >= this.attempts) throw err;
+        this.opts.log.warn(`Kubernetes ${what} failed, retrying`, { ...this.where(), error: err.message });
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, this.backoff)));
+      }
+    }
+  }
+
+  private onListError(err: KubeApiError, attempt: number): void {
+    if (attempt > 0 && this.unreachable) return;
+    this.unreachable = true;
+    const problem =
+      err.status === 401 || err.status === 403
+        ? `Kubernetes refused Trainyard's credentials (HTTP ${err.status}: ${err.message})`
+        : err.status === 0
+          ? `Cannot reach the Kubernetes API: ${err.message}`
+          : `The Kubernetes API failed (HTTP ${err.status}: ${err.message})`;
+    this.opts.log.error(`${problem}; check the kubeconfig context and the server, retrying.`, this.where());
+  }
+
+  private where(): Record<string, string> {
+    return { context: this.opts.context, server: this.opts.api.server, namespace: this.opts.namespace };
+  }
+
+  /** A submit failure as one sentence; a rejected Job (422, 403...) keeps the API's own words. */
+  private submitError(err: unknown): Error {
+    if (err instanceof KubeApiError && !err.transient) return new Error(err.message);
+    return this.userError(err, 'create the Job');
+  }
+
+  private userError(err: unknown, action: string): Error {
+    const detail = err instanceof Error ? err.message : String(err);
+    return new Error(
+      `Could not ${action} on the cluster at ${this.opts.api.server} (${detail}); try again later.`,
+    );
+  }
+}
+
+function newestPod(tracked: TrackedRun): PodFacts | undefined {
+  let newest: PodFacts | undefined;
+  for (const pod of tracked.pods.values()) {
+    if (!newest || (pod.createdAt?.getTime() ?? 0) >= (newest.createdAt?.getTime() ?? 0)) newest = pod;
+  }
+  return newest;
+}
+
+/** Five characters of [a-z0-9], like the suffixes Kubernetes itself puts on generated names. */
+function randomSuffix(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
+}
