@@ -264,6 +264,7 @@ export class CronScheduler implements Scheduler {
   /** Parses the schedule once and arms its timer; a stored expression that no longer parses is logged and left idle. */
   private track(schedule: Schedule): Tracked | undefined {
     this.untrack(schedule.name);
+    if (this.closed) return undefined;
     const parsed = parseCron(schedule.cron);
     if (!parsed.ok) {
       this.log.error('stored schedule has an invalid cron expression', {
@@ -374,22 +375,24 @@ export class CronScheduler implements Scheduler {
       return { ok: false, error };
     };
 
-    const active = schedule.policy === 'allow' ? [] : this.activeRunsOf(schedule);
-    if (schedule.policy === 'forbid' && active.length > 0) {
-      const busy = active[0].number;
+    // `allow` never looks; for forbid and replace only the previous run can still be active.
+    const previous = schedule.policy === 'allow' ? undefined : this.activeRunOf(schedule);
+    if (previous && schedule.policy === 'forbid') {
       return problem(
-        `Run #${busy} of "${name}" is still running and its policy is forbid; wait for it to end or stop it first.`,
-        scheduleMessages.stillRunning(name, busy),
+        `Run #${previous.number} of "${name}" is still running and its policy is forbid; wait for it to end or stop it first.`,
+        scheduleMessages.stillRunning(name, previous.number),
       );
     }
-    if (schedule.policy === 'replace') {
-      for (const run of active) {
-        await this.launcher
-          .stop(run.id, `replaced by the next run of schedule ${name}`)
-          .catch((error: unknown) => {
-            this.log.error('could not stop the run being replaced', { schedule: name, run: run.id, error });
+    if (previous && schedule.policy === 'replace') {
+      await this.launcher
+        .stop(previous.id, `replaced by the next run of schedule ${name}`)
+        .catch((error: unknown) => {
+          this.log.error('could not stop the run being replaced', {
+            schedule: name,
+            run: previous.id,
+            error,
           });
-      }
+        });
     }
 
     let result: StartOutcome;
@@ -411,12 +414,11 @@ export class CronScheduler implements Scheduler {
     const run = result.run;
     const latest = this.store.getSchedule(name);
     if (latest) this.store.saveSchedule({ ...latest, lastRunId: run.id });
-    const replaced = schedule.policy === 'replace' ? active.map((r) => r.number) : [];
     const text =
       how.scheduledAt && how.lateAt
         ? scheduleMessages.startedLate(name, run.number, how.scheduledAt, schedule.timezone, how.lateAt)
-        : replaced.length > 0
-          ? scheduleMessages.replaced(name, replaced, run.number)
+        : previous
+          ? scheduleMessages.replaced(name, previous.number, run.number)
           : scheduleMessages.started(name, run.number);
     await this.chat.announce(schedule.channel, text);
     this.log.info('scheduled run started', {
@@ -428,13 +430,14 @@ export class CronScheduler implements Scheduler {
     return { ok: true, run };
   }
 
-  private activeRunsOf(schedule: Schedule): Run[] {
-    const active = this.store
-      .listRuns({ active: true })
-      .filter((r) => r.schedule === schedule.name && !isEnded(r.state));
+  /**
+   * The schedule's previous run, if it has not ended. Every start records its run as the
+   * schedule's last, and under forbid or replace no earlier run is left going, so that one
+   * run is all there is to check.
+   */
+  private activeRunOf(schedule: Schedule): Run | undefined {
     const last = schedule.lastRunId ? this.store.getRun(schedule.lastRunId) : undefined;
-    if (last && !isEnded(last.state) && !active.some((r) => r.id === last.id)) active.push(last);
-    return active.sort((a, b) => b.number - a.number);
+    return last && !isEnded(last.state) ? last : undefined;
   }
 }
 

@@ -57,8 +57,8 @@ export const scheduleMessages = {
 
   stillRunning: (name: string, runNumber: number) => `⏰ ${name} skipped: run #${runNumber} is still running`,
 
-  replaced: (name: string, stopped: number[], runNumber: number) =>
-    `⏰ ${name} stopped run ${stopped.map((n) => `#${n}`).join(', ')} and started run #${runNumber}`,
+  replaced: (name: string, stopped: number, runNumber: number) =>
+    `⏰ ${name} stopped run #${stopped} and started run #${runNumber}`,
 
   launchFailed: (name: string, error: string) => `⚠️ ${name} skipped this run: ${error}`,
 
