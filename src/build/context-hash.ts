@@ -90,8 +90,13 @@ export function dockerfilePath(build: BuildSpec): string {
   return (build.dockerfile || 'Dockerfile').replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
+const CHUNK_BYTES = 1024 * 1024;
+/** Files up to this size are read whole, several ahead of the hash, so disk and hash work at once. */
+const READ_AHEAD_MAX_BYTES = 4 * 1024 * 1024;
+const READ_AHEAD_FILES = 8;
+
 /**
- * Reads the context and hashes it. Every file's path, mode, size and content go into one
+ * Reads the context and hashes it. Every file's path, mode, content and size go into one
  * sha256 in sorted order, followed by the Dockerfile path, build args (sorted) and target,
  * so the same inputs always give the same hash and any change gives a new one.
  */
@@ -102,12 +107,36 @@ export async function hashContext(
   const dir = resolve(build.context);
   const entries = await listContext(build, limitBytes);
   const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const readAhead = new Map<number, Promise<Buffer>>();
+  const startRead = (i: number) => {
+    const entry = entries[i];
+    if (!entry || entry.linkTarget !== undefined || entry.size > READ_AHEAD_MAX_BYTES || readAhead.has(i))
+      return;
+    const read = readFile(join(dir, entry.path));
+    // Awaited in order below; until then a failure must not count as unhandled.
+    read.catch(() => {});
+    readAhead.set(i, read);
+  };
   let totalBytes = 0;
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    for (let j = i; j < i + READ_AHEAD_FILES; j++) startRead(j);
+    const entry = entries[i];
     hash.update(`${entry.path}\0${entry.mode.toString(8)}\0`);
-    if (entry.linkTarget !== undefined) hash.update(`link\0${entry.linkTarget}\0`);
-    else totalBytes += await hashFile(hash, join(dir, entry.path), buffer);
+    if (entry.linkTarget !== undefined) {
+      hash.update(`link\0${entry.linkTarget}\0`);
+      continue;
+    }
+    const whole = readAhead.get(i);
+    readAhead.delete(i);
+    let size: number;
+    if (whole) {
+      const content = await whole;
+      hash.update(content);
+      size = content.length;
+    } else size = await hashLargeFile(hash, join(dir, entry.path));
+    // The size ends each file's bytes, so moving bytes between neighbours changes the hash.
+    hash.update(`\0${size}\0`);
+    totalBytes += size;
   }
   hash.update(`\0dockerfile\0${dockerfilePath(build)}\0`);
   for (const name of Object.keys(build.buildArgs).sort())
@@ -116,20 +145,22 @@ export async function hashContext(
   return { dir, entries, totalBytes, hash: hash.digest('hex') };
 }
 
-/** Streams a file into the hash through one reused buffer; returns the bytes read. */
-async function hashFile(hash: Hash, file: string, buffer: Buffer): Promise<number> {
+/** Streams a big file into the hash, reading the next chunk while hashing this one. */
+async function hashLargeFile(hash: Hash, file: string): Promise<number> {
   const handle = await open(file, 'r');
   try {
+    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    let turn = 0;
     let total = 0;
+    let pending = handle.read(buffers[turn], 0, CHUNK_BYTES, null);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
+      const { bytesRead, buffer } = await pending;
+      if (bytesRead === 0) return total;
+      turn ^= 1;
+      pending = handle.read(buffers[turn], 0, CHUNK_BYTES, null);
       hash.update(buffer.subarray(0, bytesRead));
       total += bytesRead;
     }
-    // The size ends each file's bytes, so moving bytes between neighbours changes the hash.
-    hash.update(`\0${total}\0`);
-    return total;
   } finally {
     await handle.close();
   }

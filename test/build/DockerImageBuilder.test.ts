@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import Docker from 'dockerode';
 import { createDockerImageBuilder } from '../../src/build/DockerImageBuilder.ts';
 import type { BuildSpec } from '../../src/core/run/run.ts';
@@ -16,7 +16,7 @@ import {
   removeTemplateImages,
   uniqueName,
 } from '../fakes/docker-engine.ts';
-import { type LocalRegistry, startLocalRegistry } from '../fakes/docker-registry.ts';
+import { type LocalRegistry, registryToolsMissing, startLocalRegistry } from '../fakes/docker-registry.ts';
 
 const engine = await dockerForTests();
 const skip = 'skip' in engine ? engine.skip : false;
@@ -153,10 +153,10 @@ describe('DockerImageBuilder with a real engine', { skip }, () => {
     );
   });
 
-  describe('with a local registry', () => {
+  describe('with a local registry', { skip: skip ? false : registryToolsMissing() }, () => {
     let open: LocalRegistry;
     let locked: LocalRegistry;
-    test('starts the registries', async () => {
+    before(async () => {
       open = await startLocalRegistry();
       locked = await startLocalRegistry({ username: 'trainer', password: 'right-password' });
     });

@@ -16,6 +16,26 @@ export interface LocalRegistry {
   close(): Promise<void>;
 }
 
+/**
+ * A skip reason when `docker-registry` or `htpasswd` is not installed (Debian packages
+ * docker-registry and apache2-utils); throws instead when TRAINYARD_REQUIRE_DOCKER=1.
+ */
+export function registryToolsMissing(): string | false {
+  const missing = ['docker-registry', 'htpasswd'].filter((tool) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return false;
+  const reason = `${missing.join(' and ')} not installed (apt-get install docker-registry apache2-utils)`;
+  if (process.env.TRAINYARD_REQUIRE_DOCKER === '1')
+    throw new Error(`TRAINYARD_REQUIRE_DOCKER=1 but ${reason}`);
+  return `skipped: ${reason}`;
+}
+
 export async function startLocalRegistry(credentials?: {
   username: string;
   password: string;
