@@ -14,13 +14,19 @@ const NOW = new Date('2026-01-02T03:04:05.000Z');
 
 // line → expected reading (a missing key means "not found")
 const CASES: Array<[string, ReturnType<typeof parseLogLine>]> = [
-  ['epoch 3/10 loss=0.31 acc=0.9', { progress: { current: 3, total: 10, unit: 'epoch' }, metrics: { loss: 0.31, acc: 0.9 } }],
+  [
+    'epoch 3/10 loss=0.31 acc=0.9',
+    { progress: { current: 3, total: 10, unit: 'epoch' }, metrics: { loss: 0.31, acc: 0.9 } },
+  ],
   // PyTorch tutorial style
   [
     'Epoch [3/10], Step [100/600], Loss: 0.2345',
     { progress: { current: 3, total: 10, unit: 'epoch' }, metrics: { Loss: 0.2345 } },
   ],
-  ['step 120/1000 lr=1e-3 val_loss=0.8', { progress: { current: 120, total: 1000, unit: 'step' }, metrics: { lr: 0.001, val_loss: 0.8 } }],
+  [
+    'step 120/1000 lr=1e-3 val_loss=0.8',
+    { progress: { current: 120, total: 1000, unit: 'step' }, metrics: { lr: 0.001, val_loss: 0.8 } },
+  ],
   // tqdm, with and without counts, with a postfix
   [
     ' 45%|████▌     | 450/1000 [00:10<00:12, 40it/s, loss=0.31]',
@@ -47,22 +53,48 @@ const CASES: Array<[string, ReturnType<typeof parseLogLine>]> = [
   // Hugging Face Trainer prints a Python dict; epoch without a total is not progress, and not a metric
   ["{'loss': 0.5, 'learning_rate': 5e-05, 'epoch': 1.0}", { metrics: { loss: 0.5, learning_rate: 5e-5 } }],
   // JSON lines
-  ['{"epoch":3,"epochs":10,"loss":0.2}', { progress: { current: 3, total: 10, unit: 'epoch' }, metrics: { loss: 0.2 } }],
-  ['{"step":5,"max_steps":50,"acc":0.5,"note":"x"}', { progress: { current: 5, total: 50, unit: 'step' }, metrics: { acc: 0.5 } }],
+  [
+    '{"epoch":3,"epochs":10,"loss":0.2}',
+    { progress: { current: 3, total: 10, unit: 'epoch' }, metrics: { loss: 0.2 } },
+  ],
+  [
+    '{"step":5,"max_steps":50,"acc":0.5,"note":"x"}',
+    { progress: { current: 5, total: 50, unit: 'step' }, metrics: { acc: 0.5 } },
+  ],
   // Things that are not metrics
   ['2024-01-01 12:30:45 INFO connecting to localhost:8080', {}],
   ['time: 12:30:45 date=2024-01-01', {}],
   ['see https://example.com:443/x and user@host:22', {}],
   ['Downloading data...', {}],
   ['', {}],
-  ['\u001b[32mepoch 1/2\u001b[0m loss=1.5', { progress: { current: 1, total: 2, unit: 'epoch' }, metrics: { loss: 1.5 } }],
+  [
+    '\u001b[32mepoch 1/2\u001b[0m loss=1.5',
+    { progress: { current: 1, total: 2, unit: 'epoch' }, metrics: { loss: 1.5 } },
+  ],
 ];
 
 // Lines built from the pieces real logs are made of, so the property reaches the parser's branches.
 const logLike = fc
   .array(
     fc.oneof(
-      fc.constantFrom('epoch', 'Epoch [', 'step', '%|', '|', '/', '=', ': ', '{', '}', "'", '"', '\r', ' ', ',', '['),
+      fc.constantFrom(
+        'epoch',
+        'Epoch [',
+        'step',
+        '%|',
+        '|',
+        '/',
+        '=',
+        ': ',
+        '{',
+        '}',
+        "'",
+        '"',
+        '\r',
+        ' ',
+        ',',
+        '[',
+      ),
       fc.integer().map(String),
       fc.double().map(String),
       fc.string({ maxLength: 5 }),
@@ -84,7 +116,9 @@ describe('parseLogLine', () => {
       metrics: { reward: -1.5 },
     });
     // a line the template regex does not match still gets the built-in readings
-    assert.deepEqual(parseLogLine('epoch 1/2', pattern), { progress: { current: 1, total: 2, unit: 'epoch' } });
+    assert.deepEqual(parseLogLine('epoch 1/2', pattern), {
+      progress: { current: 1, total: 2, unit: 'epoch' },
+    });
   });
 
   it('is not affected by a g flag in a template regex', () => {
@@ -119,7 +153,16 @@ function run(extra: Partial<Run> = {}): Run {
   return {
     id: 'r-0123456789',
     number: 1,
-    spec: { template: 'demo', params: {}, command: [], args: [], env: {}, workdir: '/', resources: { gpu: 0 }, job: { backoffLimit: 0 } },
+    spec: {
+      template: 'demo',
+      params: {},
+      command: [],
+      args: [],
+      env: {},
+      workdir: '/',
+      resources: { gpu: 0 },
+      job: { backoffLimit: 0 },
+    },
     state: 'running',
     launchedBy: 'U1',
     channel: 'C1',

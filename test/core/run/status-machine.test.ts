@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newRunId, RUN_ID_PATTERN } from '../../../src/core/run/run-id.ts';
 import { END_STATES, RUN_STATES, type Run, type RunState } from '../../../src/core/run/run.ts';
+import { newRunId, RUN_ID_PATTERN } from '../../../src/core/run/run-id.ts';
 import { applyUpdate, describeState } from '../../../src/core/run/status-machine.ts';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');
@@ -58,15 +58,26 @@ describe('applyUpdate transitions', () => {
 
 describe('applyUpdate details', () => {
   it('treats the same state with no new reason as no change', () => {
-    assert.equal(applyUpdate(run('pending', { reason: 'Unschedulable' }), { state: 'pending' }, NOW), undefined);
     assert.equal(
-      applyUpdate(run('pending', { reason: 'Unschedulable' }), { state: 'pending', reason: 'Unschedulable' }, NOW),
+      applyUpdate(run('pending', { reason: 'Unschedulable' }), { state: 'pending' }, NOW),
+      undefined,
+    );
+    assert.equal(
+      applyUpdate(
+        run('pending', { reason: 'Unschedulable' }),
+        { state: 'pending', reason: 'Unschedulable' },
+        NOW,
+      ),
       undefined,
     );
   });
 
   it('takes a new reason in the same state', () => {
-    const next = applyUpdate(run('pending', { reason: 'Unschedulable' }), { state: 'pending', reason: 'ImagePullBackOff' }, NOW);
+    const next = applyUpdate(
+      run('pending', { reason: 'Unschedulable' }),
+      { state: 'pending', reason: 'ImagePullBackOff' },
+      NOW,
+    );
     assert.equal(next?.reason, 'ImagePullBackOff');
     assert.equal(next?.state, 'pending');
   });
@@ -84,7 +95,10 @@ describe('applyUpdate details', () => {
   });
 
   it('drops the pending reason once running', () => {
-    assert.equal(applyUpdate(run('pending', { reason: 'Unschedulable' }), { state: 'running' }, NOW)?.reason, undefined);
+    assert.equal(
+      applyUpdate(run('pending', { reason: 'Unschedulable' }), { state: 'running' }, NOW)?.reason,
+      undefined,
+    );
   });
 
   it('sets endedAt and exitCode on entering an end state', () => {
@@ -99,7 +113,10 @@ describe('applyUpdate details', () => {
       applyUpdate(run('running'), { state: 'failed', exitCode: 2 }, NOW)?.reason,
       'The job exited with code 2.',
     );
-    assert.equal(applyUpdate(run('running'), { state: 'failed' }, NOW)?.reason, 'The job failed without giving a reason.');
+    assert.equal(
+      applyUpdate(run('running'), { state: 'failed' }, NOW)?.reason,
+      'The job failed without giving a reason.',
+    );
     assert.match(applyUpdate(run('running'), { state: 'lost' }, NOW)?.reason ?? '', /disappeared/);
     assert.equal(applyUpdate(run('running'), { state: 'succeeded', exitCode: 0 }, NOW)?.reason, undefined);
   });
@@ -114,8 +131,14 @@ describe('applyUpdate details', () => {
 
 describe('describeState', () => {
   it('gives one short phrase', () => {
-    assert.equal(describeState(run('failed', { reason: 'OOMKilled', exitCode: 137 })), 'failed: OOMKilled (exit 137)');
-    assert.equal(describeState(run('failed', { reason: 'The job exited with code 2.', exitCode: 2 })), 'failed: The job exited with code 2');
+    assert.equal(
+      describeState(run('failed', { reason: 'OOMKilled', exitCode: 137 })),
+      'failed: OOMKilled (exit 137)',
+    );
+    assert.equal(
+      describeState(run('failed', { reason: 'The job exited with code 2.', exitCode: 2 })),
+      'failed: The job exited with code 2',
+    );
     assert.equal(describeState(run('pending', { reason: 'Unschedulable' })), 'pending: Unschedulable');
     assert.equal(describeState(run('building')), 'building image');
     assert.equal(describeState(run('succeeded', { exitCode: 0 })), 'succeeded');
