@@ -1,4 +1,4 @@
-import type { CronFields } from './cron-expression.ts';
+import { type CronFields, parseCron } from './cron-expression.ts';
 import { offsetAt, offsetChangeBetween, WALL, wallClockAt } from './zoned-time.ts';
 
 /**
@@ -103,11 +103,20 @@ function instantOf(wall: number, { before, after, change }: DayOffsets): number 
   return underNewOffset >= change ? underNewOffset : change;
 }
 
-/** The next `count` fires strictly after `from` (fewer only if the expression never fires again). */
-export function nextFireTimes(fields: CronFields, timezone: string, from: Date, count: number): Date[] {
+/**
+ * The next `count` fires strictly after `from` (fewer only if the expression never fires
+ * again; none for an expression that does not parse).
+ */
+export function nextFireTimes(
+  cron: string | CronFields,
+  timezone: string,
+  from: Date,
+  count: number,
+): Date[] {
+  const fields = typeof cron === 'string' ? parseCron(cron) : { ok: true as const, fields: cron };
   const fires: Date[] = [];
-  if (count <= 0) return fires;
-  for (const fire of fireTimesAfter(fields, timezone, from)) {
+  if (!fields.ok || count <= 0) return fires;
+  for (const fire of fireTimesAfter(fields.fields, timezone, from)) {
     fires.push(fire);
     if (fires.length >= count) break;
   }

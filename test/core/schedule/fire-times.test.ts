@@ -82,6 +82,12 @@ describe('nextFireTimes', () => {
     assert.deepEqual(iso(fires), ['2028-02-29T12:00:00.000Z']);
   });
 
+  it('takes the expression as text too, and gives no fires for one that does not parse', () => {
+    const fires = nextFireTimes('@daily', 'UTC', new Date('2026-01-01T12:00:00Z'), 1);
+    assert.deepEqual(iso(fires), ['2026-01-02T00:00:00.000Z']);
+    assert.deepEqual(nextFireTimes('not cron', 'UTC', new Date(), 3), []);
+  });
+
   it('handles zones with half-hour offsets', () => {
     const fires = nextFireTimes(fields('0 9 * * *'), 'Asia/Kolkata', new Date('2026-01-01T00:00:00Z'), 1);
     assert.deepEqual(iso(fires), ['2026-01-01T03:30:00.000Z']);
