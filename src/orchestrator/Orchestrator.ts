@@ -276,6 +276,8 @@ export class Orchestrator implements ChatHandlers, Launcher {
   }
 
   private readonly cardPosts = new Map<string, Promise<void>>();
+  /** Runs whose completion notice is being sent right now. */
+  private readonly finishing = new Set<string>();
 
   private async postCard(run: Run): Promise<void> {
     const card = await this.deps.chat.postRunCard(run);
@@ -422,9 +424,8 @@ export class Orchestrator implements ChatHandlers, Launcher {
   /** Completion notice and full log, once per run even across restarts. */
   private async finish(ended: Run): Promise<void> {
     const { chat, logs, store } = this.deps;
-    if (ended.noticeSent) return;
-    // Mark first: a second end event for the same run must not send a second notice.
-    store.saveRun({ ...this.current(ended), noticeSent: true });
+    if (ended.noticeSent || this.finishing.has(ended.id)) return;
+    this.finishing.add(ended.id);
     this.patterns.delete(ended.id);
     try {
       await this.cardPosts.get(ended.id);
@@ -449,7 +450,10 @@ export class Orchestrator implements ChatHandlers, Launcher {
     } catch (err) {
       this.deps.log.error('completion notice failed', { run: ended.id, err });
     }
-    const final = this.current(ended);
+    // Marked only once the notice is out, so a crash before it means it is sent after the restart.
+    const final = { ...this.current(ended), noticeSent: true };
+    store.saveRun(final);
+    this.finishing.delete(ended.id);
     for (const resolve of this.waiters.get(ended.id) ?? []) resolve(final);
     this.waiters.delete(ended.id);
   }

@@ -26,7 +26,8 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
     return 2;
   }
   const config = loadConfig(io.env, io.cwd);
-  const log = createLogger(config.logLevel);
+  // On the terminal the chat is the output; logs only speak up for problems unless asked to.
+  const log = createLogger(io.env.LOG_LEVEL ? config.logLevel : 'warn');
   const screen = new LiveScreen(process.stdout);
   const app = await createApp({ config, log, env: io.env, chat: 'console', screen, http: mode === 'start' });
   const requester: Requester = { user: io.env.USER || 'you', channel: 'console' };
