@@ -1,11 +1,46 @@
 import { createHash, type Hash } from 'node:crypto';
-import { lstat, open, readdir, readFile, readlink } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { BuildSpec } from '../core/run/run.ts';
 import { BuildError } from '../ports/image-builder.ts';
 import { createIgnoreMatcher, parseDockerignore } from './dockerignore.ts';
 
 export const DEFAULT_CONTEXT_LIMIT_BYTES = 500 * 1024 * 1024;
+
+/*
+ * Why synchronous file calls: a context is thousands of small files, and every async fs call
+ * waits for a thread-pool hop, which on a busy machine costs more than reading the (usually
+ * page-cached) file. Sync reads run at memory speed; to keep the bot responsive the work
+ * gives the event loop a turn every SLICE_MS.
+ */
+const SLICE_MS = 20;
+
+/** Returns a function that yields to the event loop once the current slice has run long enough. */
+function timeSlicer(): () => Promise<void> {
+  let sliceStart = performance.now();
+  return async () => {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    await nextTurn();
+    sliceStart = performance.now();
+  };
+}
+
+function tryLstat(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function readTextOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** One file (or symlink) that goes into the build, relative to the context, `/`-separated. */
 export interface ContextEntry {
@@ -36,41 +71,41 @@ export async function listContext(
   limitBytes = DEFAULT_CONTEXT_LIMIT_BYTES,
 ): Promise<ContextEntry[]> {
   const dir = resolve(build.context);
-  const info = await lstat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) {
+  if (!tryLstat(dir)?.isDirectory()) {
     throw new BuildError(
       `The build context folder ${dir} does not exist; check the template's build.context.`,
     );
   }
   const dockerfile = dockerfilePath(build);
-  const matcher = createIgnoreMatcher(
-    parseDockerignore(await readFile(join(dir, '.dockerignore'), 'utf8').catch(() => '')),
-  );
+  const matcher = createIgnoreMatcher(parseDockerignore(readTextOrEmpty(join(dir, '.dockerignore'))));
+  const slice = timeSlicer();
   const alwaysKept = new Set([dockerfile, '.dockerignore']);
   const entries: ContextEntry[] = [];
   let totalBytes = 0;
 
-  const walk = async (folder: string): Promise<void> => {
-    const children = await readdir(folder, { withFileTypes: true });
+  /** `prefix` is the folder's path relative to the context, `/`-separated ('' at the root). */
+  const walk = async (folder: string, prefix: string): Promise<void> => {
+    const children = readdirSync(folder, { withFileTypes: true });
     for (const child of children) {
+      await slice();
       const abs = join(folder, child.name);
-      const rel = relative(dir, abs).split(sep).join('/');
+      const rel = prefix ? `${prefix}/${child.name}` : child.name;
       const ignored = matcher.ignores(rel) && !alwaysKept.has(rel);
       if (child.isDirectory()) {
         // An ignored folder can only hold kept files when some `!` rule exists.
-        if (!ignored || matcher.hasExceptions) await walk(abs);
+        if (!ignored || matcher.hasExceptions) await walk(abs, rel);
         continue;
       }
       if (ignored || !(child.isFile() || child.isSymbolicLink())) continue;
-      const stat = await lstat(abs);
+      const stat = lstatSync(abs);
       const entry: ContextEntry = { path: rel, mode: stat.mode & 0o7777, size: stat.size };
-      if (child.isSymbolicLink()) entry.linkTarget = await readlink(abs);
+      if (child.isSymbolicLink()) entry.linkTarget = readlinkSync(abs);
       entries.push(entry);
       totalBytes += stat.size;
       if (totalBytes > limitBytes) throw tooLarge(dir, limitBytes);
     }
   };
-  await walk(dir);
+  await walk(dir, '');
   if (!entries.some((e) => e.path === dockerfile)) {
     throw new BuildError(`The Dockerfile ${dockerfile} was not found in the build context ${dir}.`);
   }
@@ -91,9 +126,6 @@ export function dockerfilePath(build: BuildSpec): string {
 }
 
 const CHUNK_BYTES = 1024 * 1024;
-/** Files up to this size are read whole, several ahead of the hash, so disk and hash work at once. */
-const READ_AHEAD_MAX_BYTES = 4 * 1024 * 1024;
-const READ_AHEAD_FILES = 8;
 
 /**
  * Reads the context and hashes it. Every file's path, mode, content and size go into one
@@ -107,33 +139,16 @@ export async function hashContext(
   const dir = resolve(build.context);
   const entries = await listContext(build, limitBytes);
   const hash = createHash('sha256');
-  const readAhead = new Map<number, Promise<Buffer>>();
-  const startRead = (i: number) => {
-    const entry = entries[i];
-    if (!entry || entry.linkTarget !== undefined || entry.size > READ_AHEAD_MAX_BYTES || readAhead.has(i))
-      return;
-    const read = readFile(join(dir, entry.path));
-    // Awaited in order below; until then a failure must not count as unhandled.
-    read.catch(() => {});
-    readAhead.set(i, read);
-  };
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const slice = timeSlicer();
   let totalBytes = 0;
-  for (let i = 0; i < entries.length; i++) {
-    for (let j = i; j < i + READ_AHEAD_FILES; j++) startRead(j);
-    const entry = entries[i];
+  for (const entry of entries) {
     hash.update(`${entry.path}\0${entry.mode.toString(8)}\0`);
     if (entry.linkTarget !== undefined) {
       hash.update(`link\0${entry.linkTarget}\0`);
       continue;
     }
-    const whole = readAhead.get(i);
-    readAhead.delete(i);
-    let size: number;
-    if (whole) {
-      const content = await whole;
-      hash.update(content);
-      size = content.length;
-    } else size = await hashLargeFile(hash, join(dir, entry.path));
+    const size = await hashFile(hash, join(dir, entry.path), buffer, slice);
     // The size ends each file's bytes, so moving bytes between neighbours changes the hash.
     hash.update(`\0${size}\0`);
     totalBytes += size;
@@ -145,24 +160,25 @@ export async function hashContext(
   return { dir, entries, totalBytes, hash: hash.digest('hex') };
 }
 
-/** Streams a big file into the hash, reading the next chunk while hashing this one. */
-async function hashLargeFile(hash: Hash, file: string): Promise<number> {
-  const handle = await open(file, 'r');
+/** Streams one file into the hash through a reused buffer; returns the bytes read. */
+async function hashFile(
+  hash: Hash,
+  file: string,
+  buffer: Buffer,
+  slice: () => Promise<void>,
+): Promise<number> {
+  const fd = openSync(file, 'r');
   try {
-    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
-    let turn = 0;
     let total = 0;
-    let pending = handle.read(buffers[turn], 0, CHUNK_BYTES, null);
     for (;;) {
-      const { bytesRead, buffer } = await pending;
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) return total;
-      turn ^= 1;
-      pending = handle.read(buffers[turn], 0, CHUNK_BYTES, null);
       hash.update(buffer.subarray(0, bytesRead));
       total += bytesRead;
+      await slice();
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
