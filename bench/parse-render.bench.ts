@@ -1,11 +1,12 @@
-// Parse + render: `/train` text → typed command → params → run spec → batch/v1 Job object,
-// the path every launch takes before the Kubernetes API call. Also timed with YAML output
+// Parse + render: `/train` text → typed command → planLaunch (template, params, run spec)
+// → batch/v1 Job object, the path every launch takes before the Kubernetes API call. Also timed with YAML output
 // (`trainyard render`). Baseline: JSON.stringify of the same Job, measured in the same run.
 import { cpus, loadavg } from 'node:os';
 import { parseCommand } from '../src/core/command/parse-command.ts';
 import { renderManifestYaml } from '../src/core/render/job-manifest.ts';
-import { previewJobs } from '../src/core/render/preview-jobs.ts';
+import { previewJob } from '../src/core/render/preview-job.ts';
 import { loadTemplates } from '../src/core/template/load-templates.ts';
+import { planLaunch } from '../src/orchestrator/plan-launch.ts';
 
 // Several rounds, because the machines are shared: a round that another process preempts
 // shows up as a p99 outlier, and the median round tells the code's own figure.
@@ -19,9 +20,11 @@ const catalog = await loadTemplates(new URL('../manifests', import.meta.url).pat
 function parseAndRender() {
   const parsed = parseCommand(TEXT);
   if (!parsed.ok) throw new Error(parsed.error);
-  const preview = previewJobs(parsed.command, catalog, { namespace: 'ml' });
-  if (!preview.ok) throw new Error(preview.error);
-  return preview.jobs[0];
+  const { command } = parsed;
+  if (command.verb !== 'launch') throw new Error(`expected a launch, got ${command.verb}`);
+  const plan = planLaunch(catalog, command.template, command.params, command.options);
+  if (!plan.ok) throw new Error(plan.error);
+  return previewJob(plan.spec, { namespace: 'ml' }).job;
 }
 
 const job = parseAndRender();

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/env.ts';
-import { formatProblem } from '../../core/template/find-template.ts';
+import { formatProblem } from '../../core/template/format-problem.ts';
 import { loadTemplates } from '../../core/template/load-templates.ts';
 import type { TemplateProblem } from '../../core/template/template.ts';
 import type { CliIo } from '../io.ts';

@@ -1,13 +1,17 @@
 import { loadConfig } from '../../config/env.ts';
 import { parseCommand } from '../../core/command/parse-command.ts';
 import { renderManifestYaml } from '../../core/render/job-manifest.ts';
-import { previewJobs } from '../../core/render/preview-jobs.ts';
+import { previewJob } from '../../core/render/preview-job.ts';
+import { checkScheduleName, defaultScheduleName } from '../../core/schedule/schedule-name.ts';
 import { loadTemplates } from '../../core/template/load-templates.ts';
+import { planLaunch } from '../../orchestrator/plan-launch.ts';
 import type { CliIo } from '../io.ts';
 
 /**
- * `trainyard render "<text>"`: prints the Job(s) a launch or schedule command would create,
- * as YAML with `#` notes on top; creates nothing. Bad input: one sentence on stderr, exit 2.
+ * `trainyard render "<text>"`: prints the Job a launch or schedule command would create, as
+ * YAML with `#` notes on top; creates nothing. It plans the run with the bot's own
+ * planLaunch, so params, options and error sentences are exactly those of a real launch.
+ * Bad input: one sentence on stderr, exit 2.
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
   if (args.length === 0) {
@@ -20,18 +24,40 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`${parsed.error}\n`);
     return 2;
   }
-  const catalog = await loadTemplates(config.templatesDir);
-  const preview = previewJobs(parsed.command, catalog, {
-    namespace: config.namespace ?? 'default',
-    registry: config.registry,
-  });
-  if (!preview.ok) {
-    io.stderr(`${preview.error}\n`);
+  const command = parsed.command;
+  if (command.verb !== 'launch' && command.verb !== 'schedule') {
+    io.stderr(
+      `render shows the Job of a launch or schedule command, e.g. "demo epochs=3", not "${command.verb}".\n`,
+    );
     return 2;
   }
-  const notes = ['Preview: run number 0 and suffix xxxxx stand in for the real ones.', ...preview.notes].map(
-    (n) => `# ${n}\n`,
-  );
-  io.stdout(notes.join('') + renderManifestYaml(preview.jobs));
+  const scheduleName =
+    command.verb === 'schedule'
+      ? (command.name ?? defaultScheduleName(command.template, new Set()))
+      : undefined;
+  const badName = scheduleName === undefined ? undefined : checkScheduleName(scheduleName);
+  if (badName) {
+    io.stderr(`${badName}\n`);
+    return 2;
+  }
+  const catalog = await loadTemplates(config.templatesDir);
+  const options = command.verb === 'launch' ? command.options : {};
+  const plan = planLaunch(catalog, command.template, command.params, options);
+  if (!plan.ok) {
+    io.stderr(`${plan.error}\n`);
+    return 2;
+  }
+  const { job, notes } = previewJob(plan.spec, {
+    namespace: config.namespace ?? 'default',
+    registry: config.registry,
+    // Without --name the scheduler picks `<template>-<n>`; the preview shows the first such name.
+    schedule: scheduleName,
+  });
+  if (command.verb === 'schedule') {
+    notes.push(
+      `Schedule "${command.cron}" creates a Job like this at each fire time, with its own number and suffix.`,
+    );
+  }
+  io.stdout(notes.map((n) => `# ${n}\n`).join('') + renderManifestYaml([job]));
   return 0;
 }

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/env.ts';
-import { formatProblem } from '../../core/template/find-template.ts';
+import { formatProblem } from '../../core/template/format-problem.ts';
 import { loadTemplates } from '../../core/template/load-templates.ts';
 import { describeAllowed } from '../../core/template/param-value.ts';
 import type { ParamDef, Template } from '../../core/template/template.ts';

@@ -51,9 +51,9 @@ export function substitute(value: unknown, params: Params): unknown {
 }
 
 function substituteString(text: string, params: Params): ParamValue {
+  if (!text.includes('{{')) return text;
   const whole = WHOLE_PLACEHOLDER.exec(text);
   if (whole) return lookup(whole[1], params);
-  if (!text.includes('{{')) return text;
   return text.replace(PLACEHOLDER, (_, name: string) => String(lookup(name, params)));
 }
 
