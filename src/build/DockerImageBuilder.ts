@@ -70,7 +70,9 @@ export class DockerImageBuilder implements ImageBuilder {
   ): Promise<string> {
     const context = await hashContext(build, this.contextLimitBytes).catch((err: unknown) => {
       if (err instanceof BuildError) throw err;
-      throw new BuildError(sentence(`Reading the build context ${build.context} failed: ${(err as Error).message}`));
+      throw new BuildError(
+        sentence(`Reading the build context ${build.context} failed: ${(err as Error).message}`),
+      );
     });
     const tag = contentTag(template, context.hash, this.registry);
     let job = this.inFlight.get(tag);
