@@ -1,23 +1,17 @@
 /** What a schedule says in its channel. Pure sentences, so they are tested and shared by every chat. */
 
-/** `02:00` when `at` is on the same day as `now` in the zone, `Sat 28 Nov 02:00` otherwise. */
+/**
+ * `02:00` when `at` is on the same day as `now` in the zone, `Sat 28 Nov 02:00` otherwise;
+ * seconds are shown only for second-level schedules.
+ */
 export function formatFireTime(at: Date, timezone: string, now?: Date): string {
-  const time = new Intl.DateTimeFormat('en-GB', {
+  const clock = new Intl.DateTimeFormat('en-GB', {
     timeZone: timezone,
     hour: '2-digit',
     minute: '2-digit',
+    second: at.getUTCSeconds() !== 0 ? '2-digit' : undefined,
     hourCycle: 'h23',
-  });
-  const withSeconds = at.getUTCSeconds() !== 0;
-  const clock = withSeconds
-    ? new Intl.DateTimeFormat('en-GB', {
-        timeZone: timezone,
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-      }).format(at)
-    : time.format(at);
+  }).format(at);
   const day = new Intl.DateTimeFormat('en-GB', {
     timeZone: timezone,
     weekday: 'short',
@@ -25,7 +19,7 @@ export function formatFireTime(at: Date, timezone: string, now?: Date): string {
     month: 'short',
   });
   if (now && day.format(now) === day.format(at)) return clock;
-  return `${day.format(at)} ${clock}`;
+  return `${day.format(at).replaceAll(',', '')} ${clock}`;
 }
 
 /** `Sun 29 Mar 2026 03:00 CEST`: a full date, for cards and lists. */
