@@ -15,12 +15,8 @@ export interface SendOptions {
   signature?: string;
 }
 
-/** POSTs a form body to a Slack app's events endpoint, signed like Slack signs it. */
-export async function sendSigned(
-  url: string,
-  form: Record<string, string>,
-  opts: SendOptions,
-): Promise<Response> {
+/** The body and headers of a form POST signed like Slack signs it. */
+export function signedRequest(form: Record<string, string>, opts: SendOptions) {
   const body = new URLSearchParams(form).toString();
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {
@@ -32,6 +28,16 @@ export async function sendSigned(
     headers['x-slack-retry-num'] = String(opts.retryNum);
     headers['x-slack-retry-reason'] = 'http_timeout';
   }
+  return { body, headers };
+}
+
+/** POSTs a form body to a Slack app's events endpoint, signed like Slack signs it. */
+export async function sendSigned(
+  url: string,
+  form: Record<string, string>,
+  opts: SendOptions,
+): Promise<Response> {
+  const { body, headers } = signedRequest(form, opts);
   return fetch(url, { method: 'POST', headers, body });
 }
 

@@ -17,7 +17,8 @@ export const DEFAULT_BUDGETS: Readonly<Record<string, Budget>> = {
   'chat.update': { limit: 50, windowMs: 60_000, scope: 'workspace' }, // Tier 3
   'chat.postMessage': { limit: 60, windowMs: 60_000, scope: 'channel' }, // ≈1 per second per channel
   'chat.postEphemeral': { limit: 100, windowMs: 60_000, scope: 'workspace' }, // Tier 4
-  'files.uploadV2': { limit: 20, windowMs: 60_000, scope: 'workspace' }, // Tier 2 (three calls each)
+  // files.getUploadURLExternal + files.completeUploadExternal (Tier 4 each); budgeted as Tier 3 to stay clear.
+  'files.uploadV2': { limit: 50, windowMs: 60_000, scope: 'workspace' },
   // Not a Web API method: a response_url accepts 5 answers in 30 minutes, so the budget only guards bursts.
   response_url: { limit: 100, windowMs: 60_000, scope: 'workspace' },
 };
@@ -193,10 +194,15 @@ export class OutboundQueue {
     const now = Date.now();
     let wakeAt = Number.POSITIVE_INFINITY;
     const maxInFlight = this.opts.maxInFlight ?? 16;
+    // A budget a priority call is waiting for is not spent on ordinary calls meanwhile.
+    const heldForPriority = new Set<Window>();
     for (const list of [this.priority, this.normal]) {
       for (const job of [...list]) {
         if (this.inFlight >= maxInFlight) return; // a completion pumps again
+        const window = this.windowFor(job.call);
+        if (!job.call.priority && heldForPriority.has(window)) continue;
         const wait = this.waitMs(job, now);
+        if (wait > 0 && job.call.priority) heldForPriority.add(window);
         if (wait > 0) {
           wakeAt = Math.min(wakeAt, now + wait);
           continue;
