@@ -86,7 +86,7 @@ export class CronScheduler implements Scheduler {
     this.chat = options.chat;
     this.policy = options.policy;
     this.validate = options.validate;
-    this.log = options.log.child({ component: 'scheduler' });
+    this.log = options.log;
     this.timezone = options.timezone;
     this.minIntervalSeconds = options.minIntervalSeconds;
     this.now = options.now ?? (() => new Date());

@@ -123,7 +123,7 @@ describe('CronScheduler: creating', () => {
       [scheduleCommand('0 3 * * *', { name: 'nightly' }), /A schedule named "nightly" already exists/],
       [
         scheduleCommand('*/10 * * * * *', { name: 'c' }),
-        /at most once every minute \(TRAINYARD_SCHEDULE_MIN_INTERVAL\)/,
+        /at least 1 minute apart \(TRAINYARD_SCHEDULE_MIN_INTERVAL=60\)/,
       ],
       [scheduleCommand('0 2 * * *', { name: 'd', template: 'resnot' }), /no template named "resnot"/],
       [

@@ -35,11 +35,11 @@ export function checkMinInterval(
   if (minSeconds <= 0) return undefined;
   const gap = smallestGapSeconds(fields, timezone, from);
   if (gap === undefined || gap >= minSeconds) return undefined;
-  return `"${expression}" fires every ${formatSeconds(gap)} at times, but schedules may fire at most once every ${formatSeconds(minSeconds)} (TRAINYARD_SCHEDULE_MIN_INTERVAL).`;
+  return `"${expression}" fires as often as every ${formatSeconds(gap)}, but a schedule's fires must be at least ${formatSeconds(minSeconds)} apart (TRAINYARD_SCHEDULE_MIN_INTERVAL=${minSeconds}).`;
 }
 
 function formatSeconds(s: number): string {
-  if (s % 3600 === 0) return s === 3600 ? 'hour' : `${s / 3600} hours`;
-  if (s % 60 === 0) return s === 60 ? 'minute' : `${s / 60} minutes`;
-  return s === 1 ? 'second' : `${s} seconds`;
+  if (s % 3600 === 0) return s === 3600 ? '1 hour' : `${s / 3600} hours`;
+  if (s % 60 === 0) return s === 60 ? '1 minute' : `${s / 60} minutes`;
+  return s === 1 ? '1 second' : `${s} seconds`;
 }
