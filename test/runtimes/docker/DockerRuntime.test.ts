@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import { createDockerImageBuilder } from '../../../src/build/DockerImageBuilder.ts';
 import type { Run } from '../../../src/core/run/run.ts';
 import { silentLogger } from '../../../src/log.ts';
-import { createDockerRuntime, type DockerRuntime } from '../../../src/runtimes/docker/DockerRuntime.ts';
+import { createDockerRuntime, DockerRuntime } from '../../../src/runtimes/docker/DockerRuntime.ts';
 import {
   BUSYBOX_DOCKERFILE,
   busyboxContext,
@@ -13,6 +13,7 @@ import {
   removeTemplateImages,
   uniqueName,
 } from '../../fakes/docker-engine.ts';
+import { registryToolsMissing, startLocalRegistry } from '../../fakes/docker-registry.ts';
 import { makeRun } from '../../fakes/make-run.ts';
 import { RecordingSink } from '../../fakes/recording-sink.ts';
 
@@ -134,6 +135,43 @@ describe('DockerRuntime with a real engine', { skip }, () => {
     await runtime.stop(run);
     await sink.ended(run.id);
     assert.equal(sink.lastOf(run.id)?.state, 'stopped');
+  });
+
+  test('an image the engine lacks is pulled from the registry, with its credentials', {
+    skip: skip ? false : registryToolsMissing(),
+  }, async () => {
+    const registry = await startLocalRegistry({ username: 'trainer', password: 'pw' });
+    try {
+      const env = { TRAINYARD_REGISTRY_USERNAME: 'trainer', TRAINYARD_REGISTRY_PASSWORD: 'pw' };
+      const builder = createDockerImageBuilder({
+        config: { registry: registry.address },
+        log: silentLogger,
+        docker,
+        env,
+      });
+      const spec = { context: contextDir, dockerfile: 'Dockerfile', buildArgs: {} };
+      const pushed = await builder.ensureImage(template, spec, () => {});
+      await docker.getImage(pushed).remove({ force: true });
+
+      const runtime = new DockerRuntime({
+        docker,
+        log: silentLogger,
+        network: 'none',
+        registry: registry.address,
+        env,
+      });
+      runtimes.push(runtime);
+      const sink = new RecordingSink();
+      await runtime.start(sink);
+      const run = busyboxRun('echo pulled', 7);
+      run.spec.image = pushed;
+      await runtime.submit(run);
+      await sink.ended(run.id);
+      assert.equal(sink.lastOf(run.id)?.state, 'succeeded');
+      assert.deepEqual(sink.lines.get(run.id), ['pulled']);
+    } finally {
+      await registry.close();
+    }
   });
 
   test('a new runtime instance re-attaches to a running container and reports ended and missing ones', async () => {
