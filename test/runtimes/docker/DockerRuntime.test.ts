@@ -137,6 +137,18 @@ describe('DockerRuntime with a real engine', { skip }, () => {
     assert.equal(sink.lastOf(run.id)?.state, 'stopped');
   });
 
+  test('a run past its activeDeadlineSeconds is ended and fails with the deadline', async () => {
+    const runtime = newRuntime();
+    const sink = new RecordingSink();
+    await runtime.start(sink);
+    const run = busyboxRun('while true; do sleep 1; done', 8);
+    run.spec.job.activeDeadlineSeconds = 1;
+    await runtime.submit(run);
+    await sink.ended(run.id);
+    assert.equal(sink.lastOf(run.id)?.state, 'failed');
+    assert.equal(sink.lastOf(run.id)?.reason, 'It ran past its deadline of 1 s (DeadlineExceeded).');
+  });
+
   test('an image the engine lacks is pulled from the registry, with its credentials', {
     skip: skip ? false : registryToolsMissing(),
   }, async () => {
