@@ -1,17 +1,13 @@
-import { createDockerImageBuilder } from '../build/DockerImageBuilder.ts';
 import { ConsoleChat } from '../chat/console/ConsoleChat.ts';
 import type { LiveScreen } from '../chat/console/LiveScreen.ts';
-import { createSlackChat } from '../chat/slack/create-slack-app.ts';
-import { SlackChat } from '../chat/slack/SlackChat.ts';
 import type { Config } from '../config/env.ts';
 import { loadPolicyFile } from '../config/policy-file.ts';
 import type { Logger } from '../log.ts';
 import { Orchestrator } from '../orchestrator/Orchestrator.ts';
 import { planLaunch } from '../orchestrator/plan-launch.ts';
-import type { ChatPort } from '../ports/chat.ts';
+import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { Runtime } from '../ports/runtime.ts';
-import { createDockerRuntime, dockerAnswers } from '../runtimes/docker/DockerRuntime.ts';
 import { ProcessRuntime } from '../runtimes/process/ProcessRuntime.ts';
 import { CronScheduler } from '../scheduler/CronScheduler.ts';
 import { MetricsRegistry } from '../server/metrics.ts';
@@ -41,21 +37,38 @@ export interface App {
 
 async function chooseRuntime(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<Runtime> {
   let choice = config.runtime;
-  if (choice === 'auto') choice = (await dockerAnswers()) ? 'docker' : 'process';
+  if (choice === 'auto') {
+    const { dockerAnswers } = await import('../runtimes/docker/docker-engine.ts');
+    choice = (await dockerAnswers()) ? 'docker' : 'process';
+  }
   switch (choice) {
-    case 'docker':
+    case 'docker': {
+      const { createDockerRuntime } = await import('../runtimes/docker/DockerRuntime.ts');
       return createDockerRuntime({ config, log });
+    }
     default:
       return new ProcessRuntime({ log: log.child({ runtime: 'process' }), env });
   }
 }
 
-async function createChat(opts: AppOptions, metrics: MetricsRegistry): Promise<ChatPort> {
+/** The chat, and how to connect it to the orchestrator once that exists. */
+async function createChat(
+  opts: AppOptions,
+  metrics: MetricsRegistry,
+): Promise<{ chat: ChatPort; connect(handlers: ChatHandlers): void }> {
   if (opts.chat === 'slack') {
-    return createSlackChat({ config: opts.config, log: opts.log.child({ part: 'slack' }), metrics });
+    // Loaded only when used: the console needs neither Bolt nor the Slack clients.
+    const { createSlackChat } = await import('../chat/slack/create-slack-app.ts');
+    const chat = await createSlackChat({
+      config: opts.config,
+      log: opts.log.child({ part: 'slack' }),
+      metrics,
+    });
+    return { chat, connect: (handlers) => chat.setHandlers(handlers) };
   }
   if (!opts.screen) throw new Error('the console chat needs a screen');
-  return new ConsoleChat(opts.screen);
+  // The console REPL calls the orchestrator itself (it needs each command's outcome).
+  return { chat: new ConsoleChat(opts.screen), connect: () => {} };
 }
 
 /** The composition root: builds every adapter from the config and wires them to the orchestrator. */
@@ -71,8 +84,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const runtime = await chooseRuntime(config, opts.env, log);
     // Local processes run the template's command directly; every other runtime needs built images.
     const builder: ImageBuilder | undefined =
-      runtime.kind === 'process' ? undefined : createDockerImageBuilder({ config, log, env: opts.env });
-    const chat = await createChat(opts, metrics);
+      runtime.kind === 'process'
+        ? undefined
+        : (await import('../build/DockerImageBuilder.ts')).createDockerImageBuilder({
+            config,
+            log,
+            env: opts.env,
+          });
+    const { chat, connect } = await createChat(opts, metrics);
     const orchestrator = new Orchestrator({
       store,
       templates,
@@ -84,7 +103,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       log,
       metrics,
     });
-    if (chat instanceof SlackChat) chat.setHandlers(orchestrator);
+    connect(orchestrator);
     const scheduler = new CronScheduler({
       store,
       launcher: orchestrator,

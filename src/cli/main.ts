@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { createLogger } from '../log.ts';
-import { runConsole } from './commands/console.ts';
 import type { CliIo } from './io.ts';
 
 const HELP = `Usage: trainyard <command>
@@ -19,7 +18,10 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./commands/start.ts')).run,
-  console: async () => (args, io) => runConsole(args, io, 'console'),
+  console: async () => {
+    const { runConsole } = await import('./commands/console.ts');
+    return (args, io) => runConsole(args, io, 'console');
+  },
   render: async () => (await import('./commands/render.ts')).run,
   templates: async () => (await import('./commands/templates.ts')).run,
   check: async () => (await import('./commands/check.ts')).run,

@@ -17,7 +17,7 @@ export class LiveScreen {
   private timer?: NodeJS.Timeout;
   /** Set by the REPL so the prompt and what the user is typing come back after a redraw. */
   redrawPrompt?: () => void;
-  /** Set by the REPL: true while a prompt line sits below the live area. */
+  /** True while a prompt line sits below the live area (set by the REPL). */
   hasPrompt = false;
 
   constructor(
@@ -49,12 +49,26 @@ export class LiveScreen {
     this.timer.unref();
   }
 
+  /**
+   * The user pressed Enter: the terminal now shows the live area, the prompt line with the
+   * command, and the cursor on a fresh line. Keep the command as history above the live area.
+   */
+  commandEntered(line: string, prompt: string): void {
+    this.hasPrompt = false;
+    if (!this.interactive) return;
+    moveCursor(this.out as NodeJS.WritableStream, 0, -(this.drawn + 1));
+    clearScreenDown(this.out as NodeJS.WritableStream);
+    this.drawn = 0;
+    this.out.write(`${prompt}${line}\n`);
+    this.drawLive();
+  }
+
   private erase(): void {
-    if (this.hasPrompt) {
-      cursorTo(this.out as NodeJS.WritableStream, 0);
-    }
-    if (this.drawn) moveCursor(this.out as NodeJS.WritableStream, 0, -this.drawn);
-    if (this.hasPrompt || this.drawn) clearScreenDown(this.out as NodeJS.WritableStream);
+    const out = this.out as NodeJS.WritableStream;
+    // With a prompt, the cursor sits on the prompt line below the live area.
+    if (this.hasPrompt) cursorTo(out, 0);
+    if (this.drawn) moveCursor(out, 0, -this.drawn);
+    if (this.hasPrompt || this.drawn) clearScreenDown(out);
     this.drawn = 0;
   }
 
@@ -66,7 +80,7 @@ export class LiveScreen {
     );
     if (lines.length) this.out.write(lines.join('\n') + '\n');
     this.drawn = lines.length;
-    this.redrawPrompt?.();
+    if (this.hasPrompt) this.redrawPrompt?.();
   }
 
   close(): void {

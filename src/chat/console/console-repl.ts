@@ -13,6 +13,8 @@ export interface ReplOptions {
   activeRuns: () => number;
 }
 
+const PROMPT = 'trainyard> ';
+
 const GREETING = `Trainyard console. Type /train commands (the "/train" is optional), e.g. "demo epochs=3";
 "help" lists them, "exit" or Ctrl-D quits.`;
 
@@ -25,10 +27,11 @@ export function runConsoleRepl(opts: ReplOptions): Promise<void> {
     terminal: interactive,
     prompt: 'trainyard> ',
   });
-  if (interactive) {
+  const prompt = () => {
     opts.screen.hasPrompt = true;
-    opts.screen.redrawPrompt = () => rl.prompt(true);
-  }
+    rl.prompt(true);
+  };
+  if (interactive) opts.screen.redrawPrompt = () => rl.prompt(true);
   opts.screen.print(GREETING);
   let queue = Promise.resolve();
   let warnedAboutQuit = false;
@@ -36,6 +39,7 @@ export function runConsoleRepl(opts: ReplOptions): Promise<void> {
   return new Promise((resolve) => {
     rl.on('line', (line) => {
       const text = line.trim();
+      if (interactive) opts.screen.commandEntered(line, PROMPT);
       if (text === 'exit' || text === 'quit') {
         rl.close();
         return;
@@ -43,7 +47,7 @@ export function runConsoleRepl(opts: ReplOptions): Promise<void> {
       // Commands run one after another, in the order typed.
       queue = queue.then(async () => {
         if (text) await opts.execute(text);
-        if (interactive) rl.prompt();
+        if (interactive) prompt();
       });
     });
     rl.on('SIGINT', () => {
@@ -60,6 +64,6 @@ export function runConsoleRepl(opts: ReplOptions): Promise<void> {
       opts.screen.redrawPrompt = undefined;
       void queue.then(() => resolve());
     });
-    if (interactive) rl.prompt();
+    if (interactive) prompt();
   });
 }

@@ -13,7 +13,8 @@ export function renderNoticeText(run: Run, logTail: string[], now: Date): string
   if (metrics) lines.push(`   final: ${metrics}`);
   if (run.state !== 'succeeded') {
     if (run.reason) lines.push(`   reason: ${plainMentions(run.reason)}`);
-    if (logTail.length) lines.push('   last log lines:', ...logTail.map((l) => `   │ ${l}`));
+    if (run.state === 'failed' && logTail.length)
+      lines.push('   last log lines:', ...logTail.map((l) => `   │ ${l}`));
   }
   return lines;
 }

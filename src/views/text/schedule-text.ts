@@ -1,5 +1,6 @@
 import type { SchedulePolicy } from '../../core/command/command.ts';
 import type { Reply } from '../../core/reply.ts';
+import { cronHasSeconds } from '../../core/schedule/cron-expression.ts';
 import { describeCron } from '../../core/schedule/describe-cron.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
 import { formatFireDate } from '../../core/schedule/schedule-messages.ts';
@@ -17,8 +18,12 @@ function templateLine(schedule: Schedule): string {
   return params ? `${schedule.template} ${params}` : schedule.template;
 }
 
-function whenFrom(at: Date, timezone: string, now: Date): string {
-  return `${formatFireDate(at, timezone)} (in ${formatDuration(at.getTime() - now.getTime())})`;
+function fireDate(at: Date, schedule: Schedule): string {
+  return formatFireDate(at, schedule.timezone, cronHasSeconds(schedule.cron));
+}
+
+function whenFrom(at: Date, schedule: Schedule, now: Date): string {
+  return `${fireDate(at, schedule)} (in ${formatDuration(at.getTime() - now.getTime())})`;
 }
 
 /** The schedule card as terminal text: the same facts as the Slack card, commands instead of buttons. */
@@ -28,8 +33,8 @@ export function renderScheduleText(reply: Extract<Reply, { kind: 'schedule' }>, 
   lines.push(`   runs: ${templateLine(schedule)}`);
   lines.push(`   when: ${description}  ·  ${schedule.cron}  ·  ${schedule.timezone}`);
   if (!schedule.paused && nextFires.length > 0) {
-    lines.push(`   next: ${whenFrom(nextFires[0], schedule.timezone, now)}`);
-    for (const at of nextFires.slice(1)) lines.push(`         ${formatFireDate(at, schedule.timezone)}`);
+    lines.push(`   next: ${whenFrom(nextFires[0], schedule, now)}`);
+    for (const at of nextFires.slice(1)) lines.push(`         ${fireDate(at, schedule)}`);
   }
   lines.push(`   policy: ${POLICY_WORDS[schedule.policy]}`);
   lines.push(`   owner: ${plainMentions(`<@${schedule.owner}>`)}  ·  announces in ${schedule.channel}`);
@@ -50,7 +55,7 @@ export function renderSchedulesText(reply: Extract<Reply, { kind: 'schedules' }>
     const next = schedule.paused
       ? 'paused'
       : nextFire
-        ? `next ${whenFrom(nextFire, schedule.timezone, now)}`
+        ? `next ${whenFrom(nextFire, schedule, now)}`
         : 'no further runs';
     const last = lastRun
       ? `last run #${lastRun.number} ${STATE_EMOJI[lastRun.state]} ${STATE_LABEL[lastRun.state].toLowerCase()}`
