@@ -245,3 +245,20 @@ describe('FileStore', () => {
     assert.equal(keys.includes('k10049'), true);
   });
 });
+
+describe('FileStore schema', () => {
+  it('refuses a run whose history is malformed', async () => {
+    const bad = {
+      version: 1,
+      nextRunNumber: 2,
+      runs: [{ ...run(1), history: [{ at: 1, values: { loss: 'x' } }] }],
+      schedules: [],
+      keys: {},
+    };
+    await writeFile(file, JSON.stringify(bad));
+    await assert.rejects(
+      FileStore.open(dir),
+      /runs\.0\.history: Expected a list of \{ at, values \} metric samples/,
+    );
+  });
+});

@@ -1,0 +1,144 @@
+// Store figures with 10,000 finished runs on file:
+//  - persisting a status change: the caller's cost (saveRun, synchronous) and the background
+//    write it triggers (serialise the whole file, write a temp file, rename);
+//  - 1,000 status changes per second for 3 s → how many file writes per second;
+//  - loading the store at start-up.
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { MetricSample, Run } from '../src/core/run/run.ts';
+import { FileStore } from '../src/store/FileStore.ts';
+
+const RUNS = 10_000;
+// Samples each finished run keeps on file (the store thins longer histories to 30 at the end).
+const HISTORY = 30;
+
+const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+
+function finishedRun(n: number): Run {
+  const started = Date.UTC(2026, 0, 1) + n * 60_000;
+  const history: MetricSample[] = [];
+  for (let i = 0; i < HISTORY; i++) {
+    history.push({
+      at: started + i * 30_000,
+      // Values as training scripts print them (4 decimals), which is what the parser stores.
+      values: {
+        loss: round(2 / (i + 1) + Math.random() * 0.01),
+        acc: round(1 - 1 / (i + 2)),
+        lr: round(0.01 * 0.97 ** i, 6),
+      },
+    });
+  }
+  return {
+    id: `r-${n.toString(36).padStart(10, '0')}`,
+    number: n,
+    spec: {
+      template: 'resnet',
+      params: { epochs: 30, lr: 0.01, batch_size: 128, gpus: 1 },
+      image: 'registry.example.com/ml/resnet:3f2a9c1',
+      command: ['python', 'train.py'],
+      args: ['--epochs', '30', '--lr', '0.01', '--batch-size', '128'],
+      env: { PYTHONUNBUFFERED: '1', DATA_DIR: '/data/cifar10' },
+      workdir: '/srv/trainyard/manifests/resnet',
+      resources: { cpu: '4', memory: '16Gi', gpu: 1 },
+      job: { backoffLimit: 0, activeDeadlineSeconds: 86400, ttlSecondsAfterFinished: 3600 },
+    },
+    state: n % 10 === 0 ? 'failed' : 'succeeded',
+    reason: n % 10 === 0 ? 'OOMKilled' : undefined,
+    exitCode: n % 10 === 0 ? 137 : 0,
+    launchedBy: 'U024BE7LH',
+    channel: 'C0123456789',
+    createdAt: new Date(started - 5000).toISOString(),
+    startedAt: new Date(started).toISOString(),
+    endedAt: new Date(started + HISTORY * 30_000).toISOString(),
+    placement: { handle: `resnet-${n}-x7k2p`, namespace: 'ml-team' },
+    progress: { current: 30, total: 30, unit: 'epoch' },
+    metrics: history[history.length - 1].values,
+    history,
+    card: { channel: 'C0123456789', ts: `1767225600.${String(n).padStart(6, '0')}` },
+    noticeSent: true,
+  };
+}
+
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
+const ms = (x: number) => `${x.toFixed(3)} ms`;
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+const dir = await mkdtemp(join(tmpdir(), 'trainyard-store-bench-'));
+try {
+  // Fill the file once.
+  let store = await FileStore.open(dir, { retention: RUNS + 100 });
+  for (let n = 1; n <= RUNS; n++) store.saveRun(finishedRun(n));
+  await store.close();
+  const size = (await stat(join(dir, 'trainyard.json'))).size;
+  console.log(`file: ${RUNS} finished runs, ${HISTORY} history samples each, ${(size / 1e6).toFixed(1)} MB`);
+
+  // Start-up load (median of 5).
+  const loads: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    store = await FileStore.open(dir, { retention: RUNS + 100 });
+    loads.push(performance.now() - t);
+    if (i < 4) await store.close();
+  }
+  // Baseline on the same machine, same moment: just reading and JSON.parse-ing the file.
+  const t0 = performance.now();
+  JSON.parse(await readFile(join(dir, 'trainyard.json'), 'utf8'));
+  const rawParse = performance.now() - t0;
+  const load = percentile(loads, 0.5);
+  console.log(
+    `load at start-up: median ${ms(load)}, max ${ms(Math.max(...loads))}; raw read+JSON.parse ${ms(rawParse)} (load = ${(load / rawParse).toFixed(2)}× raw)`,
+  );
+
+  // One status change at a time: caller's cost, then the write it causes.
+  const callerCost: number[] = [];
+  const writeCost: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const active: Run = { ...finishedRun(RUNS + 1 + i), state: 'running', endedAt: undefined, history: [] };
+    const t = performance.now();
+    store.saveRun(active);
+    callerCost.push(performance.now() - t);
+    await store.flush();
+    writeCost.push(store.stats().lastWriteMs);
+  }
+  console.log(
+    `status change, caller (saveRun): p50 ${ms(percentile(callerCost, 0.5))}, p99 ${ms(percentile(callerCost, 0.99))}`,
+  );
+  // Baseline: writing the same bytes with one plain writeFile (no serialising, no rename).
+  const bytes = await readFile(join(dir, 'trainyard.json'), 'utf8');
+  const t1 = performance.now();
+  await writeFile(join(dir, 'baseline.json'), bytes, 'utf8');
+  const rawWrite = performance.now() - t1;
+  const writeP50 = percentile(writeCost, 0.5);
+  console.log(
+    `status change, background write: p50 ${ms(writeP50)}, p99 ${ms(percentile(writeCost, 0.99))}; raw writeFile of the same bytes ${ms(rawWrite)} (p50 = ${(writeP50 / rawWrite).toFixed(2)}× raw)`,
+  );
+
+  // 1,000 changes per second for 3 seconds, paced in 1 ms ticks.
+  const before = store.stats().writes;
+  const seconds = 3;
+  const rateCaller: number[] = [];
+  const start = performance.now();
+  let changes = 0;
+  while (changes < 1000 * seconds) {
+    const due = Math.floor(performance.now() - start) - changes;
+    for (let k = 0; k < due && changes < 1000 * seconds; k++, changes++) {
+      const run = store.getRun(`r-${(RUNS + 1 + (changes % 50)).toString(36).padStart(10, '0')}`)!;
+      const t = performance.now();
+      store.saveRun({ ...run, reason: `step ${changes}` });
+      rateCaller.push(performance.now() - t);
+    }
+    await sleep(1);
+  }
+  const elapsed = (performance.now() - start) / 1000;
+  await store.flush();
+  const writes = store.stats().writes - before;
+  console.log(
+    `${changes} status changes in ${elapsed.toFixed(2)} s (${(changes / elapsed).toFixed(0)}/s) → ${writes} file writes (${(writes / elapsed).toFixed(1)}/s); caller p99 ${ms(percentile(rateCaller, 0.99))}`,
+  );
+  await store.close();
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
