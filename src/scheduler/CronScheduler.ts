@@ -255,7 +255,9 @@ export class CronScheduler implements Scheduler {
     this.store.saveSchedule(resumed);
     const tracked = this.track(resumed);
     const next = tracked && nextFireTimes(tracked.fields, resumed.timezone, this.now(), 1)[0];
-    const when = next ? `; next run ${formatFireDate(next, resumed.timezone)}` : '';
+    const when = next
+      ? `; next run ${formatFireDate(next, resumed.timezone, tracked.fields.hasSeconds)}`
+      : '';
     return { kind: 'info', text: `Resumed "${resumed.name}"${when}.` };
   }
 

@@ -199,6 +199,12 @@ function parseFields(expression: string): CronParseResult {
   };
 }
 
+/** True for six-field expressions, whose times are worth showing to the second. */
+export function cronHasSeconds(expression: string): boolean {
+  const parsed = parseCron(expression);
+  return parsed.ok && parsed.fields.hasSeconds;
+}
+
 /** One sentence saying what is wrong with the expression, or undefined if it is fine. */
 export function validateCron(expression: string): string | undefined {
   const result = checkCron(expression);

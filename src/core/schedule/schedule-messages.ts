@@ -22,8 +22,8 @@ export function formatFireTime(at: Date, timezone: string, now?: Date): string {
   return `${day.format(at).replaceAll(',', '')} ${clock}`;
 }
 
-/** `Sun 29 Mar 2026 03:00 CEST`: a full date, for cards and lists. */
-export function formatFireDate(at: Date, timezone: string): string {
+/** `Sun 29 Mar 2026 03:00 CEST`: a full date, for cards and lists (with seconds for second-level schedules). */
+export function formatFireDate(at: Date, timezone: string, withSeconds = false): string {
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: timezone,
     weekday: 'short',
@@ -32,6 +32,7 @@ export function formatFireDate(at: Date, timezone: string): string {
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
+    second: withSeconds ? '2-digit' : undefined,
     hourCycle: 'h23',
     timeZoneName: 'short',
   }).format(at);

@@ -46,6 +46,19 @@ describe('renderScheduleText', () => {
     );
   });
 
+  it('shows seconds for a second-level schedule', () => {
+    const text = renderScheduleText(
+      {
+        kind: 'schedule',
+        schedule: { ...nightly, cron: '*/3 * * * * *', timezone: 'UTC' },
+        nextFires: [new Date('2026-01-10T12:00:03Z'), new Date('2026-01-10T12:00:06Z')],
+        description: 'Every 3 seconds',
+      },
+      now,
+    );
+    assert.match(text, /next: Sat 10 Jan 2026 12:00:03 UTC \(in 3s\)\n {9}Sat 10 Jan 2026 12:00:06 UTC/);
+  });
+
   it('offers resume for a paused schedule and shows no next fires', () => {
     const text = renderScheduleText(
       {
