@@ -382,6 +382,18 @@ describe('CronScheduler: restarts', () => {
     assert.deepEqual(again.announcements(), [], 'a reported miss is not reported again');
   });
 
+  it('treats fires missed while the process stalled like a restart: the latest runs late, older ones are reported', async () => {
+    const h = harness('2026-01-10T12:00:00Z');
+    await h.scheduler.execute(scheduleCommand('0 * * * *', { name: 'hourly', policy: 'allow' }), owner);
+    await h.clock.jumpTo('2026-01-10T15:10:00Z', () => h.scheduler.idle());
+    assert.equal(h.launcher.launches.length, 1);
+    assert.deepEqual(h.announcements(), [
+      '⏰ hourly: 2 runs were missed while Trainyard was down and will not run (Sat 10 Jan 13:00, Sat 10 Jan 14:00)',
+      `⏰ hourly: running the 15:00 run 10 minutes late (Trainyard was down) as run #${h.launcher.launches[0].run?.number}`,
+    ]);
+    assert.deepEqual(h.clock.armed(), [new Date('2026-01-10T16:00:00Z')]);
+  });
+
   it('does not restore paused schedules and treats time while paused as not missed', async () => {
     const store = new MemoryStore();
     const before = harness('2026-01-10T12:00:00Z', store);
