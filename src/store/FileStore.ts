@@ -12,6 +12,8 @@ import type { Store } from './store.ts';
 import { takeStoreLock } from './store-lock.ts';
 import { emptyStoreFile, STORE_VERSION, type StoreFile, storeFileSchema } from './store-schema.ts';
 
+export { StoreError };
+
 export interface FileStoreOptions {
   /** Ended runs kept; older ones are pruned (active runs are always kept). Default 5000. */
   retention?: number;
