@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { ConsoleChat } from '../chat/console/ConsoleChat.ts';
 import type { LiveScreen } from '../chat/console/LiveScreen.ts';
 import type { Config } from '../config/env.ts';
@@ -10,6 +11,8 @@ import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import { ProcessRuntime } from '../runtimes/process/ProcessRuntime.ts';
 import { CronScheduler } from '../scheduler/CronScheduler.ts';
+import { healthRoutes, type Route } from '../server/health-routes.ts';
+import { startHttpServer } from '../server/http-server.ts';
 import { MetricsRegistry } from '../server/metrics.ts';
 import { FileStore } from '../store/FileStore.ts';
 import { LogArchive } from '../store/LogArchive.ts';
@@ -35,13 +38,20 @@ export interface App {
   close(): Promise<void>;
 }
 
-async function chooseRuntime(config: Config, env: NodeJS.ProcessEnv, log: Logger): Promise<Runtime> {
+async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promise<Runtime> {
+  const { config, env, log } = opts;
   let choice = config.runtime;
   if (choice === 'auto') {
+    const { findKubeconfig } = await import('../runtimes/kubernetes/kubeconfig.ts');
     const { dockerAnswers } = await import('../runtimes/docker/docker-engine.ts');
-    choice = (await dockerAnswers()) ? 'docker' : 'process';
+    choice = findKubeconfig(env) ? 'kubernetes' : (await dockerAnswers()) ? 'docker' : 'process';
   }
+  // Adapters are loaded only when chosen: the console needs neither Kubernetes nor Docker clients.
   switch (choice) {
+    case 'kubernetes': {
+      const { createKubernetesRuntime } = await import('../runtimes/kubernetes/create-kubernetes-runtime.ts');
+      return createKubernetesRuntime({ config, log, metrics });
+    }
     case 'docker': {
       const { createDockerRuntime } = await import('../runtimes/docker/DockerRuntime.ts');
       return createDockerRuntime({ config, log });
@@ -55,14 +65,18 @@ async function chooseRuntime(config: Config, env: NodeJS.ProcessEnv, log: Logger
 async function createChat(
   opts: AppOptions,
   metrics: MetricsRegistry,
+  routes: Route[],
 ): Promise<{ chat: ChatPort; connect(handlers: ChatHandlers): void }> {
   if (opts.chat === 'slack') {
     // Loaded only when used: the console needs neither Bolt nor the Slack clients.
+    // Bolt serves the health routes beside /slack/events (HTTP) or on PORT (Socket Mode).
     const { createSlackChat } = await import('../chat/slack/create-slack-app.ts');
+    const log = opts.log.child({ part: 'slack' });
     const chat = await createSlackChat({
       config: opts.config,
-      log: opts.log.child({ part: 'slack' }),
+      log,
       metrics,
+      routes: opts.http ? routes : [],
     });
     return { chat, connect: (handlers) => chat.setHandlers(handlers) };
   }
@@ -81,7 +95,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   try {
     const logs = new LogArchive(config.dataDir);
     const templates = createTemplateSource(config.templatesDir);
-    const runtime = await chooseRuntime(config, opts.env, log);
+    const runtime = await chooseRuntime(opts, metrics);
     // Local processes run the template's command directly; every other runtime needs built images.
     const builder: ImageBuilder | undefined =
       runtime.kind === 'process'
@@ -91,7 +105,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
             log,
             env: opts.env,
           });
-    const { chat, connect } = await createChat(opts, metrics);
+    let started = false;
+    const routes = healthRoutes({
+      isReady: () => started && runtime.ready(),
+      notReadyReason: () => (started ? `the ${runtime.kind} runtime is not connected yet` : 'starting up'),
+      metrics,
+    });
+    const { chat, connect } = await createChat(opts, metrics, routes);
     const orchestrator = new Orchestrator({
       store,
       templates,
@@ -118,6 +138,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       minIntervalSeconds: config.scheduleMinIntervalSeconds,
     });
     orchestrator.setScheduler(scheduler);
+    let server: Server | undefined;
     log.info('trainyard starting', {
       runtime: runtime.kind,
       chat: chat.kind,
@@ -133,8 +154,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await orchestrator.start();
         await scheduler.start();
         await chat.start();
+        if (opts.http && chat.kind === 'console') {
+          server = await startHttpServer(config.port, routes).catch((err: Error) => {
+            log.warn('health and metrics are not served', { port: config.port, reason: err.message });
+            return undefined;
+          });
+        }
+        started = true;
       },
       async close() {
+        await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
         await scheduler.close();
         await runtime.close();
         await orchestrator.close();
