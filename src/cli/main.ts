@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/env.ts';
+import { didYouMean } from '../core/command/suggest.ts';
 import { createLogger } from '../log.ts';
 import type { CliIo } from './io.ts';
 
