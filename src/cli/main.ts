@@ -49,9 +49,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   const load = COMMANDS[name];
   if (!load) {
-    io.stderr(
-      `Unknown command "${name}"; the commands are ${Object.keys(COMMANDS).join(', ')} (see trainyard --help).\n`,
-    );
+    const names = Object.keys(COMMANDS);
+    io.stderr(`Unknown command "${name}".${didYouMean(name, names)} The commands are ${names.join(', ')}.\n`);
     return 2;
   }
   try {
