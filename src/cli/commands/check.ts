@@ -1,4 +1,5 @@
 import { loadConfig } from '../../config/env.ts';
+import { checkPolicyFile } from '../../config/policy-file.ts';
 import { formatProblem } from '../../core/template/format-problem.ts';
 import { loadTemplates } from '../../core/template/load-templates.ts';
 import type { TemplateProblem } from '../../core/template/template.ts';
@@ -18,16 +19,21 @@ export async function checkTemplates(dir: string): Promise<TemplateProblem[]> {
   return problems;
 }
 
-/** `trainyard check`: exit 1 listing every problem as `file: field: message`, else 0 with a summary. */
+/**
+ * `trainyard check`: every template and the policy file (TRAINYARD_CONFIG). Exit 1 listing every
+ * problem as `file: field: message`, else 0 with a summary.
+ */
 export async function run(_args: string[], io: CliIo): Promise<number> {
-  const { templatesDir } = loadConfig(io.env, io.cwd);
-  const problems = await checkTemplates(templatesDir);
+  const { templatesDir, configFile } = loadConfig(io.env, io.cwd);
+  const problems = (await checkTemplates(templatesDir)).map((p) => formatProblem(p, io.cwd));
+  if (configFile) problems.push(...(await checkPolicyFile(configFile)));
   if (problems.length) {
-    for (const p of problems) io.stderr(`${formatProblem(p, io.cwd)}\n`);
+    for (const p of problems) io.stderr(`${p}\n`);
     io.stderr(`${problems.length} problem(s) found.\n`);
     return 1;
   }
   const names = [...(await loadTemplates(templatesDir)).templates.keys()].sort();
   io.stdout(`${names.length} template(s) OK in ${templatesDir}: ${names.join(', ')}.\n`);
+  if (configFile) io.stdout(`Policy file ${configFile} OK.\n`);
   return 0;
 }
