@@ -36,7 +36,7 @@ export function createPolicy(settings: PolicySettings): Policy {
   return {
     isAdmin,
 
-    checkLaunch(user: string, channel: string, spec: RunSpec, activeRunsOfUser: number): string | undefined {
+    checkLaunch(_user: string, channel: string, spec: RunSpec, activeRunsOfUser: number): string | undefined {
       const allowed = templatesAllowedIn(channel);
       if (allowed === undefined || (Array.isArray(allowed) && allowed.length === 0)) {
         return 'Nothing may be launched in this channel; ask a Trainyard admin which channel to use.';

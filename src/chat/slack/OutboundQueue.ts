@@ -194,15 +194,11 @@ export class OutboundQueue {
     const now = Date.now();
     let wakeAt = Number.POSITIVE_INFINITY;
     const maxInFlight = this.opts.maxInFlight ?? 16;
-    // A budget a priority call is waiting for is not spent on ordinary calls meanwhile.
-    const heldForPriority = new Set<Window>();
+    // Priority calls are looked at first, so a freed slot of a budget always goes to them.
     for (const list of [this.priority, this.normal]) {
       for (const job of [...list]) {
         if (this.inFlight >= maxInFlight) return; // a completion pumps again
-        const window = this.windowFor(job.call);
-        if (!job.call.priority && heldForPriority.has(window)) continue;
         const wait = this.waitMs(job, now);
-        if (wait > 0 && job.call.priority) heldForPriority.add(window);
         if (wait > 0) {
           wakeAt = Math.min(wakeAt, now + wait);
           continue;
@@ -248,7 +244,7 @@ export class OutboundQueue {
     let w = this.windows.get(id);
     if (!w) {
       const reserve = Math.ceil(budget.limit * (this.opts.priorityReserve ?? 0.2));
-      w = new Window(budget, reserve, this.opts.safetyMarginMs ?? 250);
+      w = new Window(budget, reserve, this.opts.safetyMarginMs ?? 1000);
       this.windows.set(id, w);
     }
     return w;

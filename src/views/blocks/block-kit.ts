@@ -51,12 +51,10 @@ export function section(text: string): Block {
 export function fields(pairs: [label: string, value: string][]): Block {
   return {
     type: 'section',
-    fields: pairs
-      .slice(0, LIMITS.fields)
-      .map(([label, value]) => ({
-        type: 'mrkdwn',
-        text: truncate(`*${label}*\n${value}`, LIMITS.fieldText),
-      })),
+    fields: pairs.slice(0, LIMITS.fields).map(([label, value]) => ({
+      type: 'mrkdwn',
+      text: truncate(`*${label}*\n${value}`, LIMITS.fieldText),
+    })),
   };
 }
 

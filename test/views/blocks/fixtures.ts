@@ -31,15 +31,36 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
   };
 }
 
-const texts = (b: Record<string, unknown>): string[] =>
-  JSON.stringify(b).match(/"text":"(?:[^"\\]|\\.)*"/g) ?? [];
+/** A block as plain JSON, with the fields the limit checks read. */
+interface BlockJson {
+  type: string;
+  text?: { text: string };
+  fields?: { text: string }[];
+  elements?: ButtonJson[];
+}
+
+/** A button as plain JSON. */
+export interface ButtonJson {
+  action_id: string;
+  value: string;
+  style?: string;
+  text: { text: string };
+  confirm?: { title: { text: string } };
+}
+
+/** The buttons of a message, in order. */
+export function buttonsOf(blocks: Block[]): ButtonJson[] {
+  return (blocks as unknown as BlockJson[]).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+}
+
+const texts = (b: BlockJson): string[] => JSON.stringify(b).match(/"text":"(?:[^"\\]|\\.)*"/g) ?? [];
 
 /** Fails unless the message respects every Block Kit limit Slack enforces. */
 export function assertWithinLimits(msg: SlackMessage): void {
   assert.ok(msg.text.length > 0 && msg.text.length <= 3000, 'fallback text present and bounded');
   assert.ok(msg.blocks.length <= 50, `at most 50 blocks, got ${msg.blocks.length}`);
-  for (const block of msg.blocks as Record<string, any>[]) {
-    if (block.type === 'header') assert.ok(block.text.text.length <= 150, 'header ≤ 150');
+  for (const block of msg.blocks as unknown as BlockJson[]) {
+    if (block.type === 'header') assert.ok((block.text?.text.length ?? 0) <= 150, 'header ≤ 150');
     if (block.type === 'section') {
       if (block.text) {
         assert.ok(block.text.text.length <= 3000, `section text ≤ 3000, got ${block.text.text.length}`);
@@ -52,12 +73,12 @@ export function assertWithinLimits(msg: SlackMessage): void {
       }
     }
     if (block.type === 'actions') {
-      for (const e of block.elements) {
+      for (const e of block.elements ?? []) {
         assert.ok(e.text.text.length <= 75, 'button text ≤ 75');
         assert.ok(e.value.length <= 2000, 'button value ≤ 2000');
       }
     }
-    if (block.type === 'context') assert.ok(block.elements.length <= 10, 'context ≤ 10 elements');
+    if (block.type === 'context') assert.ok((block.elements?.length ?? 0) <= 10, 'context ≤ 10 elements');
     assert.ok(texts(block).length > 0 || block.type === 'divider', 'every block carries text');
   }
 }

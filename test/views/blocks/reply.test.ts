@@ -4,13 +4,13 @@ import { ACTIONS } from '../../../src/core/actions.ts';
 import { USAGE } from '../../../src/core/command/usage.ts';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import type { Template } from '../../../src/core/template/template.ts';
+import type { Block } from '../../../src/views/blocks/block-kit.ts';
 import { renderReply } from '../../../src/views/blocks/reply.ts';
-import { assertWithinLimits, makeRun } from './fixtures.ts';
+import { assertWithinLimits, buttonsOf, makeRun } from './fixtures.ts';
 
 const NOW = new Date('2026-11-28T10:03:10.000Z');
 const json = (x: unknown) => JSON.stringify(x);
-const actionIds = (blocks: unknown[]) =>
-  (blocks as any[]).flatMap((b) => (b.type === 'actions' ? b.elements.map((e: any) => e.action_id) : []));
+const actionIds = (blocks: Block[]) => buttonsOf(blocks).map((b) => b.action_id);
 
 const schedule = (overrides: Partial<Schedule> = {}): Schedule => ({
   name: 'nightly',

@@ -5,7 +5,7 @@ import { ACTIONS } from '../../../src/core/actions.ts';
 import { codeBlock } from '../../../src/views/blocks/block-kit.ts';
 import { renderNotice } from '../../../src/views/blocks/notice.ts';
 import { renderRunCard } from '../../../src/views/blocks/run-card.ts';
-import { assertWithinLimits, makeRun } from './fixtures.ts';
+import { assertWithinLimits, buttonsOf, makeRun } from './fixtures.ts';
 
 const NOW = new Date('2026-11-28T10:03:10.000Z');
 const json = (x: unknown) => JSON.stringify(x);
@@ -35,14 +35,14 @@ describe('renderRunCard', () => {
 
   it('has Stop (danger, with a confirm dialog), Rerun and Logs buttons carrying the run id', () => {
     const card = renderRunCard(makeRun(), NOW);
-    const buttons = card.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])) as any[];
+    const buttons = buttonsOf(card.blocks);
     assert.deepEqual(
       buttons.map((b) => b.action_id),
       [ACTIONS.stop, ACTIONS.rerun, ACTIONS.logs],
     );
     assert.ok(buttons.every((b) => b.value === 'r-abc123def4'));
     assert.equal(buttons[0].style, 'danger');
-    assert.ok(buttons[0].confirm.title.text.includes('#42'));
+    assert.ok(buttons[0].confirm?.title.text.includes('#42'));
   });
 
   it('offers no Stop on an ended run and shows its duration and reason', () => {
@@ -52,7 +52,7 @@ describe('renderRunCard', () => {
       reason: 'The process exited with code 3.',
     });
     const card = renderRunCard(run, NOW);
-    const buttons = card.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : [])) as any[];
+    const buttons = buttonsOf(card.blocks);
     assert.deepEqual(
       buttons.map((b) => b.action_id),
       [ACTIONS.rerun, ACTIONS.logs],

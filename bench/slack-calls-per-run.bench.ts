@@ -1,0 +1,83 @@
+/**
+ * Slack calls one run costs when Slack is not congested: a few runs of different lengths
+ * report progress every 100 ms; each posts its card, gets coalesced updates (at most one per
+ * CARD_UPDATE_INTERVAL_MS), a final update, a completion notice and its log upload.
+ * Budget to meet: ≤ 2 + ⌈duration / update interval⌉ + notices (notice + upload).
+ */
+import { webApi } from '@slack/bolt';
+import { OutboundQueue } from '../src/chat/slack/OutboundQueue.ts';
+import { CARD_UPDATE_INTERVAL_MS, SlackChat } from '../src/chat/slack/SlackChat.ts';
+import type { Run } from '../src/core/run/run.ts';
+import { silentLogger } from '../src/log.ts';
+import { FakeSlackApi } from '../test/fakes/slack-api.ts';
+
+const DURATIONS_S = (process.env.DURATIONS_S ?? '10,30,60').split(',').map(Number);
+const PROGRESS_MS = 100;
+const TOKEN = 'xoxb-bench';
+
+const fake = await FakeSlackApi.start({ token: TOKEN });
+const web = new webApi.WebClient(TOKEN, {
+  slackApiUrl: fake.apiUrl,
+  retryConfig: { retries: 0 },
+  rejectRateLimitedCalls: true,
+});
+const chat = new SlackChat({ web, queue: new OutboundQueue({ log: silentLogger }), log: silentLogger });
+
+function run(i: number): Run {
+  const now = new Date().toISOString();
+  return {
+    id: `r-calls${i}`,
+    number: i + 1,
+    spec: {
+      template: 'demo',
+      params: {},
+      command: [],
+      args: [],
+      env: {},
+      workdir: '/tmp',
+      resources: { gpu: 0 },
+      job: { backoffLimit: 0 },
+    },
+    state: 'running',
+    launchedBy: 'U1',
+    channel: `C${i}`,
+    createdAt: now,
+    startedAt: now,
+    metrics: {},
+    history: [],
+  };
+}
+
+const results = await Promise.all(
+  DURATIONS_S.map(async (seconds, i) => {
+    const r = run(i);
+    r.card = await chat.postRunCard(r);
+    const started = Date.now();
+    for (let t = 0; t < seconds * 1000; t += PROGRESS_MS) {
+      await new Promise((resolve) => setTimeout(resolve, PROGRESS_MS));
+      chat.updateRunCard({ ...r, progress: { current: Math.floor(t / 1000), total: seconds, unit: 'step' } });
+    }
+    const ended: Run = { ...r, state: 'succeeded', endedAt: new Date().toISOString() };
+    chat.updateRunCard(ended);
+    await chat.postNotice(ended, []);
+    await chat.uploadFile(ended, 'run.log', 'line\n'.repeat(1000), 'log');
+    return { channel: r.channel, seconds, ts: r.card?.ts, tookMs: Date.now() - started };
+  }),
+);
+await chat.flush();
+
+const interval = CARD_UPDATE_INTERVAL_MS / 1000;
+for (const { channel, seconds, ts } of results) {
+  const calls = fake.calls.filter((c) => c.args.channel === channel || c.args.channel_id === channel);
+  const posts = calls.filter((c) => c.method === 'chat.postMessage').length;
+  const updates = calls.filter((c) => c.method === 'chat.update' && c.args.ts === ts).length;
+  const completes = calls.filter((c) => c.method === 'files.completeUploadExternal').length;
+  // Each upload is files.getUploadURLExternal + the upload itself + files.completeUploadExternal.
+  const apiCalls = posts + updates + completes * 2;
+  const budget = 2 + Math.ceil(seconds / interval) + 1 + 2;
+  console.log(
+    `${seconds} s run: ${apiCalls} Web API calls (card 1, updates ${updates}, notice 1, upload ${completes * 2}); budget 2 + ⌈${seconds}/${interval}⌉ + notices(1 + 2) = ${budget}; progress reports ${seconds * 10}`,
+  );
+}
+await chat.close(0);
+await fake.close();
