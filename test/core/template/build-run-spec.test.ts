@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { buildRunSpec } from '../../../src/core/template/build-run-spec.ts';
 import { parseTemplate } from '../../../src/core/template/parse-template.ts';
 import { resolveParams } from '../../../src/core/template/resolve-params.ts';
@@ -169,5 +170,28 @@ job: { activeDeadlineSeconds: '{{deadline}}' }
       field: 'params.n',
       error: 'Template t needs a value for n; give it as n=<value>.',
     });
+  });
+});
+
+describe('buildRunSpec with any param text (property)', () => {
+  const t = template(`
+params: { note: { type: string, default: x } }
+image: busybox
+command: [echo, '{{note}}', 'pre-{{note}}-post']
+env: { NOTE: '{{note}}' }
+`);
+
+  it('puts the value in literally, whatever it holds, and never throws', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (note) => {
+        const params = resolveParams(t, { note });
+        assert.ok(params.ok);
+        const result = buildRunSpec(t, params.params);
+        assert.ok(result.ok);
+        assert.deepEqual(result.spec.command, ['echo', note, `pre-${note}-post`]);
+        assert.equal(result.spec.env.NOTE, note);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { parseTemplate } from '../../../src/core/template/parse-template.ts';
 import { resolveParams } from '../../../src/core/template/resolve-params.ts';
 import type { Template } from '../../../src/core/template/template.ts';
@@ -115,5 +116,23 @@ describe('resolveParams', () => {
     assert.equal(error({ a: '1' }, t), 'a must be a number less than 1, not "1".');
     assert.equal(error({ b: '1' }, t), 'b must be a whole number of at least 2, not "1".');
     assert.equal(error({ c: '0' }, t), 'c must be a number greater than 0 and of at most 1, not "0".');
+  });
+});
+
+describe('resolveParams with any input (property)', () => {
+  it('never throws, and every result is either typed params or one sentence', () => {
+    const names = fc.oneof(
+      fc.constantFrom('epochs', 'lr', 'shuffle', 'optimizer', 'tag', 'note'),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(names, fc.string({ unit: 'binary', maxLength: 40 })), (raw) => {
+        const result = resolveParams(demo, raw);
+        if (result.ok)
+          assert.deepEqual(Object.keys(result.params).sort(), demo.params.map((p) => p.name).sort());
+        else assert.match(result.error, /[.?]$/);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
