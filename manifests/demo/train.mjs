@@ -65,4 +65,4 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   console.log(`epoch ${epoch}/${epochs} loss=${(loss / n).toFixed(4)} acc=${(correct / n).toFixed(4)}`);
   if (epochSeconds > 0 && epoch < epochs) await sleep(epochSeconds * 1000);
 }
-console.log(`done w=[${w.map((v) => v.toFixed(3)).join(', ')}] b=${b.toFixed(3)}`);
+console.log(`done: weights [${w.map((v) => v.toFixed(3)).join(', ')}], bias ${b.toFixed(3)}`);
