@@ -5,6 +5,7 @@ import type { BuildSpec } from '../core/run/run.ts';
 import type { Logger } from '../log.ts';
 import { BuildError, type BuildProgress, type ImageBuilder } from '../ports/image-builder.ts';
 import {
+  asSentence,
   connectDocker,
   engineMessage,
   engineStatus,
@@ -71,7 +72,7 @@ export class DockerImageBuilder implements ImageBuilder {
     const context = await hashContext(build, this.contextLimitBytes).catch((err: unknown) => {
       if (err instanceof BuildError) throw err;
       throw new BuildError(
-        sentence(`Reading the build context ${build.context} failed: ${(err as Error).message}`),
+        asSentence(`Reading the build context ${build.context} failed: ${(err as Error).message}`),
       );
     });
     const tag = contentTag(template, context.hash, this.registry);
@@ -126,7 +127,7 @@ export class DockerImageBuilder implements ImageBuilder {
       if (err instanceof BuildError) throw err;
       if (isConnectionError(err)) throw new BuildError(noEngineMessage(this.env));
       throw new BuildError(
-        sentence(`The Docker engine refused the image build for ${template}: ${engineMessage(err)}`),
+        asSentence(`The Docker engine refused the image build for ${template}: ${engineMessage(err)}`),
       );
     }
   }
@@ -182,7 +183,7 @@ export class DockerImageBuilder implements ImageBuilder {
     const reader = await this.follow(stream, report);
     if (reader.error !== undefined) {
       throw new BuildError(
-        sentence(`The image build for ${template} failed: ${reader.error}`),
+        asSentence(`The image build for ${template} failed: ${reader.error}`),
         reader.lastLines(),
       );
     }
@@ -200,7 +201,7 @@ export class DockerImageBuilder implements ImageBuilder {
     const reader = await this.follow(stream, report);
     if (reader.error !== undefined) {
       throw new BuildError(
-        sentence(`Pushing ${tag} to the registry ${this.registry} failed: ${reader.error}`),
+        asSentence(`Pushing ${tag} to the registry ${this.registry} failed: ${reader.error}`),
         reader.lastLines(),
       );
     }
@@ -228,12 +229,6 @@ export class DockerImageBuilder implements ImageBuilder {
 function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   return code === 'ECONNREFUSED' || code === 'ENOENT' || code === 'EACCES' || code === 'ECONNRESET';
-}
-
-/** Engine messages come without a final stop; user-facing messages are whole sentences. */
-function sentence(text: string): string {
-  const trimmed = text.trim().replace(/\s+/g, ' ');
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 const BuilderEnv = z.object({

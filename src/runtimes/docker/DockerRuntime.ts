@@ -9,7 +9,7 @@ import type { Placement, Runtime, RuntimeSink } from '../../ports/runtime.ts';
 import { createLineSplitter } from '../process/line-splitter.ts';
 import { containerEnd, type EndCause } from './container-end.ts';
 import { containerCreateOptions, MANAGED_SELECTOR } from './container-spec.ts';
-import { connectDocker, engineMessage, engineStatus, noEngineMessage } from './docker-engine.ts';
+import { asSentence, connectDocker, engineMessage, engineStatus, noEngineMessage } from './docker-engine.ts';
 import { demuxAll, FrameDemuxer, splitTimestamp, timestampKey } from './log-frames.ts';
 
 /** Streams dockerode hands out are HTTP responses, which can be destroyed to hang up. */
@@ -102,7 +102,9 @@ export class DockerRuntime implements Runtime {
     } catch (err) {
       this.untrack(tracked);
       await container.remove({ force: true }).catch(() => {});
-      throw new Error(sentence(`The container for run ${run.number} could not start: ${engineMessage(err)}`));
+      throw new Error(
+        asSentence(`The container for run ${run.number} could not start: ${engineMessage(err)}`),
+      );
     }
     this.followLogs(tracked);
     this.armDeadline(tracked, run.spec.job.activeDeadlineSeconds, new Date());
@@ -188,7 +190,9 @@ export class DockerRuntime implements Runtime {
       return await this.docker.createContainer(options);
     } catch (err) {
       if (engineStatus(err) !== 404) {
-        throw new Error(sentence(`The Docker engine refused to create the container: ${engineMessage(err)}`));
+        throw new Error(
+          asSentence(`The Docker engine refused to create the container: ${engineMessage(err)}`),
+        );
       }
     }
     await this.pull(image);
@@ -216,7 +220,7 @@ export class DockerRuntime implements Runtime {
       failure ??= engineMessage(err);
     }
     if (failure !== undefined)
-      throw new Error(sentence(`The image ${image} could not be pulled: ${failure}`));
+      throw new Error(asSentence(`The image ${image} could not be pulled: ${failure}`));
   }
 
   /** SIGTERM now, SIGKILL after the grace period; the die event then ends the run. */
@@ -440,11 +444,6 @@ export class DockerRuntime implements Runtime {
       void this.finish(tracked);
     }
   }
-}
-
-function sentence(text: string): string {
-  const trimmed = text.trim().replace(/\s+/g, ' ');
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /** The runtime for the composition root; `network` defaults to the engine's `bridge`. */

@@ -46,3 +46,9 @@ export function engineMessage(err: unknown): string {
   if (json && typeof json.message === 'string') return json.message;
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Engine messages come without a final stop and sometimes with line breaks; users get one sentence. */
+export function asSentence(text: string): string {
+  const trimmed = text.trim().replace(/\s+/g, ' ');
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
