@@ -162,6 +162,14 @@ export class OutboundQueue {
     });
   }
 
+  /**
+   * Counts a call made outside the coalesced stream as its latest send, e.g. posting a card:
+   * the card's first update then waits a full interval like every later one.
+   */
+  noteSent(coalesceKey: string): void {
+    this.lastSentByKey.set(coalesceKey, Date.now());
+  }
+
   /** Resolves once nothing is waiting or in flight. */
   drain(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();

@@ -87,7 +87,9 @@ export class SlackChat implements ChatPort {
       send: () => this.opts.web.chat.postMessage({ channel: run.channel, ...renderRunCard(run, new Date()) }),
     });
     if (!res?.ts) return undefined;
-    return { channel: res.channel ?? run.channel, ts: res.ts };
+    const card = { channel: res.channel ?? run.channel, ts: res.ts };
+    this.opts.queue.noteSent(cardKey(card));
+    return card;
   }
 
   updateRunCard(run: Run): void {
@@ -97,7 +99,7 @@ export class SlackChat implements ChatPort {
     void this.opts.queue.enqueue({
       method: 'chat.update',
       channel: card.channel,
-      coalesceKey: `update:${card.channel}:${card.ts}`,
+      coalesceKey: cardKey(card),
       priority: isEnded(run.state),
       minIntervalMs: this.opts.cardUpdateIntervalMs ?? CARD_UPDATE_INTERVAL_MS,
       send: () =>
@@ -162,6 +164,9 @@ export class SlackChat implements ChatPort {
     this.opts.queue.close();
   }
 }
+
+/** Updates of one card coalesce under this key. */
+const cardKey = (card: MessageRef): string => `update:${card.channel}:${card.ts}`;
 
 /** An ephemeral answer through a command's or button's response_url (works even where the bot is not a member). */
 async function postToResponseUrl(url: string, msg: SlackMessage): Promise<true> {
