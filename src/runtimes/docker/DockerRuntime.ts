@@ -123,32 +123,45 @@ export class DockerRuntime implements Runtime {
 
   async recover(runs: Run[]): Promise<void> {
     const found = await this.docker.listContainers({ all: true, filters: { label: [MANAGED_SELECTOR] } });
-    const containers = new Map(found.map((c) => [c.Labels[LABELS.run], c]));
+    const containers = new Map(found.map((c) => [c.Labels[LABELS.run], c.Id]));
     for (const run of runs) {
-      if (isEnded(run.state) || !run.placement || this.byRun.has(run.id)) continue;
-      const summary = containers.get(run.id);
-      if (!summary) {
-        this.sink?.update(run.id, {
-          state: 'lost',
-          reason: 'Its container is gone; it was removed while Trainyard was not watching.',
-        });
+      if (isEnded(run.state) || this.byRun.has(run.id)) continue;
+      const containerId = containers.get(run.id);
+      if (!containerId) {
+        // Without a placement the run never reached the engine (it was queued or building).
+        if (run.placement) {
+          this.sink?.update(run.id, {
+            state: 'lost',
+            reason: 'Its container is gone; it was removed while Trainyard was not watching.',
+          });
+        }
         continue;
       }
-      const tracked = this.track(run.id, summary.Id);
-      const info = await this.docker.getContainer(summary.Id).inspect();
-      if (info.State.Running || info.State.Restarting || info.State.Paused) {
-        this.sink?.update(run.id, { state: 'running', at: new Date(info.State.StartedAt) });
-        this.followLogs(tracked, new Date());
-        this.armDeadline(tracked, run.spec.job.activeDeadlineSeconds, new Date(info.State.StartedAt));
-      } else if (info.State.Status === 'created') {
-        // Trainyard stopped between creating and starting it: start it now.
-        await this.docker.getContainer(summary.Id).start();
-        this.followLogs(tracked);
-        this.armDeadline(tracked, run.spec.job.activeDeadlineSeconds, new Date());
-      } else {
-        tracked.markLogsDone();
-        await this.finish(tracked);
+      try {
+        await this.reattach(run, this.track(run.id, containerId));
+      } catch (err) {
+        this.log.warn('could not re-attach to a container', { run: run.id, error: engineMessage(err) });
       }
+    }
+  }
+
+  /** Picks a found container up where it is: running, never started, or already ended. */
+  private async reattach(run: Run, tracked: TrackedContainer): Promise<void> {
+    const container = this.docker.getContainer(tracked.containerId);
+    const { State: state } = await container.inspect();
+    const deadline = run.spec.job.activeDeadlineSeconds;
+    if (state.Running || state.Restarting || state.Paused) {
+      this.sink?.update(run.id, { state: 'running', at: new Date(state.StartedAt) });
+      this.followLogs(tracked, new Date());
+      this.armDeadline(tracked, deadline, new Date(state.StartedAt));
+    } else if (state.Status === 'created') {
+      // Trainyard stopped between creating and starting it: start it now.
+      await container.start();
+      this.followLogs(tracked);
+      this.armDeadline(tracked, deadline, new Date());
+    } else {
+      tracked.markLogsDone();
+      await this.finish(tracked);
     }
   }
 

@@ -216,7 +216,8 @@ describe('DockerRuntime with a real engine', { skip }, () => {
     const second = newRuntime();
     const sink = new RecordingSink();
     await second.start(sink);
-    await second.recover([live, done, missing]);
+    const building = busyboxRun('true', 9);
+    await second.recover([live, done, missing, building]);
 
     await sink.ended(done.id);
     assert.deepEqual(
@@ -224,6 +225,7 @@ describe('DockerRuntime with a real engine', { skip }, () => {
       { state: 'failed', exitCode: 5 },
     );
     assert.equal(sink.lastOf(missing.id)?.state, 'lost');
+    assert.deepEqual(sink.statesOf(building.id), [], 'a run that never reached the engine is not lost');
     assert.equal(sink.lastOf(live.id)?.state, 'running');
 
     await second.stop(live);
