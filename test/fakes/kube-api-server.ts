@@ -586,6 +586,8 @@ export class FakeKubeApiServer {
   ): void {
     const from = Number(query.get('resourceVersion') ?? this.rv);
     res.writeHead(200, { 'content-type': 'application/json' });
+    // A real server answers at once and streams events later; without this, no headers until one.
+    res.flushHeaders();
     const oldest = this.history[0]?.rv ?? this.rv + 1;
     if (from < oldest - 1 && from < this.rv) {
       const expired = status(410, 'Expired', `too old resource version: ${from} (${oldest - 1})`);
@@ -657,6 +659,7 @@ export class FakeKubeApiServer {
     if (tail > 0) lines = lines.slice(-tail);
     const stamp = query.get('timestamps') === 'true';
     res.writeHead(200, { 'content-type': 'text/plain' });
+    res.flushHeaders();
     for (const l of lines) res.write(`${stamp ? `${l.time} ` : ''}${l.text}\n`);
     if (query.get('follow') !== 'true' || state.terminated) {
       res.end();

@@ -7,7 +7,15 @@ import type { Placement, Runtime, RuntimeSink, RuntimeUpdate } from '../../ports
 import type { Counter, MetricsRegistry } from '../../server/metrics.ts';
 import { KubeApiError } from './api-error.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
-import { goneStatus, type JobFacts, jobFacts, jobStatus, type PodFacts, podFacts } from './job-status.ts';
+import {
+  goneStatus,
+  type JobFacts,
+  jobFacts,
+  jobStatus,
+  type PodFacts,
+  podFacts,
+  podMayStillReport,
+} from './job-status.ts';
 import type { KubeApi } from './kube-api.ts';
 import { LogFollower } from './LogFollower.ts';
 import { LineTail } from './line-tail.ts';
@@ -48,8 +56,12 @@ interface TrackedRun {
   seenLive: boolean;
   /** We deleted its Job: on request (stop) or because it could never start. */
   deletedByUs: boolean;
+  /** Some pod of the run has been seen. */
+  sawPod: boolean;
   follower?: LogFollower;
   followedPod?: string;
+  /** The run has ended; this goes out once the pod has told how and its log is read. */
+  pendingEnd?: RuntimeUpdate;
   tail: LineTail;
   recheckAt?: number;
 }
@@ -262,7 +274,9 @@ export class KubernetesRuntime implements Runtime {
       }
     }
     for (const [runId, pods] of byRun) {
-      this.track(runId).pods = new Map(pods.map((p) => [p.name, p]));
+      const tracked = this.track(runId);
+      tracked.pods = new Map(pods.map((p) => [p.name, p]));
+      tracked.sawPod = true;
     }
     this.afterSync();
   }
@@ -304,6 +318,7 @@ export class KubernetesRuntime implements Runtime {
     }
     const tracked = this.track(facts.runId);
     tracked.pods.set(facts.name, facts);
+    tracked.sawPod = true;
     this.evaluate(tracked);
   }
 
@@ -318,15 +333,16 @@ export class KubernetesRuntime implements Runtime {
 
   /** Works out the run's state from what we hold and reports it if it changed. */
   private evaluate(tracked: TrackedRun): void {
-    if (!this.initialSyncDone || tracked.ended) return;
+    if (!this.initialSyncDone) return;
+    if (tracked.ended) {
+      this.settle(tracked);
+      return;
+    }
     if (!tracked.job) {
       if (tracked.jobGone) this.finish(tracked, goneStatus(tracked.deletedByUs, false));
       return;
     }
-    const status = jobStatus(tracked.job, [...tracked.pods.values()], {
-      now: new Date(),
-      stuckGraceMs: this.stuckGraceMs,
-    });
+    const status = this.statusNow(tracked.job, tracked);
     if (!isEnded(status.update.state)) tracked.seenLive = true;
     if (tracked.seenLive) this.followLogs(tracked);
     this.scheduleRecheck(tracked, status.recheckAt?.getTime());
@@ -335,21 +351,48 @@ export class KubernetesRuntime implements Runtime {
     else this.report(tracked, status.update);
   }
 
-  /** Ends the run: after the rest of its log has arrived, its final state goes out, once. */
+  /** The newest pod may still report how it ended, or the Job had pods we have not seen yet. */
+  private podMayStillReport(tracked: TrackedRun): boolean {
+    const pod = newestPod(tracked);
+    return pod ? podMayStillReport(pod) : tracked.seenLive && !tracked.sawPod;
+  }
+
+  private statusNow(job: JobFacts, tracked: TrackedRun) {
+    return jobStatus(job, [...tracked.pods.values()], { now: new Date(), stuckGraceMs: this.stuckGraceMs });
+  }
+
+  /** The run has ended: no other state will be reported; `settle` sends this one out. */
   private finish(tracked: TrackedRun, update: RuntimeUpdate): void {
     if (tracked.ended) return;
     tracked.ended = true;
-    this.scheduleRecheck(tracked, undefined);
+    tracked.pendingEnd = update;
+    // However the pod and its log behave, the end goes out by then.
+    this.scheduleRecheck(tracked, Date.now() + this.logDrainMs);
+    this.settle(tracked);
+  }
+
+  /**
+   * Reports a run's end once its newest pod has said how its container ended (so the reason has
+   * the exit code) and its log has been read to the end, or when `force`d by the timer.
+   */
+  private settle(tracked: TrackedRun, force = false): void {
+    const end = tracked.pendingEnd;
+    if (!end) return;
+    if (!force && tracked.job && this.podMayStillReport(tracked)) return;
+    if (tracked.seenLive && tracked.job) this.followLogs(tracked);
     const follower = tracked.follower;
-    if (!follower) {
-      this.report(tracked, update);
-      this.forgetIfEmpty(tracked);
+    if (!force && follower?.active) {
+      // finish() is idempotent; once the log is read (or its cap passes) we look again.
+      follower.finish(this.logDrainMs).then(() => this.settle(tracked));
       return;
     }
-    follower.finish(this.logDrainMs).then(() => {
-      this.report(tracked, update);
-      this.forgetIfEmpty(tracked);
-    });
+    follower?.stop();
+    tracked.pendingEnd = undefined;
+    this.scheduleRecheck(tracked, undefined);
+    // What the Job and pods say now is the most precise account of the end, if they are still there.
+    const latest = tracked.job && this.statusNow(tracked.job, tracked).update;
+    this.report(tracked, latest && isEnded(latest.state) ? latest : end);
+    this.forgetIfEmpty(tracked);
   }
 
   private report(tracked: TrackedRun, update: RuntimeUpdate): void {
@@ -385,9 +428,12 @@ export class KubernetesRuntime implements Runtime {
     const main = pod?.main;
     if (!pod || !(main?.running || main?.terminated)) return;
     if (tracked.followedPod !== pod.name) {
-      tracked.follower?.stop();
+      // A newer attempt: the previous pod has ended; its log is read to the end before this one's.
+      const previous = tracked.follower;
+      previous?.finish(this.logDrainMs);
       tracked.followedPod = pod.name;
       tracked.follower = new LogFollower({
+        after: previous?.done,
         api: this.opts.api,
         namespace: this.opts.namespace,
         pod: pod.name,
@@ -429,7 +475,9 @@ export class KubernetesRuntime implements Runtime {
     this.sweepAt = Number.POSITIVE_INFINITY;
     const now = Date.now();
     for (const tracked of [...this.rechecks]) {
-      if ((tracked.recheckAt ?? now + 1) <= now) this.evaluate(tracked);
+      if ((tracked.recheckAt ?? now + 1) > now) continue;
+      if (tracked.pendingEnd) this.settle(tracked, true);
+      else this.evaluate(tracked);
     }
     this.armSweep();
   }
@@ -446,6 +494,7 @@ export class KubernetesRuntime implements Runtime {
         ended: false,
         seenLive: false,
         deletedByUs: false,
+        sawPod: false,
         tail: new LineTail(this.tailLines),
       };
       this.runs.set(runId, tracked);
@@ -456,7 +505,9 @@ export class KubernetesRuntime implements Runtime {
   /** Drops a run that has nothing left in the cluster and nothing left to say. */
   private forgetIfEmpty(tracked: TrackedRun): boolean {
     const finished = tracked.ended || !tracked.jobGone;
-    if (tracked.job || tracked.pods.size > 0 || !finished || tracked.follower?.active) return false;
+    if (tracked.job || tracked.pods.size > 0 || !finished || tracked.pendingEnd || tracked.follower?.active) {
+      return false;
+    }
     this.rechecks.delete(tracked);
     this.runs.delete(tracked.runId);
     return true;

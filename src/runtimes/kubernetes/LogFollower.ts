@@ -13,6 +13,8 @@ export interface LogFollowerOptions {
   onLines: (lines: string[]) => void;
   log: Logger;
   backoff: BackoffPolicy;
+  /** Start only once this settles (the previous attempt's log), so lines stay in order. */
+  after?: Promise<void>;
 }
 
 /** A single line longer than this is delivered in pieces rather than buffered without bound. */
@@ -61,6 +63,7 @@ export class LogFollower {
 
   private async run(): Promise<void> {
     const { api, namespace, pod, container, log } = this.opts;
+    await this.opts.after;
     let attempt = 0;
     let endedCleanly = false;
     while (!this.stopped) {

@@ -37,6 +37,7 @@ export class ResourceWatch<T extends WithMeta> {
   synced = false;
   private stopped = false;
   private closeCurrent: (() => void) | undefined;
+  private abandonCurrent: (() => void) | undefined;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
 
@@ -49,6 +50,8 @@ export class ResourceWatch<T extends WithMeta> {
   async stop(): Promise<void> {
     this.stopped = true;
     this.closeCurrent?.();
+    // A watch still waiting for the server's first reply cannot be aborted yet; stop waiting for it.
+    this.abandonCurrent?.();
     this.wake?.();
     await this.loop;
   }
@@ -122,9 +125,11 @@ export class ResourceWatch<T extends WithMeta> {
         if (finished) return;
         finished = true;
         this.closeCurrent = undefined;
+        this.abandonCurrent = undefined;
         if (err && kind === 'closed') kind = err.status === 410 ? 'expired' : 'error';
         resolve({ kind, resourceVersion: lastVersion, events });
       };
+      this.abandonCurrent = () => onDone(null);
       api.watch(resource, path, query, onEvent, onDone).then(
         (close) => {
           if (this.stopped || finished) close();

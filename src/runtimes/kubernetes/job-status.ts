@@ -225,6 +225,15 @@ export function jobStatus(job: JobFacts, pods: PodFacts[], opts: StatusOptions):
   return { update: { state: 'pending', reason: 'Starting its container.' } };
 }
 
+/**
+ * Whether a pod may still report how it ended (its container runs or is about to): a run whose Job
+ * just ended waits briefly for that, so its final reason has the exit code and its log is complete.
+ */
+export function podMayStillReport(pod: PodFacts | undefined): boolean {
+  if (!pod || pod.main?.terminated || pod.phase === 'Failed' || pod.phase === 'Succeeded') return false;
+  return !pod.unschedulable && !STUCK_REASONS.has(pod.main?.waiting?.reason ?? '');
+}
+
 /** The run's state once its Job is gone. */
 export function goneStatus(stoppedByUs: boolean, whileDown: boolean): RuntimeUpdate {
   if (stoppedByUs) return { state: 'stopped', reason: 'Stopped on request.' };
