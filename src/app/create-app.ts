@@ -90,10 +90,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
   const metrics = new MetricsRegistry();
   const policy = await loadPolicyFile(config.configFile);
-  const store = await FileStore.open(config.dataDir, { log: log.child({ part: 'store' }) });
+  const logs = new LogArchive(config.dataDir, { log: log.child({ part: 'logs' }) });
+  const store = await FileStore.open(config.dataDir, {
+    log: log.child({ part: 'store' }),
+    // Runs past the retention count take their archived logs with them.
+    onPrune: (ids) => ids.forEach((id) => void logs.remove(id)),
+  });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   try {
-    const logs = new LogArchive(config.dataDir);
     const templates = createTemplateSource(config.templatesDir);
     const runtime = await chooseRuntime(opts, metrics);
     // Local processes run the template's command directly; every other runtime needs built images.
