@@ -525,8 +525,12 @@ export class KubernetesRuntime implements Runtime {
     }
   }
 
+  /** Says once per outage what is wrong; the watches keep retrying with backoff meanwhile. */
   private onListError(err: KubeApiError, attempt: number): void {
-    if (attempt > 0 && this.unreachable) return;
+    if (this.unreachable) {
+      this.opts.log.debug('Kubernetes list failed again', { ...this.where(), attempt, error: err.message });
+      return;
+    }
     this.unreachable = true;
     const problem =
       err.status === 401 || err.status === 403

@@ -2,7 +2,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadConfig } from '../../../src/config/env.ts';
 import type { Run } from '../../../src/core/run/run.ts';
-import { silentLogger } from '../../../src/log.ts';
+import { createLogger, type Logger, silentLogger } from '../../../src/log.ts';
 import type { RuntimeSink, RuntimeUpdate } from '../../../src/ports/runtime.ts';
 import {
   type CreateKubernetesRuntimeOptions,
@@ -123,12 +123,13 @@ export function runtimeFor(
   kubeconfig: string,
   metrics = new MetricsRegistry(),
   tuning: CreateKubernetesRuntimeOptions['tuning'] = {},
+  log: Logger = silentLogger,
 ): KubernetesRuntime {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfig);
   return createKubernetesRuntime({
     config: loadConfig({}),
-    log: silentLogger,
+    log,
     metrics,
     kubeConfig,
     tuning: { ...FAST, ...tuning },
@@ -162,6 +163,12 @@ export async function startHarness(tuning: CreateKubernetesRuntimeOptions['tunin
       await fake.close();
     },
   };
+}
+
+/** A logger that keeps its JSON lines, to check what operators would read. */
+export function capturingLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { log: createLogger('info', {}, (line) => lines.push(line)), lines };
 }
 
 /** The name of the run's newest pod, once the fake has one. */
