@@ -22,7 +22,8 @@ export interface SlackChatOptions {
   web: webApi.WebClient;
   queue: OutboundQueue;
   log: Logger;
-  inbound?: SlackInbound;
+  /** Builds the receiver of Slack events; it gets the chat to answer through and read handlers from. */
+  inbound?: (chat: SlackChat) => SlackInbound;
   /** Least time between two updates of one card; end states go at once. */
   cardUpdateIntervalMs?: number;
 }
@@ -41,8 +42,11 @@ export class SlackChat implements ChatPort {
   readonly kind = 'slack' as const;
   private handlers: ChatHandlers | undefined;
   private port: number | undefined;
+  private readonly inbound: SlackInbound | undefined;
 
-  constructor(private readonly opts: SlackChatOptions) {}
+  constructor(private readonly opts: SlackChatOptions) {
+    this.inbound = opts.inbound?.(this);
+  }
 
   setHandlers(handlers: ChatHandlers): void {
     this.handlers = handlers;
@@ -59,7 +63,7 @@ export class SlackChat implements ChatPort {
   }
 
   async start(): Promise<void> {
-    this.port = await this.opts.inbound?.start();
+    this.port = await this.inbound?.start();
   }
 
   async answer(to: Requester, reply: Reply): Promise<void> {
@@ -157,7 +161,7 @@ export class SlackChat implements ChatPort {
 
   /** Stops receiving first (no new work), then gives queued messages a moment before dropping them. */
   async close(graceMs = 5_000): Promise<void> {
-    await this.opts.inbound?.stop();
+    await this.inbound?.stop();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.flush(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);

@@ -9,7 +9,7 @@ import {
   SocketModeReceiver,
   webApi,
 } from '@slack/bolt';
-import type { Config } from '../../config/env.ts';
+import { type Config, ConfigError } from '../../config/env.ts';
 import { ACTION_IDS } from '../../core/actions.ts';
 import type { Logger } from '../../log.ts';
 import type { ChatHandlers, Requester } from '../../ports/chat.ts';
@@ -48,7 +48,13 @@ export interface CreateSlackChatOptions {
 export async function createSlackChat(opts: CreateSlackChatOptions): Promise<SlackChat> {
   const { config, log } = opts;
   const { botToken, signingSecret, appToken, apiUrl } = config.slack;
-  if (!botToken) throw new Error('createSlackChat needs SLACK_BOT_TOKEN.');
+  if (!botToken)
+    throw new ConfigError('SLACK_BOT_TOKEN is needed to talk to Slack; set it to the xoxb- token.');
+  if (!appToken && !signingSecret) {
+    throw new ConfigError(
+      'SLACK_SIGNING_SECRET is needed for Slack over HTTP; set it, or set SLACK_APP_TOKEN to use Socket Mode.',
+    );
+  }
   // Retries and rate limits are the queue's job: the client must fail fast so the queue keeps one budget.
   const web = new webApi.WebClient(botToken, {
     slackApiUrl: apiUrl,
@@ -61,22 +67,22 @@ export async function createSlackChat(opts: CreateSlackChatOptions): Promise<Sla
     metrics: opts.metrics,
     budgets: opts.budgets,
   });
-  let chat: SlackChat | undefined;
-  const inbound = createSlackApp({
-    config,
+  const chat = new SlackChat({
+    web,
+    queue,
     log,
-    routes: opts.routes ?? [],
-    host: opts.host,
-    metrics: opts.metrics,
-    chat: () => chat as SlackChat,
+    cardUpdateIntervalMs: opts.cardUpdateIntervalMs,
+    inbound: (self) =>
+      createSlackApp({
+        config,
+        log,
+        routes: opts.routes ?? [],
+        host: opts.host,
+        metrics: opts.metrics,
+        chat: self,
+      }),
   });
-  chat = new SlackChat({ web, queue, log, inbound, cardUpdateIntervalMs: opts.cardUpdateIntervalMs });
   if (opts.handlers) chat.setHandlers(opts.handlers);
-  if (!appToken && !signingSecret) {
-    throw new Error(
-      'createSlackChat needs SLACK_SIGNING_SECRET in HTTP mode (or SLACK_APP_TOKEN for Socket Mode).',
-    );
-  }
   return chat;
 }
 
@@ -86,7 +92,8 @@ interface SlackAppOptions {
   metrics: MetricsRegistry;
   routes: CustomRoute[];
   host?: string;
-  chat: () => SlackChat;
+  /** Answers unknown buttons and "still starting", and holds the handlers. */
+  chat: SlackChat;
 }
 
 /** The Bolt app: acks at once, drops repeated deliveries, then hands the work to the handlers. */
@@ -129,7 +136,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
 
   /** Runs a handler after the ack; a failure is logged and the asker told in one sentence. */
   const work = (from: Requester, what: string, fn: (h: ChatHandlers) => Promise<void>) => {
-    const chat = opts.chat();
+    const { chat } = opts;
     const handlers = chat.getHandlers();
     if (!handlers) {
       void chat.answer(from, {
@@ -182,7 +189,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
       return;
     }
     if (!ACTION_IDS.has(action.action_id)) {
-      void opts.chat().answer(from, {
+      void opts.chat.answer(from, {
         kind: 'info',
         text: 'That button belongs to an older version of Trainyard; use `/train help` to see what you can do now.',
       });
