@@ -106,7 +106,8 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
         appToken,
         logger,
         customRoutes: opts.routes,
-        installerOptions: { port: config.port },
+        // `port` serves the custom routes; clientOptions point apps.connections.open at SLACK_API_URL too.
+        installerOptions: { port: config.port, clientOptions: { slackApiUrl: apiUrl } },
       })
     : new HTTPReceiver({
         signingSecret: signingSecret ?? '',
