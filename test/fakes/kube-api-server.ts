@@ -111,6 +111,8 @@ export class FakeKubeApiServer {
   private readonly logs = new Map<string, LogLine[]>();
   private readonly logStreams = new Map<string, Set<LogStream>>();
   private readonly sockets = new Set<Socket>();
+  /** The resourceVersion each object was created at: creation order, finer than timestamps. */
+  private readonly creation = new WeakMap<Obj, number>();
   private faults: Fault[] = [];
   private refusing = false;
   private clockNs = 0n;
@@ -192,15 +194,24 @@ export class FakeKubeApiServer {
   }
 
   jobOf(runId: string): Obj | undefined {
-    return this.jobs().find((j) => j.metadata.labels?.['trainyard.io/run'] === runId);
+    for (const job of this.store.jobs.values()) {
+      if (job.metadata.labels?.['trainyard.io/run'] === runId) return clone(job);
+    }
+    return undefined;
   }
 
   /** The run's newest pod. */
   podOf(runId: string): Obj | undefined {
-    return this.pods()
-      .filter((p) => p.metadata.labels?.['trainyard.io/run'] === runId)
-      .sort((a, b) => Number(b.metadata.resourceVersion) - Number(a.metadata.resourceVersion))
-      .sort((a, b) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp))[0];
+    let newest: Obj | undefined;
+    for (const pod of this.store.pods.values()) {
+      if (pod.metadata.labels?.['trainyard.io/run'] !== runId) continue;
+      if (!newest || this.createdAt(pod) > this.createdAt(newest)) newest = pod;
+    }
+    return newest && clone(newest);
+  }
+
+  private createdAt(obj: Obj): number {
+    return this.creation.get(obj) ?? 0;
   }
 
   /** Requests so far, optionally only those of one method whose path includes `path`. */
@@ -681,6 +692,10 @@ export class FakeKubeApiServer {
     if (type === 'ADDED') {
       obj.metadata.uid = `${kind}-${rv}-${randomBytes(4).toString('hex')}`;
       obj.metadata.creationTimestamp = now();
+      this.creation.set(obj, rv);
+    } else {
+      const previous = this.store[kind].get(`${obj.metadata.namespace}/${obj.metadata.name}`);
+      if (previous) this.creation.set(obj, this.creation.get(previous) ?? rv);
     }
     this.store[kind].set(`${obj.metadata.namespace}/${obj.metadata.name}`, obj);
     this.emit({ rv, kind, type, object: clone(obj) });

@@ -33,6 +33,7 @@ export class KubeApi {
   private readonly requests: Counter;
   private readonly callOptions: ConfigurationOptions;
   private readonly sentByVerb = new Map<string, number>();
+  private logAgent: http.Agent | undefined;
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -161,14 +162,18 @@ export class KubeApi {
     url.searchParams.set('follow', 'true');
     url.searchParams.set('timestamps', 'true');
     if (sinceTime) url.searchParams.set('sinceTime', sinceTime);
+    // Asked each time, so refreshed credentials (exec plugins, OIDC) are picked up.
     const init = await this.kubeConfig.applyToFetchOptions({});
     const headers: Record<string, string> = {};
     (init.headers as Headers | undefined)?.forEach((value, name) => {
       headers[name] = value;
     });
+    // One agent for all log streams: client-node builds a new one per call, which adds up over
+    // a thousand open streams. The TLS settings come from the same kubeconfig every time.
+    this.logAgent ??= init.agent as http.Agent;
     const get = url.protocol === 'https:' ? https.get : http.get;
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = get(url, { agent: init.agent as http.Agent, headers }, resolve);
+      const req = get(url, { agent: this.logAgent, headers }, resolve);
       req.on('error', reject);
     }).catch((err) => {
       this.record('get', 'pods/log', 0);
