@@ -138,6 +138,13 @@ describe('trainyard start with Slack (end to end)', { timeout: 90_000 }, () => {
     assert.equal(answer?.args.response_type, 'ephemeral');
   });
 
+  it('serves /healthz and /metrics on the same port as /slack/events', async () => {
+    const base = events.replace('/slack/events', '');
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /trainyard_slack_calls_total\{method="chat.postMessage",outcome="ok"\}/);
+  });
+
   it('rejects an unsigned request without launching anything', async () => {
     const before = fake.calls.filter(card).length;
     const res = await sendSigned(
