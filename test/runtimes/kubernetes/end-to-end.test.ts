@@ -1,0 +1,135 @@
+/**
+ * The real `trainyard` process with TRAINYARD_RUNTIME=kubernetes and KUBECONFIG pointing at the
+ * fake API server: the test plays the cluster (starts the pod, writes its log, ends it).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { FakeKubeApiServer } from '../../fakes/kube-api-server.ts';
+import { RecordingSink } from './harness.ts';
+
+interface Bot {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+describe('trainyard on Kubernetes, end to end', () => {
+  let fake: FakeKubeApiServer;
+  let data: string;
+  const waiter = new RecordingSink();
+
+  beforeEach(async () => {
+    fake = await FakeKubeApiServer.start();
+    data = mkdtempSync(join(tmpdir(), 'trainyard-k8s-e2e-'));
+  });
+  afterEach(async () => {
+    await fake.close();
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  function trainyard(
+    args: string[],
+    extraEnv: Record<string, string> = {},
+    stdin: 'ignore' | 'pipe' = 'ignore',
+  ): Bot {
+    const child = spawn(process.execPath, ['bin/trainyard.mjs', ...args], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: data,
+        NODE_ENV: 'test',
+        TRAINYARD_RUNTIME: 'kubernetes',
+        KUBECONFIG: fake.writeKubeconfig({ namespace: 'ml', dir: data }),
+        TRAINYARD_DATA: join(data, 'state'),
+        TRAINYARD_TEMPLATES: 'manifests',
+        ...extraEnv,
+      },
+      // `start` reads the console from stdin: an open pipe keeps it running.
+      stdio: [stdin, 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout?.on('data', (d) => {
+      text += d;
+    });
+    child.stderr?.on('data', (d) => {
+      text += d;
+    });
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, output: () => text, exit };
+  }
+
+  /** Plays the kubelet for the one run the bot starts. */
+  async function runPod(lines: string[], exitCode: number): Promise<void> {
+    await waiter.until('a pod', () => fake.pods().length > 0, 60_000);
+    const pod = fake.pods()[0].metadata.name;
+    fake.startContainer(pod);
+    fake.log(pod, lines);
+    fake.terminate(pod, exitCode);
+  }
+
+  it('`trainyard console -e` launches a Job, follows it, and exits 0 when it succeeds', async () => {
+    const bot = trainyard(['console', '-e', 'sleep seconds=2']);
+    await runPod(['step 1/2', 'step 2/2'], 0);
+    assert.equal(await bot.exit, 0, bot.output());
+    const job = fake.jobs()[0];
+    assert.equal(job.metadata.namespace, 'ml');
+    assert.equal(job.metadata.labels['app.kubernetes.io/managed-by'], 'trainyard');
+    assert.deepEqual(job.spec.template.spec.containers[0].args.slice(1), ['2', '0']);
+    assert.equal(fake.count('POST'), 1);
+  });
+
+  it('exits 1 when the Job fails', async () => {
+    const bot = trainyard(['console', '-e', 'sleep seconds=1 exit_code=3']);
+    await runPod(['step 1/1'], 3);
+    assert.equal(await bot.exit, 1, bot.output());
+  });
+
+  it('`trainyard start` answers /readyz with 503 until it has synced with the cluster, then 200', async () => {
+    const port = await freePort();
+    // The watches cannot open at first, so the bot is up but not ready.
+    fake.fault({ watch: false, status: 503 });
+    const bot = trainyard(['start'], { PORT: String(port) }, 'pipe');
+    try {
+      const readyz = async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+          return { status: res.status, body: await res.text() };
+        } catch {
+          return { status: 0, body: '' };
+        }
+      };
+      const answer = await poll('/readyz to answer', readyz, (a) => a.status !== 0);
+      assert.equal(answer.status, 503, answer.body);
+      assert.match(answer.body, /^not ready/);
+      fake.clearFaults();
+      await poll('/readyz to say ready', readyz, (a) => a.status === 200);
+      assert.equal(fake.count('POST'), 0);
+    } finally {
+      bot.child.kill('SIGTERM');
+      await bot.exit;
+    }
+  });
+});
+
+/** Calls `probe` every 20 ms until `done` holds for its answer; fails after a minute. */
+async function poll<T>(what: string, probe: () => Promise<T>, done: (answer: T) => boolean): Promise<T> {
+  for (let i = 0; i < 3000; i++) {
+    const answer = await probe();
+    if (done(answer)) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
