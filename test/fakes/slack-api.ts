@@ -37,6 +37,8 @@ export class FakeSlackApi {
   readonly rateLimited = new Map<string, number>();
   /** Channels that answer every call with this error, e.g. `channel_not_found`. */
   readonly channelErrors = new Map<string, string>();
+  /** What apps.connections.open returns (a FakeSocketMode's url) for Socket Mode tests. */
+  socketModeUrl: string | undefined;
   private readonly failures = new Map<string, FakeFailure[]>();
   private readonly windows = new Map<string, number[]>();
   private readonly server: Server;
@@ -133,7 +135,7 @@ export class FakeSlackApi {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
     const error =
       failure?.error ??
-      (this.opts.token && token !== this.opts.token ? 'invalid_auth' : undefined) ??
+      (this.opts.token && !tokenFits(method, token, this.opts.token) ? 'invalid_auth' : undefined) ??
       this.channelErrors.get(String(args.channel ?? args.channel_id ?? ''));
     this.record(method, args);
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -155,6 +157,10 @@ export class FakeSlackApi {
       }
       case 'files.completeUploadExternal':
         return { ok: true, files: parseJsonField(args.files) };
+      case 'apps.connections.open':
+        return this.socketModeUrl
+          ? { ok: true, url: this.socketModeUrl }
+          : { ok: false, error: 'not_allowed_token_type' };
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' };
       default:
@@ -185,6 +191,11 @@ export class FakeSlackApi {
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve();
   }
+}
+
+/** apps.connections.open takes the app-level token (xapp-); every other method the bot token. */
+function tokenFits(method: string, token: string, botToken: string): boolean {
+  return method === 'apps.connections.open' ? token.startsWith('xapp-') : token === botToken;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
