@@ -263,7 +263,10 @@ export class OutboundQueue {
     if (call.coalesceKey) {
       this.waitingByKey.delete(call.coalesceKey);
       this.inFlightKeys.add(call.coalesceKey);
-      this.lastSentByKey.set(call.coalesceKey, now);
+      // A priority call is a card's final state: no later update needs spacing, so forget the
+      // key and keep the map as small as the number of live cards.
+      if (call.priority) this.lastSentByKey.delete(call.coalesceKey);
+      else this.lastSentByKey.set(call.coalesceKey, now);
     }
     this.windowFor(call).record(now);
     this.inFlight++;
