@@ -197,19 +197,29 @@ export class KubernetesRuntime implements Runtime {
     this.finish(tracked, goneStatus(true, false));
   }
 
+  /**
+   * Reconciles the runs the store believes are in flight with what the cluster holds. Resolves at
+   * once: if the cluster has not answered yet, this happens as soon as it does, so an outage never
+   * holds up the bot's start (its health endpoints must come up to say it is not ready).
+   */
   async recover(runs: Run[]): Promise<void> {
-    await this.firstSync;
+    const inFlight = runs.filter((run) => !isEnded(run.state) && run.placement);
+    if (this.initialSyncDone) this.reconcile(inFlight);
+    else this.firstSync.then(() => this.reconcile(inFlight));
+  }
+
+  private reconcile(runs: Run[]): void {
     for (const run of runs) {
-      if (isEnded(run.state) || !run.placement) continue;
       const tracked = this.runs.get(run.id);
-      if (tracked?.job) {
-        tracked.seenLive ||= !tracked.ended;
-        // Ended while we were down: tell the orchestrator again, now that it asked.
-        if (tracked.ended && tracked.reported) this.sink?.update(run.id, tracked.reported);
-        else this.evaluate(tracked);
+      if (!tracked?.job) {
+        this.finish(this.track(run.id), goneStatus(false, true));
         continue;
       }
-      this.finish(this.track(run.id), goneStatus(false, true));
+      tracked.seenLive ||= !tracked.ended;
+      // Ended while we were down and already reported: say it again, now that the orchestrator asks.
+      if (tracked.ended && !tracked.pendingEnd && tracked.reported)
+        this.sink?.update(run.id, tracked.reported);
+      else this.evaluate(tracked);
     }
   }
 
@@ -219,7 +229,7 @@ export class KubernetesRuntime implements Runtime {
     if (pod) {
       try {
         const text = await this.opts.api.readPodLog(this.opts.namespace, pod.name, MAIN_CONTAINER, lines);
-        return text.split('\n').filter((line, i, all) => line !== '' || i < all.length - 1);
+        return text === '' ? [] : text.replace(/\n$/, '').split('\n');
       } catch (err) {
         this.opts.log.debug('reading the pod log failed; answering from memory', {
           run: run.id,

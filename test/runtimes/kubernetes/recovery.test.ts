@@ -69,3 +69,25 @@ describe('KubernetesRuntime kill-and-restart recovery', () => {
     assert.deepEqual(sink.statesOf(queued.id), []);
   });
 });
+
+describe('KubernetesRuntime recovery while the cluster is unreachable', () => {
+  it('does not hold up the start, and reconciles once the cluster answers', async () => {
+    const h = await startHarness();
+    try {
+      const run = makeRun();
+      const placement = await h.runtime.submit(run);
+      await h.sink.untilState(run.id, 'pending');
+      await h.runtime.close();
+      h.fake.deleteJobExternally(placement.handle);
+      h.fake.refuseConnections(true);
+      const { runtime, sink } = await h.restart();
+      await runtime.recover([{ ...run, placement, state: 'pending' }]);
+      assert.equal(runtime.ready(), false);
+      assert.deepEqual(sink.statesOf(run.id), []);
+      h.fake.refuseConnections(false);
+      await sink.untilState(run.id, 'lost');
+    } finally {
+      await h.close();
+    }
+  });
+});
