@@ -156,9 +156,10 @@ export class KubernetesRuntime implements Runtime {
     tracked.seenLive = true;
     // A name clash (another Job already has the name) gets a fresh suffix.
     for (let clash = 0; ; clash++) {
-      const body = this.render(run, { namespace, suffix: randomSuffix() });
-      const name = body.metadata?.name ?? '';
+      let name = '';
       try {
+        const body = this.render(run, { namespace, suffix: randomSuffix() });
+        name = body.metadata?.name ?? '';
         await this.withRetries('create', async (retried) => {
           try {
             await api.createJob(namespace, body);
@@ -557,7 +558,8 @@ export class KubernetesRuntime implements Runtime {
 
   /** A submit failure as one sentence; a rejected Job (422, 403...) keeps the API's own words. */
   private submitError(err: unknown): Error {
-    if (err instanceof KubeApiError && !err.transient) return new Error(err.message);
+    if (!(err instanceof KubeApiError)) return err instanceof Error ? err : new Error(String(err));
+    if (!err.transient) return new Error(err.message);
     return this.userError(err, 'create the Job');
   }
 

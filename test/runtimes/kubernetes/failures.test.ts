@@ -127,4 +127,13 @@ describe('KubernetesRuntime failure reasons', () => {
     assert.equal(names.length, 2);
     assert.equal(h.fake.jobOf(run.id)?.metadata.name, handle);
   });
+
+  it('creates nothing for a run without an image and keeps no state for it', async () => {
+    h = await startHarness();
+    const run = makeRun();
+    run.spec.image = undefined;
+    await assert.rejects(h.runtime.submit(run), { message: /has no image yet/ });
+    assert.equal(h.fake.count('POST'), 0);
+    assert.equal(h.runtime.trackedRuns, 0);
+  });
 });
