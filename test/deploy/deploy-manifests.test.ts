@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import {
+  ConfigMap,
+  Namespace,
+  PersistentVolumeClaim,
+  Secret,
+  Service,
+  ServiceAccount,
+} from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
 
 const DEPLOY = 'deploy';
@@ -17,6 +25,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'v1 PersistentVolumeClaim': PersistentVolumeClaim,
   'v1 Service': Service,
   'v1 Secret': Secret,
+  'v1 ConfigMap': ConfigMap,
 };
 
 const manifests = readdirSync(DEPLOY).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
@@ -101,5 +110,28 @@ describe('deploy/ manifests', () => {
     const secret = find('Secret');
     for (const value of Object.values(secret.stringData ?? {})) assert.equal(value, '');
     assert.equal(secret.data, undefined);
+  });
+
+  it('build with kustomize into valid objects in one namespace (when kubectl is installed)', (t) => {
+    const built = spawnSync('kubectl', ['kustomize', DEPLOY], { encoding: 'utf8' });
+    if (built.error) {
+      t.skip('kubectl is not installed');
+      return;
+    }
+    assert.equal(built.status, 0, built.stderr);
+    const docs = parseAllDocuments(built.stdout).map((d) => d.toJS());
+    for (const object of docs) {
+      const model = MODELS[`${object.apiVersion} ${object.kind}`];
+      assert.ok(model, `no schema for ${object.apiVersion} ${object.kind}`);
+      new model(object as never).validate();
+      if (object.kind !== 'Namespace') assert.equal(object.metadata.namespace, 'trainyard');
+    }
+    const configMap = docs.find((d) => d.kind === 'ConfigMap');
+    const deployment = docs.find((d) => d.kind === 'Deployment');
+    const volume = deployment.spec.template.spec.volumes.find(
+      (v: { name: string }) => v.name === 'templates',
+    );
+    assert.match(configMap.metadata.name, /^trainyard-templates-/);
+    assert.equal(volume.configMap.name, configMap.metadata.name);
   });
 });
