@@ -159,7 +159,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await scheduler.start();
         await chat.start();
         if (opts.http && chat.kind === 'console') {
-          server = await startHttpServer(config.port, routes).catch((err: Error) => {
+          server = await startHttpServer(config.port, routes, config.host).catch((err: Error) => {
             log.warn('health and metrics are not served', { port: config.port, reason: err.message });
             return undefined;
           });

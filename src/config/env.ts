@@ -6,6 +6,8 @@ export type RuntimeChoice = 'auto' | 'kubernetes' | 'docker' | 'process';
 export interface Config {
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string };
   port: number;
+  /** Interface the HTTP server listens on: all by default (a pod must answer its probes). */
+  host: string;
   runtime: RuntimeChoice;
   namespace?: string;
   templatesDir: string;
@@ -48,7 +50,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch {
-    throw new ConfigError(`TRAINYARD_TIMEZONE "${timezone}" is not a known time zone; use e.g. UTC or Europe/Berlin.`);
+    throw new ConfigError(
+      `TRAINYARD_TIMEZONE "${timezone}" is not a known time zone; use e.g. UTC or Europe/Berlin.`,
+    );
   }
   let apiUrl = env.SLACK_API_URL || 'https://slack.com/api/';
   if (!apiUrl.endsWith('/')) apiUrl += '/';
@@ -60,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiUrl,
     },
     port: intVar(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
     runtime,
     namespace: env.TRAINYARD_NAMESPACE || undefined,
     templatesDir: resolve(cwd, env.TRAINYARD_TEMPLATES || 'manifests'),

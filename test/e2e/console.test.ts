@@ -22,6 +22,7 @@ function trainyard(
         TRAINYARD_RUNTIME: 'process',
         TRAINYARD_DATA: data,
         PORT: '0',
+        HOST: '127.0.0.1',
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -49,6 +49,7 @@ describe('trainyard start with Slack (end to end)', { timeout: 90_000 }, () => {
         SLACK_SIGNING_SECRET: SECRET,
         SLACK_API_URL: fake.apiUrl,
         PORT: String(port),
+        HOST: '127.0.0.1',
         TRAINYARD_RUNTIME: 'process',
         TRAINYARD_DATA: data,
         LOG_LEVEL: 'info',

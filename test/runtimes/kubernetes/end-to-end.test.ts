@@ -91,7 +91,7 @@ describe('trainyard on Kubernetes, end to end', () => {
     const port = await freePort();
     // The watches cannot open at first, so the bot is up but not ready.
     fake.fault({ watch: false, status: 503 });
-    const bot = trainyard(['start'], { PORT: String(port) }, 'pipe');
+    const bot = trainyard(['start'], { PORT: String(port), HOST: '127.0.0.1' }, 'pipe');
     try {
       const readyz = async () => {
         try {
