@@ -89,6 +89,14 @@ export class Orchestrator implements ChatHandlers, Launcher {
     for (const run of this.deps.store.listRuns()) {
       if (isEnded(run.state) && !run.noticeSent) await this.finish(run);
     }
+    // Runs the bot was about to start when it went down: the runtime found no job for them,
+    // so starting them now cannot launch anything twice.
+    for (const run of this.deps.store.listRuns({ active: true })) {
+      if (run.placement || (run.state !== 'queued' && run.state !== 'building')) continue;
+      this.deps.log.info('starting a run interrupted before it reached the runtime', { run: run.id });
+      if (!run.card) this.cardPosts.set(run.id, this.postCard(run));
+      void this.startRun(run.id);
+    }
   }
 
   // ---- chat handlers -------------------------------------------------------

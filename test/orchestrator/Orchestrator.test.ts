@@ -219,4 +219,33 @@ describe('Orchestrator', () => {
     assert.equal(w2Store.getRun(alive.id)?.state, 'pending');
     assert.equal(runtime.submitted.length, 0, 'nothing is launched twice');
   });
+
+  it('after a restart, starts a run that never reached the runtime, once', async () => {
+    const queued = { ...(await launched(w, 'sleep seconds=5')), id: 'r-interrupt0', number: 99 };
+    const { placement: _dropped, ...neverSubmitted } = queued;
+    w.store.saveRun({ ...neverSubmitted, state: 'queued' });
+    await w.orchestrator.close();
+    await w.store.close();
+
+    w.store = await FileStore.open(w.dir);
+    const runtime = new FakeRuntime();
+    w.runtime = runtime;
+    w.orchestrator = new Orchestrator({
+      store: w.store,
+      templates,
+      runtime,
+      chat: w.chat,
+      policy,
+      logs: new LogArchive(w.dir),
+      log: silentLogger,
+      metrics: new MetricsRegistry(),
+    });
+    await w.orchestrator.start();
+    for (let i = 0; i < 100 && !runtime.submitted.length; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(
+      runtime.submitted.map((r) => r.id),
+      ['r-interrupt0'],
+    );
+    assert.equal(w.store.getRun('r-interrupt0')?.state, 'pending');
+  });
 });
