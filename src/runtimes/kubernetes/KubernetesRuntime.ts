@@ -76,6 +76,8 @@ export class KubernetesRuntime implements Runtime {
   readonly location: string;
   private readonly runs = new Map<string, TrackedRun>();
   private readonly rechecks = new Set<TrackedRun>();
+  /** Every log stream still being read, including earlier attempts' and forgotten runs'. */
+  private readonly followers = new Set<LogFollower>();
   private readonly jobs: ResourceWatch<V1Job>;
   private readonly pods: ResourceWatch<V1Pod>;
   private readonly restarts: Counter;
@@ -244,9 +246,9 @@ export class KubernetesRuntime implements Runtime {
   async close(): Promise<void> {
     clearTimeout(this.sweepTimer);
     this.sweepTimer = undefined;
-    for (const tracked of this.runs.values()) tracked.follower?.stop();
+    for (const follower of this.followers) follower.stop();
     await Promise.all([this.jobs.stop(), this.pods.stop()]);
-    await Promise.all([...this.runs.values()].map((t) => t.follower?.done));
+    await Promise.all([...this.followers].map((f) => f.done));
   }
 
   /** For benchmarks and tests: how many runs are tracked. */
@@ -276,7 +278,9 @@ export class KubernetesRuntime implements Runtime {
     for (const pod of items) {
       const facts = podFacts(pod, MAIN_CONTAINER);
       if (!facts.runId) continue;
-      byRun.set(facts.runId, [...(byRun.get(facts.runId) ?? []), facts]);
+      const pods = byRun.get(facts.runId) ?? [];
+      pods.push(facts);
+      byRun.set(facts.runId, pods);
     }
     for (const tracked of [...this.runs.values()]) {
       if (!byRun.has(tracked.runId)) {
@@ -443,7 +447,7 @@ export class KubernetesRuntime implements Runtime {
       const previous = tracked.follower;
       previous?.finish(this.logDrainMs);
       tracked.followedPod = pod.name;
-      tracked.follower = new LogFollower({
+      const follower = new LogFollower({
         after: previous?.done,
         api: this.opts.api,
         namespace: this.opts.namespace,
@@ -455,6 +459,12 @@ export class KubernetesRuntime implements Runtime {
           tracked.tail.push(lines);
           this.sink?.log(tracked.runId, lines);
         },
+      });
+      tracked.follower = follower;
+      this.followers.add(follower);
+      follower.done.then(() => {
+        this.followers.delete(follower);
+        if (this.runs.get(tracked.runId) === tracked) this.forgetIfEmpty(tracked);
       });
     }
     if (main.terminated) tracked.follower?.finish(this.logDrainMs);
