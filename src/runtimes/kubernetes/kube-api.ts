@@ -32,7 +32,6 @@ export class KubeApi {
   private readonly watcher: Watch;
   private readonly requests: Counter;
   private readonly callOptions: ConfigurationOptions;
-  private readonly sentByVerb = new Map<string, number>();
   private logAgent: http.Agent | undefined;
 
   constructor(
@@ -62,14 +61,6 @@ export class KubeApi {
   /** The API server's URL, for messages. */
   get server(): string {
     return this.kubeConfig.getCurrentCluster()?.server ?? '(no cluster)';
-  }
-
-  /** How many requests were sent, of one verb or of all (for tests and benchmarks). */
-  requestCount(verb?: string): number {
-    if (verb) return this.sentByVerb.get(verb) ?? 0;
-    let n = 0;
-    for (const count of this.sentByVerb.values()) n += count;
-    return n;
   }
 
   createJob(namespace: string, body: V1Job): Promise<V1Job> {
@@ -192,7 +183,6 @@ export class KubeApi {
 
   private record(verb: string, resource: string, code: number): void {
     this.requests.inc({ verb, resource, code: String(code) });
-    this.sentByVerb.set(verb, (this.sentByVerb.get(verb) ?? 0) + 1);
   }
 
   private async call<T>(verb: string, resource: string, fn: () => Promise<T>): Promise<T> {

@@ -39,4 +39,23 @@ describe('KubernetesRuntime lifecycle', () => {
     assert.equal(h.sink.last(run.id)?.exitCode, 0);
     assert.deepEqual(await h.runtime.tail(run, 2), ['epoch 2/3 loss=0.5', 'epoch 3/3 loss=0.2']);
   });
+
+  it('counts its Kubernetes requests by verb, resource and code for /metrics', async () => {
+    const run = makeRun();
+    await h.runtime.submit(run);
+    await h.sink.untilState(run.id, 'pending');
+    await h.runtime.stop({ ...run, placement: { handle: h.fake.jobOf(run.id)!.metadata.name } });
+    await h.sink.untilState(run.id, 'stopped');
+    const metrics = h.metrics.render();
+    assert.match(
+      metrics,
+      /trainyard_kubernetes_requests_total\{code="201",resource="jobs",verb="create"\} 1/,
+    );
+    assert.match(
+      metrics,
+      /trainyard_kubernetes_requests_total\{code="200",resource="jobs",verb="delete"\} 1/,
+    );
+    assert.match(metrics, /trainyard_kubernetes_requests_total\{code="200",resource="pods",verb="list"\} 1/);
+    assert.match(metrics, /trainyard_kubernetes_requests_total\{code="200",resource="jobs",verb="watch"\} 1/);
+  });
 });
