@@ -413,13 +413,14 @@ export class Orchestrator implements ChatHandlers, Launcher {
         void this.finish(next);
       }
     },
-    log: (runId: string, lines: string[]) => {
+    log: (runId: string, lines: string[], cursor?: string) => {
       if (!lines.length) return;
       const run = this.deps.store.getRun(runId);
       if (!run) return;
       this.deps.logs.append(runId, lines);
       const next = applyLogLines(run, lines, this.now(), this.patternFor(run));
-      if (next) this.save(next);
+      if (next) this.save(cursor ? { ...next, logCursor: cursor } : next);
+      else if (cursor) this.deps.store.saveRun({ ...run, logCursor: cursor });
     },
   };
 

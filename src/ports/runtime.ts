@@ -11,8 +11,12 @@ export interface RuntimeUpdate {
 /** What a runtime reports back to. */
 export interface RuntimeSink {
   update(runId: string, update: RuntimeUpdate): void;
-  /** New log lines, in order, never repeated. */
-  log(runId: string, lines: string[]): void;
+  /**
+   * New log lines, in order, never repeated. `cursor` is the runtime's own position after the
+   * last line (e.g. its timestamp); the orchestrator keeps it on the run (`run.logCursor`) so that
+   * after a restart the runtime resumes after it instead of sending the lines again.
+   */
+  log(runId: string, lines: string[], cursor?: string): void;
 }
 
 export interface Placement {

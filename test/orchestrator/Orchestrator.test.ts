@@ -82,6 +82,8 @@ describe('Orchestrator', () => {
     assert.equal(w.store.getRun(run.id)?.placement?.handle, `sleep-${run.number}-abcde`);
     w.runtime.report(run.id, { state: 'running' });
     w.runtime.logs(run.id, ['step 1/5', 'step 2/5 loss=0.5']);
+    w.runtime.sink?.log(run.id, ['no progress here'], '2026-01-01T00:00:01.000000001Z');
+    assert.equal(w.store.getRun(run.id)?.logCursor, '2026-01-01T00:00:01.000000001Z');
     const live = w.store.getRun(run.id)!;
     assert.deepEqual(live.progress, { current: 2, total: 5, unit: 'step' });
     assert.equal(live.metrics.loss, 0.5);
@@ -93,7 +95,7 @@ describe('Orchestrator', () => {
     assert.equal(final.state, 'succeeded');
     assert.equal(final.noticeSent, true);
     assert.equal(w.chat.notices.length, 1);
-    assert.deepEqual(w.chat.notices[0].logTail, ['step 1/5', 'step 2/5 loss=0.5']);
+    assert.deepEqual(w.chat.notices[0].logTail, ['step 1/5', 'step 2/5 loss=0.5', 'no progress here']);
     assert.equal(w.chat.files.length, 1);
     assert.match(w.chat.files[0].content, /step 2\/5/);
     assert.equal(w.chat.updates.at(-1)?.state, 'succeeded');

@@ -107,6 +107,8 @@ export interface Run {
   metrics: Record<string, number>;
   /** Bounded history of metric samples (for charts). */
   history: MetricSample[];
+  /** Where the runtime's log stream is up to (opaque to all but the runtime); see RuntimeSink.log. */
+  logCursor?: string;
   /** The run card, once posted. */
   card?: MessageRef;
   /** Set once the completion notice went out, so a restart never sends it twice. */
