@@ -361,7 +361,7 @@ export class Orchestrator implements ChatHandlers, Launcher {
         this.sink.update(runId, { state: 'building', reason: 'building the image' });
         const image = await builder.ensureImage(run.spec.template, run.spec.build, (p) => {
           const r = this.deps.store.getRun(runId);
-          if (!r || r.state !== 'building' || !p.step || !p.totalSteps) return;
+          if (r?.state !== 'building' || !p.step || !p.totalSteps) return;
           this.save({ ...r, progress: { current: p.step, total: p.totalSteps, unit: 'build step' } });
         });
         run = this.deps.store.getRun(runId);
