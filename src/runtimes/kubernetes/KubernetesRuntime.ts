@@ -19,6 +19,7 @@ import {
 import type { KubeApi } from './kube-api.ts';
 import { LogFollower } from './LogFollower.ts';
 import { LineTail } from './line-tail.ts';
+import { decodeLogCursor, encodeLogCursor, type LogCursor } from './log-lines.ts';
 import { ResourceWatch } from './ResourceWatch.ts';
 
 export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
@@ -58,6 +59,13 @@ interface TrackedRun {
   deletedByUs: boolean;
   /** Some pod of the run has been seen. */
   sawPod: boolean;
+  /**
+   * We know where its log stands: it was submitted here, or recover() handed it over with the
+   * position the previous process reached. Until then its log is not read, so no line goes out twice.
+   */
+  logKnown: boolean;
+  /** The pod and position its log was delivered up to before a restart (from `run.logCursor`). */
+  resumeAt?: { pod: string; cursor: LogCursor };
   follower?: LogFollower;
   followedPod?: string;
   /** The run has ended; this goes out once the pod has told how and its log is read. */
@@ -87,6 +95,8 @@ export class KubernetesRuntime implements Runtime {
   private firstSync: Promise<void>;
   private resolveFirstSync!: () => void;
   private initialSyncDone = false;
+  /** recover() has handed over the runs the store knows, with their log positions. */
+  private recovered = false;
   private unreachable = false;
   private readonly stuckGraceMs: number;
   private readonly tailLines: number;
@@ -156,6 +166,7 @@ export class KubernetesRuntime implements Runtime {
     const { api, namespace } = this.opts;
     const tracked = this.track(run.id);
     tracked.seenLive = true;
+    tracked.logKnown = true;
     // A name clash (another Job already has the name) gets a fresh suffix.
     for (let clash = 0; ; clash++) {
       let name = '';
@@ -219,11 +230,16 @@ export class KubernetesRuntime implements Runtime {
         continue;
       }
       tracked.seenLive ||= !tracked.ended;
+      if (!tracked.logKnown) {
+        tracked.logKnown = true;
+        tracked.resumeAt = decodeLogCursor(run.logCursor);
+      }
       // Ended while we were down and already reported: say it again, now that the orchestrator asks.
       if (tracked.ended && !tracked.pendingEnd && tracked.reported)
         this.sink?.update(run.id, tracked.reported);
       else this.evaluate(tracked);
     }
+    this.recovered = true;
   }
 
   async tail(run: Run, lines: number): Promise<string[]> {
@@ -359,7 +375,7 @@ export class KubernetesRuntime implements Runtime {
     }
     const status = this.statusNow(tracked.job, tracked);
     if (!isEnded(status.update.state)) tracked.seenLive = true;
-    if (tracked.seenLive) this.followLogs(tracked);
+    if (tracked.seenLive && tracked.logKnown) this.followLogs(tracked);
     this.scheduleRecheck(tracked, status.recheckAt?.getTime());
     if (status.deleteJob) this.deleteStuckJob(tracked);
     if (isEnded(status.update.state)) this.finish(tracked, status.update);
@@ -394,7 +410,10 @@ export class KubernetesRuntime implements Runtime {
     const end = tracked.pendingEnd;
     if (!end) return;
     if (!force && tracked.job && this.podMayStillReport(tracked)) return;
-    if (tracked.seenLive && tracked.job) this.followLogs(tracked);
+    // A run that ended while we were down waits for recover() to say where its log stands, so
+    // the lines it printed meanwhile arrive before its end (the timer forces it out regardless).
+    if (!force && !tracked.logKnown && !this.recovered) return;
+    if (tracked.logKnown && tracked.job) this.followLogs(tracked);
     const follower = tracked.follower;
     if (!force && follower?.active) {
       // finish() is idempotent; once the log is read (or its cap passes) we look again.
@@ -447,17 +466,19 @@ export class KubernetesRuntime implements Runtime {
       const previous = tracked.follower;
       previous?.finish(this.logDrainMs);
       tracked.followedPod = pod.name;
+      const resume = tracked.resumeAt?.pod === pod.name ? tracked.resumeAt.cursor : undefined;
       const follower = new LogFollower({
         after: previous?.done,
+        from: resume,
         api: this.opts.api,
         namespace: this.opts.namespace,
         pod: pod.name,
         container: MAIN_CONTAINER,
         log: this.opts.log,
         backoff: this.backoff,
-        onLines: (lines) => {
+        onLines: (lines, cursor) => {
           tracked.tail.push(lines);
-          this.sink?.log(tracked.runId, lines);
+          this.sink?.log(tracked.runId, lines, cursor && encodeLogCursor(pod.name, cursor));
         },
       });
       tracked.follower = follower;
@@ -516,6 +537,7 @@ export class KubernetesRuntime implements Runtime {
         seenLive: false,
         deletedByUs: false,
         sawPod: false,
+        logKnown: false,
         tail: new LineTail(this.tailLines),
       };
       this.runs.set(runId, tracked);

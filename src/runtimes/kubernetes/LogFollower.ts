@@ -9,8 +9,10 @@ export interface LogFollowerOptions {
   namespace: string;
   pod: string;
   container: string;
-  /** New lines, in order, each delivered once. */
-  onLines: (lines: string[]) => void;
+  /** New lines, in order, each delivered once, with the position after the last of them. */
+  onLines: (lines: string[], cursor: LogCursor | undefined) => void;
+  /** Where an earlier reader (before a restart) stopped: the stream resumes after it. */
+  from?: LogCursor;
   log: Logger;
   backoff: BackoffPolicy;
   /** Start only once this settles (the previous attempt's log), so lines stay in order. */
@@ -22,7 +24,8 @@ const MAX_PENDING_CHARS = 64 * 1024;
 
 /**
  * Follows one container's log. When the stream breaks while the container still runs, it
- * reconnects from the last delivered timestamp and drops the lines it already delivered.
+ * reconnects from the last delivered timestamp and drops the lines it already delivered; after a
+ * restart of the bot it starts the same way, from the position the previous process reached.
  */
 export class LogFollower {
   /** Resolves once following is over: the log was read to its end, the pod is gone, or stop(). */
@@ -35,6 +38,7 @@ export class LogFollower {
   private wake: (() => void) | undefined;
 
   constructor(private readonly opts: LogFollowerOptions) {
+    this.cursor = opts.from;
     this.done = this.run().finally(() => {
       this.over = true;
     });
@@ -118,7 +122,7 @@ export class LogFollower {
   private deliver(lines: string[]): void {
     const { text, cursor } = advance(this.cursor, lines);
     this.cursor = cursor;
-    if (text.length && !this.stopped) this.opts.onLines(text);
+    if (text.length && !this.stopped) this.opts.onLines(text, cursor);
   }
 
   private sleep(ms: number): Promise<void> {

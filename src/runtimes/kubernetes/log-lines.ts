@@ -61,3 +61,19 @@ export function advance(
   }
   return { text, cursor: current };
 }
+
+/**
+ * The cursor as the orchestrator keeps it on the run (`run.logCursor`): the pod, the last
+ * delivered time and how many lines carried it. The pod is part of it because a newer attempt's
+ * pod has a log of its own, read from its start (its node's clock may run behind the old one's).
+ */
+export function encodeLogCursor(pod: string, cursor: LogCursor): string {
+  return `${pod} ${cursor.time} ${cursor.countAtTime}`;
+}
+
+/** The pod and cursor in a stored `run.logCursor`; undefined for anything this runtime did not write. */
+export function decodeLogCursor(text: string | undefined): { pod: string; cursor: LogCursor } | undefined {
+  const m = /^(\S+) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) (\d+)$/.exec(text ?? '');
+  if (!m) return undefined;
+  return { pod: m[1], cursor: { time: m[2], countAtTime: Number(m[3]) } };
+}

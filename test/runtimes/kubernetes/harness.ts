@@ -18,6 +18,10 @@ export const NAMESPACE = 'ml';
 export class RecordingSink implements RuntimeSink {
   readonly updates: { runId: string; update: RuntimeUpdate }[] = [];
   readonly lines = new Map<string, string[]>();
+  /** The latest log cursor per run, as the orchestrator would store it on the run. */
+  readonly cursors = new Map<string, string>();
+  /** Deliveries of lines that came without a cursor (the runtime must always pass one). */
+  uncursored = 0;
   private waiters = new Set<() => void>();
 
   update(runId: string, update: RuntimeUpdate): void {
@@ -25,8 +29,10 @@ export class RecordingSink implements RuntimeSink {
     this.changed();
   }
 
-  log(runId: string, lines: string[]): void {
+  log(runId: string, lines: string[], cursor?: string): void {
     this.lines.set(runId, [...(this.lines.get(runId) ?? []), ...lines]);
+    if (cursor) this.cursors.set(runId, cursor);
+    else this.uncursored++;
     this.changed();
   }
 

@@ -5,6 +5,8 @@ import { backoffDelay } from '../../../src/runtimes/kubernetes/backoff.ts';
 import { LineTail } from '../../../src/runtimes/kubernetes/line-tail.ts';
 import {
   advance,
+  decodeLogCursor,
+  encodeLogCursor,
   resumeSince,
   sortableTime,
   splitTimestamp,
@@ -43,6 +45,14 @@ describe('log lines with timestamps', () => {
       '2026-01-01T10:00:08Z e',
     ]);
     assert.deepEqual(again.text, ['d', 'e']);
+  });
+
+  it('keeps the pod with the cursor stored on the run, and ignores cursors it did not write', () => {
+    const cursor = { time: '2026-01-01T10:00:07.200000000Z', countAtTime: 2 };
+    const text = encodeLogCursor('train-4-abcde-x7k2p', cursor);
+    assert.deepEqual(decodeLogCursor(text), { pod: 'train-4-abcde-x7k2p', cursor });
+    assert.equal(decodeLogCursor(undefined), undefined);
+    assert.equal(decodeLogCursor('2026-01-01T10:00:07.2Z'), undefined);
   });
 
   it('delivers every line exactly once however the stream is cut and resumed (property)', () => {

@@ -41,7 +41,7 @@ describe('KubernetesRuntime kill-and-restart recovery', () => {
 
     const { runtime, sink } = await h.restart();
     await runtime.recover([
-      live,
+      { ...live, logCursor: h.sink.cursors.get(live.id) },
       endedWhileDown,
       deletedWhileDown,
       { ...waiting, placement: waitingPlacement, state: 'pending' },
@@ -58,8 +58,43 @@ describe('KubernetesRuntime kill-and-restart recovery', () => {
     await sink.until('the new line', () => sink.linesOf(live.id).includes('after the restart'));
     h.fake.terminate(livePod, 0);
     await sink.untilState(live.id, 'succeeded');
+    assert.deepEqual(sink.linesOf(live.id), ['after the restart'], 'the line from before is not sent again');
     assert.equal(h.fake.count('POST'), posts, 'nothing was created again');
     assert.ok(runtime.ready());
+  });
+
+  it('resumes each log after the position the previous process reached: none repeated, none lost', async () => {
+    const live = await runningRun();
+    const endedWhileDown = await runningRun();
+    const livePod = h.fake.podOf(live.id)!.metadata.name;
+    const endedPod = h.fake.podOf(endedWhileDown.id)!.metadata.name;
+    // Pinned times: the resumed stream starts at the whole second, and two lines share one instant.
+    h.fake.log(livePod, ['one'], '2026-01-01T10:00:07.100000000Z');
+    h.fake.log(livePod, ['two', 'three'], '2026-01-01T10:00:07.500000000Z');
+    h.fake.log(endedPod, ['epoch 1'], '2026-01-01T10:00:07.100000000Z');
+    await h.sink.until('the first lines', () => h.sink.linesOf(live.id).length === 3);
+    await h.sink.until('the other run', () => h.sink.linesOf(endedWhileDown.id).length === 1);
+    const stored = [live, endedWhileDown].map((run) => ({ ...run, logCursor: h.sink.cursors.get(run.id) }));
+    assert.equal(h.sink.uncursored, 0, 'every delivery carries a cursor');
+
+    await h.runtime.close();
+    h.fake.log(livePod, ['four'], '2026-01-01T10:00:07.500000000Z');
+    h.fake.log(livePod, ['five'], '2026-01-01T10:00:08.000000000Z');
+    h.fake.log(endedPod, ['epoch 2'], '2026-01-01T10:00:08.000000000Z');
+    h.fake.terminate(endedPod, 0);
+
+    // recover() comes after the new process has synced: nothing is read before it says where to resume.
+    const { runtime, sink } = await h.restart();
+    await sink.until('the runtime to sync', () => runtime.ready());
+    await runtime.recover(stored);
+    await sink.untilState(endedWhileDown.id, 'succeeded');
+    assert.deepEqual(sink.linesOf(endedWhileDown.id), ['epoch 2'], 'its last line arrives before its end');
+    await sink.until('the lines printed while down', () => sink.linesOf(live.id).length === 2);
+    h.fake.log(livePod, ['six']);
+    h.fake.terminate(livePod, 0);
+    await sink.untilState(live.id, 'succeeded');
+    assert.deepEqual(sink.linesOf(live.id), ['four', 'five', 'six']);
+    assert.equal(sink.uncursored, 0);
   });
 
   it('does not wait for runs that never reached the cluster', async () => {
