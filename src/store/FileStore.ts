@@ -10,7 +10,8 @@ import { type Logger, silentLogger } from '../log.ts';
 import { StoreError } from './StoreError.ts';
 import type { Store } from './store.ts';
 import { takeStoreLock } from './store-lock.ts';
-import { emptyStoreFile, STORE_VERSION, type StoreFile, storeFileSchema } from './store-schema.ts';
+import { STORE_VERSION, storeFileSchema, storeFileV1Schema } from './store-schema.ts';
+import { fromStoredRun, type StoredRun, toStoredRun } from './stored-run.ts';
 
 export { StoreError };
 
@@ -33,6 +34,14 @@ export interface FileStoreStats {
   runs: number;
 }
 
+/** What a write saves, in memory form; serialise() turns it into the store file format. */
+interface Snapshot {
+  nextRunNumber: number;
+  runs: Run[];
+  schedules: Schedule[];
+  keys: Record<string, number>;
+}
+
 const FILE_NAME = 'trainyard.json';
 /** A finished run keeps a coarser history than a live one: enough for its final chart. */
 const ENDED_HISTORY = 30;
@@ -47,7 +56,7 @@ const KEEP_FILE = 'fix or move it away — Trainyard will not overwrite it';
  */
 export class FileStore implements Store {
   readonly file: string;
-  readonly #db: Low<StoreFile>;
+  readonly #db: Low<Snapshot>;
   readonly #releaseLock: () => void;
   readonly #retention: number;
   readonly #interval: number;
@@ -61,6 +70,7 @@ export class FileStore implements Store {
   /** Idempotency key → expiry (ms). Insertion order is expiry order, since all share one TTL. */
   readonly #keys = new Map<string, number>();
   #nextRunNumber = 1;
+  #readText: string | undefined;
   /** Kept up to date so deciding whether to prune is O(1). */
   #endedCount = 0;
 
@@ -75,8 +85,13 @@ export class FileStore implements Store {
     this.file = file;
     // lowdb's JSONFile indents by two spaces, which makes a file of 10,000 runs several times larger
     // and slower to load; the same DataFile with compact JSON (and cached run JSON) keeps it fast.
-    const adapter = new DataFile<StoreFile>(file, { parse: JSON.parse, stringify: serialise });
-    this.#db = new Low<StoreFile>(adapter, emptyStoreFile());
+    // The text read is kept until the load has taken each run's line from it (see runLines).
+    const parse = (text: string) => {
+      this.#readText = text;
+      return JSON.parse(text);
+    };
+    const adapter = new DataFile<Snapshot>(file, { parse, stringify: serialise });
+    this.#db = new Low<Snapshot>(adapter, this.#snapshot());
     this.#releaseLock = releaseLock;
     this.#retention = opts.retention ?? 5000;
     this.#interval = opts.writeIntervalMs ?? 50;
@@ -210,7 +225,7 @@ export class FileStore implements Store {
     let raw: unknown;
     try {
       // Low.read() keeps the default data when the file does not exist.
-      this.#db.data = null as unknown as StoreFile;
+      this.#db.data = null as unknown as Snapshot;
       await this.#db.read();
       raw = this.#db.data;
     } catch (error) {
@@ -219,17 +234,15 @@ export class FileStore implements Store {
       }
       throw new StoreError(`${this.file} cannot be read (${(error as Error).message}); ${KEEP_FILE}.`);
     }
-    if (raw === null) {
-      this.#db.data = emptyStoreFile();
-      return false;
-    }
+    if (raw === null) return false;
     const version = (raw as { version?: unknown })?.version;
     if (typeof version === 'number' && version > STORE_VERSION) {
       throw new StoreError(
         `${this.file} was written by a newer Trainyard (store version ${version}, this one reads ${STORE_VERSION}); upgrade Trainyard or move the file away — it will not be overwritten.`,
       );
     }
-    const parsed = storeFileSchema.safeParse(raw);
+    const migrating = version === 1;
+    const parsed = migrating ? storeFileV1Schema.safeParse(raw) : storeFileSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue.path.length > 0 ? issue.path.join('.') : 'top level';
@@ -239,7 +252,12 @@ export class FileStore implements Store {
     }
     const data = parsed.data;
     // The schema checked every field Run and Schedule need; their pass-through parts stay as stored.
-    for (const run of data.runs as unknown as Run[]) {
+    const runs =
+      data.version === 1 ? (data.runs as unknown as Run[]) : (data.runs as StoredRun[]).map(fromStoredRun);
+    const lines = migrating || this.#readText === undefined ? undefined : runLines(this.#readText, runs);
+    this.#readText = undefined;
+    for (const [i, run] of runs.entries()) {
+      if (lines) runJson.set(run, lines[i]);
       this.#runsById.set(run.id, run);
       this.#runsByNumber.set(run.number, run);
       if (isEnded(run.state)) this.#endedCount++;
@@ -249,14 +267,16 @@ export class FileStore implements Store {
     for (const [key, expiresAt] of Object.entries(data.keys).sort((a, b) => a[1] - b[1])) {
       this.#keys.set(key, expiresAt);
     }
-    const highest = Math.max(0, ...this.#runsByNumber.keys());
+    let highest = 0;
+    for (const n of this.#runsByNumber.keys()) if (n > highest) highest = n;
     this.#nextRunNumber = Math.max(data.nextRunNumber, highest + 1);
-    this.#db.data = data;
-    if (this.#prune()) this.#changed();
+    // A version 1 file is rewritten in the current format by the first write.
+    if (this.#prune() || migrating) this.#changed();
     this.#log.info('store loaded', {
       file: this.file,
       runs: this.#runsById.size,
       schedules: this.#schedules.size,
+      ...(migrating ? { migratedFromVersion: 1 } : {}),
     });
     return true;
   }
@@ -324,13 +344,11 @@ export class FileStore implements Store {
     return this.#writing;
   }
 
-  #snapshot(): StoreFile {
-    const runs = [...this.#runsById.values()].sort((a, b) => a.number - b.number);
+  #snapshot(): Snapshot {
     return {
-      version: STORE_VERSION,
       nextRunNumber: this.#nextRunNumber,
-      runs: runs as unknown as StoreFile['runs'],
-      schedules: [...this.#schedules.values()] as unknown as StoreFile['schedules'],
+      runs: [...this.#runsById.values()].sort((a, b) => a.number - b.number),
+      schedules: [...this.#schedules.values()],
       keys: Object.fromEntries(this.#keys),
     };
   }
@@ -338,19 +356,43 @@ export class FileStore implements Store {
 
 /**
  * Every write rewrites the whole file, but between two writes only a few runs change. Each stored
- * run object is never changed after saveRun (a change saves a new object), so its JSON is computed
- * once and reused: a write costs joining strings, not serialising 10,000 runs again.
+ * run object is never changed after saveRun (a change saves a new object), so its file form is
+ * computed once and reused: a write costs joining strings, not converting and serialising 10,000
+ * runs again. Runs are written one per line, so at start-up each loaded run takes its line of the
+ * file as its JSON and the first write need not serialise them all either.
  */
-const runJson = new WeakMap<object, string>();
+const runJson = new WeakMap<Run, string>();
 
-function serialise(data: StoreFile): string {
+function serialise(data: Snapshot): string {
   const runs = data.runs.map((run) => {
     let json = runJson.get(run);
     if (json === undefined) {
-      json = JSON.stringify(run);
+      json = JSON.stringify(toStoredRun(run));
       runJson.set(run, json);
     }
     return json;
   });
-  return `{"version":${data.version},"nextRunNumber":${data.nextRunNumber},"runs":[${runs.join(',')}],"schedules":${JSON.stringify(data.schedules)},"keys":${JSON.stringify(data.keys)}}`;
+  const header = `{"version":${STORE_VERSION},"nextRunNumber":${data.nextRunNumber},"schedules":${JSON.stringify(data.schedules)},"keys":${JSON.stringify(data.keys)},"runs":[`;
+  return `${header}\n${runs.join(',\n')}\n]}`;
+}
+
+/**
+ * Each run's JSON in a file laid out as serialise() writes it (JSON never holds a raw newline
+ * inside a value, so a line is exactly one run). Undefined for any other layout, e.g. a file
+ * edited by hand or a version 1 file: those runs are serialised again on the first write.
+ */
+function runLines(text: string, runs: Run[]): string[] | undefined {
+  const lines = text.split('\n');
+  if (lines.length !== runs.length + 2) return undefined;
+  const runLines = lines.slice(1, -1);
+  for (let i = 0; i < runs.length; i++) {
+    let line = runLines[i];
+    if (i < runs.length - 1) {
+      if (!line.endsWith(',')) return undefined;
+      line = line.slice(0, -1);
+      runLines[i] = line;
+    }
+    if (!line.startsWith(`{"id":${JSON.stringify(runs[i].id)},`)) return undefined;
+  }
+  return runLines;
 }

@@ -1,42 +1,54 @@
 import { z } from 'zod';
 import { type MetricSample, RUN_STATES } from '../core/run/run.ts';
+import { type ColumnarHistory, isColumnarHistory, type StoredRun } from './stored-run.ts';
 
-/** The store file format this code reads and writes. A file with a higher version is refused. */
-export const STORE_VERSION = 1;
+/**
+ * The store file format this code writes. Version 1 (row histories) is still read and rewritten
+ * as version 2 (columnar histories) on the next write; a file with a higher version is refused.
+ */
+export const STORE_VERSION = 2;
 
-const paramValue = z.union([z.string(), z.number(), z.boolean()]);
+/*
+ * A store of 10,000 finished runs is checked at every start-up, so per-run checks are measured:
+ * zod objects for the fields Trainyard reads, and plain loops (wrapped in z.custom) for the parts
+ * made of many small values — params, env, metrics, histories — where z.record costs the most.
+ * Kubernetes pass-through parts (volumes, tolerations) stay as written, and unknown extra fields
+ * are kept, not rejected.
+ */
 
-// The spec is checked for the fields Trainyard relies on; Kubernetes pass-through parts
-// (volumes, tolerations) stay as written, and unknown extra fields are kept, not rejected.
+function isRecordOf(value: unknown, isEntry: (entry: unknown) => boolean): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) if (!isEntry((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+const isNumber = (v: unknown) => typeof v === 'number';
+const isString = (v: unknown) => typeof v === 'string';
+const isParamValue = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+const numberRecord = z.custom<Record<string, number>>((v) => isRecordOf(v, isNumber), {
+  message: 'Expected an object of numbers',
+});
+const stringRecord = z.custom<Record<string, string>>((v) => isRecordOf(v, isString), {
+  message: 'Expected an object of strings',
+});
+const paramsRecord = z.custom<Record<string, string | number | boolean>>((v) => isRecordOf(v, isParamValue), {
+  message: 'Expected an object of strings, numbers or booleans',
+});
+
 const runSpecSchema = z.looseObject({
   template: z.string(),
-  params: z.record(z.string(), paramValue),
+  params: paramsRecord,
   image: z.string().optional(),
   command: z.array(z.string()),
   args: z.array(z.string()),
-  env: z.record(z.string(), z.string()),
+  env: stringRecord,
   workdir: z.string(),
   resources: z.looseObject({ cpu: z.string().optional(), memory: z.string().optional(), gpu: z.number() }),
   job: z.looseObject({ backoffLimit: z.number() }),
   progressPattern: z.string().optional(),
 });
 
-/**
- * Histories are most of the objects in a store file (10,000 runs × dozens of samples), so they are
- * checked by this plain loop instead of a zod object schema: same rules, several times faster at start-up.
- */
-function isHistory(value: unknown): boolean {
-  if (!Array.isArray(value)) return false;
-  for (const sample of value) {
-    if (typeof sample !== 'object' || sample === null || typeof sample.at !== 'number') return false;
-    const values = sample.values;
-    if (typeof values !== 'object' || values === null || Array.isArray(values)) return false;
-    for (const key in values) if (typeof values[key] !== 'number') return false;
-  }
-  return true;
-}
-
-const runSchema = z.looseObject({
+const runFields = {
   id: z.string().min(1),
   number: z.number().int().positive(),
   spec: runSpecSchema,
@@ -52,12 +64,37 @@ const runSchema = z.looseObject({
   endedAt: z.string().optional(),
   placement: z.object({ handle: z.string(), namespace: z.string().optional() }).optional(),
   progress: z.object({ current: z.number(), total: z.number(), unit: z.string() }).optional(),
-  metrics: z.record(z.string(), z.number()),
-  history: z.custom<MetricSample[]>(isHistory, {
-    message: 'Expected a list of { at, values } metric samples',
-  }),
   card: z.object({ channel: z.string(), ts: z.string() }).optional(),
   noticeSent: z.boolean().optional(),
+};
+
+/** Version 2: columnar history; empty metrics and history are left out. */
+const storedRunSchema = z.looseObject({
+  ...runFields,
+  metrics: numberRecord.optional(),
+  history: z
+    .custom<ColumnarHistory>(isColumnarHistory, {
+      message: 'Expected { at: [...], values: { name: [...] } } with every column as long as at',
+    })
+    .optional(),
+});
+
+function isRowHistory(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const sample of value) {
+    if (typeof sample !== 'object' || sample === null || typeof sample.at !== 'number') return false;
+    if (!isRecordOf(sample.values, isNumber)) return false;
+  }
+  return true;
+}
+
+/** Version 1: a run exactly as in memory, one { at, values } object per history sample. */
+const runV1Schema = z.looseObject({
+  ...runFields,
+  metrics: numberRecord,
+  history: z.custom<MetricSample[]>(isRowHistory, {
+    message: 'Expected a list of { at, values } metric samples',
+  }),
 });
 
 const scheduleSchema = z.looseObject({
@@ -77,17 +114,28 @@ const scheduleSchema = z.looseObject({
   startingDeadlineSeconds: z.number(),
 });
 
-export const storeFileSchema = z.object({
-  version: z.literal(STORE_VERSION),
+const envelopeFields = {
   /** Next short run number to hand out; only grows, so a number is never reused. */
   nextRunNumber: z.number().int().positive(),
-  runs: z.array(runSchema),
   schedules: z.array(scheduleSchema),
   /** Idempotency keys and when they expire (ms since epoch). */
-  keys: z.record(z.string(), z.number()),
+  keys: numberRecord,
+};
+
+export const storeFileSchema = z.object({
+  version: z.literal(STORE_VERSION),
+  ...envelopeFields,
+  runs: z.array(storedRunSchema),
 });
 
-export type StoreFile = z.infer<typeof storeFileSchema>;
+export const storeFileV1Schema = z.object({
+  version: z.literal(1),
+  ...envelopeFields,
+  runs: z.array(runV1Schema),
+});
+
+export type StoreFile = Omit<z.infer<typeof storeFileSchema>, 'runs'> & { runs: StoredRun[] };
+export type StoreFileV1 = z.infer<typeof storeFileV1Schema>;
 
 export function emptyStoreFile(): StoreFile {
   return { version: STORE_VERSION, nextRunNumber: 1, runs: [], schedules: [], keys: {} };

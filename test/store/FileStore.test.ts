@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Run, RunState } from '../../src/core/run/run.ts';
+import type { MetricSample, Run, RunState } from '../../src/core/run/run.ts';
 import type { Schedule } from '../../src/core/schedule/schedule.ts';
 import { FileStore } from '../../src/store/FileStore.ts';
 import { StoreError } from '../../src/store/StoreError.ts';
@@ -143,8 +143,8 @@ describe('FileStore', () => {
     ],
     [
       'is from a newer version',
-      JSON.stringify({ version: 2, stuff: [] }),
-      /newer Trainyard \(store version 2, this one reads 1\)/,
+      JSON.stringify({ version: 3, stuff: [] }),
+      /newer Trainyard \(store version 3, this one reads 2\)/,
     ],
   ] as const) {
     it(`refuses a file that ${what}, with one sentence, and leaves it untouched`, async () => {
@@ -243,6 +243,105 @@ describe('FileStore', () => {
     assert.equal(keys.length, 10_000);
     assert.equal(keys.includes('k0'), false);
     assert.equal(keys.includes('k10049'), true);
+  });
+});
+
+describe('FileStore file format', () => {
+  const history: MetricSample[] = [
+    { at: 1000, values: { loss: 0.9, acc: 0.1 } },
+    { at: 1500, values: { loss: 0.5 } },
+    { at: 2500, values: { loss: 0.25, acc: 0.8 } },
+  ];
+
+  it('stores histories as columns and leaves out empty metrics and history', async () => {
+    const store = await FileStore.open(dir);
+    store.saveRun(run(1, 'succeeded', { metrics: { loss: 0.25, acc: 0.8 }, history }));
+    store.saveRun(run(2, 'queued'));
+    await store.close();
+    const onDisk = JSON.parse(await readFile(file, 'utf8'));
+    assert.equal(onDisk.version, 2);
+    assert.deepEqual(onDisk.runs[0].history, {
+      at: [1000, 500, 1000],
+      values: { loss: [0.9, 0.5, 0.25], acc: [0.1, null, 0.8] },
+    });
+    assert.equal('history' in onDisk.runs[1], false);
+    assert.equal('metrics' in onDisk.runs[1], false);
+
+    const again = await FileStore.open(dir);
+    assert.deepEqual(
+      again.getRun(run(1).id),
+      run(1, 'succeeded', { metrics: { loss: 0.25, acc: 0.8 }, history }),
+    );
+    assert.deepEqual(again.getRun(run(2).id), run(2, 'queued'));
+    await again.close();
+  });
+
+  it('rewrites an unread loaded history unchanged', async () => {
+    const store = await FileStore.open(dir);
+    store.saveRun(run(1, 'succeeded', { history }));
+    await store.close();
+    const first = await readFile(file, 'utf8');
+    const again = await FileStore.open(dir);
+    again.saveRun(run(2, 'running'));
+    await again.close();
+    const second = JSON.parse(await readFile(file, 'utf8'));
+    assert.deepEqual(second.runs[0], JSON.parse(first).runs[0]);
+  });
+
+  it('reads a file laid out by hand and rewrites it in its own layout', async () => {
+    const runs = [run(1, 'succeeded', { history }), run(2, 'running')];
+    const stored = { version: 2, nextRunNumber: 3, runs: [], schedules: [], keys: {} };
+    const first = await FileStore.open(dir);
+    for (const r of runs) first.saveRun(r);
+    await first.close();
+    Object.assign(stored, { runs: JSON.parse(await readFile(file, 'utf8')).runs });
+    await writeFile(file, JSON.stringify(stored, null, 2));
+
+    const store = await FileStore.open(dir);
+    store.saveRun(run(3, 'queued'));
+    await store.close();
+    const again = await FileStore.open(dir);
+    assert.deepEqual(again.listRuns().reverse(), [...runs, run(3, 'queued')]);
+    await again.close();
+  });
+
+  it('reads a version 1 file (row histories) and rewrites it as version 2', async () => {
+    const v1Runs = [run(1, 'succeeded', { metrics: { loss: 0.25 }, history }), run(2, 'running')];
+    const v1 = { version: 1, nextRunNumber: 5, runs: v1Runs, schedules: [schedule], keys: { k: 8.64e15 } };
+    await writeFile(file, JSON.stringify(v1));
+
+    const store = await FileStore.open(dir);
+    assert.deepEqual(store.listRuns().reverse(), v1Runs);
+    assert.deepEqual(store.listSchedules(), [schedule]);
+    assert.equal(store.claimOnce('k'), false);
+    assert.equal(store.nextRunNumber(), 5);
+    await store.close();
+
+    const onDisk = JSON.parse(await readFile(file, 'utf8'));
+    assert.equal(onDisk.version, 2);
+    assert.deepEqual(onDisk.runs[0].history.at, [1000, 500, 1000]);
+    const again = await FileStore.open(dir);
+    assert.deepEqual(again.listRuns().reverse(), v1Runs);
+    await again.close();
+  });
+
+  it('refuses a version 2 run whose history columns do not match its times', async () => {
+    const bad = {
+      version: 2,
+      nextRunNumber: 2,
+      runs: [{ ...run(1), history: { at: [1, 2], values: { loss: [0.5] } } }],
+      schedules: [],
+      keys: {},
+    };
+    const content = JSON.stringify(bad);
+    await writeFile(file, content);
+    await assert.rejects(FileStore.open(dir), (error: unknown) => {
+      assert.ok(error instanceof StoreError);
+      assert.match(error.message, /runs\.0\.history: Expected \{ at: \[\.\.\.\]/);
+      assert.ok(error.message.includes(file));
+      return true;
+    });
+    assert.equal(await readFile(file, 'utf8'), content);
   });
 });
 
