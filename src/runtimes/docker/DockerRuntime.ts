@@ -10,7 +10,7 @@ import { createLineSplitter } from '../process/line-splitter.ts';
 import { containerEnd, type EndCause } from './container-end.ts';
 import { containerCreateOptions, MANAGED_SELECTOR } from './container-spec.ts';
 import { asSentence, connectDocker, engineMessage, engineStatus, noEngineMessage } from './docker-engine.ts';
-import { demuxAll, FrameDemuxer, splitTimestamp, timestampKey } from './log-frames.ts';
+import { demuxAll, FrameDemuxer, parseLogCursor, secondOf, splitTimestamp } from './log-frames.ts';
 
 /** Streams dockerode hands out are HTTP responses, which can be destroyed to hang up. */
 type Destroyable = NodeJS.ReadableStream & { destroy?: () => void };
@@ -145,14 +145,18 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  /** Picks a found container up where it is: running, never started, or already ended. */
+  /**
+   * Picks a found container up where it is: running, never started, or already ended. Its log is
+   * read on from `run.logCursor`, so the lines printed while no one watched arrive, and no others.
+   */
   private async reattach(run: Run, tracked: TrackedContainer): Promise<void> {
     const container = this.docker.getContainer(tracked.containerId);
     const { State: state } = await container.inspect();
     const deadline = run.spec.job.activeDeadlineSeconds;
+    const cursor = parseLogCursor(run.logCursor);
     if (state.Running || state.Restarting || state.Paused) {
       this.sink?.update(run.id, { state: 'running', at: new Date(state.StartedAt) });
-      this.followLogs(tracked, new Date());
+      this.followLogs(tracked, cursor);
       this.armDeadline(tracked, deadline, new Date(state.StartedAt));
     } else if (state.Status === 'created') {
       // Trainyard stopped between creating and starting it: start it now.
@@ -160,7 +164,8 @@ export class DockerRuntime implements Runtime {
       this.followLogs(tracked);
       this.armDeadline(tracked, deadline, new Date());
     } else {
-      tracked.markLogsDone();
+      // The stream of an ended container ends by itself; finish() waits for it.
+      this.followLogs(tracked, cursor);
       await this.finish(tracked);
     }
   }
@@ -336,19 +341,23 @@ export class DockerRuntime implements Runtime {
   // --- logs ---------------------------------------------------------------------------------
 
   /**
-   * Follows a container's stdout and stderr into the sink, line by line. After a restart
-   * (`from` set) only lines stamped at or after `from` are passed on, so none repeats.
+   * Follows a container's stdout and stderr into the sink, line by line, each delivery with the
+   * timestamp key of its newest line as the cursor. After a restart (`after`, the cursor the
+   * previous process reached) the stream starts at that whole second and the lines stamped at
+   * or before the cursor are dropped, so none repeats.
    */
-  private followLogs(tracked: TrackedContainer, from?: Date): void {
-    const fromKey = from && timestampKey(from);
+  private followLogs(tracked: TrackedContainer, after?: string): void {
+    let cursor = after;
     const emit = (lines: string[]) => {
       const fresh: string[] = [];
       for (const line of lines) {
         const { key, text } = splitTimestamp(line);
-        if (fromKey && key && key < fromKey) continue;
+        if (after && key && key <= after) continue;
+        // stdout and stderr are split apart: a line completed late may be stamped earlier.
+        if (key && (!cursor || key > cursor)) cursor = key;
         fresh.push(text);
       }
-      if (fresh.length && !this.closed) this.sink?.log(tracked.runId, fresh);
+      if (fresh.length && !this.closed) this.sink?.log(tracked.runId, fresh, cursor);
     };
     const streams = {
       stdout: { decoder: new StringDecoder('utf8'), lines: createLineSplitter(emit) },
@@ -357,10 +366,15 @@ export class DockerRuntime implements Runtime {
     const demuxer = new FrameDemuxer((stream, payload) => {
       streams[stream].lines.push(streams[stream].decoder.write(payload));
     });
-    const since = from ? (from.getTime() / 1000).toFixed(3) : 0;
     this.docker
       .getContainer(tracked.containerId)
-      .logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: since as number })
+      .logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        since: after ? secondOf(after) : 0,
+      })
       .then((reply) => {
         const stream = reply as Destroyable;
         tracked.logStream = stream;

@@ -5,6 +5,7 @@ import { createDockerImageBuilder } from '../../../src/build/DockerImageBuilder.
 import type { Run } from '../../../src/core/run/run.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { createDockerRuntime, DockerRuntime } from '../../../src/runtimes/docker/DockerRuntime.ts';
+import { demuxAll } from '../../../src/runtimes/docker/log-frames.ts';
 import {
   BUSYBOX_DOCKERFILE,
   busyboxContext,
@@ -37,6 +38,30 @@ function newRuntime(): DockerRuntime {
   });
   runtimes.push(runtime);
   return runtime;
+}
+
+/** Also keeps the latest log cursor per run, as the orchestrator stores it on the run. */
+class CursorSink extends RecordingSink {
+  readonly cursors = new Map<string, string>();
+  uncursored = 0;
+
+  override log(runId: string, lines: string[], cursor?: string): void {
+    if (cursor) this.cursors.set(runId, cursor);
+    else this.uncursored++;
+    super.log(runId, lines);
+  }
+}
+
+/** Resolves once the container's own log (read straight from the engine) holds `line`. */
+async function untilLogged(containerId: string, line: string): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    const reply = (await docker
+      .getContainer(containerId)
+      .logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    if (demuxAll(reply).split('\n').includes(line)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the container never printed ${line}`);
 }
 
 /** A run of the busybox image; `script` runs under busybox sh, passed as one literal argument. */
@@ -188,13 +213,20 @@ describe('DockerRuntime with a real engine', { skip }, () => {
 
   test('a new runtime instance re-attaches to a running container and reports ended and missing ones', async () => {
     const first = newRuntime();
-    const firstSink = new RecordingSink();
+    const firstSink = new CursorSink();
     await first.start(firstSink);
-    const live = busyboxRun('echo before; trap "echo bye; exit 0" TERM; while true; do sleep 1; done', 4);
+    const live = busyboxRun(
+      'i=0; trap "echo bye; exit 0" TERM; while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done',
+      4,
+    );
     const done = busyboxRun('echo quick; exit 5', 5);
     live.placement = await first.submit(live);
-    await firstSink.until(() => (firstSink.lines.get(live.id) ?? []).includes('before'));
+    await firstSink.until(() => (firstSink.lines.get(live.id) ?? []).includes('tick 2'));
     await first.close();
+    const before = firstSink.lines.get(live.id) ?? [];
+    const containerId = live.placement.handle;
+    // Lines printed while no runtime watches must arrive after the restart, and only they.
+    await untilLogged(containerId, `tick ${before.length + 2}`);
     // Started behind the old instance's back, and ends while nobody watches.
     const doneContainer = await docker.createContainer({
       Image: image,
@@ -214,23 +246,37 @@ describe('DockerRuntime with a real engine', { skip }, () => {
     missing.placement = { handle: 'gone' };
 
     const second = newRuntime();
-    const sink = new RecordingSink();
+    const sink = new CursorSink();
     await second.start(sink);
     const building = busyboxRun('true', 9);
-    await second.recover([live, done, missing, building]);
+    await second.recover([{ ...live, logCursor: firstSink.cursors.get(live.id) }, done, missing, building]);
 
     await sink.ended(done.id);
     assert.deepEqual(
       { state: sink.lastOf(done.id)?.state, exitCode: sink.lastOf(done.id)?.exitCode },
       { state: 'failed', exitCode: 5 },
     );
+    assert.deepEqual(sink.lines.get(done.id), ['quick'], 'its log is read before its end is reported');
     assert.equal(sink.lastOf(missing.id)?.state, 'lost');
     assert.deepEqual(sink.statesOf(building.id), [], 'a run that never reached the engine is not lost');
     assert.equal(sink.lastOf(live.id)?.state, 'running');
 
+    await sink.until(() => (sink.lines.get(live.id) ?? []).length >= 2);
     await second.stop(live);
     await sink.ended(live.id);
     assert.equal(sink.lastOf(live.id)?.state, 'stopped');
-    assert.deepEqual(sink.lines.get(live.id), ['bye'], 'old lines are not repeated after re-attaching');
+    const after = sink.lines.get(live.id) ?? [];
+    assert.equal(after.at(-1), 'bye');
+    const ticks = [...before, ...after.slice(0, -1)];
+    assert.deepEqual(
+      ticks,
+      ticks.map((_, i) => `tick ${i + 1}`),
+      'every line once, in order, across the restart',
+    );
+    assert.ok(
+      after.includes(`tick ${before.length + 2}`),
+      'the lines printed while no runtime watched arrived',
+    );
+    assert.equal(firstSink.uncursored + sink.uncursored, 0, 'every delivery carries a cursor');
   });
 });

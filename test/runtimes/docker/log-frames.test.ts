@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import {
   demuxAll,
   FrameDemuxer,
+  parseLogCursor,
+  secondOf,
   splitTimestamp,
-  timestampKey,
 } from '../../../src/runtimes/docker/log-frames.ts';
 
 function frame(type: number, text: string): Buffer {
@@ -42,8 +43,15 @@ test('timestamps are split off and sort in time order despite trimmed zeros', ()
   const a = splitTimestamp('2026-11-28T21:40:00.1Z loss=0.5');
   const b = splitTimestamp('2026-11-28T21:40:00.099999999Z loss=0.4');
   assert.equal(a.text, 'loss=0.5');
-  assert.equal(a.key, '2026-11-28T21:40:00.100000000');
+  assert.equal(a.key, '2026-11-28T21:40:00.100000000Z');
   assert.ok((b.key ?? '') < (a.key ?? ''));
   assert.deepEqual(splitTimestamp('no stamp here'), { text: 'no stamp here' });
-  assert.equal(timestampKey(new Date('2026-11-28T21:40:00.100Z')), a.key);
+});
+
+test('a stored log cursor is used only if it is a key, and resumes at its whole second', () => {
+  const key = '2026-11-28T21:40:07.100000000Z';
+  assert.equal(parseLogCursor(key), key);
+  assert.equal(parseLogCursor(undefined), undefined);
+  assert.equal(parseLogCursor('pod-1 2026-11-28T21:40:07.100000000Z 1'), undefined);
+  assert.equal(secondOf(key), Date.UTC(2026, 10, 28, 21, 40, 7) / 1000);
 });
