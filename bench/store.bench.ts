@@ -3,7 +3,7 @@
 //    write it triggers (serialise the whole file, write a temp file, rename);
 //  - 1,000 status changes per second for 3 s → how many file writes per second;
 //  - loading the store at start-up.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -69,30 +69,51 @@ const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 const dir = await mkdtemp(join(tmpdir(), 'trainyard-store-bench-'));
 try {
-  // Fill the file once.
+  // Fill the file once; keep the same runs in the version 1 layout (one object per history sample)
+  // to compare with what loading cost before the columnar format.
+  const runs = Array.from({ length: RUNS }, (_, i) => finishedRun(i + 1));
   let store = await FileStore.open(dir, { retention: RUNS + 100 });
-  for (let n = 1; n <= RUNS; n++) store.saveRun(finishedRun(n));
+  for (const run of runs) store.saveRun(run);
   await store.close();
-  const size = (await stat(join(dir, 'trainyard.json'))).size;
-  console.log(`file: ${RUNS} finished runs, ${HISTORY} history samples each, ${(size / 1e6).toFixed(1)} MB`);
+  const file = join(dir, 'trainyard.json');
+  const v1Dir = join(dir, 'v1');
+  const v1File = join(v1Dir, 'trainyard.json');
+  await mkdir(v1Dir);
+  const v1 = { version: 1, nextRunNumber: RUNS + 1, runs, schedules: [], keys: {} };
+  await writeFile(v1File, JSON.stringify(v1));
+  const mb = async (f: string) => `${((await stat(f)).size / 1e6).toFixed(1)} MB`;
+  console.log(
+    `file: ${RUNS} finished runs, ${HISTORY} history samples each, ${await mb(file)} (version 1 layout: ${await mb(v1File)})`,
+  );
 
-  // Start-up load, median of 5. Each load is paired with a baseline measured right before it on
-  // the same (shared, noisy) machine: reading the file and JSON.parse-ing it, nothing else.
+  // Start-up load, median of 5. Each load is paired with baselines measured right before it on
+  // the same (shared, noisy) machine: reading a file and JSON.parse-ing it, nothing else.
   const loads: number[] = [];
   const rawParses: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    JSON.parse(await readFile(join(dir, 'trainyard.json'), 'utf8'));
-    rawParses.push(performance.now() - t0);
+  const rawV1Parses: number[] = [];
+  const timed = async (work: () => Promise<unknown>, into: number[]) => {
     const t = performance.now();
-    store = await FileStore.open(dir, { retention: RUNS + 100 });
-    loads.push(performance.now() - t);
+    await work();
+    into.push(performance.now() - t);
+  };
+  for (let i = 0; i < 5; i++) {
+    await timed(async () => JSON.parse(await readFile(v1File, 'utf8')), rawV1Parses);
+    await timed(async () => JSON.parse(await readFile(file, 'utf8')), rawParses);
+    await timed(async () => {
+      store = await FileStore.open(dir, { retention: RUNS + 100 });
+    }, loads);
     if (i < 4) await store.close();
   }
   const load = percentile(loads, 0.5);
   const rawParse = percentile(rawParses, 0.5);
+  const rawV1Parse = percentile(rawV1Parses, 0.5);
   console.log(
-    `load at start-up: median ${ms(load)}, max ${ms(Math.max(...loads))}; raw read+JSON.parse median ${ms(rawParse)} (load = ${(load / rawParse).toFixed(2)}× raw)`,
+    `load at start-up: median ${ms(load)}, max ${ms(Math.max(...loads))}; raw read+JSON.parse of the same file median ${ms(rawParse)} (load = ${(load / rawParse).toFixed(2)}× raw), of the version 1 layout ${ms(rawV1Parse)} (load = ${(load / rawV1Parse).toFixed(2)}× that)`,
+  );
+  const migration: number[] = [];
+  await timed(async () => (await FileStore.open(v1Dir, { retention: RUNS + 100 })).close(), migration);
+  console.log(
+    `opening a version 1 file once, migrating it and closing (rewritten as version 2): ${ms(migration[0])}`,
   );
 
   // The first write after start-up serialises every loaded run once (later writes reuse that JSON).
