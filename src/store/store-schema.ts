@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type MetricSample, RUN_STATES } from '../core/run/run.ts';
+import { type MetricSample, RUN_STATES, type RunSpec } from '../core/run/run.ts';
 import { type ColumnarHistory, isColumnarHistory, type StoredRun } from './stored-run.ts';
 
 /**
@@ -10,42 +10,58 @@ export const STORE_VERSION = 2;
 
 /*
  * A store of 10,000 finished runs is checked at every start-up, so per-run checks are measured:
- * zod objects for the fields Trainyard reads, and plain loops (wrapped in z.custom) for the parts
- * made of many small values — params, env, metrics, histories — where z.record costs the most.
- * Kubernetes pass-through parts (volumes, tolerations) stay as written, and unknown extra fields
- * are kept, not rejected.
+ * zod objects for a run's own fields, and plain functions (wrapped in z.custom) for the parts
+ * made of many small values — spec, metrics, histories — where zod objects and records cost the
+ * most. Unknown extra fields are kept, not rejected.
  */
 
-function isRecordOf(value: unknown, isEntry: (entry: unknown) => boolean): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const key in value) if (!isEntry((value as Record<string, unknown>)[key])) return false;
-  return true;
-}
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown) => typeof v === 'number';
 const isString = (v: unknown) => typeof v === 'string';
-const isParamValue = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isParamValue = (v: unknown) => isString(v) || isNumber(v) || typeof v === 'boolean';
+const isStringArray = (v: unknown) => Array.isArray(v) && v.every(isString);
+const isOptional = (v: unknown, is: (v: unknown) => boolean) => v === undefined || is(v);
+
+function isRecordOf(value: unknown, isEntry: (entry: unknown) => boolean): boolean {
+  if (!isObject(value)) return false;
+  for (const key in value) if (!isEntry(value[key])) return false;
+  return true;
+}
 
 const numberRecord = z.custom<Record<string, number>>((v) => isRecordOf(v, isNumber), {
   message: 'Expected an object of numbers',
 });
-const stringRecord = z.custom<Record<string, string>>((v) => isRecordOf(v, isString), {
-  message: 'Expected an object of strings',
-});
-const paramsRecord = z.custom<Record<string, string | number | boolean>>((v) => isRecordOf(v, isParamValue), {
-  message: 'Expected an object of strings, numbers or booleans',
-});
 
-const runSpecSchema = z.looseObject({
-  template: z.string(),
-  params: paramsRecord,
-  image: z.string().optional(),
-  command: z.array(z.string()),
-  args: z.array(z.string()),
-  env: stringRecord,
-  workdir: z.string(),
-  resources: z.looseObject({ cpu: z.string().optional(), memory: z.string().optional(), gpu: z.number() }),
-  job: z.looseObject({ backoffLimit: z.number() }),
-  progressPattern: z.string().optional(),
+/**
+ * Every run carries a spec of a dozen small objects and arrays; a zod object schema for it took a
+ * third of the per-run check (and copied each part), so it is this plain function instead.
+ * Kubernetes pass-through parts (volumes, tolerations, nodeSelector) stay as written.
+ */
+function isRunSpec(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const { resources, job } = v;
+  return (
+    isString(v.template) &&
+    isRecordOf(v.params, isParamValue) &&
+    isOptional(v.image, isString) &&
+    isStringArray(v.command) &&
+    isStringArray(v.args) &&
+    isRecordOf(v.env, isString) &&
+    isString(v.workdir) &&
+    isObject(resources) &&
+    isNumber(resources.gpu) &&
+    isOptional(resources.cpu, isString) &&
+    isOptional(resources.memory, isString) &&
+    isObject(job) &&
+    isNumber(job.backoffLimit) &&
+    isOptional(v.progressPattern, isString)
+  );
+}
+
+const runSpecSchema = z.custom<RunSpec>(isRunSpec, {
+  message:
+    'Expected a run spec: template, params, command, args, env, workdir, resources { gpu } and job { backoffLimit }',
 });
 
 const runFields = {

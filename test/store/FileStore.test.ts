@@ -346,6 +346,14 @@ describe('FileStore file format', () => {
 });
 
 describe('FileStore schema', () => {
+  it('refuses a run whose spec lacks a field Trainyard needs', async () => {
+    const { workdir, ...spec } = run(1).spec;
+    const bad = { version: 2, nextRunNumber: 2, runs: [{ ...run(1), spec }], schedules: [], keys: {} };
+    await writeFile(file, JSON.stringify(bad));
+    await assert.rejects(FileStore.open(dir), /runs\.0\.spec: Expected a run spec/);
+    assert.equal(typeof workdir, 'string');
+  });
+
   it('refuses a run whose history is malformed', async () => {
     const bad = {
       version: 1,
