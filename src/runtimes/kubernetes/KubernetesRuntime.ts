@@ -298,8 +298,10 @@ export class KubernetesRuntime implements Runtime {
       pods.push(facts);
       byRun.set(facts.runId, pods);
     }
+    // Pods that vanished while the watch was down. A run that had none (one just submitted,
+    // whose Job the watch has not brought yet) stays as it is.
     for (const tracked of [...this.runs.values()]) {
-      if (!byRun.has(tracked.runId)) {
+      if (tracked.pods.size > 0 && !byRun.has(tracked.runId)) {
         tracked.pods.clear();
         this.forgetIfEmpty(tracked);
       }

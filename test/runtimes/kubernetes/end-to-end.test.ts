@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -110,6 +110,51 @@ describe('trainyard on Kubernetes, end to end', () => {
     } finally {
       bot.child.kill('SIGTERM');
       await bot.exit;
+    }
+  });
+
+  it('`trainyard start` restarted mid-run archives every log line once: none repeated, none lost', async () => {
+    const state = join(data, 'state');
+    /** The run's archived log file, or '' before it exists. */
+    const archived = async () => {
+      try {
+        const [file] = readdirSync(join(state, 'logs')).filter((name) => name.endsWith('.log'));
+        return file ? readFileSync(join(state, 'logs', file), 'utf8') : '';
+      } catch {
+        return '';
+      }
+    };
+    const env = { PORT: String(await freePort()), HOST: '127.0.0.1' };
+    const first = trainyard(['start'], env, 'pipe');
+    try {
+      first.child.stdin?.write('sleep seconds=60\n');
+      await waiter.until('a pod', () => fake.pods().length > 0, 60_000);
+      const pod = fake.pods()[0].metadata.name;
+      fake.startContainer(pod);
+      // Pinned times within one second: the resumed stream starts at that whole second.
+      fake.log(pod, ['line 1'], '2026-01-01T10:00:01.100000000Z');
+      fake.log(pod, ['line 2'], '2026-01-01T10:00:01.200000000Z');
+      await poll('the first lines to be archived', archived, (text) => text.includes('line 2'));
+      const storeFile = () => Promise.resolve(readFileSync(join(state, 'trainyard.json'), 'utf8'));
+      await poll('the log cursor to be stored', storeFile, (text) => text.includes('10:00:01.200000000Z'));
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exit;
+    }
+
+    const pod = fake.pods()[0].metadata.name;
+    fake.log(pod, ['line 3'], '2026-01-01T10:00:01.300000000Z');
+    const second = trainyard(['start'], env, 'pipe');
+    try {
+      await poll('the line printed while down', archived, (text) => text.includes('line 3'));
+      fake.log(pod, ['line 4'], '2026-01-01T10:00:02.000000000Z');
+      fake.terminate(pod, 0);
+      await poll('the last line', archived, (text) => text.includes('line 4'));
+      assert.equal(await archived(), 'line 1\nline 2\nline 3\nline 4\n', second.output());
+      assert.equal(fake.count('POST'), 1, 'the run was not launched again');
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exit;
     }
   });
 });
