@@ -11,7 +11,7 @@ import { StoreError } from './StoreError.ts';
 import type { Store } from './store.ts';
 import { takeStoreLock } from './store-lock.ts';
 import { STORE_VERSION, storeFileSchema, storeFileV1Schema } from './store-schema.ts';
-import { fromStoredRun, type StoredRun, toStoredRun } from './stored-run.ts';
+import { fromStoredRun, toStoredRun } from './stored-run.ts';
 
 export { StoreError };
 
@@ -252,8 +252,7 @@ export class FileStore implements Store {
     }
     const data = parsed.data;
     // The schema checked every field Run and Schedule need; their pass-through parts stay as stored.
-    const runs =
-      data.version === 1 ? (data.runs as unknown as Run[]) : (data.runs as StoredRun[]).map(fromStoredRun);
+    const runs = data.version === 1 ? data.runs : data.runs.map(fromStoredRun);
     const lines = migrating || this.#readText === undefined ? undefined : runLines(this.#readText, runs);
     this.#readText = undefined;
     for (const [i, run] of runs.entries()) {
