@@ -106,25 +106,37 @@ const runFieldRules: Record<string, FieldRule> = {
   noticeSent: optional(isBoolean, 'true or false'),
 };
 
-/** A zod schema that checks a run against field rules, reporting each broken field by name. */
-function runSchema<T>(rules: Record<string, FieldRule>) {
-  return z.custom<T>().superRefine((run, ctx) => {
-    if (!isObject(run)) {
-      ctx.addIssue({ code: 'custom', message: 'Expected a run object' });
-      return;
-    }
-    for (const field in rules) {
-      const rule = rules[field];
-      const value = run[field];
-      if (value === undefined ? rule.required : !rule.is(value)) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `Expected ${rule.expected}` });
+/** The first field of a run that breaks its rules; '' when the run is not even an object. */
+function brokenField(run: unknown, rules: Record<string, FieldRule>): string | undefined {
+  if (!isObject(run)) return '';
+  for (const field in rules) {
+    const rule = rules[field];
+    const value = run[field];
+    if (value === undefined ? rule.required : !rule.is(value)) return field;
+  }
+  return undefined;
+}
+
+/**
+ * A zod schema for the list of runs: one refinement over the whole list (zod's per-element
+ * machinery alone cost more than the checks), reporting the first broken field by its path.
+ */
+function runListSchema<T>(rules: Record<string, FieldRule>) {
+  return z
+    .custom<T[]>((v) => Array.isArray(v), { message: 'Expected a list of runs' })
+    .superRefine((runs, ctx) => {
+      for (let i = 0; i < runs.length; i++) {
+        const field = brokenField(runs[i], rules);
+        if (field === undefined) continue;
+        const message = field === '' ? 'Expected a run object' : `Expected ${rules[field].expected}`;
+        ctx.addIssue({ code: 'custom', path: field === '' ? [i] : [i, field], message });
+        return;
       }
-    }
-  });
+    });
 }
 
 /** Version 2: columnar history; empty metrics and history are left out. */
-const storedRunSchema = runSchema<StoredRun>({
+const storedRunListSchema = runListSchema<StoredRun>({
   ...runFieldRules,
   metrics: optional((v) => isRecordOf(v, isNumber), 'an object of numbers'),
   history: optional(
@@ -134,7 +146,7 @@ const storedRunSchema = runSchema<StoredRun>({
 });
 
 /** Version 1: a run exactly as in memory, one { at, values } object per history sample. */
-const runV1Schema = runSchema<Run>({
+const runV1ListSchema = runListSchema<Run>({
   ...runFieldRules,
   metrics: required((v) => isRecordOf(v, isNumber), 'an object of numbers'),
   history: required(isRowHistory, 'a list of { at, values } metric samples'),
@@ -168,11 +180,11 @@ const envelopeFields = {
 export const storeFileSchema = z.object({
   version: z.literal(STORE_VERSION),
   ...envelopeFields,
-  runs: z.array(storedRunSchema),
+  runs: storedRunListSchema,
 });
 
 export const storeFileV1Schema = z.object({
   version: z.literal(1),
   ...envelopeFields,
-  runs: z.array(runV1Schema),
+  runs: runV1ListSchema,
 });

@@ -346,6 +346,17 @@ describe('FileStore file format', () => {
 });
 
 describe('FileStore schema', () => {
+  for (const [what, bad, pattern] of [
+    ['is not an object', 'garbage', /\(runs\.1: Expected a run object\)/],
+    ['has an unknown state', { ...run(2), state: 'done' }, /\(runs\.1\.state: Expected one of queued, /],
+  ] as const) {
+    it(`refuses a run that ${what}, naming where it is`, async () => {
+      const file2 = { version: 1, nextRunNumber: 3, runs: [run(1), bad], schedules: [], keys: {} };
+      await writeFile(file, JSON.stringify(file2));
+      await assert.rejects(FileStore.open(dir), pattern);
+    });
+  }
+
   it('refuses a run whose spec lacks a field Trainyard needs', async () => {
     const { workdir, ...spec } = run(1).spec;
     const bad = { version: 2, nextRunNumber: 2, runs: [{ ...run(1), spec }], schedules: [], keys: {} };
