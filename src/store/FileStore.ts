@@ -70,6 +70,7 @@ export class FileStore implements Store {
   /** Idempotency key → expiry (ms). Insertion order is expiry order, since all share one TTL. */
   readonly #keys = new Map<string, number>();
   #nextRunNumber = 1;
+  /** The file text as last read, held only while #load takes each run's line from it. */
   #readText: string | undefined;
   /** Kept up to date so deciding whether to prune is O(1). */
   #endedCount = 0;
@@ -379,19 +380,20 @@ function serialise(data: Snapshot): string {
  * Each run's JSON in a file laid out as serialise() writes it (JSON never holds a raw newline
  * inside a value, so a line is exactly one run). Undefined for any other layout, e.g. a file
  * edited by hand or a version 1 file: those runs are serialised again on the first write.
+ * The lines share the file text's memory, about what their cached JSON would take anyway.
  */
 function runLines(text: string, runs: Run[]): string[] | undefined {
   const lines = text.split('\n');
   if (lines.length !== runs.length + 2) return undefined;
-  const runLines = lines.slice(1, -1);
+  const runsJson = lines.slice(1, -1);
   for (let i = 0; i < runs.length; i++) {
-    let line = runLines[i];
+    let line = runsJson[i];
     if (i < runs.length - 1) {
       if (!line.endsWith(',')) return undefined;
       line = line.slice(0, -1);
-      runLines[i] = line;
+      runsJson[i] = line;
     }
     if (!line.startsWith(`{"id":${JSON.stringify(runs[i].id)},`)) return undefined;
   }
-  return runLines;
+  return runsJson;
 }
