@@ -59,13 +59,6 @@ interface TrackedRun {
   deletedByUs: boolean;
   /** Some pod of the run has been seen. */
   sawPod: boolean;
-  /**
-   * We know where its log stands: it was submitted here, or recover() handed it over with the
-   * position the previous process reached. Until then its log is not read, so no line goes out twice.
-   */
-  logKnown: boolean;
-  /** The pod and position its log was delivered up to before a restart (from `run.logCursor`). */
-  resumeAt?: { pod: string; cursor: LogCursor };
   follower?: LogFollower;
   followedPod?: string;
   /** The run has ended; this goes out once the pod has told how and its log is read. */
@@ -86,6 +79,11 @@ export class KubernetesRuntime implements Runtime {
   private readonly rechecks = new Set<TrackedRun>();
   /** Every log stream still being read, including earlier attempts' and forgotten runs'. */
   private readonly followers = new Set<LogFollower>();
+  /**
+   * Runs recover() handed over, each with the pod and position its log was delivered up to before
+   * the restart (from `run.logCursor`); taken by the first stream that follows the run.
+   */
+  private readonly handedOver = new Map<string, { pod: string; cursor: LogCursor } | undefined>();
   private readonly jobs: ResourceWatch<V1Job>;
   private readonly pods: ResourceWatch<V1Pod>;
   private readonly restarts: Counter;
@@ -95,8 +93,6 @@ export class KubernetesRuntime implements Runtime {
   private firstSync: Promise<void>;
   private resolveFirstSync!: () => void;
   private initialSyncDone = false;
-  /** recover() has handed over the runs the store knows, with their log positions. */
-  private recovered = false;
   private unreachable = false;
   private readonly stuckGraceMs: number;
   private readonly tailLines: number;
@@ -166,7 +162,6 @@ export class KubernetesRuntime implements Runtime {
     const { api, namespace } = this.opts;
     const tracked = this.track(run.id);
     tracked.seenLive = true;
-    tracked.logKnown = true;
     // A name clash (another Job already has the name) gets a fresh suffix.
     for (let clash = 0; ; clash++) {
       let name = '';
@@ -215,9 +210,13 @@ export class KubernetesRuntime implements Runtime {
    * Reconciles the runs the store believes are in flight with what the cluster holds. Resolves at
    * once: if the cluster has not answered yet, this happens as soon as it does, so an outage never
    * holds up the bot's start (its health endpoints must come up to say it is not ready).
+   * Call it right after start(), as the orchestrator does: the logs of running runs are followed
+   * from the first sync on, after the positions given here (`run.logCursor`).
    */
   async recover(runs: Run[]): Promise<void> {
     const inFlight = runs.filter((run) => !isEnded(run.state) && run.placement);
+    // Noted at once: the first sync, if it comes before reconcile(), already follows their logs.
+    for (const run of inFlight) this.handedOver.set(run.id, decodeLogCursor(run.logCursor));
     if (this.initialSyncDone) this.reconcile(inFlight);
     else this.firstSync.then(() => this.reconcile(inFlight));
   }
@@ -230,16 +229,11 @@ export class KubernetesRuntime implements Runtime {
         continue;
       }
       tracked.seenLive ||= !tracked.ended;
-      if (!tracked.logKnown) {
-        tracked.logKnown = true;
-        tracked.resumeAt = decodeLogCursor(run.logCursor);
-      }
       // Ended while we were down and already reported: say it again, now that the orchestrator asks.
       if (tracked.ended && !tracked.pendingEnd && tracked.reported)
         this.sink?.update(run.id, tracked.reported);
       else this.evaluate(tracked);
     }
-    this.recovered = true;
   }
 
   async tail(run: Run, lines: number): Promise<string[]> {
@@ -377,7 +371,7 @@ export class KubernetesRuntime implements Runtime {
     }
     const status = this.statusNow(tracked.job, tracked);
     if (!isEnded(status.update.state)) tracked.seenLive = true;
-    if (tracked.seenLive && tracked.logKnown) this.followLogs(tracked);
+    if (tracked.seenLive) this.followLogs(tracked);
     this.scheduleRecheck(tracked, status.recheckAt?.getTime());
     if (status.deleteJob) this.deleteStuckJob(tracked);
     if (isEnded(status.update.state)) this.finish(tracked, status.update);
@@ -412,10 +406,8 @@ export class KubernetesRuntime implements Runtime {
     const end = tracked.pendingEnd;
     if (!end) return;
     if (!force && tracked.job && this.podMayStillReport(tracked)) return;
-    // A run that ended while we were down waits for recover() to say where its log stands, so
-    // the lines it printed meanwhile arrive before its end (the timer forces it out regardless).
-    if (!force && !tracked.logKnown && !this.recovered) return;
-    if (tracked.logKnown && tracked.job) this.followLogs(tracked);
+    // A run that ended while we were down still has its log read on from where it was left.
+    if ((tracked.seenLive || this.handedOver.has(tracked.runId)) && tracked.job) this.followLogs(tracked);
     const follower = tracked.follower;
     if (!force && follower?.active) {
       // finish() is idempotent; once the log is read (or its cap passes) we look again.
@@ -468,10 +460,13 @@ export class KubernetesRuntime implements Runtime {
       const previous = tracked.follower;
       previous?.finish(this.logDrainMs);
       tracked.followedPod = pod.name;
-      const resume = tracked.resumeAt?.pod === pod.name ? tracked.resumeAt.cursor : undefined;
+      // After a restart, the pod whose log was being read goes on after the last line delivered;
+      // a newer attempt's pod has a log of its own, read from its start.
+      const handed = this.handedOver.get(tracked.runId);
+      this.handedOver.delete(tracked.runId);
       const follower = new LogFollower({
         after: previous?.done,
-        from: resume,
+        from: handed?.pod === pod.name ? handed.cursor : undefined,
         api: this.opts.api,
         namespace: this.opts.namespace,
         pod: pod.name,
@@ -539,7 +534,6 @@ export class KubernetesRuntime implements Runtime {
         seenLive: false,
         deletedByUs: false,
         sawPod: false,
-        logKnown: false,
         tail: new LineTail(this.tailLines),
       };
       this.runs.set(runId, tracked);
@@ -555,6 +549,7 @@ export class KubernetesRuntime implements Runtime {
     }
     this.rechecks.delete(tracked);
     this.runs.delete(tracked.runId);
+    this.handedOver.delete(tracked.runId);
     return true;
   }
 

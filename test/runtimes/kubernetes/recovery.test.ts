@@ -83,9 +83,7 @@ describe('KubernetesRuntime kill-and-restart recovery', () => {
     h.fake.log(endedPod, ['epoch 2'], '2026-01-01T10:00:08.000000000Z');
     h.fake.terminate(endedPod, 0);
 
-    // recover() comes after the new process has synced: nothing is read before it says where to resume.
     const { runtime, sink } = await h.restart();
-    await sink.until('the runtime to sync', () => runtime.ready());
     await runtime.recover(stored);
     await sink.untilState(endedWhileDown.id, 'succeeded');
     assert.deepEqual(sink.linesOf(endedWhileDown.id), ['epoch 2'], 'its last line arrives before its end');
