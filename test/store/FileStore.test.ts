@@ -9,6 +9,7 @@ import type { MetricSample, Run, RunState } from '../../src/core/run/run.ts';
 import type { Schedule } from '../../src/core/schedule/schedule.ts';
 import { FileStore } from '../../src/store/FileStore.ts';
 import { StoreError } from '../../src/store/StoreError.ts';
+import { makeRun } from '../fakes/make-run.ts';
 
 let dir: string;
 let file: string;
@@ -21,27 +22,10 @@ afterEach(async () => {
 });
 
 function run(number: number, state: RunState = 'succeeded', extra: Partial<Run> = {}): Run {
-  return {
-    id: `r-${String(number).padStart(10, '0')}`,
-    number,
-    spec: {
-      template: 'demo',
-      params: { epochs: 3 },
-      command: ['node'],
-      args: [],
-      env: {},
-      workdir: '/',
-      resources: { gpu: 0 },
-      job: { backoffLimit: 0 },
-    },
-    state,
-    launchedBy: 'U1',
-    channel: 'C1',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    metrics: {},
-    history: [],
-    ...extra,
-  };
+  return makeRun(
+    { id: `r-${String(number).padStart(10, '0')}`, number, state, ...extra },
+    { params: { epochs: 3 } },
+  );
 }
 
 const schedule: Schedule = {

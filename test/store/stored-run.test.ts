@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MetricSample, Run } from '../../src/core/run/run.ts';
+import type { MetricSample } from '../../src/core/run/run.ts';
 import {
   fromStoredRun,
   isColumnarHistory,
@@ -8,31 +8,18 @@ import {
   toStoredRun,
   unpackHistory,
 } from '../../src/store/stored-run.ts';
+import { makeRun } from '../fakes/make-run.ts';
 
-const run: Run = {
+const run = makeRun({
   id: 'r-0000000001',
-  number: 1,
-  spec: {
-    template: 'demo',
-    params: {},
-    command: ['node'],
-    args: [],
-    env: {},
-    workdir: '/',
-    resources: { gpu: 0 },
-    job: { backoffLimit: 0 },
-  },
   state: 'succeeded',
-  launchedBy: 'U1',
-  channel: 'C1',
-  createdAt: '2026-01-01T00:00:00.000Z',
   metrics: { loss: 0.2 },
   history: [
     { at: 1_767_225_600_000, values: { loss: 1 } },
     { at: 1_767_225_630_000, values: { loss: 0.5, acc: 0.7 } },
     { at: 1_767_225_660_000, values: { acc: 0.9 } },
   ],
-};
+});
 
 describe('stored run', () => {
   it('packs a history into columns with time steps, and unpacks it back', () => {

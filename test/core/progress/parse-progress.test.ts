@@ -9,6 +9,7 @@ import {
   parseLogLine,
 } from '../../../src/core/progress/parse-progress.ts';
 import type { MetricSample, Run } from '../../../src/core/run/run.ts';
+import { makeRun } from '../../fakes/make-run.ts';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');
 
@@ -150,27 +151,7 @@ describe('parseLogLine', () => {
 });
 
 function run(extra: Partial<Run> = {}): Run {
-  return {
-    id: 'r-0123456789',
-    number: 1,
-    spec: {
-      template: 'demo',
-      params: {},
-      command: [],
-      args: [],
-      env: {},
-      workdir: '/',
-      resources: { gpu: 0 },
-      job: { backoffLimit: 0 },
-    },
-    state: 'running',
-    launchedBy: 'U1',
-    channel: 'C1',
-    createdAt: NOW.toISOString(),
-    metrics: {},
-    history: [],
-    ...extra,
-  };
+  return makeRun({ id: 'r-0123456789', state: 'running', createdAt: NOW.toISOString(), ...extra });
 }
 
 describe('applyLogLines', () => {

@@ -3,31 +3,12 @@ import { describe, it } from 'node:test';
 import { END_STATES, RUN_STATES, type Run, type RunState } from '../../../src/core/run/run.ts';
 import { newRunId, RUN_ID_PATTERN } from '../../../src/core/run/run-id.ts';
 import { applyUpdate, describeState } from '../../../src/core/run/status-machine.ts';
+import { makeRun } from '../../fakes/make-run.ts';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');
 
 function run(state: RunState, extra: Partial<Run> = {}): Run {
-  return {
-    id: 'r-0123456789',
-    number: 7,
-    spec: {
-      template: 'demo',
-      params: {},
-      command: ['node', 'train.mjs'],
-      args: [],
-      env: {},
-      workdir: '/tmp',
-      resources: { gpu: 0 },
-      job: { backoffLimit: 0 },
-    },
-    state,
-    launchedBy: 'U1',
-    channel: 'C1',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    metrics: {},
-    history: [],
-    ...extra,
-  };
+  return makeRun({ id: 'r-0123456789', number: 7, state, ...extra });
 }
 
 // Every (from, to) pair and whether the status machine lets it through.
