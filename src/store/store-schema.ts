@@ -102,6 +102,7 @@ const runFieldRules: Record<string, FieldRule> = {
     (v) => isObject(v) && isNumber(v.current) && isNumber(v.total) && isString(v.unit),
     '{ current, total, unit }',
   ),
+  logCursor: optional(isString, A_STRING),
   card: optional((v) => isObject(v) && isString(v.channel) && isString(v.ts), '{ channel, ts }'),
   noticeSent: optional(isBoolean, 'true or false'),
 };
