@@ -1,34 +1,33 @@
 import assert from 'node:assert/strict';
 import type { Run } from '../../../src/core/run/run.ts';
 import type { Block, SlackMessage } from '../../../src/views/blocks/block-kit.ts';
+import { makeRun as makeBaseRun } from '../../fakes/make-run.ts';
 
-/** A run in the middle of its life; override what a test is about. */
+/** A run in the middle of its life, with every fact a card shows; override what a test is about. */
 export function makeRun(overrides: Partial<Run> = {}): Run {
-  return {
-    id: 'r-abc123def4',
-    number: 42,
-    spec: {
+  return makeBaseRun(
+    {
+      id: 'r-abc123def4',
+      number: 42,
+      state: 'running',
+      launchedBy: 'U123',
+      createdAt: '2026-11-28T10:00:00.000Z',
+      startedAt: '2026-11-28T10:00:05.000Z',
+      placement: { handle: 'resnet-42-x7k2', namespace: 'ml' },
+      progress: { current: 3, total: 10, unit: 'epoch' },
+      metrics: { loss: 0.3121, acc: 0.91 },
+      ...overrides,
+    },
+    {
       template: 'resnet',
       params: { epochs: 30, lr: 0.01 },
       image: 'ghcr.io/acme/resnet:1.2',
       command: ['python', 'train.py'],
-      args: [],
-      env: {},
       workdir: '/templates/resnet',
       resources: { gpu: 1 },
-      job: { backoffLimit: 0 },
+      ...overrides.spec,
     },
-    state: 'running',
-    launchedBy: 'U123',
-    channel: 'C1',
-    createdAt: '2026-11-28T10:00:00.000Z',
-    startedAt: '2026-11-28T10:00:05.000Z',
-    placement: { handle: 'resnet-42-x7k2', namespace: 'ml' },
-    progress: { current: 3, total: 10, unit: 'epoch' },
-    metrics: { loss: 0.3121, acc: 0.91 },
-    history: [],
-    ...overrides,
-  };
+  );
 }
 
 /** A block as plain JSON, with the fields the limit checks read. */
