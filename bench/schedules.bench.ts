@@ -12,6 +12,7 @@ import type { Launcher, LaunchRequest, LaunchResult } from '../src/ports/launche
 import { CronScheduler } from '../src/scheduler/CronScheduler.ts';
 import { FileStore } from '../src/store/FileStore.ts';
 import type { Store } from '../src/store/store.ts';
+import { makeRun } from '../test/fakes/make-run.ts';
 
 const SCHEDULES = 100;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -30,28 +31,18 @@ class TimingLauncher implements Launcher {
     list.push(scheduledAt);
     this.fired.set(name, list);
     const now = new Date().toISOString();
-    const run: Run = {
-      id: `r-${Math.random().toString(36).slice(2, 12)}`,
-      number: this.store.nextRunNumber(),
-      spec: {
-        template: req.template,
-        params: {},
-        command: ['true'],
-        args: [],
-        env: {},
-        workdir: '.',
-        resources: { gpu: 0 },
-        job: { backoffLimit: 0 },
+    const run = makeRun(
+      {
+        number: this.store.nextRunNumber(),
+        state: 'succeeded',
+        launchedBy: req.user,
+        channel: req.channel,
+        schedule: name,
+        createdAt: now,
+        endedAt: now,
       },
-      state: 'succeeded',
-      launchedBy: req.user,
-      channel: req.channel,
-      schedule: name,
-      createdAt: now,
-      endedAt: now,
-      metrics: {},
-      history: [],
-    };
+      { template: req.template, command: ['true'] },
+    );
     this.store.saveRun(run);
     return { ok: true, run };
   }

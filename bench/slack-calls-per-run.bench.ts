@@ -9,6 +9,7 @@ import { OutboundQueue } from '../src/chat/slack/OutboundQueue.ts';
 import { CARD_UPDATE_INTERVAL_MS, SlackChat } from '../src/chat/slack/SlackChat.ts';
 import type { Run } from '../src/core/run/run.ts';
 import { silentLogger } from '../src/log.ts';
+import { makeRun } from '../test/fakes/make-run.ts';
 import { FakeSlackApi } from '../test/fakes/slack-api.ts';
 
 const DURATIONS_S = (process.env.DURATIONS_S ?? '10,30,60').split(',').map(Number);
@@ -25,27 +26,14 @@ const chat = new SlackChat({ web, queue: new OutboundQueue({ log: silentLogger }
 
 function run(i: number): Run {
   const now = new Date().toISOString();
-  return {
+  return makeRun({
     id: `r-calls${i}`,
     number: i + 1,
-    spec: {
-      template: 'demo',
-      params: {},
-      command: [],
-      args: [],
-      env: {},
-      workdir: '/tmp',
-      resources: { gpu: 0 },
-      job: { backoffLimit: 0 },
-    },
     state: 'running',
-    launchedBy: 'U1',
     channel: `C${i}`,
     createdAt: now,
     startedAt: now,
-    metrics: {},
-    history: [],
-  };
+  });
 }
 
 const results = await Promise.all(

@@ -15,6 +15,7 @@ import { OutboundQueue } from '../src/chat/slack/OutboundQueue.ts';
 import { SlackChat } from '../src/chat/slack/SlackChat.ts';
 import type { Run } from '../src/core/run/run.ts';
 import { silentLogger } from '../src/log.ts';
+import { makeRun } from '../test/fakes/make-run.ts';
 import { FakeSlackApi } from '../test/fakes/slack-api.ts';
 
 const RUNS = Number(process.env.RUNS ?? 200);
@@ -32,30 +33,20 @@ const percentile = (xs: number[], p: number) => {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function syntheticRun(i: number): Run {
-  return {
-    id: `r-bench${String(i).padStart(5, '0')}`,
-    number: i + 1,
-    spec: {
-      template: 'demo',
-      params: { epochs: 100, lr: 0.01 },
-      image: 'python:3.12-slim',
-      command: ['python', 'train.py'],
-      args: [],
-      env: {},
-      workdir: '/tmp',
-      resources: { gpu: 0 },
-      job: { backoffLimit: 0 },
+  return makeRun(
+    {
+      id: `r-bench${String(i).padStart(5, '0')}`,
+      number: i + 1,
+      state: 'running',
+      launchedBy: `U${i % 17}`,
+      channel: `C${i % CHANNELS}`,
+      createdAt: new Date().toISOString(),
+      startedAt: new Date().toISOString(),
+      placement: { handle: `demo-${i + 1}-bench`, namespace: 'ml' },
+      progress: { current: 0, total: 100, unit: 'epoch' },
     },
-    state: 'running',
-    launchedBy: `U${i % 17}`,
-    channel: `C${i % CHANNELS}`,
-    createdAt: new Date().toISOString(),
-    startedAt: new Date().toISOString(),
-    placement: { handle: `demo-${i + 1}-bench`, namespace: 'ml' },
-    progress: { current: 0, total: 100, unit: 'epoch' },
-    metrics: {},
-    history: [],
-  };
+    { params: { epochs: 100, lr: 0.01 }, image: 'python:3.12-slim', command: ['python', 'train.py'] },
+  );
 }
 
 async function scenario(name: string, durationOf: (i: number) => number): Promise<void> {
