@@ -1,6 +1,9 @@
 import type { Run, RunSpec } from '../../src/core/run/run.ts';
 
-/** A run as the orchestrator would create it, for runtime and view tests. */
+/**
+ * A run as the orchestrator would create it, for tests and benches. A spec given in `overrides`
+ * and the `spec` fields are both laid over the default spec, the `spec` fields last.
+ */
 export function makeRun(overrides: Partial<Run> = {}, spec: Partial<RunSpec> = {}): Run {
   const id = overrides.id ?? `r-${Math.random().toString(36).slice(2, 12).padEnd(10, '0')}`;
   return {
@@ -22,6 +25,7 @@ export function makeRun(overrides: Partial<Run> = {}, spec: Partial<RunSpec> = {
       workdir: process.cwd(),
       resources: { gpu: 0 },
       job: { backoffLimit: 0 },
+      ...overrides.spec,
       ...spec,
     },
   };

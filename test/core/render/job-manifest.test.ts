@@ -15,6 +15,7 @@ import { loadTemplates } from '../../../src/core/template/load-templates.ts';
 import { describeAllowed } from '../../../src/core/template/param-value.ts';
 import { resolveParams } from '../../../src/core/template/resolve-params.ts';
 import type { ParamDef } from '../../../src/core/template/template.ts';
+import { makeRun } from '../../fakes/make-run.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -34,18 +35,14 @@ function spec(overrides: Partial<RunSpec> = {}): RunSpec {
 }
 
 function run(overrides: Partial<Run> = {}): Run {
-  return {
+  return makeRun({
     id: 'r-abcdefghij',
     number: 42,
-    spec: spec(),
-    state: 'queued',
     launchedBy: 'U123',
     channel: 'C456',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    metrics: {},
-    history: [],
+    spec: spec(),
     ...overrides,
-  };
+  });
 }
 
 function validate(job: object): void {
