@@ -18,6 +18,7 @@ import type { KubernetesRuntime } from '../src/runtimes/kubernetes/KubernetesRun
 import { KubeApi } from '../src/runtimes/kubernetes/kube-api.ts';
 import { MetricsRegistry } from '../src/server/metrics.ts';
 import { FakeKubeApiServer } from '../test/fakes/kube-api-server.ts';
+import { makeRun } from '../test/fakes/make-run.ts';
 
 const RUNS = 1000;
 const NAMESPACE = 'bench';
@@ -51,28 +52,17 @@ class TimingSink implements RuntimeSink {
   }
 }
 
-function makeRun(i: number): Run {
-  return {
-    id: `r-${String(i).padStart(10, '0')}`,
-    number: i,
-    spec: {
+function benchRun(i: number): Run {
+  return makeRun(
+    { id: `r-${String(i).padStart(10, '0')}`, number: i, createdAt: new Date().toISOString() },
+    {
       template: 'bench',
       params: { i },
       image: 'ghcr.io/acme/bench:1',
       command: ['python', 'train.py'],
-      args: [],
-      env: {},
-      workdir: '/tmp',
       resources: { cpu: '100m', memory: '128Mi', gpu: 0 },
-      job: { backoffLimit: 0 },
     },
-    state: 'queued',
-    launchedBy: 'U1',
-    channel: 'C1',
-    createdAt: new Date().toISOString(),
-    metrics: {},
-    history: [],
-  };
+  );
 }
 
 function kubeConfigFor(fake: FakeKubeApiServer): KubeConfig {
@@ -110,7 +100,7 @@ function heapUsed(): number {
 async function requestsPerRun(): Promise<void> {
   const fake = await FakeKubeApiServer.start();
   const { runtime, sink } = await newRuntime(kubeConfigFor(fake));
-  const runs = Array.from({ length: RUNS }, (_, i) => makeRun(i + 1));
+  const runs = Array.from({ length: RUNS }, (_, i) => benchRun(i + 1));
   const placed = new Map<string, Run>();
   for (const run of runs) placed.set(run.id, { ...run, placement: await runtime.submit(run) });
   await sink.all(
@@ -175,7 +165,7 @@ async function heapPerRun(): Promise<void> {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const api = new KubeApi(kc, new MetricsRegistry());
-  const runs = Array.from({ length: RUNS }, (_, i) => makeRun(i + 1));
+  const runs = Array.from({ length: RUNS }, (_, i) => benchRun(i + 1));
   for (const run of runs)
     await api.createJob(NAMESPACE, renderJobManifest(run, { namespace: NAMESPACE, suffix: 'bench' }));
   const lines = ['epoch 1/10 loss=0.9 acc=0.41', 'epoch 2/10 loss=0.7 acc=0.55'];
@@ -205,7 +195,7 @@ async function heapPerRun(): Promise<void> {
 async function latency(): Promise<void> {
   const fake = await FakeKubeApiServer.start();
   const { runtime, sink } = await newRuntime(kubeConfigFor(fake));
-  const runs = Array.from({ length: RUNS }, (_, i) => makeRun(i + 1));
+  const runs = Array.from({ length: RUNS }, (_, i) => benchRun(i + 1));
   for (const run of runs) await runtime.submit(run);
   await sink.all(
     runs.map((r) => r.id),
