@@ -334,12 +334,18 @@ describe('CronScheduler: managing', () => {
 });
 
 describe('CronScheduler: restarts', () => {
-  it('runs the most recent missed fire once, late, and reports older ones', async () => {
+  /** The store of a scheduler that ran `nightly` (02:00, policy allow) on the 11th and then shut down. */
+  async function storeAfterNightlyFired(): Promise<MemoryStore> {
     const store = new MemoryStore();
     const before = harness('2026-01-10T12:00:00Z', store);
     await before.scheduler.execute(scheduleCommand('0 2 * * *', { name: 'nightly', policy: 'allow' }), owner);
     await before.advanceTo('2026-01-11T02:00:00Z');
     await before.scheduler.close();
+    return store;
+  }
+
+  it('runs the most recent missed fire once, late, and reports older ones', async () => {
+    const store = await storeAfterNightlyFired();
 
     // Down from just after the 11th's fire until 02:12 on the 14th: the 12th and 13th are too old.
     const after = harness('2026-01-14T02:12:00Z', store);
@@ -353,11 +359,7 @@ describe('CronScheduler: restarts', () => {
   });
 
   it('never fires the same scheduled time twice across a restart', async () => {
-    const store = new MemoryStore();
-    const before = harness('2026-01-10T12:00:00Z', store);
-    await before.scheduler.execute(scheduleCommand('0 2 * * *', { name: 'nightly', policy: 'allow' }), owner);
-    await before.advanceTo('2026-01-11T02:00:00Z');
-    await before.scheduler.close();
+    const store = await storeAfterNightlyFired();
     const after = harness('2026-01-11T02:00:00Z', store);
     await after.scheduler.start();
     await after.advanceTo('2026-01-11T23:00:00Z');
