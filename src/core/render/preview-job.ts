@@ -1,4 +1,5 @@
 import type { V1Job } from '@kubernetes/client-node';
+import { contentTag } from '../../build/context-hash.ts';
 import type { Run, RunSpec } from '../run/run.ts';
 import { renderJobManifest } from './job-manifest.ts';
 
@@ -28,8 +29,8 @@ export function previewJob(
   ];
   const previewSpec = { ...spec };
   if (spec.build && !spec.image) {
-    const registry = opts.registry ? `${opts.registry.replace(/\/+$/, '')}/` : '';
-    previewSpec.image = `${registry}trainyard/${spec.template}:built-at-launch`;
+    // The same repository the builder tags (contentTag), with a stand-in for the content hash.
+    previewSpec.image = `${contentTag(spec.template, '', opts.registry)}built-at-launch`;
     notes.push(
       `The image is built from ${spec.build.context} at launch and tagged with the hash of its content.`,
     );
