@@ -7,18 +7,10 @@ import { ConfigError } from '../../src/config/env.ts';
 import { createPolicy, OPEN_POLICY } from '../../src/config/policy.ts';
 import { checkPolicyFile, loadPolicyFile } from '../../src/config/policy-file.ts';
 import type { Run, RunSpec } from '../../src/core/run/run.ts';
+import { makeRun } from '../fakes/make-run.ts';
 
-const spec = (template: string, gpu = 0): RunSpec => ({
-  template,
-  params: {},
-  command: ['true'],
-  args: [],
-  env: {},
-  workdir: '/t',
-  resources: { gpu },
-  job: { backoffLimit: 0 },
-});
-const runBy = (user: string) => ({ launchedBy: user }) as Run;
+const spec = (template: string, gpu = 0): RunSpec => makeRun({}, { template, resources: { gpu } }).spec;
+const runBy = (user: string): Run => makeRun({ launchedBy: user });
 
 describe('createPolicy', () => {
   it('by default lets everyone launch anything and only the launcher stop', () => {
