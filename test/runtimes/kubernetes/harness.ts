@@ -11,6 +11,7 @@ import {
 import type { KubernetesRuntime } from '../../../src/runtimes/kubernetes/KubernetesRuntime.ts';
 import { MetricsRegistry } from '../../../src/server/metrics.ts';
 import { FakeKubeApiServer } from '../../fakes/kube-api-server.ts';
+import { makeRun as makeSharedRun } from '../../fakes/make-run.ts';
 
 export const NAMESPACE = 'ml';
 
@@ -88,28 +89,23 @@ let runCounter = 0;
 export function makeRun(overrides: Partial<Run> & { image?: string; memory?: string } = {}): Run {
   runCounter++;
   const { image, memory, ...rest } = overrides;
-  return {
-    id: `r-${String(runCounter).padStart(10, '0')}`,
-    number: runCounter,
-    spec: {
+  return makeSharedRun(
+    {
+      id: `r-${String(runCounter).padStart(10, '0')}`,
+      number: runCounter,
+      createdAt: new Date().toISOString(),
+      ...rest,
+    },
+    {
       template: 'train',
       params: { epochs: 3 },
       image: image ?? 'ghcr.io/acme/train:1.0',
       command: ['python', 'train.py'],
       args: ['--epochs', '3'],
-      env: {},
       workdir: '/tmp',
       resources: { cpu: '1', memory: memory ?? '1Gi', gpu: 0 },
-      job: { backoffLimit: 0 },
     },
-    state: 'queued',
-    launchedBy: 'U1',
-    channel: 'C1',
-    createdAt: new Date().toISOString(),
-    metrics: {},
-    history: [],
-    ...rest,
-  };
+  );
 }
 
 export interface Harness {
