@@ -34,11 +34,13 @@ interface World {
   orchestrator: Orchestrator;
 }
 
-async function world(dir: string): Promise<World> {
+/** A started orchestrator over the store in `dir`; `prepare` sets up the runtime before recovery. */
+async function world(dir: string, prepare: (runtime: FakeRuntime) => void = () => {}): Promise<World> {
   const store = await FileStore.open(dir);
   const logs = new LogArchive(dir);
   const chat = new RecordingChat();
   const runtime = new FakeRuntime();
+  prepare(runtime);
   const orchestrator = new Orchestrator({
     store,
     templates,
@@ -51,6 +53,13 @@ async function world(dir: string): Promise<World> {
   });
   await orchestrator.start();
   return { dir, store, logs, chat, runtime, orchestrator };
+}
+
+/** Stops the bot and starts a new one over the same data folder, as a restart does. */
+async function restart(w: World, prepare?: (runtime: FakeRuntime) => void): Promise<World> {
+  await w.orchestrator.close();
+  await w.store.close();
+  return world(w.dir, prepare);
 }
 
 async function launched(w: World, text: string, from = alice): Promise<Run> {
@@ -193,56 +202,27 @@ describe('Orchestrator', () => {
     const gone = await launched(w, 'sleep seconds=5');
     const alive = await launched(w, 'sleep seconds=5');
     w.runtime.report(done.id, { state: 'running' });
-    await w.orchestrator.close();
-    await w.store.close();
-
-    const w2Store = await FileStore.open(w.dir);
-    const chat = new RecordingChat();
-    const runtime = new FakeRuntime();
-    runtime.onRecover.set(done.id, { state: 'succeeded', exitCode: 0 });
-    runtime.onRecover.set(gone.id, { state: 'lost', reason: 'its Job was deleted while Trainyard was down' });
-    const o2 = new Orchestrator({
-      store: w2Store,
-      templates,
-      runtime,
-      chat,
-      policy,
-      logs: new LogArchive(w.dir),
-      log: silentLogger,
-      metrics: new MetricsRegistry(),
+    w = await restart(w, (runtime) => {
+      runtime.onRecover.set(done.id, { state: 'succeeded', exitCode: 0 });
+      runtime.onRecover.set(gone.id, {
+        state: 'lost',
+        reason: 'its Job was deleted while Trainyard was down',
+      });
     });
-    w.store = w2Store;
-    w.orchestrator = o2;
-    await o2.start();
-    assert.deepEqual(runtime.recovered.map((r) => r.id).sort(), [done.id, gone.id, alive.id].sort());
-    await o2.whenEnded(done.id);
-    await o2.whenEnded(gone.id);
-    assert.equal(chat.notices.length, 2);
-    assert.equal(w2Store.getRun(alive.id)?.state, 'pending');
-    assert.equal(runtime.submitted.length, 0, 'nothing is launched twice');
+    assert.deepEqual(w.runtime.recovered.map((r) => r.id).sort(), [done.id, gone.id, alive.id].sort());
+    await w.orchestrator.whenEnded(done.id);
+    await w.orchestrator.whenEnded(gone.id);
+    assert.equal(w.chat.notices.length, 2);
+    assert.equal(w.store.getRun(alive.id)?.state, 'pending');
+    assert.equal(w.runtime.submitted.length, 0, 'nothing is launched twice');
   });
 
   it('after a restart, starts a run that never reached the runtime, once', async () => {
     const queued = { ...(await launched(w, 'sleep seconds=5')), id: 'r-interrupt0', number: 99 };
     const { placement: _dropped, ...neverSubmitted } = queued;
     w.store.saveRun({ ...neverSubmitted, state: 'queued' });
-    await w.orchestrator.close();
-    await w.store.close();
-
-    w.store = await FileStore.open(w.dir);
-    const runtime = new FakeRuntime();
-    w.runtime = runtime;
-    w.orchestrator = new Orchestrator({
-      store: w.store,
-      templates,
-      runtime,
-      chat: w.chat,
-      policy,
-      logs: new LogArchive(w.dir),
-      log: silentLogger,
-      metrics: new MetricsRegistry(),
-    });
-    await w.orchestrator.start();
+    w = await restart(w);
+    const { runtime } = w;
     for (let i = 0; i < 100 && !runtime.submitted.length; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(
       runtime.submitted.map((r) => r.id),
