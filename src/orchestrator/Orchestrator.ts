@@ -52,6 +52,7 @@ const NOTICE_LOG_LINES = 15;
 export class Orchestrator implements ChatHandlers, Launcher {
   private readonly now: () => Date;
   private scheduler?: Scheduler;
+  private closed = false;
   private readonly waiters = new Map<string, ((run: Run) => void)[]>();
   /** Runs stopped before they reached the runtime (still queued or building). */
   private readonly cancelled = new Set<string>();
@@ -59,6 +60,12 @@ export class Orchestrator implements ChatHandlers, Launcher {
   /** When the runtime reported a run's end, to measure event → notice latency. */
   private readonly endSeenAt = new Map<string, number>();
   private readonly noticeLatency;
+  /** Card posts still under way: a run's notice waits for its card (it goes in the card's thread). */
+  private readonly cardPosts = new Map<string, Promise<void>>();
+  /** Runs whose completion notice is being sent right now. */
+  private readonly finishing = new Set<string>();
+  /** Why each run is being stopped, so the end state says who stopped it. */
+  private readonly stopReasons = new Map<string, string>();
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -89,8 +96,19 @@ export class Orchestrator implements ChatHandlers, Launcher {
     for (const run of this.deps.store.listRuns()) {
       if (isEnded(run.state) && !run.noticeSent) await this.finish(run);
     }
-    // Runs the bot was about to start when it went down: the runtime found no job for them,
-    // so starting them now cannot launch anything twice.
+    void this.resumeInterrupted();
+  }
+
+  /**
+   * Starts runs the bot was about to start when it went down. It waits until the runtime has
+   * synced with its backend: a job created just before the crash shows up then (and moves the
+   * run on), so what is still queued has no job and starting it cannot launch anything twice.
+   */
+  private async resumeInterrupted(): Promise<void> {
+    while (!this.deps.runtime.ready()) {
+      if (this.closed) return;
+      await new Promise((resolve) => setTimeout(resolve, 500).unref());
+    }
     for (const run of this.deps.store.listRuns({ active: true })) {
       if (run.placement || (run.state !== 'queued' && run.state !== 'building')) continue;
       this.deps.log.info('starting a run interrupted before it reached the runtime', { run: run.id });
@@ -283,10 +301,6 @@ export class Orchestrator implements ChatHandlers, Launcher {
     return { ok: true, run };
   }
 
-  private readonly cardPosts = new Map<string, Promise<void>>();
-  /** Runs whose completion notice is being sent right now. */
-  private readonly finishing = new Set<string>();
-
   private async postCard(run: Run): Promise<void> {
     const card = await this.deps.chat.postRunCard(run);
     if (!card) return;
@@ -336,9 +350,6 @@ export class Orchestrator implements ChatHandlers, Launcher {
       await Promise.all(active.map((r) => this.whenEnded(r.id)));
     }
   }
-
-  /** Why each run is being stopped, so the end state says who stopped it. */
-  private readonly stopReasons = new Map<string, string>();
 
   private current(run: Run): Run {
     return this.deps.store.getRun(run.id) ?? run;
@@ -468,6 +479,7 @@ export class Orchestrator implements ChatHandlers, Launcher {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.deps.logs.flush();
     await this.deps.store.flush();
   }
