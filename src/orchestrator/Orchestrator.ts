@@ -382,8 +382,13 @@ export class Orchestrator implements ChatHandlers, Launcher {
       }
       if (this.cancelled.has(runId)) return;
       const placement = await runtime.submit(run);
-      const latest = this.current(run);
-      this.save({ ...latest, placement });
+      const latest = { ...this.current(run), placement };
+      this.save(latest);
+      // Stopped while the job was being created: it exists now, so stop it for real.
+      if (this.cancelled.has(runId)) {
+        await runtime.stop(latest);
+        return;
+      }
       if (latest.state === 'queued' || latest.state === 'building') {
         this.sink.update(runId, { state: 'pending', reason: 'waiting to start' });
       }
@@ -395,6 +400,8 @@ export class Orchestrator implements ChatHandlers, Launcher {
       if (err instanceof BuildError && err.lastLines.length) this.deps.logs.append(runId, err.lastLines);
       else if (!(err instanceof BuildError)) this.deps.log.error('submit failed', { run: runId, err });
       this.sink.update(runId, { state: 'failed', reason });
+    } finally {
+      this.cancelled.delete(runId);
     }
   }
 
@@ -419,7 +426,6 @@ export class Orchestrator implements ChatHandlers, Launcher {
       this.save(next);
       if (isEnded(next.state)) {
         this.stopReasons.delete(runId);
-        this.cancelled.delete(runId);
         this.endSeenAt.set(runId, Date.now());
         void this.finish(next);
       }

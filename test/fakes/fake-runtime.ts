@@ -20,7 +20,11 @@ export class FakeRuntime implements Runtime {
   ready(): boolean {
     return Boolean(this.sink);
   }
+  /** While set, submits wait for it: a slow API server. */
+  submitGate?: Promise<void>;
+
   async submit(run: Run): Promise<Placement> {
+    await this.submitGate;
     if (this.failNextSubmit) {
       const message = this.failNextSubmit;
       this.failNextSubmit = undefined;

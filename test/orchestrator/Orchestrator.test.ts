@@ -157,6 +157,21 @@ describe('Orchestrator', () => {
     assert.match(JSON.stringify(w.chat.answers.at(-1)?.reply), /already ended/);
   });
 
+  it('stops a run whose job is still being created, once the job exists', async () => {
+    let release = () => {};
+    w.runtime.submitGate = new Promise((resolve) => {
+      release = resolve;
+    });
+    await w.orchestrator.command('sleep seconds=100', alice);
+    const [run] = w.store.listRuns();
+    await w.orchestrator.command(`stop ${run.number}`, alice);
+    assert.equal(w.store.getRun(run.id)?.state, 'stopped');
+    release();
+    for (let i = 0; i < 100 && !w.runtime.stopped.length; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(w.runtime.stopped, [run.id]);
+    assert.equal(w.store.getRun(run.id)?.state, 'stopped');
+  });
+
   it('reruns with the same params, as the person who asked, with overrides', async () => {
     const run = await launched(w, 'sleep seconds=5 exit_code=2');
     const again = await launched(w, `rerun #${run.number} seconds=7`, bob);
