@@ -96,7 +96,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
     // Runs past the retention count take their archived logs with them.
     onPrune: (ids) => ids.forEach((id) => void logs.remove(id)),
   });
-  const closers: (() => Promise<void>)[] = [() => store.close()];
   try {
     const templates = createTemplateSource(config.templatesDir);
     const runtime = await chooseRuntime(opts, metrics);
@@ -173,11 +172,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await orchestrator.close();
         await chat.flush();
         await chat.close();
-        for (const close of closers.reverse()) await close();
+        await store.close();
       },
     };
   } catch (err) {
-    for (const close of closers.reverse()) await close();
+    // The store holds a lock file: give it back when start-up fails half-way.
+    await store.close();
     throw err;
   }
 }
