@@ -4,7 +4,7 @@
  */
 export type RawParams = Record<string, string>;
 
-/** `--option value` pairs given on a launch (e.g. `--gpus 2`); interpreted by the orchestrator. */
+/** `--option value` pairs given on a launch (e.g. `--gpu 2`); interpreted by the orchestrator. */
 export type RawOptions = Record<string, string>;
 
 export type RunRef = { kind: 'number'; number: number } | { kind: 'id'; id: string };

@@ -274,7 +274,7 @@ function collectArguments(words: Token[], rule: OptionRule): Arguments {
 function checkOptionName(name: string, word: Token, rule: OptionRule): void {
   if (!OPTION_NAME.test(name)) {
     throw new CommandError(
-      `${showInput(word.raw)} is not an option; options are a name after two dashes, e.g. --gpus 2.`,
+      `${showInput(word.raw)} is not an option; options are a name after two dashes, e.g. --gpu 2.`,
     );
   }
   if (rule.options === 'none') {
@@ -317,7 +317,7 @@ function checkParam(word: Token): [string, string] {
 
 function positionalError(word: Token): string {
   if (word.raw.startsWith('-')) {
-    return `${showInput(word.raw)} is not an option; options start with two dashes, e.g. --gpus 2.`;
+    return `${showInput(word.raw)} is not an option; options start with two dashes, e.g. --gpu 2.`;
   }
   return `${showInput(word.text)} is not a name=value param; write params as name=value, e.g. epochs=5.`;
 }

@@ -75,7 +75,7 @@ const FIELD_SHAPE = 'use numbers, names (MON, JAN), ranges (1-5), lists (1,15), 
 /** `@daily` → `0 0 * * *`; anything else unchanged but trimmed. */
 export function expandNickname(expression: string): string {
   const trimmed = expression.trim().replace(/\s+/g, ' ');
-  return NICKNAMES[trimmed.toLowerCase()] ?? trimmed;
+  return Object.hasOwn(NICKNAMES, trimmed.toLowerCase()) ? NICKNAMES[trimmed.toLowerCase()] : trimmed;
 }
 
 function fieldValue(token: string, spec: FieldSpec): number | undefined {

@@ -380,10 +380,7 @@ describe('parseCommand: launch mistakes', () => {
   });
 
   it('points out single-dash options', () => {
-    assert.equal(
-      failure('demo -g 2'),
-      '"-g" is not an option; options start with two dashes, e.g. --gpus 2.',
-    );
+    assert.equal(failure('demo -g 2'), '"-g" is not an option; options start with two dashes, e.g. --gpu 2.');
   });
 
   it('refuses a param without a name, with a bad name, without a value, or given twice', () => {
@@ -402,7 +399,7 @@ describe('parseCommand: launch mistakes', () => {
     assert.equal(failure('demo --gpus epochs=3'), '--gpus needs a value, e.g. --gpus <value>.');
     assert.equal(
       failure('demo --'),
-      '"--" is not an option; options are a name after two dashes, e.g. --gpus 2.',
+      '"--" is not an option; options are a name after two dashes, e.g. --gpu 2.',
     );
     assert.equal(
       failure('demo --gpus 1 --GPUS 2'),
