@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
 import { type Config, ConfigError } from '../config/env.ts';
+import { LABELS, MANAGED_BY } from '../core/render/job-manifest.ts';
 import type { BuildSpec } from '../core/run/run.ts';
 import type { Logger } from '../log.ts';
 import { BuildError, type BuildProgress, type ImageBuilder } from '../ports/image-builder.ts';
@@ -38,8 +39,6 @@ interface InFlightBuild {
   promise: Promise<string>;
   listeners: Set<(p: BuildProgress) => void>;
 }
-
-const MANAGED_LABELS = { 'app.kubernetes.io/managed-by': 'trainyard' };
 
 /**
  * Builds template images with the Docker engine, tagged by content: an image whose tag
@@ -174,7 +173,7 @@ export class DockerImageBuilder implements ImageBuilder {
         buildargs: build.buildArgs,
         ...(build.target ? { target: build.target } : {}),
         ...(this.networkMode ? { networkmode: this.networkMode } : {}),
-        labels: { ...MANAGED_LABELS, 'trainyard.io/template': template },
+        labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.template]: template },
         rm: true,
         forcerm: true,
         version: '1',
