@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
+import type { Level } from '../log.ts';
 
-export type RuntimeChoice = 'auto' | 'kubernetes' | 'docker' | 'process';
+const RUNTIMES = ['auto', 'kubernetes', 'docker', 'process'] as const;
+const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
+
+export type RuntimeChoice = (typeof RUNTIMES)[number];
 
 /** Everything the environment configures (DESIGN.md, "Environment"). */
 export interface Config {
@@ -16,15 +20,12 @@ export interface Config {
   registry?: string;
   timezone: string;
   scheduleMinIntervalSeconds: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: Level;
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
-
-const RUNTIMES: RuntimeChoice[] = ['auto', 'kubernetes', 'docker', 'process'];
-const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -42,7 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!RUNTIMES.includes(runtime)) {
     throw new ConfigError(`TRAINYARD_RUNTIME must be one of ${RUNTIMES.join(', ')}, not "${runtime}".`);
   }
-  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  const logLevel = (env.LOG_LEVEL || 'info') as Level;
   if (!LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, not "${logLevel}".`);
   }

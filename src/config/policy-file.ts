@@ -16,6 +16,11 @@ const templateList = z.union(
   },
 );
 
+function wholeNumberFrom(min: number) {
+  const error = `must be a whole number of at least ${min}`;
+  return z.number({ error }).int({ error }).min(min, { error });
+}
+
 /** The policy file (TRAINYARD_CONFIG). Unknown keys are problems too: a typo must not silently open access. */
 const policySchema = z.strictObject(
   {
@@ -25,16 +30,8 @@ const policySchema = z.strictObject(
         error: 'must map channel ids (or "*") to template lists',
       })
       .optional(),
-    maxConcurrentRunsPerUser: z
-      .number({ error: 'must be a whole number of at least 1' })
-      .int({ error: 'must be a whole number of at least 1' })
-      .min(1, { error: 'must be a whole number of at least 1' })
-      .optional(),
-    maxGpusPerRun: z
-      .number({ error: 'must be a whole number of at least 0' })
-      .int({ error: 'must be a whole number of at least 0' })
-      .min(0, { error: 'must be a whole number of at least 0' })
-      .optional(),
+    maxConcurrentRunsPerUser: wholeNumberFrom(1).optional(),
+    maxGpusPerRun: wholeNumberFrom(0).optional(),
   },
   { error: 'must be a mapping with admins, channels, maxConcurrentRunsPerUser and maxGpusPerRun' },
 );
