@@ -156,24 +156,16 @@ export class Orchestrator implements ChatHandlers, Launcher {
       }
       case 'list':
         return { reply: { kind: 'runs', runs: this.recentRuns() } };
-      case 'status': {
-        const found = findRun(store, cmd.run);
-        return { reply: found.ok ? { kind: 'run', run: found.run } : { kind: 'error', text: found.error } };
-      }
-      case 'logs': {
-        const found = findRun(store, cmd.run);
-        if (!found.ok) return { reply: { kind: 'error', text: found.error } };
-        return { reply: await this.logsReply(found.run) };
-      }
-      case 'stop': {
-        const found = findRun(store, cmd.run);
-        if (!found.ok) return { reply: { kind: 'error', text: found.error } };
-        return { reply: await this.stopFor(found.run, from.user) };
-      }
+      case 'status':
+      case 'logs':
+      case 'stop':
       case 'rerun': {
         const found = findRun(store, cmd.run);
         if (!found.ok) return { reply: { kind: 'error', text: found.error } };
-        return this.rerun(found.run, from, cmd.params);
+        if (cmd.verb === 'rerun') return this.rerun(found.run, from, cmd.params);
+        if (cmd.verb === 'status') return { reply: { kind: 'run', run: found.run } };
+        if (cmd.verb === 'logs') return { reply: await this.logsReply(found.run) };
+        return { reply: await this.stopFor(found.run, from.user) };
       }
       case 'launch': {
         const result = await this.launch({ ...cmd, user: from.user, channel: from.channel });
@@ -197,19 +189,18 @@ export class Orchestrator implements ChatHandlers, Launcher {
       case ACTIONS.rerun:
       case ACTIONS.logs: {
         const run = this.deps.store.getRun(value);
-        if (!run)
+        if (!run) {
           return {
             kind: 'error',
             text: 'That run is no longer known to Trainyard; /train list shows recent runs.',
           };
-        if (action === ACTIONS.stop) return this.stopFor(run, from.user);
-        if (action === ACTIONS.rerun) return (await this.rerun(run, from, {})).reply;
-        const reply = await this.logsReply(run);
-        if (run.card) {
-          await this.deps.chat.postInThread(run, reply);
-          return undefined;
         }
-        return reply;
+        if (action === ACTIONS.rerun) return (await this.rerun(run, from, {})).reply;
+        if (action === ACTIONS.stop) return this.stopFor(run, from.user);
+        // The Logs button answers in the card's thread, where the whole channel sees the log.
+        if (!run.card) return this.logsReply(run);
+        await this.deps.chat.postInThread(run, await this.logsReply(run));
+        return undefined;
       }
       case ACTIONS.scheduleRunNow:
         return this.scheduler?.runNow(value, from);
