@@ -67,8 +67,6 @@ export function context(...texts: string[]): Block {
   };
 }
 
-export const divider = (): Block => ({ type: 'divider' });
-
 export interface ButtonSpec {
   text: string;
   actionId: string;
@@ -131,7 +129,7 @@ export function codeBlock(
 }
 
 /** Keeps a message within 50 blocks, saying how much was left out. */
-export function fitBlocks(blocks: Block[], what = 'items'): Block[] {
+function fitBlocks(blocks: Block[], what = 'items'): Block[] {
   if (blocks.length <= LIMITS.blocks) return blocks;
   const kept = blocks.slice(0, LIMITS.blocks - 1);
   return [...kept, context(`…and ${blocks.length - kept.length} more ${what} not shown.`)];

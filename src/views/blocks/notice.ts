@@ -21,8 +21,10 @@ export const NOTICE_LOG_LINES = 15;
  */
 export function renderNotice(run: Run, logTail: string[], now: Date = new Date()): SlackMessage {
   const took = formatDuration(runDuration(run, now));
-  const headline = `${STATE_EMOJI[run.state]} ${mention(run.launchedBy)} run #${run.number} *${escapeMrkdwn(run.spec.template)}* ${STATE_LABEL[run.state].toLowerCase()} after ${took}.`;
-  const blocks: Block[] = [section(headline)];
+  // One sentence for both: the block shows the template bold, the notification as typed.
+  const sentence = (template: string) =>
+    `${STATE_EMOJI[run.state]} ${mention(run.launchedBy)} run #${run.number} ${template} ${STATE_LABEL[run.state].toLowerCase()} after ${took}.`;
+  const blocks: Block[] = [section(sentence(`*${escapeMrkdwn(run.spec.template)}*`))];
   const metrics = formatMetrics(run.metrics);
   if (metrics) blocks.push(section(`*Final metrics*\n\`${escapeMrkdwn(metrics)}\``));
   if (run.state !== 'succeeded') {
@@ -33,6 +35,5 @@ export function renderNotice(run: Run, logTail: string[], now: Date = new Date()
       blocks.push(section(title + codeBlock(tail, LIMITS.sectionText - title.length)));
     }
   }
-  const text = `${STATE_EMOJI[run.state]} ${mention(run.launchedBy)} run #${run.number} ${run.spec.template} ${STATE_LABEL[run.state].toLowerCase()} after ${took}.`;
-  return message(text, blocks);
+  return message(sentence(run.spec.template), blocks);
 }

@@ -38,7 +38,7 @@ function placement(run: Run): string | undefined {
 }
 
 /** Stop (only while the run is going), Rerun and Logs; every value is the run id. */
-export function runButtons(run: Run): Block {
+function runButtons(run: Run): Block {
   const buttons = [];
   if (!isEnded(run.state)) {
     buttons.push(
