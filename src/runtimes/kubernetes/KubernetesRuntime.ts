@@ -22,7 +22,7 @@ import { LineTail } from './line-tail.ts';
 import { decodeLogCursor, encodeLogCursor, type LogCursor } from './log-lines.ts';
 import { ResourceWatch } from './ResourceWatch.ts';
 
-export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
 
 export interface KubernetesRuntimeOptions {
   api: KubeApi;

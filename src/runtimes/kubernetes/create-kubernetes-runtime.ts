@@ -6,8 +6,6 @@ import { KubernetesRuntime, type KubernetesRuntimeOptions } from './KubernetesRu
 import { KubeApi } from './kube-api.ts';
 import { loadKubeConfig, resolveNamespace } from './kubeconfig.ts';
 
-export { findKubeconfig } from './kubeconfig.ts';
-
 export interface CreateKubernetesRuntimeOptions {
   config: Config;
   log: Logger;
