@@ -9,6 +9,9 @@ const key = (labels: Labels) =>
     )
     .join(',');
 
+const sample = (name: string, labelText: string, value: number) =>
+  `${name}${labelText ? `{${labelText}}` : ''} ${value}`;
+
 interface Metric {
   render(): string[];
 }
@@ -23,33 +26,23 @@ export class Counter implements Metric {
     const k = key(labels);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
-  get(labels: Labels = {}): number {
-    return this.values.get(key(labels)) ?? 0;
-  }
   render(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
+    for (const [k, v] of this.values) lines.push(sample(this.name, k, v));
     return lines;
   }
 }
 
+/** A gauge computed at scrape time (e.g. runs by state), so it can never go stale. */
 export class Gauge implements Metric {
-  private values = new Map<string, number>();
   constructor(
     readonly name: string,
     readonly help: string,
-    /** Computed at scrape time, e.g. runs by state. */
-    private collect?: () => { labels: Labels; value: number }[],
+    private collect: () => { labels: Labels; value: number }[],
   ) {}
-  set(labels: Labels, value: number): void {
-    this.values.set(key(labels), value);
-  }
   render(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    const entries = this.collect
-      ? this.collect().map((e) => [key(e.labels), e.value] as const)
-      : [...this.values.entries()];
-    for (const [k, v] of entries) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
+    for (const e of this.collect()) lines.push(sample(this.name, key(e.labels), e.value));
     return lines;
   }
 }
@@ -90,7 +83,7 @@ export class MetricsRegistry {
   counter(name: string, help: string): Counter {
     return this.add(new Counter(name, help));
   }
-  gauge(name: string, help: string, collect?: () => { labels: Labels; value: number }[]): Gauge {
+  gauge(name: string, help: string, collect: () => { labels: Labels; value: number }[]): Gauge {
     return this.add(new Gauge(name, help, collect));
   }
   histogram(name: string, help: string, buckets?: number[]): Histogram {
