@@ -13,7 +13,6 @@ export interface IgnoreRule {
 }
 
 export interface IgnoreMatcher {
-  rules: IgnoreRule[];
   /** True when the path (relative to the context, `/`-separated) is left out of the build. */
   ignores(relativePath: string): boolean;
   /** True when some `!` rule exists, so an ignored folder may still hold included files. */
@@ -39,7 +38,6 @@ export function parseDockerignore(text: string): IgnoreRule[] {
 
 export function createIgnoreMatcher(rules: IgnoreRule[]): IgnoreMatcher {
   return {
-    rules,
     hasExceptions: rules.some((r) => r.exception),
     ignores: (relativePath) => matchesRules(rules, relativePath),
   };
@@ -67,7 +65,7 @@ function matchesSelfOrParent(regex: RegExp, relativePath: string, parents: strin
 const REGEX_SPECIAL = new Set(['.', '+', '(', ')', '|', '{', '}', '$', '^']);
 
 /** Translates one pattern to a regular expression, following patternmatcher's `compile`. */
-export function patternToRegex(pattern: string): RegExp {
+function patternToRegex(pattern: string): RegExp {
   let out = '^';
   let i = 0;
   while (i < pattern.length) {

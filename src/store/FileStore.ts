@@ -13,8 +13,6 @@ import { takeStoreLock } from './store-lock.ts';
 import { STORE_VERSION, storeFileSchema, storeFileV1Schema } from './store-schema.ts';
 import { fromStoredRun, toStoredRun } from './stored-run.ts';
 
-export { StoreError };
-
 export interface FileStoreOptions {
   /** Ended runs kept; older ones are pruned (active runs are always kept). Default 5000. */
   retention?: number;

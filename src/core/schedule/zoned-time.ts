@@ -44,7 +44,7 @@ export function knownTimeZones(): string[] {
 }
 
 /** What the wall clock in `timezone` shows at `instant` (ms), on the UTC axis, to the second, straight from Intl. */
-export function wallTimeAt(instant: number, timezone: string): number {
+function wallTimeAt(instant: number, timezone: string): number {
   const parts: Record<string, number> = {};
   for (const p of formatterFor(timezone).formatToParts(new Date(instant))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);

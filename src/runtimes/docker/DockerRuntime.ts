@@ -489,5 +489,3 @@ export function createDockerRuntime(opts: {
     registry: opts.config.registry,
   });
 }
-
-export { dockerAnswers } from './docker-engine.ts';

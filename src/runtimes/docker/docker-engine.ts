@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 
 /** Where the Docker engine is expected, for messages: DOCKER_HOST or the local socket. */
-export function engineAddress(env: NodeJS.ProcessEnv = process.env): string {
+function engineAddress(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_HOST || '/var/run/docker.sock';
 }
 
