@@ -19,8 +19,8 @@ function parseArgs(args: string[]): { text?: string } | { error: string } {
  * With -e: exit 0 if the runs it started succeeded, 1 if not, 2 on bad input.
  */
 export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'console'): Promise<number> {
-  const parsed =
-    mode === 'console' ? parseArgs(args) : args.length ? { error: 'Usage: trainyard start' } : {};
+  // `start` checks its own (empty) arguments before it gets here.
+  const parsed = mode === 'console' ? parseArgs(args) : {};
   if ('error' in parsed) {
     io.stderr(parsed.error + '\n');
     return 2;
