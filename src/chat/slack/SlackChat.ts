@@ -113,36 +113,35 @@ export class SlackChat implements ChatPort {
 
   async postNotice(run: Run, logTail: string[]): Promise<void> {
     const msg = renderNotice(run, logTail, new Date());
+    const { channel } = threadOf(run);
     const thread = run.card ? { thread_ts: run.card.ts, reply_broadcast: true } : {};
     await this.opts.queue.enqueue({
       method: 'chat.postMessage',
-      channel: run.channel,
+      channel,
       priority: true,
-      send: () =>
-        this.opts.web.chat.postMessage({ channel: run.card?.channel ?? run.channel, ...thread, ...msg }),
+      send: () => this.opts.web.chat.postMessage({ channel, ...thread, ...msg }),
     });
   }
 
   async postInThread(run: Run, reply: Reply): Promise<void> {
     const msg = renderReply(reply);
-    const thread = run.card ? { thread_ts: run.card.ts } : {};
+    const where = threadOf(run);
     await this.opts.queue.enqueue({
       method: 'chat.postMessage',
-      channel: run.channel,
-      send: () =>
-        this.opts.web.chat.postMessage({ channel: run.card?.channel ?? run.channel, ...thread, ...msg }),
+      channel: where.channel,
+      send: () => this.opts.web.chat.postMessage({ ...where, ...msg }),
     });
   }
 
   async uploadFile(run: Run, filename: string, content: string, title: string): Promise<void> {
-    const channel = run.card?.channel ?? run.channel;
+    const { channel, thread_ts } = threadOf(run);
     await this.opts.queue.enqueue({
       method: 'files.uploadV2',
       channel,
       priority: true,
       send: () => {
         const file = { channel_id: channel, content: headAndTail(content) || ' ', filename, title };
-        return this.opts.web.filesUploadV2(run.card ? { ...file, thread_ts: run.card.ts } : file);
+        return this.opts.web.filesUploadV2(thread_ts ? { ...file, thread_ts } : file);
       },
     });
   }
@@ -168,6 +167,10 @@ export class SlackChat implements ChatPort {
     this.opts.queue.close();
   }
 }
+
+/** Where a run's replies go: the thread under its card, or its channel before a card exists. */
+const threadOf = (run: Run): { channel: string; thread_ts?: string } =>
+  run.card ? { channel: run.card.channel, thread_ts: run.card.ts } : { channel: run.channel };
 
 /** Updates of one card coalesce under this key. */
 const cardKey = (card: MessageRef): string => `update:${card.channel}:${card.ts}`;
