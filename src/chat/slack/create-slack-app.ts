@@ -135,6 +135,12 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
     'Slack deliveries dropped as repeats',
   );
 
+  const timedAck = async (ack: () => Promise<void>) => {
+    const received = performance.now();
+    await ack();
+    acks.observe((performance.now() - received) / 1000);
+  };
+
   /** Runs a handler after the ack; a failure is logged and the asker told in one sentence. */
   const work = (from: Requester, what: string, fn: (h: ChatHandlers) => Promise<void>) => {
     const { chat } = opts;
@@ -156,9 +162,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
   };
 
   app.command(/.*/, async ({ command, ack }) => {
-    const received = performance.now();
-    await ack();
-    acks.observe((performance.now() - received) / 1000);
+    await timedAck(ack);
     // A retried delivery carries the same trigger_id: answer it once, launch once.
     if (!deliveries.firstTime(`command:${command.trigger_id}`)) {
       repeats.inc({ kind: 'command' });
@@ -173,9 +177,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
   });
 
   app.action<BlockAction>(/.*/, async ({ action, body, ack }) => {
-    const received = performance.now();
-    await ack();
-    acks.observe((performance.now() - received) / 1000);
+    await timedAck(ack);
     if (body.type !== 'block_actions' || action.type !== 'button') return;
     const user = body.user.id;
     const channel = body.channel?.id ?? body.container?.channel_id ?? '';
