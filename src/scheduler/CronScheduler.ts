@@ -329,13 +329,16 @@ export class CronScheduler implements Scheduler {
     const tracked = this.tracked.get(name);
     if (!schedule || schedule.paused || !tracked || this.closed) return;
     const now = this.now();
-    const due = [...fireTimesBetween(tracked.fields, schedule.timezone, handledUntil(schedule), now)];
-    if (due.length === 0) return;
-    if (now.getTime() - due[0].getTime() <= ON_TIME_GRACE_MS) {
-      for (const at of due) await this.fire(name, at);
+    const since = handledUntil(schedule);
+    const due = () => fireTimesBetween(tracked.fields, schedule.timezone, since, now);
+    // The oldest due fire decides; after a long downtime the rest are many and only planMissedFires walks them.
+    const [oldest] = due();
+    if (!oldest) return;
+    if (now.getTime() - oldest.getTime() <= ON_TIME_GRACE_MS) {
+      for (const at of due()) await this.fire(name, at);
       return;
     }
-    const plan = planMissedFires(schedule, tracked.fields, handledUntil(schedule), now);
+    const plan = planMissedFires(schedule, tracked.fields, since, now);
     this.log.warn('missed fires', { schedule: name, run: plan.run, skipped: plan.skippedCount });
     if (plan.skippedCount > 0) {
       await this.chat.announce(
