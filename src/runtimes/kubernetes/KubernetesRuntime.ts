@@ -12,6 +12,7 @@ import {
   type JobFacts,
   jobFacts,
   jobStatus,
+  newestPod,
   type PodFacts,
   podFacts,
   podMayStillReport,
@@ -238,7 +239,7 @@ export class KubernetesRuntime implements Runtime {
 
   async tail(run: Run, lines: number): Promise<string[]> {
     const tracked = this.runs.get(run.id);
-    const pod = tracked && newestPod(tracked);
+    const pod = tracked && newestPod(tracked.pods.values());
     if (pod) {
       try {
         const text = await this.opts.api.readPodLog(this.opts.namespace, pod.name, MAIN_CONTAINER, lines);
@@ -380,7 +381,7 @@ export class KubernetesRuntime implements Runtime {
 
   /** The newest pod may still report how it ended, or the Job had pods we have not seen yet. */
   private podMayStillReport(tracked: TrackedRun): boolean {
-    const pod = newestPod(tracked);
+    const pod = newestPod(tracked.pods.values());
     return pod ? podMayStillReport(pod) : tracked.seenLive && !tracked.sawPod;
   }
 
@@ -452,7 +453,7 @@ export class KubernetesRuntime implements Runtime {
   // --- logs -----------------------------------------------------------------------------------
 
   private followLogs(tracked: TrackedRun): void {
-    const pod = newestPod(tracked);
+    const pod = newestPod(tracked.pods.values());
     const main = pod?.main;
     if (!pod || !(main?.running || main?.terminated)) return;
     if (tracked.followedPod !== pod.name) {
@@ -598,14 +599,6 @@ export class KubernetesRuntime implements Runtime {
       `Could not ${action} on the cluster at ${this.opts.api.server} (${detail}); try again later.`,
     );
   }
-}
-
-function newestPod(tracked: TrackedRun): PodFacts | undefined {
-  let newest: PodFacts | undefined;
-  for (const pod of tracked.pods.values()) {
-    if (!newest || (pod.createdAt?.getTime() ?? 0) >= (newest.createdAt?.getTime() ?? 0)) newest = pod;
-  }
-  return newest;
 }
 
 /** Five characters of [a-z0-9], like the suffixes Kubernetes itself puts on generated names. */

@@ -118,9 +118,22 @@ export function podFacts(pod: V1Pod, container: string): PodFacts {
   };
 }
 
-/** The newest pod first: after a retry, the latest attempt is what matters. */
+const createdMs = (pod: PodFacts) => pod.createdAt?.getTime() ?? 0;
+
+/**
+ * The newest pod first: after a retry, the latest attempt is what matters. Creation times have
+ * whole seconds only, so a retry can tie with the attempt before it: of equals, the one listed
+ * later (seen later) counts as newer.
+ */
 function newestFirst(pods: PodFacts[]): PodFacts[] {
-  return [...pods].sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+  return [...pods].reverse().sort((a, b) => createdMs(b) - createdMs(a));
+}
+
+/** The run's latest attempt, ordered as `newestFirst` orders them. */
+export function newestPod(pods: Iterable<PodFacts>): PodFacts | undefined {
+  let newest: PodFacts | undefined;
+  for (const pod of pods) if (!newest || createdMs(pod) >= createdMs(newest)) newest = pod;
+  return newest;
 }
 
 const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
@@ -202,7 +215,7 @@ export function jobStatus(job: JobFacts, pods: PodFacts[], opts: StatusOptions):
   }
   if (job.outcome?.kind === 'failed') return failedStatus(job, pods);
 
-  const pod = newestFirst(pods)[0];
+  const pod = newestPod(pods);
   if (!pod) return { update: { state: 'pending', reason: 'Waiting for Kubernetes to create its pod.' } };
   if (pod.unschedulable) {
     return { update: { state: 'pending', reason: `Waiting for a node: ${sentence(pod.unschedulable)}` } };
