@@ -65,12 +65,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   if (httpUrl !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(httpUrl);
-    } catch {
-      url = undefined;
-    }
+    const url = URL.canParse(httpUrl) ? new URL(httpUrl) : undefined;
     if (!url || !['https:', 'http:'].includes(url.protocol) || url.search || url.hash) {
       io.stderr(
         `--http needs the bot's public base URL, such as https://trainyard.example.com, not "${httpUrl}".\n`,
