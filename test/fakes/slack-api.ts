@@ -1,17 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Budget } from '../../src/chat/slack/OutboundQueue.ts';
 
 /** One request the fake received. `args` are the decoded form/JSON fields (blocks parsed back to objects). */
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
-}
-
-export interface FakeLimit {
-  limit: number;
-  windowMs: number;
-  scope: 'workspace' | 'channel';
 }
 
 /** A canned failure for the next call(s) of a method. */
@@ -21,7 +16,7 @@ export interface FakeSlackApiOptions {
   /** Bot token the fake accepts; other tokens get `invalid_auth`. */
   token?: string;
   /** Budgets the fake enforces with 429 + Retry-After, e.g. Tier 3 for chat.update. */
-  limits?: Record<string, FakeLimit>;
+  limits?: Record<string, Budget>;
 }
 
 /**
