@@ -7,7 +7,6 @@ import {
   HTTPReceiver,
   type Receiver,
   SocketModeReceiver,
-  webApi,
 } from '@slack/bolt';
 import { type Config, ConfigError } from '../../config/env.ts';
 import { ACTION_IDS } from '../../core/actions.ts';
@@ -18,6 +17,7 @@ import { boltLogger } from './bolt-logger.ts';
 import { type Budget, OutboundQueue } from './OutboundQueue.ts';
 import { RecentKeys } from './recent-keys.ts';
 import { SlackChat, type SlackInbound } from './SlackChat.ts';
+import { createWebClient } from './web-client.ts';
 
 /** Slack retries a delivery for up to a few minutes; remember deliveries a while longer. */
 const DELIVERY_MEMORY_MS = 15 * 60_000;
@@ -55,13 +55,7 @@ export async function createSlackChat(opts: CreateSlackChatOptions): Promise<Sla
       'SLACK_SIGNING_SECRET is needed for Slack over HTTP; set it, or set SLACK_APP_TOKEN to use Socket Mode.',
     );
   }
-  // Retries and rate limits are the queue's job: the client must fail fast so the queue keeps one budget.
-  const web = new webApi.WebClient(botToken, {
-    slackApiUrl: apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    logger: boltLogger(log.child({ component: 'slack-web' })),
-  });
+  const web = createWebClient(botToken, apiUrl, boltLogger(log.child({ component: 'slack-web' })));
   const queue = new OutboundQueue({
     log: log.child({ component: 'slack-queue' }),
     metrics: opts.metrics,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { webApi } from '@slack/bolt';
 import { OutboundQueue } from '../../../src/chat/slack/OutboundQueue.ts';
+import { createWebClient } from '../../../src/chat/slack/web-client.ts';
 import { createLogger } from '../../../src/log.ts';
 import { MetricsRegistry } from '../../../src/server/metrics.ts';
 import { FakeSlackApi } from '../../fakes/slack-api.ts';
@@ -13,12 +13,7 @@ function capturingLogger() {
   return { log: createLogger('debug', {}, (l) => lines.push(l)), lines };
 }
 
-const client = (fake: FakeSlackApi) =>
-  new webApi.WebClient(TOKEN, {
-    slackApiUrl: fake.apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-  });
+const client = (fake: FakeSlackApi) => createWebClient(TOKEN, fake.apiUrl);
 
 describe('OutboundQueue', () => {
   let fake: FakeSlackApi;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { webApi } from '@slack/bolt';
 import { MAX_UPLOAD_CHARS } from '../../../src/chat/slack/head-and-tail.ts';
 import { OutboundQueue } from '../../../src/chat/slack/OutboundQueue.ts';
 import { SlackChat } from '../../../src/chat/slack/SlackChat.ts';
+import { createWebClient } from '../../../src/chat/slack/web-client.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { FakeSlackApi } from '../../fakes/slack-api.ts';
 import { makeRun } from '../../views/blocks/fixtures.ts';
@@ -16,13 +16,8 @@ describe('SlackChat', () => {
 
   before(async () => {
     fake = await FakeSlackApi.start({ token: TOKEN });
-    const web = new webApi.WebClient(TOKEN, {
-      slackApiUrl: fake.apiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-    });
     chat = new SlackChat({
-      web,
+      web: createWebClient(TOKEN, fake.apiUrl),
       queue: new OutboundQueue({ log: silentLogger }),
       log: silentLogger,
       cardUpdateIntervalMs: 0,
