@@ -5,8 +5,9 @@ import type { Logger } from '../../log.ts';
  * Bolt and the Web API client log through this, so their lines are JSON like ours and pass
  * through the same secret scrubbing. Their chatter is debug unless it is a warning or error.
  */
-export function boltLogger(log: Logger, level: LogLevel = LogLevel.WARN): SlackLogger {
-  let current = level;
+export function boltLogger(log: Logger): SlackLogger {
+  // Bolt sets and reads a level, but our Logger decides what is written; it is only remembered for getLevel.
+  let current = LogLevel.WARN;
   const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ');
   return {
     debug: (...msg) => log.debug(text(msg), { source: 'bolt' }),
