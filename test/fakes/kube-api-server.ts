@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LABELS } from '../../src/core/render/job-manifest.ts';
 
 type Kind = 'jobs' | 'pods';
 // biome-ignore lint/suspicious/noExplicitAny: stored objects are free-form Kubernetes JSON
@@ -195,7 +196,7 @@ export class FakeKubeApiServer {
 
   jobOf(runId: string): Obj | undefined {
     for (const job of this.store.jobs.values()) {
-      if (job.metadata.labels?.['trainyard.io/run'] === runId) return clone(job);
+      if (job.metadata.labels?.[LABELS.run] === runId) return clone(job);
     }
     return undefined;
   }
@@ -204,7 +205,7 @@ export class FakeKubeApiServer {
   podOf(runId: string): Obj | undefined {
     let newest: Obj | undefined;
     for (const pod of this.store.pods.values()) {
-      if (pod.metadata.labels?.['trainyard.io/run'] !== runId) continue;
+      if (pod.metadata.labels?.[LABELS.run] !== runId) continue;
       if (!newest || this.createdAt(pod) > this.createdAt(newest)) newest = pod;
     }
     return newest && clone(newest);
