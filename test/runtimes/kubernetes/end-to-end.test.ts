@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FakeKubeApiServer } from '../../fakes/kube-api-server.ts';
-import { RecordingSink } from './harness.ts';
 
 interface Bot {
   child: ChildProcess;
@@ -20,7 +19,6 @@ interface Bot {
 describe('trainyard on Kubernetes, end to end', () => {
   let fake: FakeKubeApiServer;
   let data: string;
-  const waiter = new RecordingSink();
 
   beforeEach(async () => {
     fake = await FakeKubeApiServer.start();
@@ -61,10 +59,19 @@ describe('trainyard on Kubernetes, end to end', () => {
     return { child, output: () => text, exit };
   }
 
+  /** The name of the pod of the one run the bot starts, once the fake has it. */
+  async function firstPod(): Promise<string> {
+    const pods = await poll(
+      'a pod',
+      async () => fake.pods(),
+      (found) => found.length > 0,
+    );
+    return pods[0].metadata.name;
+  }
+
   /** Plays the kubelet for the one run the bot starts. */
   async function runPod(lines: string[], exitCode: number): Promise<void> {
-    await waiter.until('a pod', () => fake.pods().length > 0, 60_000);
-    const pod = fake.pods()[0].metadata.name;
+    const pod = await firstPod();
     fake.startContainer(pod);
     fake.log(pod, lines);
     fake.terminate(pod, exitCode);
@@ -128,8 +135,7 @@ describe('trainyard on Kubernetes, end to end', () => {
     const first = trainyard(['start'], env, 'pipe');
     try {
       first.child.stdin?.write('sleep seconds=60\n');
-      await waiter.until('a pod', () => fake.pods().length > 0, 60_000);
-      const pod = fake.pods()[0].metadata.name;
+      const pod = await firstPod();
       fake.startContainer(pod);
       // Pinned times within one second: the resumed stream starts at that whole second.
       fake.log(pod, ['line 1'], '2026-01-01T10:00:01.100000000Z');
