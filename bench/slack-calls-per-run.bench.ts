@@ -4,9 +4,9 @@
  * CARD_UPDATE_INTERVAL_MS), a final update, a completion notice and its log upload.
  * Budget to meet: ≤ 2 + ⌈duration / update interval⌉ + notices (notice + upload).
  */
-import { webApi } from '@slack/bolt';
 import { OutboundQueue } from '../src/chat/slack/OutboundQueue.ts';
 import { CARD_UPDATE_INTERVAL_MS, SlackChat } from '../src/chat/slack/SlackChat.ts';
+import { createWebClient } from '../src/chat/slack/web-client.ts';
 import type { Run } from '../src/core/run/run.ts';
 import { silentLogger } from '../src/log.ts';
 import { makeRun } from '../test/fakes/make-run.ts';
@@ -17,11 +17,7 @@ const PROGRESS_MS = 100;
 const TOKEN = 'xoxb-bench';
 
 const fake = await FakeSlackApi.start({ token: TOKEN });
-const web = new webApi.WebClient(TOKEN, {
-  slackApiUrl: fake.apiUrl,
-  retryConfig: { retries: 0 },
-  rejectRateLimitedCalls: true,
-});
+const web = createWebClient(TOKEN, fake.apiUrl);
 const chat = new SlackChat({ web, queue: new OutboundQueue({ log: silentLogger }), log: silentLogger });
 
 function run(i: number): Run {

@@ -10,9 +10,9 @@
  * Figures: 429s (after the first), delivery latency of final cards and notices after each
  * run ended, Slack calls per run.
  */
-import { webApi } from '@slack/bolt';
 import { OutboundQueue } from '../src/chat/slack/OutboundQueue.ts';
 import { SlackChat } from '../src/chat/slack/SlackChat.ts';
+import { createWebClient } from '../src/chat/slack/web-client.ts';
 import type { Run } from '../src/core/run/run.ts';
 import { silentLogger } from '../src/log.ts';
 import { makeRun } from '../test/fakes/make-run.ts';
@@ -57,11 +57,7 @@ async function scenario(name: string, durationOf: (i: number) => number): Promis
       'chat.postMessage': { limit: 60, windowMs: 60_000, scope: 'channel' },
     },
   });
-  const web = new webApi.WebClient(TOKEN, {
-    slackApiUrl: fake.apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-  });
+  const web = createWebClient(TOKEN, fake.apiUrl);
   const chat = new SlackChat({ web, queue: new OutboundQueue({ log: silentLogger }), log: silentLogger });
   const endedAt = new Map<string, number>();
   const started = Date.now();

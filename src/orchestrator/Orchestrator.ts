@@ -17,6 +17,7 @@ import type { ScheduleCommand, Scheduler } from '../ports/scheduler.ts';
 import type { MetricsRegistry } from '../server/metrics.ts';
 import type { LogArchive } from '../store/LogArchive.ts';
 import type { Store } from '../store/store.ts';
+import { NOTICE_LOG_LINES } from '../views/format.ts';
 import { createRun } from './create-run.ts';
 import { findRun } from './find-run.ts';
 import { planLaunch } from './plan-launch.ts';
@@ -43,7 +44,6 @@ export interface Outcome {
 }
 
 const LOG_LINES_SHOWN = 40;
-const NOTICE_LOG_LINES = 15;
 
 /**
  * The conversation ↔ runs hub. Knows only the ports: chat, runtime, store, builder, scheduler.

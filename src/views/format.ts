@@ -1,6 +1,10 @@
 import type { Progress, Run, RunState } from '../core/run/run.ts';
+import type { ParamDef } from '../core/template/template.ts';
 
 /** Shared by the console and Block Kit views so both say the same thing. */
+
+/** How many log lines a failure notice shows. */
+export const NOTICE_LOG_LINES = 15;
 
 export const STATE_EMOJI: Record<RunState, string> = {
   queued: '⏳',
@@ -90,4 +94,24 @@ export function formatParams(params: Record<string, unknown>): string {
 /** Cuts text to `max` characters, marking the cut. */
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…';
+}
+
+/** `epochs (int, default 5, 1..1000): number of passes`. */
+export function describeParam(p: ParamDef): string {
+  const facts: string[] = [p.type === 'enum' && p.values ? p.values.join('|') : p.type];
+  if (p.required) facts.push('required');
+  if (p.default !== undefined) facts.push(`default ${p.default}`);
+  if (p.min !== undefined || p.max !== undefined) {
+    const lo = p.min === undefined ? '' : `${p.exclusiveMin ? '>' : ''}${p.min}`;
+    const hi = p.max === undefined ? '' : `${p.exclusiveMax ? '<' : ''}${p.max}`;
+    facts.push(
+      p.min !== undefined && p.max !== undefined
+        ? `${lo}..${hi}`
+        : p.min !== undefined
+          ? `min ${lo}`
+          : `max ${hi}`,
+    );
+  }
+  if (p.pattern) facts.push(`matches /${p.pattern}/`);
+  return `${p.name} (${facts.join(', ')})${p.help ? `: ${p.help}` : ''}`;
 }

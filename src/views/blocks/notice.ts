@@ -1,5 +1,12 @@
 import type { Run } from '../../core/run/run.ts';
-import { formatDuration, formatMetrics, runDuration, STATE_EMOJI, STATE_LABEL } from '../format.ts';
+import {
+  formatDuration,
+  formatMetrics,
+  NOTICE_LOG_LINES,
+  runDuration,
+  STATE_EMOJI,
+  STATE_LABEL,
+} from '../format.ts';
 import {
   type Block,
   codeBlock,
@@ -10,9 +17,6 @@ import {
   type SlackMessage,
   section,
 } from './block-kit.ts';
-
-/** How many log lines a failure notice shows. */
-export const NOTICE_LOG_LINES = 15;
 
 /**
  * The completion notice (a thread reply also shown in the channel): mentions the launcher,

@@ -4,8 +4,14 @@ import type { Reply } from '../../core/reply.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
 import type { Template } from '../../core/template/template.ts';
-import { formatDuration, formatMetrics, formatParams, formatProgress, runDuration } from '../format.ts';
-import { describeParam } from '../text/reply-text.ts';
+import {
+  describeParam,
+  formatDuration,
+  formatMetrics,
+  formatParams,
+  formatProgress,
+  runDuration,
+} from '../format.ts';
 import {
   actions,
   type Block,

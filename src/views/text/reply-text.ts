@@ -1,28 +1,9 @@
 import { USAGE } from '../../core/command/usage.ts';
 import type { Reply } from '../../core/reply.ts';
-import type { ParamDef, Template } from '../../core/template/template.ts';
+import type { Template } from '../../core/template/template.ts';
+import { describeParam } from '../format.ts';
 import { plainMentions, renderRunCardText, renderRunLine } from './run-card-text.ts';
 import { renderSchedulesText, renderScheduleText } from './schedule-text.ts';
-
-/** `epochs (int, default 5, 1..1000): number of passes`. */
-export function describeParam(p: ParamDef): string {
-  const facts: string[] = [p.type === 'enum' && p.values ? p.values.join('|') : p.type];
-  if (p.required) facts.push('required');
-  if (p.default !== undefined) facts.push(`default ${p.default}`);
-  if (p.min !== undefined || p.max !== undefined) {
-    const lo = p.min === undefined ? '' : `${p.exclusiveMin ? '>' : ''}${p.min}`;
-    const hi = p.max === undefined ? '' : `${p.exclusiveMax ? '<' : ''}${p.max}`;
-    facts.push(
-      p.min !== undefined && p.max !== undefined
-        ? `${lo}..${hi}`
-        : p.min !== undefined
-          ? `min ${lo}`
-          : `max ${hi}`,
-    );
-  }
-  if (p.pattern) facts.push(`matches /${p.pattern}/`);
-  return `${p.name} (${facts.join(', ')})${p.help ? `: ${p.help}` : ''}`;
-}
 
 function templateLines(t: Template): string[] {
   return [
