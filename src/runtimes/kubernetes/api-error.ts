@@ -41,14 +41,20 @@ export function parseStatusBody(body: unknown): z.infer<typeof StatusBody> | und
   return parsed.success ? parsed.data : undefined;
 }
 
+/** The error for an HTTP error reply: in the API's own words when its body is a Status. */
+export function replyError(code: number, body: unknown): KubeApiError {
+  const status = parseStatusBody(body);
+  return new KubeApiError(
+    code,
+    status?.message || `The Kubernetes API answered HTTP ${code}.`,
+    status?.reason,
+  );
+}
+
 /** Turns whatever a client-node call threw into a KubeApiError. */
 export function toKubeApiError(err: unknown): KubeApiError {
   if (err instanceof KubeApiError) return err;
-  if (err instanceof ApiException) {
-    const status = parseStatusBody(err.body);
-    const message = status?.message || `The Kubernetes API answered HTTP ${err.code}.`;
-    return new KubeApiError(err.code, message, status?.reason);
-  }
+  if (err instanceof ApiException) return replyError(err.code, err.body);
   const e = err as { statusCode?: number; code?: string; message?: string; name?: string };
   if (typeof e?.statusCode === 'number') {
     return new KubeApiError(e.statusCode, e.message || `The Kubernetes API answered HTTP ${e.statusCode}.`);

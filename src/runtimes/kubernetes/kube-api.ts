@@ -12,7 +12,7 @@ import {
   Watch,
 } from '@kubernetes/client-node';
 import type { Counter, MetricsRegistry } from '../../server/metrics.ts';
-import { KubeApiError, parseStatusBody, toKubeApiError } from './api-error.ts';
+import { KubeApiError, replyError, toKubeApiError } from './api-error.ts';
 
 export interface ListResult<T> {
   items: T[];
@@ -172,13 +172,7 @@ export class KubeApi {
     });
     this.record('get', 'pods/log', res.statusCode ?? 0);
     if (res.statusCode === 200) return res;
-    const body = await readBody(res);
-    const status = parseStatusBody(body);
-    throw new KubeApiError(
-      res.statusCode ?? 0,
-      status?.message || `The Kubernetes API answered HTTP ${res.statusCode}.`,
-      status?.reason,
-    );
+    throw replyError(res.statusCode ?? 0, await readBody(res));
   }
 
   private record(verb: string, resource: string, code: number): void {
