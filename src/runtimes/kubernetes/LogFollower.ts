@@ -1,6 +1,6 @@
 import type { Logger } from '../../log.ts';
 import type { KubeApiError } from './api-error.ts';
-import { type BackoffPolicy, backoffDelay } from './backoff.ts';
+import { type BackoffPolicy, backoffDelay, wakeableSleep } from './backoff.ts';
 import type { KubeApi } from './kube-api.ts';
 import { advance, type LogCursor, resumeSince } from './log-lines.ts';
 
@@ -127,16 +127,8 @@ export class LogFollower {
 
   private sleep(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
+    const sleep = wakeableSleep(ms);
+    this.wake = sleep.wake;
+    return sleep.done;
   }
 }

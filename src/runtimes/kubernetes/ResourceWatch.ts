@@ -1,6 +1,6 @@
 import type { Counter } from '../../server/metrics.ts';
 import { type KubeApiError, parseStatusBody, toKubeApiError } from './api-error.ts';
-import { type BackoffPolicy, backoffDelay } from './backoff.ts';
+import { type BackoffPolicy, backoffDelay, wakeableSleep } from './backoff.ts';
 import type { KubeApi, ListResult } from './kube-api.ts';
 
 interface WithMeta {
@@ -142,16 +142,8 @@ export class ResourceWatch<T extends WithMeta> {
 
   private sleep(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-    });
+    const sleep = wakeableSleep(ms);
+    this.wake = sleep.wake;
+    return sleep.done;
   }
 }

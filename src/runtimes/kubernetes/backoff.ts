@@ -18,3 +18,19 @@ export function backoffDelay(
   const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(exp / 2 + (exp / 2) * random());
 }
+
+/**
+ * A wait of `ms` that `wake()` ends early, so a loop resting between retries can be stopped (or
+ * told that something changed) at once rather than at the end of its backoff.
+ */
+export function wakeableSleep(ms: number): { done: Promise<void>; wake: () => void } {
+  let wake!: () => void;
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  return { done, wake };
+}
