@@ -20,7 +20,7 @@ export interface ListResult<T> {
 }
 
 /** A watch event as the API server sends it (objects are plain JSON: timestamps are strings). */
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 /**
  * The handful of Kubernetes calls Trainyard makes, each counted by verb and HTTP code, each with a
