@@ -12,7 +12,7 @@ import type { Runtime } from '../ports/runtime.ts';
 import { ProcessRuntime } from '../runtimes/process/ProcessRuntime.ts';
 import { CronScheduler } from '../scheduler/CronScheduler.ts';
 import { healthRoutes, type Route } from '../server/health-routes.ts';
-import { startHttpServer } from '../server/http-server.ts';
+import { listeningPort, startHttpServer } from '../server/http-server.ts';
 import { MetricsRegistry } from '../server/metrics.ts';
 import { FileStore } from '../store/FileStore.ts';
 import { LogArchive } from '../store/LogArchive.ts';
@@ -162,6 +162,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
             log.warn('health and metrics are not served', { port: config.port, reason: err.message });
             return undefined;
           });
+          // With PORT=0 the system picks the port: say which.
+          if (server)
+            log.info('serving health and metrics', { host: config.host, port: listeningPort(server) });
         }
         started = true;
       },

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,18 +10,6 @@ import { buttonPress, sendSigned, slashCommand } from '../fakes/slack-requests.t
 const SECRET = 'e2e-signing-secret';
 const TOKEN = 'xoxb-test';
 const ROOT = new URL('../..', import.meta.url).pathname;
-
-/** A port that was free a moment ago (the app must get a fixed PORT, as in production). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The real `trainyard start`, configured through its environment the way an operator would,
@@ -38,8 +25,6 @@ describe('trainyard start with Slack (end to end)', { timeout: 90_000 }, () => {
   before(async () => {
     fake = await FakeSlackApi.start({ token: TOKEN });
     data = await mkdtemp(join(tmpdir(), 'trainyard-e2e-slack-'));
-    const port = await freePort();
-    events = `http://127.0.0.1:${port}/slack/events`;
     app = spawn(process.execPath, ['bin/trainyard.mjs', 'start'], {
       cwd: ROOT,
       env: {
@@ -48,7 +33,8 @@ describe('trainyard start with Slack (end to end)', { timeout: 90_000 }, () => {
         SLACK_BOT_TOKEN: TOKEN,
         SLACK_SIGNING_SECRET: SECRET,
         SLACK_API_URL: fake.apiUrl,
-        PORT: String(port),
+        // PORT=0: the bot takes a free port and logs it, so no other test can take it first.
+        PORT: '0',
         HOST: '127.0.0.1',
         TRAINYARD_RUNTIME: 'process',
         TRAINYARD_DATA: data,
@@ -60,14 +46,16 @@ describe('trainyard start with Slack (end to end)', { timeout: 90_000 }, () => {
       stderr += chunk.toString();
     });
     // Ready once the Slack receiver logs that it listens (the log is JSON lines on stderr).
-    await new Promise<void>((resolve, reject) => {
+    const port = await new Promise<string>((resolve, reject) => {
       const check = () => {
-        if (stderr.includes('slack listening for events')) resolve();
+        const listening = /"msg":"slack listening for events".*?"port":(\d+)/.exec(stderr);
+        if (listening) resolve(listening[1]);
       };
       app.stderr?.on('data', check);
       app.once('exit', () => reject(new Error(`trainyard start exited early:\n${stderr}`)));
       check();
     });
+    events = `http://127.0.0.1:${port}/slack/events`;
   });
 
   after(async () => {

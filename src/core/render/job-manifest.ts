@@ -20,6 +20,8 @@ export const ANNOTATIONS = {
 } as const;
 
 export const MANAGED_BY = 'trainyard';
+/** Label selector for everything Trainyard manages (Jobs, pods, containers). */
+export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
 const MAX_NAME = 63;
 
 /**

@@ -2,13 +2,13 @@ import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import { registryAuth } from '../../build/registry-auth.ts';
 import type { Config } from '../../config/env.ts';
-import { LABELS } from '../../core/render/job-manifest.ts';
+import { LABELS, MANAGED_SELECTOR } from '../../core/render/job-manifest.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
 import type { Logger } from '../../log.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../ports/runtime.ts';
 import { createLineSplitter } from '../process/line-splitter.ts';
 import { containerEnd, type EndCause } from './container-end.ts';
-import { containerCreateOptions, MANAGED_SELECTOR } from './container-spec.ts';
+import { containerCreateOptions } from './container-spec.ts';
 import { asSentence, connectDocker, engineMessage, engineStatus, noEngineMessage } from './docker-engine.ts';
 import { demuxAll, FrameDemuxer, parseLogCursor, secondOf, splitTimestamp } from './log-frames.ts';
 

@@ -3,7 +3,6 @@ import { ANNOTATIONS, jobName, LABELS, labelValue, MANAGED_BY } from '../../core
 import type { Run } from '../../core/run/run.ts';
 
 /** The label every Trainyard container carries; the runtime's one event stream selects on it. */
-export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
 
 /**
  * The labels of a run's container: the Job's labels, plus its annotations (launcher, channel,

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { LABELS, MAIN_CONTAINER, MANAGED_BY, renderJobManifest } from '../../core/render/job-manifest.ts';
+import {
+  LABELS,
+  MAIN_CONTAINER,
+  MANAGED_SELECTOR,
+  renderJobManifest,
+} from '../../core/render/job-manifest.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
 import type { Logger } from '../../log.ts';
 import type { Placement, Runtime, RuntimeSink, RuntimeUpdate } from '../../ports/runtime.ts';
@@ -22,8 +27,6 @@ import { LogFollower } from './LogFollower.ts';
 import { LineTail } from './line-tail.ts';
 import { decodeLogCursor, encodeLogCursor, type LogCursor } from './log-lines.ts';
 import { ResourceWatch } from './ResourceWatch.ts';
-
-const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
 
 export interface KubernetesRuntimeOptions {
   api: KubeApi;

@@ -95,11 +95,17 @@ describe('trainyard on Kubernetes, end to end', () => {
   });
 
   it('`trainyard start` answers /readyz with 503 until it has synced with the cluster, then 200', async () => {
-    const port = await freePort();
     // The watches cannot open at first, so the bot is up but not ready.
     fake.fault({ watch: false, status: 503 });
-    const bot = trainyard(['start'], { PORT: String(port), HOST: '127.0.0.1' }, 'pipe');
+    // PORT=0: the bot takes a free port and logs it, so no other test can take it first.
+    const bot = trainyard(['start'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }, 'pipe');
     try {
+      const served = await poll(
+        'the health port in the log',
+        async () => /"msg":"serving health and metrics".*"port":(\d+)/.exec(bot.output()),
+        (match) => match !== null,
+      );
+      const port = Number(served?.[1]);
       const readyz = async () => {
         try {
           const res = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -131,7 +137,7 @@ describe('trainyard on Kubernetes, end to end', () => {
         return '';
       }
     };
-    const env = { PORT: String(await freePort()), HOST: '127.0.0.1' };
+    const env = { PORT: '0', HOST: '127.0.0.1' };
     const first = trainyard(['start'], env, 'pipe');
     try {
       first.child.stdin?.write('sleep seconds=60\n');
@@ -173,14 +179,4 @@ async function poll<T>(what: string, probe: () => Promise<T>, done: (answer: T) 
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
-}
-
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
