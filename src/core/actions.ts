@@ -12,5 +12,4 @@ export const ACTIONS = {
   scheduleDelete: 'schedule_delete',
 } as const;
 
-export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 export const ACTION_IDS: ReadonlySet<string> = new Set(Object.values(ACTIONS));

@@ -3,9 +3,6 @@ import type { ParamDef } from '../core/template/template.ts';
 
 /** Shared by the console and Block Kit views so both say the same thing. */
 
-/** How many log lines a failure notice shows. */
-export const NOTICE_LOG_LINES = 15;
-
 export const STATE_EMOJI: Record<RunState, string> = {
   queued: '⏳',
   building: '🔨',

@@ -1,7 +1,7 @@
+import { loadTemplates } from '../../adapters/templates/load-templates.ts';
 import { loadConfig } from '../../config/env.ts';
 import { checkPolicyFile } from '../../config/policy-file.ts';
 import { formatProblem } from '../../core/template/format-problem.ts';
-import { loadTemplates } from '../../core/template/load-templates.ts';
 import type { TemplateProblem } from '../../core/template/template.ts';
 import type { CliIo } from '../io.ts';
 

@@ -1,6 +1,6 @@
+import { loadTemplates } from '../../adapters/templates/load-templates.ts';
 import { loadConfig } from '../../config/env.ts';
 import { formatProblem } from '../../core/template/format-problem.ts';
-import { loadTemplates } from '../../core/template/load-templates.ts';
 import { describeAllowed } from '../../core/template/param-value.ts';
 import type { ParamDef, Template } from '../../core/template/template.ts';
 import type { CliIo } from '../io.ts';

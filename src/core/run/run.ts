@@ -11,8 +11,19 @@ export const RUN_STATES = [
 ] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
+/** How many of its last log lines a run's failure notice shows. */
+export const NOTICE_LOG_LINES = 15;
+
 export const END_STATES: ReadonlySet<RunState> = new Set(['succeeded', 'failed', 'stopped', 'lost']);
 export const isEnded = (s: RunState): boolean => END_STATES.has(s);
+
+/** A change the runtime observed. The hub applies it through the status machine. */
+export interface RuntimeUpdate {
+  state: RunState;
+  reason?: string;
+  exitCode?: number;
+  at?: Date;
+}
 
 export type ParamValue = string | number | boolean;
 export type Params = Record<string, ParamValue>;

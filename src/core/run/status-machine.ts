@@ -1,5 +1,4 @@
-import type { RuntimeUpdate } from '../../ports/runtime.ts';
-import { isEnded, type Run, type RunState } from './run.ts';
+import { isEnded, type Run, type RunState, type RuntimeUpdate } from './run.ts';
 
 /**
  * How far along each state is. A run only ever moves to a state of higher rank, so a late or

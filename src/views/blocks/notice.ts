@@ -1,12 +1,5 @@
-import type { Run } from '../../core/run/run.ts';
-import {
-  formatDuration,
-  formatMetrics,
-  NOTICE_LOG_LINES,
-  runDuration,
-  STATE_EMOJI,
-  STATE_LABEL,
-} from '../format.ts';
+import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
+import { formatDuration, formatMetrics, runDuration, STATE_EMOJI, STATE_LABEL } from '../format.ts';
 import {
   type Block,
   codeBlock,

@@ -9,7 +9,7 @@ import {
   parseLogLine,
 } from '../../../src/core/progress/parse-progress.ts';
 import type { MetricSample, Run } from '../../../src/core/run/run.ts';
-import { makeRun } from '../../fakes/make-run.ts';
+import { makeRun } from '../../support/make-run.ts';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');
 

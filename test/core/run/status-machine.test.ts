@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { END_STATES, RUN_STATES, type Run, type RunState } from '../../../src/core/run/run.ts';
-import { newRunId, RUN_ID_PATTERN } from '../../../src/core/run/run-id.ts';
 import { applyUpdate, describeState } from '../../../src/core/run/status-machine.ts';
-import { makeRun } from '../../fakes/make-run.ts';
+import { newRunId, RUN_ID_PATTERN } from '../../../src/shared/run-id.ts';
+import { makeRun } from '../../support/make-run.ts';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Run } from '../../../src/core/run/run.ts';
 import type { Block, SlackMessage } from '../../../src/views/blocks/block-kit.ts';
-import { makeRun as makeBaseRun } from '../../fakes/make-run.ts';
+import { makeRun as makeBaseRun } from '../../support/make-run.ts';
 
 /** A run in the middle of its life, with every fact a card shows; override what a test is about. */
 export function makeRun(overrides: Partial<Run> = {}): Run {
