@@ -11,6 +11,12 @@ export interface Store {
   nextRunNumber(): number;
   getRun(id: string): Run | undefined;
   getRunByNumber(n: number): Run | undefined;
+  /**
+   * Like getRun/getRunByNumber, but also reaches finished runs that are no longer kept in
+   * memory (older history). For lookups people ask for: status, logs, rerun, lineage.
+   */
+  loadRun(id: string): Promise<Run | undefined>;
+  loadRunByNumber(n: number): Promise<Run | undefined>;
   /** Newest first. */
   listRuns(filter?: { active?: boolean; limit?: number }): Run[];
   /** Inserts or replaces (by id) and schedules a write. */

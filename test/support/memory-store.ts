@@ -21,6 +21,12 @@ export class MemoryStore implements Store {
   getRunByNumber(n: number): Run | undefined {
     return copy([...this.runs.values()].find((r) => r.number === n));
   }
+  async loadRun(id: string): Promise<Run | undefined> {
+    return this.getRun(id);
+  }
+  async loadRunByNumber(n: number): Promise<Run | undefined> {
+    return this.getRunByNumber(n);
+  }
   listRuns(filter: { active?: boolean; limit?: number } = {}): Run[] {
     let runs = [...this.runs.values()].sort((a, b) => b.number - a.number);
     if (filter.active) runs = runs.filter((r) => !isEnded(r.state));

@@ -135,6 +135,14 @@ export class FileStore implements Store {
     return this.#runsByNumber.get(n);
   }
 
+  async loadRun(id: string): Promise<Run | undefined> {
+    return this.getRun(id);
+  }
+
+  async loadRunByNumber(n: number): Promise<Run | undefined> {
+    return this.getRunByNumber(n);
+  }
+
   listRuns(filter: { active?: boolean; limit?: number } = {}): Run[] {
     let runs = [...this.#runsById.values()];
     if (filter.active !== undefined) runs = runs.filter((r) => isEnded(r.state) !== filter.active);
