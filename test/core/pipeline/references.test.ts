@@ -28,7 +28,6 @@ describe('parseReference', () => {
   it('is undefined for anything else', () => {
     for (const text of [
       '',
-      'steps',
       'steps.prep',
       'steps.prep.rows',
       'steps..outputs.x',
