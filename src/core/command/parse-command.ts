@@ -1,3 +1,4 @@
+import { gitRefProblem } from '../code/git-ref.ts';
 import { checkScheduleName } from '../schedule/schedule-name.ts';
 import type { Command, ParseResult, RawOptions, RawParams, RunRef, SchedulePolicy } from './command.ts';
 import { didYouMean } from './suggest.ts';
@@ -20,6 +21,7 @@ export const COMMAND_VERBS = [
   'unschedule',
   'pause',
   'resume',
+  'lineage',
 ] as const;
 
 export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['forbid', 'allow', 'replace'];
@@ -78,6 +80,7 @@ function parseWords(tokens: Token[]): Command {
     case 'status':
     case 'logs':
     case 'stop':
+    case 'lineage':
       return { verb, run: parseSingleRun(verb, rest) };
     case 'rerun':
       return parseRerun(rest);
@@ -105,6 +108,8 @@ function parseLaunch(words: Token[]): Command {
     throw new CommandError(positionalError(args.positionals[0]) + hint);
   }
   const template = namedFirst ? first.text : takeModelParam(args.params);
+  const ref = args.options.get('ref');
+  if (ref !== undefined) checkRef(ref);
   return { verb: 'launch', template, params: toRecord(args.params), options: toRecord(args.options) };
 }
 
@@ -174,6 +179,16 @@ function checkTimeZone(zone: string): string {
     const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
     throw new CommandError(
       `${showInput(zone)} is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC.${didYouMean(zone, zones)}`,
+    );
+  }
+}
+
+/** `--ref` ends up as an argument of git in the job's init container: only a well-formed ref name. */
+function checkRef(ref: string): void {
+  const problem = gitRefProblem(ref);
+  if (problem) {
+    throw new CommandError(
+      `--ref ${showInput(ref)} is not a git branch, tag or commit: it ${problem}; e.g. --ref main, --ref v1.2 or --ref 3f2a9c1.`,
     );
   }
 }
