@@ -78,7 +78,7 @@ describe('template CLI commands', () => {
     it('passes the shipped templates with a summary', async () => {
       const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
       assert.equal(await check([], io), 0);
-      assert.match(out.stdout, /^3 template\(s\) OK in .*: demo, resnet, sleep\.$/m);
+      assert.match(out.stdout, /^5 template\(s\) OK in .*: demo, evaluate, prep, resnet, sleep\.$/m);
     });
 
     it('exits 1 listing every problem as file: field: message', async () => {
@@ -168,7 +168,7 @@ describe('template CLI commands', () => {
 
     for (const [text, expected] of [
       ['demo epochs=abc', 'epochs must be a whole number from 1 to 1000, not "abc".'],
-      ['dmeo', 'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, resnet, sleep.'],
+      ['dmeo', 'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, evaluate, prep, resnet, sleep.'],
       ['demo --gpu lots', '--gpu must be a whole number of GPUs from 0 to 64, not "lots".'],
       [
         'schedule "0 3 * * *" demo --name "bad name!"',
