@@ -168,7 +168,10 @@ describe('template CLI commands', () => {
 
     for (const [text, expected] of [
       ['demo epochs=abc', 'epochs must be a whole number from 1 to 1000, not "abc".'],
-      ['dmeo', 'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, evaluate, prep, resnet, sleep.'],
+      [
+        'dmeo',
+        'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, evaluate, prep, resnet, sleep.',
+      ],
       ['demo --gpu lots', '--gpu must be a whole number of GPUs from 0 to 64, not "lots".'],
       [
         'schedule "0 3 * * *" demo --name "bad name!"',
