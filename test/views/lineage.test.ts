@@ -4,7 +4,7 @@ import { lineageTree } from '../../src/core/lineage/lineage-tree.ts';
 import type { Run, RunLineage } from '../../src/core/run/run.ts';
 import { renderLineage } from '../../src/views/blocks/lineage.ts';
 import { renderLineageText } from '../../src/views/text/lineage-text.ts';
-import { makeRun } from '../fakes/make-run.ts';
+import { makeRun } from '../support/make-run.ts';
 import { assertWithinLimits } from './blocks/fixtures.ts';
 
 function run(id: string, number: number, template: string, lineage: Partial<RunLineage>, params = {}): Run {

@@ -1,6 +1,6 @@
 import type { PipelineRun } from '../../src/core/pipeline/pipeline-run.ts';
 import type { Run } from '../../src/core/run/run.ts';
-import { makeRun } from '../fakes/make-run.ts';
+import { makeRun } from '../support/make-run.ts';
 
 /**
  * A pipeline under way: prep succeeded (#58), train fans out over three learning rates (two

@@ -4,8 +4,8 @@ import {
   type PipelineRunState,
   pipelineRunState,
 } from '../../core/pipeline/pipeline-run.ts';
-import type { Run } from '../../core/run/run.ts';
-import { formatDuration, NOTICE_LOG_LINES, STATE_EMOJI } from '../format.ts';
+import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
+import { formatDuration, STATE_EMOJI } from '../format.ts';
 import { type StepSummary, summarizeSteps } from '../pipeline-steps.ts';
 import {
   type Block,

@@ -1,8 +1,8 @@
 import { finalOutputs } from '../../core/pipeline/final-outputs.ts';
 import { type PipelineRun, pipelineRunState } from '../../core/pipeline/pipeline-run.ts';
-import type { Run } from '../../core/run/run.ts';
+import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
 import { PIPELINE_EMOJI, PIPELINE_LABEL, pipelineDuration } from '../blocks/pipeline-card.ts';
-import { formatDuration, NOTICE_LOG_LINES, truncate } from '../format.ts';
+import { formatDuration, truncate } from '../format.ts';
 import { type StepSummary, summarizeSteps } from '../pipeline-steps.ts';
 import { plainMentions } from './run-card-text.ts';
 

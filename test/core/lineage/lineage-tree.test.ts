@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { describeOrigin } from '../../../src/core/lineage/describe-origin.ts';
 import { type LineageNode, lineageTree } from '../../../src/core/lineage/lineage-tree.ts';
 import type { Run, RunOrigin } from '../../../src/core/run/run.ts';
-import { makeRun } from '../../fakes/make-run.ts';
+import { makeRun } from '../../support/make-run.ts';
 
 function store(...runs: Run[]) {
   const byId = new Map(runs.map((r) => [r.id, r]));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { loadTemplates } from '../../../src/adapters/templates/load-templates.ts';
 import { checkPipelineLaunch } from '../../../src/core/pipeline/check-launch.ts';
 import {
   applyDecision,
@@ -18,9 +19,8 @@ import type { StepState } from '../../../src/core/pipeline/step-state.ts';
 import { applyLogLines } from '../../../src/core/progress/parse-progress.ts';
 import { runOutputs } from '../../../src/core/run/run-outputs.ts';
 import { buildRunSpec } from '../../../src/core/template/build-run-spec.ts';
-import { loadTemplates } from '../../../src/core/template/load-templates.ts';
 import { resolveParams } from '../../../src/core/template/resolve-params.ts';
-import { makeRun } from '../../fakes/make-run.ts';
+import { makeRun } from '../../support/make-run.ts';
 
 const MANIFESTS = new URL('../../../manifests', import.meta.url).pathname;
 const PIPELINE_FILE = join(MANIFESTS, 'pipelines', 'demo-pipeline.yaml');

@@ -8,7 +8,7 @@ import type { Run, RunOrigin } from '../../../src/core/run/run.ts';
 import type { SlackMessage } from '../../../src/views/blocks/block-kit.ts';
 import { renderLineage } from '../../../src/views/blocks/lineage.ts';
 import { renderPipelineCard, renderPipelineNotice } from '../../../src/views/blocks/pipeline-card.ts';
-import { makeRun } from '../../fakes/make-run.ts';
+import { makeRun } from '../../support/make-run.ts';
 import { assertWithinLimits } from './fixtures.ts';
 
 // Pieces that would ping a channel, mention someone, link a channel or break out of code
