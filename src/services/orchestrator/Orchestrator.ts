@@ -174,7 +174,7 @@ export class Orchestrator implements ChatHandlers, Launcher {
         return { reply: await this.stopFor(found.run, from.user) };
       }
       case 'lineage':
-        // The lineage answer needs a reply kind and the services rewrite; until they land, say so.
+        // Answering needs a lineage reply kind and its rendering in the chat adapters; until then, say so.
         return { reply: { kind: 'info', text: 'Lineage is not answered yet; it comes with pipelines.' } };
       case 'launch': {
         const result = await this.launch({ ...cmd, user: from.user, channel: from.channel });
