@@ -1,16 +1,20 @@
 import { stepInstances } from '../core/pipeline/matrix.ts';
 import { pickBest } from '../core/pipeline/pick-best.ts';
 import type { PipelineStep } from '../core/pipeline/pipeline.ts';
-import type { PipelineRun } from '../core/pipeline/pipeline-run.ts';
+import type { PipelineRun, PipelineRunState } from '../core/pipeline/pipeline-run.ts';
 import { type SkipCause, type StepState, type StepStateName, stateOf } from '../core/pipeline/step-state.ts';
 import type { Run } from '../core/run/run.ts';
 import { runOutputs } from '../core/run/run-outputs.ts';
 import { STATE_EMOJI } from './format.ts';
 
 /**
- * The facts one line of a pipeline card shows about a step, shared by the Block Kit and console
- * views so both say the same. Nothing here is escaped: text from YAML, jobs and the cluster is
- * escaped by each renderer for its medium.
+ * Facts about a pipeline run that the Block Kit and console views share, so both say the same:
+ * its state word and emoji, its duration, and what each step's line shows.
+ */
+
+/**
+ * The facts one line of a pipeline card shows about a step. Nothing here is escaped: text from
+ * YAML, jobs and the cluster is escaped by each renderer for its medium.
  */
 export interface StepSummary {
   step: string;
@@ -31,6 +35,28 @@ export interface StepSummary {
   reason?: string;
   /** Set when skipped, so a renderer can say it with a mention instead of the stored text. */
   cause?: SkipCause;
+}
+
+export const PIPELINE_EMOJI: Record<PipelineRunState, string> = {
+  running: STATE_EMOJI.running,
+  stopping: STATE_EMOJI.stopped,
+  succeeded: STATE_EMOJI.succeeded,
+  failed: STATE_EMOJI.failed,
+  stopped: STATE_EMOJI.stopped,
+};
+
+export const PIPELINE_LABEL: Record<PipelineRunState, string> = {
+  running: 'Running',
+  stopping: 'Stopping',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  stopped: 'Stopped',
+};
+
+/** From launch to end (or now). */
+export function pipelineDuration(record: Pick<PipelineRun, 'createdAt' | 'endedAt'>, now: Date): number {
+  const to = record.endedAt ? Date.parse(record.endedAt) : now.getTime();
+  return Math.max(0, to - Date.parse(record.createdAt));
 }
 
 export const SKIPPED_EMOJI = '⏭️';

@@ -1,12 +1,14 @@
 import { finalOutputs } from '../../core/pipeline/final-outputs.ts';
-import {
-  type PipelineRun,
-  type PipelineRunState,
-  pipelineRunState,
-} from '../../core/pipeline/pipeline-run.ts';
+import { type PipelineRun, pipelineRunState } from '../../core/pipeline/pipeline-run.ts';
 import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
-import { formatDuration, STATE_EMOJI } from '../format.ts';
-import { type StepSummary, summarizeSteps } from '../pipeline-steps.ts';
+import { formatDuration } from '../format.ts';
+import {
+  PIPELINE_EMOJI,
+  PIPELINE_LABEL,
+  pipelineDuration,
+  type StepSummary,
+  summarizeSteps,
+} from '../pipeline-steps.ts';
 import {
   type Block,
   codeBlock,
@@ -25,22 +27,6 @@ import { codeSpan, mrkdwnText, userMention } from './code-span.ts';
  * and the pipeline's one completion notice. Every text that came from YAML, jobs or the cluster
  * (step names, params, outputs, reasons, log lines) is escaped; mentions are Trainyard's own.
  */
-
-export const PIPELINE_EMOJI: Record<PipelineRunState, string> = {
-  running: STATE_EMOJI.running,
-  stopping: STATE_EMOJI.stopped,
-  succeeded: STATE_EMOJI.succeeded,
-  failed: STATE_EMOJI.failed,
-  stopped: STATE_EMOJI.stopped,
-};
-
-export const PIPELINE_LABEL: Record<PipelineRunState, string> = {
-  running: 'Running',
-  stopping: 'Stopping',
-  succeeded: 'Succeeded',
-  failed: 'Failed',
-  stopped: 'Stopped',
-};
 
 /** Run numbers a step line lists before `+N more`. */
 const LINE_RUN_NUMBERS = 8;
@@ -118,12 +104,6 @@ export function renderPipelineNotice(
     blocks.push(section(`*Reason:* ${endReason(record)}`));
   }
   return message(sentence(name), blocks);
-}
-
-/** From launch to end (or now). */
-export function pipelineDuration(record: Pick<PipelineRun, 'createdAt' | 'endedAt'>, now: Date): number {
-  const to = record.endedAt ? Date.parse(record.endedAt) : now.getTime();
-  return Math.max(0, to - Date.parse(record.createdAt));
 }
 
 /** Why the pipeline did not succeed; a stop names who stopped it as a mention. */

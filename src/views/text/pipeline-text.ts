@@ -1,9 +1,14 @@
 import { finalOutputs } from '../../core/pipeline/final-outputs.ts';
 import { type PipelineRun, pipelineRunState } from '../../core/pipeline/pipeline-run.ts';
 import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
-import { PIPELINE_EMOJI, PIPELINE_LABEL, pipelineDuration } from '../blocks/pipeline-card.ts';
 import { formatDuration, truncate } from '../format.ts';
-import { type StepSummary, summarizeSteps } from '../pipeline-steps.ts';
+import {
+  PIPELINE_EMOJI,
+  PIPELINE_LABEL,
+  pipelineDuration,
+  type StepSummary,
+  summarizeSteps,
+} from '../pipeline-steps.ts';
 import { plainMentions } from './run-card-text.ts';
 
 /** The pipeline card as terminal lines: the same facts as the Slack card, one line per step. */
