@@ -1,6 +1,7 @@
+import { plural } from '../plural.ts';
 import { checkScheduleName } from '../schedule/schedule-name.ts';
 import type { Command, ParseResult, RawOptions, RawParams, RunRef, SchedulePolicy } from './command.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean, suggest, unknownTemplateError } from './suggest.ts';
 import { normalizeSlackText, showInput, type Token, tokenize } from './tokenize.ts';
 
 /** Longer input is refused before any work is done; Slack itself caps slash command text near this. */
@@ -33,13 +34,22 @@ const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const RUN_NUMBER = /^#?(\d{1,9})$/;
 const RUN_ID = /^r-[a-z0-9]+$/;
 
+/** What the parser may know about the bot it parses for. */
+export interface ParseContext {
+  /**
+   * The template names there are. With them, `foo 99` is answered about `foo` (no such template)
+   * rather than about `99` (not a name=value param), which is right only when `foo` exists.
+   */
+  templates?: readonly string[];
+}
+
 /**
  * Parses the text of a `/train` command (what Slack sends after the slash command; a leading
  * `/train` typed in the console is dropped) into a typed command, or one sentence saying what
  * is wrong and what would be right. Never throws. Templates, params and launch options are
  * only checked for form here; whether they exist is for the orchestrator to say.
  */
-export function parseCommand(text: string): ParseResult {
+export function parseCommand(text: string, context: ParseContext = {}): ParseResult {
   if (text.length > MAX_COMMAND_CHARS) {
     return {
       ok: false,
@@ -49,7 +59,7 @@ export function parseCommand(text: string): ParseResult {
   const tokenized = tokenize(normalizeSlackText(text));
   if (!tokenized.ok) return tokenized;
   try {
-    return { ok: true, command: parseWords(tokenized.tokens) };
+    return { ok: true, command: parseWords(tokenized.tokens, context) };
   } catch (err) {
     if (err instanceof CommandError) return { ok: false, error: err.message };
     throw err;
@@ -59,14 +69,14 @@ export function parseCommand(text: string): ParseResult {
 /** A mistake in the command; thrown from deep inside the grammar and turned into a ParseResult above. */
 class CommandError extends Error {}
 
-function parseWords(tokens: Token[]): Command {
+function parseWords(tokens: Token[], context: ParseContext): Command {
   const words = tokens[0]?.text.toLowerCase() === '/train' ? tokens.slice(1) : tokens;
   if (words.length === 0) return { verb: 'help' };
   const [first, ...rest] = words;
   const verb = first.equals === -1 ? COMMAND_VERBS.find((v) => v === first.text.toLowerCase()) : undefined;
   switch (verb) {
     case undefined:
-      return parseLaunch(words);
+      return parseLaunch(words, context);
     case 'help':
       // Extra words (`help schedule`) still deserve the help text rather than an error.
       return { verb: 'help' };
@@ -90,7 +100,7 @@ function parseWords(tokens: Token[]): Command {
   }
 }
 
-function parseLaunch(words: Token[]): Command {
+function parseLaunch(words: Token[], context: ParseContext): Command {
   const [first] = words;
   const namedFirst = isPositional(first);
   if (namedFirst && !TEMPLATE_NAME.test(first.text)) {
@@ -100,9 +110,9 @@ function parseLaunch(words: Token[]): Command {
   }
   const args = collectArguments(namedFirst ? words.slice(1) : words, { options: 'any' });
   if (args.positionals.length > 0) {
-    // `stpo 4` reads as template "stpo" with a stray word; the likely intent is a verb.
-    const hint = namedFirst ? didYouMean(first.text, COMMAND_VERBS) : '';
-    throw new CommandError(positionalError(args.positionals[0]) + hint);
+    if (namedFirst)
+      throw new CommandError(strayWordError(first, words.slice(1), args.positionals[0], context));
+    throw new CommandError(positionalError(args.positionals[0]));
   }
   const template = namedFirst ? first.text : takeModelParam(args.params);
   return { verb: 'launch', template, params: toRecord(args.params), options: toRecord(args.options) };
@@ -153,7 +163,7 @@ function parseCron(word: Token | undefined): string {
   }
   if (!fields[0].startsWith('@') && fields.length !== 5 && fields.length !== 6) {
     throw new CommandError(
-      `The cron expression ${showInput(word.text)} has ${fields.length} field${fields.length === 1 ? '' : 's'}; write five (minute hour day month weekday) or six with seconds first, e.g. "0 6 * * *".`,
+      `The cron expression ${showInput(word.text)} has ${plural(fields.length, 'field')}; write five (minute hour day month weekday) or six with seconds first, e.g. "0 6 * * *".`,
     );
   }
   return fields.join(' ');
@@ -313,6 +323,24 @@ function checkParam(word: Token): [string, string] {
     throw new CommandError(`${name} has no value; write ${name}=<value>, or ${name}="" for an empty one.`);
   }
   return [name, value];
+}
+
+/**
+ * `<word> <stray>`: a launch of template `word` with a word that is not name=value, or a mistyped
+ * command. Blame the first word when it is a near-miss of a verb (`sttaus 1`) or names no template
+ * (`foo 99`, known only with the context's templates), else the stray word (`demo 30`).
+ */
+function strayWordError(first: Token, rest: Token[], stray: Token, context: ParseContext): string {
+  const verb = suggest(first.text, COMMAND_VERBS);
+  if (verb !== undefined && verb !== first.text.toLowerCase()) {
+    const corrected = ['/train', verb, ...rest.map((t) => t.raw)].join(' ');
+    return `${showInput(first.text)} is not a command; did you mean ${showInput(corrected, 60)}?`;
+  }
+  const { templates } = context;
+  if (templates && !templates.includes(first.text)) {
+    return unknownTemplateError(first.text, templates, COMMAND_VERBS);
+  }
+  return positionalError(stray);
 }
 
 function positionalError(word: Token): string {

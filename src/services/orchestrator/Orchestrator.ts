@@ -140,7 +140,8 @@ export class Orchestrator implements ChatHandlers, Launcher {
 
   /** Parses and carries out one command. Never throws for anything a user typed. */
   async execute(text: string, from: Requester): Promise<Outcome> {
-    const parsed = parseCommand(text);
+    const { templates, broken } = await this.deps.templates();
+    const parsed = parseCommand(text, { templates: [...templates.keys(), ...broken.keys()] });
     if (!parsed.ok) return { reply: { kind: 'error', text: parsed.error } };
     try {
       return await this.run(parsed.command, from);
