@@ -5,7 +5,7 @@ import fc from 'fast-check';
  * if posted raw: Slack mass mentions, user and channel mentions, links and dates, entities that
  * are already escaped, code fences, terminal escape sequences and other control characters,
  * bidirectional overrides, emoji, very long text. For every view that shows outside text:
- * generate its fields with `hostileText()` and check the output with slack-checks.ts.
+ * generate its fields with `hostileText()` and check the output with view-checks.ts.
  */
 export const HOSTILE_SAMPLES: readonly string[] = [
   '<!channel>',

@@ -7,7 +7,7 @@ import { renderRunCard } from '../../src/views/blocks/run-card.ts';
 import { renderNoticeText } from '../../src/views/text/notice-text.ts';
 import { renderRunCardText } from '../../src/views/text/run-card-text.ts';
 import { type Harness, makeRun, podName, startHarness } from '../adapters/runtimes/kubernetes/harness.ts';
-import { assertSafeSlackMessage, assertSafeTerminalText } from '../support/slack-checks.ts';
+import { assertSafeSlackMessage, assertSafeTerminalText } from '../support/view-checks.ts';
 
 /**
  * End to end from the cluster to what would be posted: the real Kubernetes runtime against the

@@ -38,9 +38,10 @@ const mrkdwnText = (text: Mrkdwn, max: number) => ({
   text: truncateMrkdwn(text.mrkdwn, max),
 });
 
+/** Slack shows plain_text as written; a header or button is one line, so line breaks become spaces. */
 const plainText = (text: string, max: number) => ({
   type: 'plain_text' as const,
-  text: truncate(text, max),
+  text: truncate(text.replace(/\r\n|\r|\n/g, ' '), max) || ' ',
   emoji: true,
 });
 
@@ -87,10 +88,10 @@ export function button(spec: ButtonSpec): Button {
   if (spec.style) b.style = spec.style;
   if (spec.confirm) {
     b.confirm = {
-      title: { type: 'plain_text', text: truncate(spec.confirm.title, LIMITS.confirmTitle) },
+      title: plainText(spec.confirm.title, LIMITS.confirmTitle),
       text: mrkdwnText(spec.confirm.text, LIMITS.confirmText),
-      confirm: { type: 'plain_text', text: truncate(spec.confirm.confirm, LIMITS.buttonText) },
-      deny: { type: 'plain_text', text: truncate(spec.confirm.deny, LIMITS.buttonText) },
+      confirm: plainText(spec.confirm.confirm, LIMITS.buttonText),
+      deny: plainText(spec.confirm.deny, LIMITS.buttonText),
       ...(spec.style === 'danger' ? { style: 'danger' as const } : {}),
     };
   }

@@ -8,7 +8,7 @@ import { renderNotice } from '../../../src/views/blocks/notice.ts';
 import { renderReply } from '../../../src/views/blocks/reply.ts';
 import { renderRunCard } from '../../../src/views/blocks/run-card.ts';
 import { hostileText, hostileWord } from '../../support/hostile-text.ts';
-import { assertSafeSlackMessage } from '../../support/slack-checks.ts';
+import { assertSafeSlackMessage } from '../../support/view-checks.ts';
 import { makeRun } from './fixtures.ts';
 
 /**

@@ -13,7 +13,7 @@ import {
   truncateMrkdwn,
 } from '../../../src/views/blocks/mrkdwn.ts';
 import { hostileText } from '../../support/hostile-text.ts';
-import { assertSafeMrkdwn } from '../../support/slack-checks.ts';
+import { assertSafeMrkdwn } from '../../support/view-checks.ts';
 
 describe('escapeMrkdwn', () => {
   it('turns &, < and > into entities and backticks into a look-alike', () => {

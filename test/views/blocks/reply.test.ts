@@ -6,7 +6,7 @@ import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import type { Template } from '../../../src/core/template/template.ts';
 import type { Block } from '../../../src/views/blocks/block-kit.ts';
 import { renderReply } from '../../../src/views/blocks/reply.ts';
-import { assertSafeSlackMessage } from '../../support/slack-checks.ts';
+import { assertSafeSlackMessage } from '../../support/view-checks.ts';
 import { buttonsOf, makeRun } from './fixtures.ts';
 
 const NOW = new Date('2026-11-28T10:03:10.000Z');

@@ -5,7 +5,7 @@ import { ACTIONS } from '../../../src/core/actions.ts';
 import { codeBlock } from '../../../src/views/blocks/mrkdwn.ts';
 import { renderNotice } from '../../../src/views/blocks/notice.ts';
 import { renderRunCard } from '../../../src/views/blocks/run-card.ts';
-import { assertSafeSlackMessage } from '../../support/slack-checks.ts';
+import { assertSafeSlackMessage } from '../../support/view-checks.ts';
 import { buttonsOf, makeRun } from './fixtures.ts';
 
 const NOW = new Date('2026-11-28T10:03:10.000Z');

@@ -15,7 +15,7 @@ import { renderRunCardText, renderRunLine } from '../../../src/views/text/run-ca
 import { terminalText } from '../../../src/views/text/terminal.ts';
 import { hostileText, hostileWord } from '../../support/hostile-text.ts';
 import { makeRun } from '../../support/make-run.ts';
-import { assertSafeTerminalText } from '../../support/slack-checks.ts';
+import { assertSafeTerminalText } from '../../support/view-checks.ts';
 
 /**
  * Every console view, with every field from outside Trainyard set to hostile text: no ESC

@@ -112,8 +112,9 @@ export function assertSafeSlackMessage(msg: SlackMessage, allowedMentions: Itera
   assertWithinLimits(msg);
   assertSafeMrkdwn(msg.text, allowed, 'notification text');
   for (const { path, obj } of textObjects(msg.blocks, 'blocks')) {
-    // plain_text is shown as written (Slack parses no markup in it): only its length matters.
+    // plain_text is shown as written (Slack parses no markup in it): only its form matters.
     if (obj.type === 'mrkdwn') assertSafeMrkdwn(obj.text as string, allowed, path);
+    else assert.ok(!/[\r\n]/.test(obj.text as string) && obj.text !== '', `${path}: plain text on one line`);
   }
 }
 
