@@ -21,7 +21,7 @@ const EVENTS_PATH = '/slack/events';
  */
 export function eventsUrl(given: string): string | undefined {
   const url = URL.canParse(given) ? new URL(given) : undefined;
-  if (!url || url.protocol !== 'https:' || url.search || url.hash || url.username || url.password) return undefined;
+  if (url?.protocol !== 'https:' || url.search || url.hash || url.username || url.password) return undefined;
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.origin}${path.endsWith(EVENTS_PATH) ? path : `${path}${EVENTS_PATH}`}`;
 }

@@ -60,7 +60,13 @@ describe('trainyard slack-manifest', () => {
   });
 
   it('refuses http://, other schemes, queries and credentials with one sentence and exit 2', async () => {
-    for (const given of ['http://bot.example.com', 'ftp://x', 'bot.example.com', 'https://x/?a=1', 'https://u:p@x']) {
+    for (const given of [
+      'http://bot.example.com',
+      'ftp://x',
+      'bot.example.com',
+      'https://x/?a=1',
+      'https://u:p@x',
+    ]) {
       const bad = await manifest(['--http', given]);
       assert.equal(bad.code, 2, given);
       assert.equal(bad.stdout, '');
