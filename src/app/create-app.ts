@@ -7,6 +7,7 @@ import { MetricsRegistry } from '../adapters/http/metrics.ts';
 import { ProcessRuntime } from '../adapters/runtimes/process/ProcessRuntime.ts';
 import { FileLogArchive } from '../adapters/store/FileLogArchive.ts';
 import { FileStore } from '../adapters/store/FileStore.ts';
+import { templateFolderWarning } from '../adapters/templates/template-files.ts';
 import { createTemplateSource } from '../adapters/templates/template-source.ts';
 import type { Config } from '../config/env.ts';
 import { loadPolicyFile } from '../config/policy-file.ts';
@@ -155,6 +156,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       chat,
       runtime,
       async start() {
+        await templateFolderWarning(config.templatesDir).then((warning) => warning && log.warn(warning));
         await templates();
         await orchestrator.start();
         await scheduler.start();

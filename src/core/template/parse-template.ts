@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { gitRefProblem } from '../code/git-ref.ts';
 import { gitUrlProblem, redactGitUrl } from '../code/git-url.ts';
+import { plural } from '../plural.ts';
 import type { ParamValue } from '../run/run.ts';
 import { OUTPUT_NAME } from '../run/run-outputs.ts';
 import { buildRunSpec } from './build-run-spec.ts';
@@ -350,7 +351,8 @@ export function describeIssue(
         ),
       ];
     case 'too_small':
-      if (issue.origin === 'array') return [at(`${subject} needs at least ${issue.minimum} item(s).`)];
+      if (issue.origin === 'array')
+        return [at(`${subject} needs at least ${plural(Number(issue.minimum), 'item')}.`)];
       if (issue.origin === 'string') return [at(`${subject} must not be empty.`)];
       return [at(`${subject} must be at least ${issue.minimum}.`)];
     default:
