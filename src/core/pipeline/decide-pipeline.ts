@@ -275,7 +275,8 @@ class Decider {
     if (!states.every((s) => isStepEnded(s.state))) return undefined;
     // A stop that came too late to change anything does not spoil a complete success.
     if (states.every((s) => s.state.state === 'succeeded')) return { state: 'succeeded' };
-    if (this.progress.stop) return { state: 'stopped', reason: `stopped by <@${this.progress.stop.by}>` };
+    // Plain text; views mention whoever stopped it from the record's `stop`.
+    if (this.progress.stop) return { state: 'stopped', reason: `stopped by @${this.progress.stop.by}` };
     const failed = states.find((s) => s.state.state === 'failed');
     if (failed?.state.state === 'failed') {
       return {

@@ -47,7 +47,11 @@ export function stateOf(steps: StepStates, key: string): StepState {
 const ENDED = new Set<StepStateName>(['succeeded', 'failed', 'stopped', 'skipped']);
 export const isStepEnded = (s: StepState): boolean => ENDED.has(s.state);
 
-/** The sentence stored as the skipped instance's reason, e.g. `skipped: needs train, which failed`. */
+/**
+ * The sentence stored as the skipped instance's reason, e.g. `skipped: needs train, which failed`.
+ * Plain text like every stored reason (views escape it): who stopped the pipeline is written
+ * `@U123` here, and views that can mention a user say it from the cause instead.
+ */
 export function skipReason(cause: SkipCause): string {
   const outcome = (o: 'failed' | 'stopped') => (o === 'failed' ? 'failed' : 'was stopped');
   switch (cause.kind) {
@@ -56,6 +60,6 @@ export function skipReason(cause: SkipCause): string {
     case 'sibling':
       return `skipped: ${cause.key} ${outcome(cause.outcome)}, so step ${cause.key.split('#')[0]} cannot succeed`;
     case 'pipeline-stopped':
-      return `skipped: pipeline stopped by <@${cause.by}>`;
+      return `skipped: pipeline stopped by @${cause.by}`;
   }
 }

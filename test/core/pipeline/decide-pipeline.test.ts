@@ -231,7 +231,7 @@ describe('decidePipeline', () => {
       report: ok('r-rep'),
       'train#1': ok('r-1'),
       'train#2': ok('r-2'),
-      'train#3': { state: 'stopped', runId: 'r-3', reason: 'stopped by <@U2>' },
+      'train#3': { state: 'stopped', runId: 'r-3', reason: 'stopped by @U2' },
     });
     assert.deepEqual(
       d.skip.map((s) => [s.key, s.reason]),
@@ -241,7 +241,7 @@ describe('decidePipeline', () => {
       state: 'stopped',
       step: 'train',
       key: 'train#3',
-      reason: 'step train#3 was stopped: stopped by <@U2>',
+      reason: 'step train#3 was stopped: stopped by @U2',
     });
   });
 
@@ -260,9 +260,9 @@ describe('decidePipeline', () => {
     assert.deepEqual(
       d.skip.map((s) => [s.key, s.reason]),
       [
-        ['train#2', 'skipped: pipeline stopped by <@U9>'],
-        ['train#3', 'skipped: pipeline stopped by <@U9>'],
-        ['eval', 'skipped: pipeline stopped by <@U9>'],
+        ['train#2', 'skipped: pipeline stopped by @U9'],
+        ['train#3', 'skipped: pipeline stopped by @U9'],
+        ['eval', 'skipped: pipeline stopped by @U9'],
       ],
     );
     assert.equal(d.end, undefined, 'not ended while runs are still being stopped');
@@ -276,7 +276,7 @@ describe('decidePipeline', () => {
       skip: [],
       fail: [],
       stop: [],
-      end: { state: 'stopped', reason: 'stopped by <@U9>' },
+      end: { state: 'stopped', reason: 'stopped by @U9' },
     });
   });
 

@@ -156,7 +156,7 @@ ${PREP}  train:
       );
       assert.equal(
         messageAt('steps:\n  prep: { template: prep, matrix: { rows: [] } }\n', 'steps.prep.matrix.rows'),
-        'rows needs at least 1 item(s).',
+        'rows needs at least 1 item.',
       );
       assert.equal(
         messageAt('steps:\n  prep: { template: prep, parallel: 0 }\n', 'steps.prep.parallel'),
