@@ -5,7 +5,7 @@ import type { Run, RunLineage } from '../../src/core/run/run.ts';
 import { renderLineage } from '../../src/views/blocks/lineage.ts';
 import { renderLineageText } from '../../src/views/text/lineage-text.ts';
 import { makeRun } from '../support/make-run.ts';
-import { assertWithinLimits } from './blocks/fixtures.ts';
+import { assertSafeSlackMessage } from '../support/view-checks.ts';
 
 function run(id: string, number: number, template: string, lineage: Partial<RunLineage>, params = {}): Run {
   return makeRun(
@@ -76,7 +76,7 @@ describe('renderLineageText', () => {
 describe('renderLineage', () => {
   it('shows each run with number, template, params, image and commit, never a credential', () => {
     const msg = renderLineage(lineageTree('r-eval', lookup));
-    assertWithinLimits(msg);
+    assertSafeSlackMessage(msg);
     const json = JSON.stringify(msg);
     assert.match(json, /Lineage of run #45/);
     assert.match(json, /✅ \*#43\* demo @3f2a9c1d `lr=0.2`/);
@@ -98,14 +98,14 @@ describe('renderLineage', () => {
     );
     const byId = new Map(chain.map((r) => [r.id, r]));
     const msg = renderLineage(lineageTree('r-0', (id) => byId.get(id), { maxDepth: 400, maxNodes: 400 }));
-    assertWithinLimits(msg);
+    assertSafeSlackMessage(msg);
     const last = JSON.stringify(msg.blocks.at(-1));
     assert.match(last, /more rows not shown/);
   });
 
   it('answers for a run that is no longer kept', () => {
     const msg = renderLineage(lineageTree('r-x', () => undefined));
-    assertWithinLimits(msg);
+    assertSafeSlackMessage(msg);
     assert.equal(msg.text, 'That run is no longer kept');
   });
 });

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderPipelineCard, renderPipelineNotice } from '../../../src/views/blocks/pipeline-card.ts';
+import { assertSafeSlackMessage } from '../../support/view-checks.ts';
 import { lookup, NOW, pipelineRecord } from '../pipeline-fixtures.ts';
-import { assertWithinLimits } from './fixtures.ts';
+
+/** The users Trainyard itself mentions in these messages: the launcher and whoever stopped. */
+const OWN_MENTIONS = ['U123', 'U9'];
 
 const textOf = (msg: { blocks: unknown[] }) => JSON.stringify(msg.blocks);
 
@@ -17,7 +20,7 @@ function sections(msg: { blocks: unknown[] }): string {
 describe('renderPipelineCard', () => {
   it('shows one line per step: state, runs, duration, key outputs (the best run of a matrix)', () => {
     const msg = renderPipelineCard(pipelineRecord(), lookup(), NOW);
-    assertWithinLimits(msg);
+    assertSafeSlackMessage(msg, OWN_MENTIONS);
     const lines = sections(msg).split('\n');
     assert.ok(
       lines.includes('✅ *prep* · succeeded · #58 · 3s · `rows=2000 path=samples.json`'),
@@ -44,27 +47,27 @@ describe('renderPipelineCard', () => {
           'train#1': { state: 'stopped', runId: 'r-t1', reason: 'stopped' },
           'train#2': {
             state: 'skipped',
-            reason: 'skipped: pipeline stopped by <@U9>',
+            reason: 'skipped: pipeline stopped by @U9',
             cause: { kind: 'pipeline-stopped', by: 'U9' },
           },
           'train#3': {
             state: 'skipped',
-            reason: 'skipped: pipeline stopped by <@U9>',
+            reason: 'skipped: pipeline stopped by @U9',
             cause: { kind: 'pipeline-stopped', by: 'U9' },
           },
           eval: {
             state: 'skipped',
-            reason: 'skipped: pipeline stopped by <@U9>',
+            reason: 'skipped: pipeline stopped by @U9',
             cause: { kind: 'pipeline-stopped', by: 'U9' },
           },
         },
-        end: { state: 'stopped', reason: 'stopped by <@U9>' },
+        end: { state: 'stopped', reason: 'stopped by @U9' },
         endedAt: '2026-11-28T10:00:20.000Z',
       }),
       lookup(),
       NOW,
     );
-    assertWithinLimits(msg);
+    assertSafeSlackMessage(msg, OWN_MENTIONS);
     const text = sections(msg);
     assert.match(text, /⏭️ \*eval\* · skipped · skipped: pipeline stopped by <@U9>/);
     assert.match(text, /⏹️ \*train\* · 3 runs: 1 stopped, 2 skipped · #59 · 10s · train#1: stopped/);
@@ -83,8 +86,9 @@ describe('renderPipelineCard', () => {
       lookup(),
       NOW,
     );
+    assertSafeSlackMessage(msg, OWN_MENTIONS);
     const text = sections(msg);
-    assert.ok(text.includes("`note=&lt;!channel&gt; 'x' &amp; &lt;@U1&gt;`"), text);
+    assert.ok(text.includes('`note=&lt;!channel&gt; ˋxˋ &amp; &lt;@U1&gt;`'), text);
     assert.ok(text.includes('train#1: OOMKilled &lt;!here&gt;'), text);
   });
 });
@@ -105,7 +109,7 @@ describe('renderPipelineNotice', () => {
       [],
       NOW,
     );
-    assertWithinLimits(msg);
+    assertSafeSlackMessage(msg, OWN_MENTIONS);
     assert.equal(msg.text, '✅ <@U123> pipeline #57 demo-pipeline succeeded after 1m 05s.');
     assert.match(sections(msg), /\*Outputs\*\n\*eval\* #62: `test_acc=0.93`/);
   });
@@ -124,9 +128,9 @@ describe('renderPipelineNotice', () => {
       ['Traceback (most recent call last):', 'ValueError: ``` <!channel>'],
       NOW,
     );
-    assertWithinLimits(msg);
+    assertSafeSlackMessage(msg, OWN_MENTIONS);
     const text = sections(msg);
     assert.match(text, /\*Failed step:\* \*eval\* \(run #62\)\n\*Reason:\* exit code 1/);
-    assert.match(text, /\*Last 2 log lines\*\n```\nTraceback[^\n]*\nValueError: ''' &lt;!channel&gt;\n```/);
+    assert.match(text, /\*Last 2 log lines\*\n```\nTraceback[^\n]*\nValueError: ˋˋˋ &lt;!channel&gt;\n```/);
   });
 });
