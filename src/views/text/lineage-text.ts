@@ -1,6 +1,7 @@
 import type { LineageTree } from '../../core/lineage/lineage-tree.ts';
-import { truncate } from '../format.ts';
+import { plural } from '../../core/plural.ts';
 import { type LineageRow, lineageRows, type RunFacts } from '../lineage-rows.ts';
+import { terminalText, tx } from './terminal.ts';
 
 /**
  * `/train lineage <run>` for the terminal, a compact tree up to the roots:
@@ -10,6 +11,8 @@ import { type LineageRow, lineageRows, type RunFacts } from '../lineage-rows.ts'
  *   ├─ ✅ #43 demo@…  lr=0.2
  *   │  └─ ✅ #42 prep@…  rows=2000
  *   └─ #42 (shown above)
+ *
+ * Every fact from outside Trainyard goes through terminalText: one row, one line.
  */
 export function renderLineageText(tree: LineageTree): string[] {
   const lines = lineageRows(tree).flatMap(rowLines);
@@ -20,17 +23,17 @@ export function renderLineageText(tree: LineageTree): string[] {
 function rowLines(row: LineageRow): string[] {
   switch (row.kind) {
     case 'missing':
-      return [`${row.prefix}${row.runId} (no longer kept)`];
+      return [`${row.prefix}${terminalText(row.runId, 40)} (no longer kept)`];
     case 'repeat':
       return [`${row.prefix}#${row.number} (shown above)`];
     case 'omitted':
-      return [`${row.prefix}…and ${row.count} more input${row.count === 1 ? '' : 's'} not shown`];
+      return [`${row.prefix}…and ${plural(row.count, 'more input')} not shown`];
     case 'run': {
       const { facts } = row;
       const head = `${row.prefix}${facts.emoji} #${facts.number} ${templateName(facts)}`;
       const detail = details(facts);
       return [
-        facts.params ? `${head}  ${oneLine(facts.params, 200)}` : head,
+        facts.params ? `${head}  ${terminalText(facts.params, 200)}` : head,
         ...(detail ? [`${row.detailPrefix}   ${detail}`] : []),
       ];
     }
@@ -38,18 +41,15 @@ function rowLines(row: LineageRow): string[] {
 }
 
 function templateName(facts: RunFacts): string {
-  return facts.templateHash ? `${facts.template}@${facts.templateHash}` : facts.template;
+  const name = terminalText(facts.template, 60);
+  return facts.templateHash ? tx`${name}@${facts.templateHash}` : name;
 }
 
 function details(facts: RunFacts): string {
   const parts: string[] = [];
-  if (facts.image) parts.push(`image ${oneLine(facts.image, 120)}`);
-  if (facts.repo) parts.push(`code ${oneLine(facts.repo, 120)}`);
-  if (facts.commit) parts.push(`commit ${facts.commit}`);
-  if (facts.origin) parts.push(oneLine(facts.origin, 120));
+  if (facts.image) parts.push(`image ${terminalText(facts.image, 120)}`);
+  if (facts.repo) parts.push(`code ${terminalText(facts.repo, 120)}`);
+  if (facts.commit) parts.push(tx`commit ${facts.commit}`);
+  if (facts.origin) parts.push(terminalText(facts.origin, 120));
   return parts.join(' · ');
-}
-
-function oneLine(text: string, max: number): string {
-  return truncate(text.replace(/[\u0000-\u001f\u007f]+/g, ' '), max);
 }

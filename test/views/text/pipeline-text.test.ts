@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderPipelineCardText, renderPipelineNoticeText } from '../../../src/views/text/pipeline-text.ts';
+import { assertSafeTerminalText } from '../../support/view-checks.ts';
 import { lookup, NOW, pipelineRecord } from '../pipeline-fixtures.ts';
 
 describe('renderPipelineCardText', () => {
@@ -23,7 +24,8 @@ describe('renderPipelineCardText', () => {
       lookup(),
       NOW,
     );
-    assert.ok(lines.includes('   ❌ prep · failed · #58 · 3s · bad thing [31m'), lines.join('\n'));
+    assertSafeTerminalText(lines);
+    assert.ok(lines.includes('   ❌ prep · failed · #58 · 3s · bad ↵ thing'), lines.join('\n'));
   });
 });
 
@@ -56,7 +58,7 @@ describe('renderPipelineNoticeText', () => {
           ...pipelineRecord().steps,
           eval: { state: 'succeeded', runId: 'r-eval', outputs: { acc: '0.9' } },
         },
-        end: { state: 'stopped', reason: 'stopped by <@U9>' },
+        end: { state: 'stopped', reason: 'stopped by @U9' },
         endedAt: '2026-11-28T10:00:40.000Z',
       }),
       lookup(),
