@@ -3,6 +3,7 @@ import { pickBest } from '../core/pipeline/pick-best.ts';
 import type { PipelineStep } from '../core/pipeline/pipeline.ts';
 import type { PipelineRun, PipelineRunState } from '../core/pipeline/pipeline-run.ts';
 import { type SkipCause, type StepState, type StepStateName, stateOf } from '../core/pipeline/step-state.ts';
+import { plural } from '../core/plural.ts';
 import type { Run } from '../core/run/run.ts';
 import { runOutputs } from '../core/run/run-outputs.ts';
 import { STATE_EMOJI } from './format.ts';
@@ -149,7 +150,7 @@ function matrixLabel(states: StepStateName[]): string {
   for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
   const order: StepStateName[] = ['succeeded', 'running', 'waiting', 'failed', 'stopped', 'skipped'];
   const parts = order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
-  return `${states.length} runs: ${parts.join(', ')}`;
+  return `${plural(states.length, 'run')}: ${parts.join(', ')}`;
 }
 
 /** Outputs as stored when the run succeeded; the run's own, should the state predate them. */
