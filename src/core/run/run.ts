@@ -92,6 +92,11 @@ export interface Progress {
 export interface MetricSample {
   at: number;
   values: Record<string, number>;
+  /**
+   * The progress `current` (epoch, step …) when the line was read, if the run reports progress.
+   * Early stopping of sweep trials compares trials at the same step.
+   */
+  step?: number;
 }
 
 export interface MessageRef {

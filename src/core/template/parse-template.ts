@@ -9,6 +9,7 @@ import type { ParamDef, Template, TemplateProblem } from './template.ts';
 import {
   buildSchema,
   jobSchema,
+  objectiveSchema,
   PARAM_NAME,
   type ParamFile,
   paramSchema,
@@ -83,6 +84,7 @@ export function parseTemplate(
     },
   };
   if (template.description === undefined) delete template.description;
+  if (body.objective) template.objective = { metric: body.objective.metric, goal: body.objective.goal };
 
   // Required params have no default to try; their placeholders are checked again at launch.
   if (params.every((p) => p.default !== undefined)) {
@@ -225,6 +227,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   job: Object.keys(jobSchema.shape),
   'job.tolerations.*': Object.keys(tolerationSchema.shape),
   progress: Object.keys(progressSchema.shape),
+  objective: Object.keys(objectiveSchema.shape),
 };
 
 function valueAt(data: unknown, path: PropertyKey[]): unknown {
@@ -272,6 +275,7 @@ function describeIssue(issue: ZodIssue, file: string, data: unknown): TemplatePr
       if (valueAt(data, issue.path) === undefined) return [at(`${subject} is required.`)];
       return [at(`${subject} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}.`)];
     case 'invalid_value':
+      if (valueAt(data, issue.path) === undefined) return [at(`${subject} is required.`)];
       return [at(`${subject} must be one of ${issue.values.map(String).join(', ')}.`)];
     case 'invalid_union':
       // The only unions are job counts (number or placeholder) and scalars (text, number, bool).
@@ -286,6 +290,10 @@ function describeIssue(issue: ZodIssue, file: string, data: unknown): TemplatePr
             : `"${subject}" is not a valid key.`,
         ),
       ];
+    case 'invalid_format':
+      // Our own regex messages read as the end of a sentence ("must be …"); zod's do not.
+      if (issue.message.startsWith('must ')) return [at(`${subject} ${issue.message}.`)];
+      return [at(`${subject} is not valid: ${issue.message}.`)];
     case 'too_small':
       if (issue.origin === 'array')
         return [at(`${subject} needs at least ${plural(Number(issue.minimum), 'item')}.`)];

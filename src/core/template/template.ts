@@ -31,7 +31,15 @@ export interface Template {
   dir: string;
   description?: string;
   params: ParamDef[];
+  /** What sweeps of this template optimise by default (`--metric`/`--goal` override it). */
+  objective?: Objective;
   raw: TemplateBody;
+}
+
+/** A metric to optimise and which way: `{ metric: 'loss', goal: 'min' }`. */
+export interface Objective {
+  metric: string;
+  goal: 'min' | 'max';
 }
 
 export interface TemplateBody {

@@ -45,7 +45,7 @@ describe('loadTemplates', () => {
         file: join(dir, 'broken.yaml'),
         field: 'imgae',
         message:
-          '"imgae" is not a known key here; allowed keys are description, params, image, build, command, args, env, resources, job, progress.',
+          '"imgae" is not a known key here; allowed keys are description, params, image, build, command, args, env, resources, job, progress, objective.',
       },
     ]);
     assert.match(catalog.broken.get('Bad_Name')?.[0].message ?? '', /lowercase letters, digits and -/);
