@@ -93,8 +93,8 @@ export interface MetricSample {
   at: number;
   values: Record<string, number>;
   /**
-   * The progress `current` (epoch, step …) when the line was read, if the run reports progress.
-   * Early stopping of sweep trials compares trials at the same step.
+   * The progress `current` (e.g. the epoch) when the line was read, if the log had reported
+   * progress by then: charts and early stopping put metrics over steps with it.
    */
   step?: number;
 }

@@ -84,7 +84,7 @@ export function parseTemplate(
     },
   };
   if (template.description === undefined) delete template.description;
-  if (body.objective) template.objective = { metric: body.objective.metric, goal: body.objective.goal };
+  if (body.objective) template.objective = body.objective;
 
   // Required params have no default to try; their placeholders are checked again at launch.
   if (params.every((p) => p.default !== undefined)) {

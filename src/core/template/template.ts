@@ -31,12 +31,11 @@ export interface Template {
   dir: string;
   description?: string;
   params: ParamDef[];
-  /** What sweeps of this template optimise by default (`--metric`/`--goal` override it). */
-  objective?: Objective;
   raw: TemplateBody;
+  /** What sweeps of it optimise by default, and what a pipeline's `best` picks by. */
+  objective?: Objective;
 }
 
-/** A metric to optimise and which way: `{ metric: 'loss', goal: 'min' }`. */
 export interface Objective {
   metric: string;
   goal: 'min' | 'max';
