@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { RawOptions, RawParams } from '../../../src/core/command/command.ts';
 import { type PlanSweepContext, planSweep } from '../../../src/core/sweep/plan-sweep.ts';
 import type { SweepDefinition } from '../../../src/core/sweep/sweep.ts';
+import { seedFromSweepId } from '../../../src/core/sweep/sweep-seed.ts';
 import { makeTemplate } from './fixtures.ts';
 
 const template = makeTemplate();
@@ -456,5 +457,14 @@ describe('planSweep', () => {
         '--algo must be grid, random or tpe, not "&lt;#C1&gt;".',
       );
     });
+  });
+});
+
+describe('seedFromSweepId', () => {
+  it('gives every sweep a fixed seed of its own', () => {
+    assert.equal(seedFromSweepId('s-0123456789'), seedFromSweepId('s-0123456789'));
+    assert.notEqual(seedFromSweepId('s-0123456789'), seedFromSweepId('s-0123456788'));
+    const seed = seedFromSweepId('s-abcdefghij');
+    assert.ok(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff);
   });
 });
