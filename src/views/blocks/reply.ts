@@ -4,6 +4,8 @@ import { plural } from '../../core/plural.ts';
 import type { Reply } from '../../core/reply.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
+import type { Sweep } from '../../core/sweep/sweep.ts';
+import { escapeUserText } from '../../core/sweep/user-text.ts';
 import type { Template } from '../../core/template/template.ts';
 import {
   describeParam,
@@ -13,6 +15,7 @@ import {
   formatProgress,
   runDuration,
 } from '../format.ts';
+import { bestText, sweepDuration, sweepTitle, trialsText } from '../sweep-format.ts';
 import {
   actions,
   type Block,
@@ -38,6 +41,7 @@ import {
   slackDate,
 } from './mrkdwn.ts';
 import { renderRunCard, runTitle } from './run-card.ts';
+import { renderSweepCard } from './sweep-card.ts';
 
 /** Any reply to a command as Block Kit: short sections that read well on a phone. */
 export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage {
@@ -64,6 +68,10 @@ export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage 
       return renderSchedule(reply.schedule, reply.nextFires, reply.description);
     case 'schedules':
       return renderSchedules(reply.schedules, now);
+    case 'sweep':
+      return renderSweepCard(reply.sweep, now);
+    case 'sweeps':
+      return renderSweeps(reply.sweeps, now);
   }
 }
 
@@ -199,4 +207,21 @@ function renderSchedules(
   const hidden = schedules.length - MAX_SCHEDULES_LISTED;
   if (hidden > 0) blocks.push(context(md`…and ${plural(hidden, 'more schedule')} not shown.`));
   return message(md`${plural(schedules.length, 'schedule')}`, blocks);
+}
+
+/** `/train sweeps`: one section per sweep with its progress and best trial. */
+function renderSweeps(sweeps: Sweep[], now: Date): SlackMessage {
+  if (sweeps.length === 0) {
+    const text = 'No sweeps yet; start one with `/train sweep <template> lr=[0.01,0.1,1]`.';
+    return message(text, [section(text)]);
+  }
+  const blocks: Block[] = [header('Sweeps')];
+  for (const sweep of sweeps) {
+    const best = bestText(sweep);
+    const parts = [`*${escapeUserText(sweepTitle(sweep))}*`, escapeUserText(trialsText(sweep))];
+    if (best) parts.push(`best ${escapeUserText(best)}`);
+    parts.push(sweepDuration(sweep, now));
+    blocks.push(section(parts.join(' · ')));
+  }
+  return message(`${sweeps.length} sweeps`, blocks, 'sweeps');
 }
