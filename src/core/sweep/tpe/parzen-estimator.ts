@@ -35,6 +35,11 @@ interface NumericKernels {
   logSigma: Float64Array;
   /** Per kernel: −log of its mass inside [low, high], plus −log σ − log √2π for densities. */
   logNorm: Float64Array;
+  /**
+   * Discrete dims: kernels with the same (μ, σ), computed once per group (as Optuna's
+   * `_unique_inverse_2d`): observations of a whole number repeat, and most share the clipped σ.
+   */
+  groups?: { of: Int32Array; first: Int32Array };
 }
 
 interface CategoricalKernels {
@@ -117,13 +122,38 @@ function numericKernels(
   const logNorm = new Float64Array(n + 1);
   const invSigma = new Float64Array(n + 1);
   const logSigma = new Float64Array(n + 1);
+  const groups = dim.kind === 'discrete' ? groupKernels(mu, sigma) : undefined;
   for (let k = 0; k <= n; k++) {
     invSigma[k] = 1 / sigma[k];
     logSigma[k] = Math.log(sigma[k]);
-    const mass = logGaussMass((low - mu[k]) * invSigma[k], (high - mu[k]) * invSigma[k]);
+    const first = groups ? groups.first[groups.of[k]] : k;
+    const mass =
+      first < k ? -logNorm[first] : logGaussMass((low - mu[k]) * invSigma[k], (high - mu[k]) * invSigma[k]);
     logNorm[k] = dim.kind === 'continuous' ? -mass - logSigma[k] - LOG_SQRT_2PI : -mass;
   }
-  return { kind: 'numeric', dim, low, high, mu, sigma, invSigma, logSigma, logNorm };
+  return { kind: 'numeric', dim, low, high, mu, sigma, invSigma, logSigma, logNorm, groups };
+}
+
+/** Kernels grouped by equal (μ, σ): the group of each, and the first kernel of each group. */
+function groupKernels(mu: Float64Array, sigma: Float64Array): { of: Int32Array; first: Int32Array } {
+  const index = new Map<number, Map<number, number>>();
+  const of = new Int32Array(mu.length);
+  const first: number[] = [];
+  for (let k = 0; k < mu.length; k++) {
+    let bySigma = index.get(mu[k]);
+    if (!bySigma) {
+      bySigma = new Map();
+      index.set(mu[k], bySigma);
+    }
+    let g = bySigma.get(sigma[k]);
+    if (g === undefined) {
+      g = first.length;
+      first.push(k);
+      bySigma.set(sigma[k], g);
+    }
+    of[k] = g;
+  }
+  return { of, first: Int32Array.from(first) };
 }
 
 /**
@@ -261,31 +291,45 @@ function addContinuous(acc: Float64Array, dim: NumericKernels, x: number): void 
 function discreteLogMasses(dim: NumericKernels, x: number, step: number): Float64Array {
   const { mu, invSigma, logSigma, logNorm } = dim;
   const logStep = Math.log(step);
-  const out = new Float64Array(mu.length);
-  for (let k = 0; k < mu.length; k++) {
+  const mass = (k: number): number => {
     const width = step * invSigma[k];
     const z = (x - mu[k]) * invSigma[k];
-    const mass =
+    const bin =
       width < 0.2
         ? logNarrowBinMass(z, width, logStep - logSigma[k])
         : logGaussMass(z - width / 2, z + width / 2);
-    out[k] = mass + logNorm[k];
+    return bin + logNorm[k];
+  };
+  const out = new Float64Array(mu.length);
+  if (!dim.groups) {
+    for (let k = 0; k < mu.length; k++) out[k] = mass(k);
+    return out;
   }
+  const { of, first } = dim.groups;
+  const byGroup = new Float64Array(first.length);
+  for (let g = 0; g < first.length; g++) byGroup[g] = mass(first[g]);
+  for (let k = 0; k < mu.length; k++) out[k] = byGroup[of[k]];
   return out;
 }
 
 /**
  * log of the standard normal mass over [z − w/2, z + w/2] for a narrow bin (w < 0.2), without
  * two tail functions: φ(z + t) = φ(z)·e^(−zt)·e^(−t²/2), and ∫e^(−zt) over the bin is
- * 2·sinh(|z|w/2)/|z|; e^(−t²/2) stays within 0.5 % of its mean e^(−w²/24) there.
+ * w·sinh(a)/a with a = |z|·w/2; e^(−t²/2) stays within 0.5 % of its mean e^(−w²/24) there.
+ * log(sinh(a)/a) is a short even series up to a = 2 (error < 1e-3) and a − log 2a beyond (where
+ * the kernel is 20 widths away and its share of the mixture is below e^−200 anyway): this runs
+ * once per kernel and distinct value, and exp/log per kernel were most of a suggestion's cost.
  */
 function logNarrowBinMass(z: number, width: number, logWidth: number): number {
   const a = (Math.abs(z) * width) / 2;
-  // log(2·sinh(a)/|z|) = log w + log(sinh(a)/a): a short series near the kernel's centre
-  // (error a⁴/180 < 1e-6), the exact form beyond, where it neither overflows nor loses digits.
-  const shape =
-    a < 0.1 ? logWidth + (a * a) / 6 : a + Math.log((a < 18 ? 1 - Math.exp(-2 * a) : 1) / Math.abs(z));
-  return -0.5 * z * z - LOG_SQRT_2PI + shape - (width * width) / 24;
+  let shape: number;
+  if (a < 2) {
+    const a2 = a * a;
+    shape = a2 * (1 / 6 + a2 * (-1 / 180 + a2 * (1 / 2835 + a2 * (-1 / 37800 + a2 / 467775))));
+  } else {
+    shape = a - Math.log(2 * a);
+  }
+  return -0.5 * z * z - LOG_SQRT_2PI + logWidth + shape - (width * width) / 24;
 }
 
 function logSumExp(values: Float64Array): number {
