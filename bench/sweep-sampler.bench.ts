@@ -6,7 +6,15 @@ import { trialRandom } from '../src/core/sweep/random.ts';
 import { sampleRandomParams } from '../src/core/sweep/random-sampler.ts';
 import { suggestTrialParams } from '../src/core/sweep/suggest-trial.ts';
 import type { FinishedTrial } from '../src/core/sweep/tpe/tpe-sampler.ts';
-import { benchTemplate, enumParam, floatParam, intParam, machineLine, median, plan } from './sweep-support.ts';
+import {
+  benchTemplate,
+  enumParam,
+  floatParam,
+  intParam,
+  machineLine,
+  median,
+  plan,
+} from './sweep-support.ts';
 
 const ROUNDS = 5;
 const CALLS = 200;
@@ -83,7 +91,9 @@ const randomTimes = measure((index) => suggestTrialParams(random, index, finishe
 
 const ms = (n: number) => `${n.toFixed(3)} ms`;
 console.log(`machine: ${machineLine()}`);
-console.log(`${ROUNDS} rounds × ${CALLS} suggestions after ${WARMUP} warm-up, ${FINISHED} finished trials, 10 params`);
+console.log(
+  `${ROUNDS} rounds × ${CALLS} suggestions after ${WARMUP} warm-up, ${FINISHED} finished trials, 10 params`,
+);
 console.log(
   `TPE suggestion     p50 ${ms(tpeTimes.p50)}  p99 ${ms(tpeTimes.p99)}  (p99 per round: ${tpeTimes.rounds.map((r) => r.p99.toFixed(2)).join(' ')})`,
 );

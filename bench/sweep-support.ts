@@ -32,7 +32,11 @@ export function benchTemplate(params: ParamDef[]): Template {
 }
 
 /** planSweep for the bench, failing loudly: a bench with a refused sweep measures nothing. */
-export function plan(template: Template, params: Record<string, string>, options: Record<string, string>): SweepDefinition {
+export function plan(
+  template: Template,
+  params: Record<string, string>,
+  options: Record<string, string>,
+): SweepDefinition {
   const planned = planSweep(template, params, options);
   if (!planned.ok) throw new Error(planned.error);
   return planned.definition;

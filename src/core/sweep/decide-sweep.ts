@@ -168,8 +168,13 @@ function earlyStops(sweep: Sweep, trials: SweepTrial[], runs: ReadonlyMap<number
   const { earlyStop, goal, metric } = sweep.definition;
   if (earlyStop === 'none') return [];
   const seriesOf = (t: SweepTrial): MetricPoint[] => runs.get(t.index)?.series ?? [];
+  // A trial at its last step is done but for exiting: stopping it then would only lose its result.
+  const atLastStep = (t: SweepTrial) => {
+    const run = runs.get(t.index);
+    return run?.total !== undefined && run.step !== undefined && run.step >= run.total;
+  };
   const judged = (t: SweepTrial) =>
-    !!t.runId && !isEnded(t.state) && !t.stopRequested && seriesOf(t).length > 0;
+    !!t.runId && !isEnded(t.state) && !t.stopRequested && seriesOf(t).length > 0 && !atLastStep(t);
   const stops: TrialStop[] = [];
   const stopTrial = (t: SweepTrial, reason: string) => {
     t.stopRequested = true;
@@ -179,8 +184,9 @@ function earlyStops(sweep: Sweep, trials: SweepTrial[], runs: ReadonlyMap<number
   };
 
   if (earlyStop === 'median') {
-    // Failed and lost runs say little about how a healthy trial should look at a step.
-    const peers = trials.filter((t) => t.state !== 'failed' && t.state !== 'lost');
+    // As Optuna's MedianPruner: compared with completed trials only. Running and stopped ones
+    // are survivors or losers of earlier comparisons, and counting them skews the median.
+    const peers = trials.filter((t) => t.state === 'succeeded');
     for (const t of trials.filter(judged)) {
       const others = peers.filter((p) => p.index !== t.index).map(seriesOf);
       const decision = checkMedianRule(seriesOf(t), others, goal, metric, runs.get(t.index)?.unit);

@@ -11,6 +11,8 @@ export interface TrialRun {
   value?: number;
   /** The progress step (epoch) the run was at, if it reports progress. */
   step?: number;
+  /** The last step it will reach (progress total), if it reports one: no trial is stopped there. */
+  total?: number;
   /** The metric step by step, in the order the log gave it. */
   series: MetricPoint[];
   /** What a step is called in reasons: `epoch` or `step`. */
@@ -39,5 +41,6 @@ export function observeRun(run: Run, metric: string): TrialRun {
   if (Number.isFinite(value)) observed.value = value;
   const step = series.at(-1)?.step ?? run.progress?.current;
   if (step !== undefined) observed.step = step;
+  if (run.progress && run.progress.total > 0) observed.total = run.progress.total;
   return observed;
 }

@@ -229,15 +229,21 @@ describe('decideSweep', () => {
       decideSweep(newSweep(definition({ parallel: 6, earlyStop: 'median' })), runs.byIndex, NOW),
       runs,
     );
-    [0.8, 0.8, 0.8, 0.8, 0.3].forEach((value, i) => {
-      runs.report(i + 1, 1, value);
-    });
+    // Trial 6 runs ahead of the others: running trials are not compared with, only completed ones.
+    runs.report(6, 1, 0.9);
+    runs.report(5, 1, 0.3);
+    const early = decideSweep(sweep, runs.byIndex, NOW);
+    assert.deepEqual(early.stop, [], 'fewer than three completed trials reached epoch 1');
+    for (const index of [1, 2, 3]) {
+      runs.report(index, 1, 0.8);
+      runs.end(index, 'succeeded', 0.8);
+    }
     const d = decideSweep(sweep, runs.byIndex, NOW);
     assert.deepEqual(d.stop, [
       {
         index: 5,
         runId: 'r-trial5',
-        reason: 'stopped early: acc 0.3 at epoch 1 is below the median 0.8 of 4 trials',
+        reason: 'stopped early: acc 0.3 at epoch 1 is below the median 0.8 of 3 trials',
       },
     ]);
     assert.equal(d.sweep.trials[4].stoppedEarly, true);
@@ -255,9 +261,11 @@ describe('decideSweep', () => {
       decideSweep(newSweep(definition({ parallel: 6, earlyStop: 'median' })), runs.byIndex, NOW),
       runs,
     );
-    [0.8, 0.8, 0.8, 0.8, 0.3].forEach((value, i) => {
-      runs.report(i + 1, 1, value);
-    });
+    for (const index of [1, 2, 3]) {
+      runs.report(index, 1, 0.8);
+      runs.end(index, 'succeeded', 0.8);
+    }
+    runs.report(5, 1, 0.3);
     const decided = decideSweep(sweep, runs.byIndex, NOW).sweep; // stored, but the stop was never sent
     const again = decideSweep(decided, runs.byIndex, NOW);
     assert.deepEqual(again.stop, []);
@@ -265,6 +273,21 @@ describe('decideSweep', () => {
       again.stillStopping.map((s) => s.index),
       [5],
     );
+  });
+
+  it('never stops a trial at its last step, where it is done but for exiting', () => {
+    const runs = new Runs();
+    const sweep = apply(
+      decideSweep(newSweep(definition({ parallel: 6, earlyStop: 'median' })), runs.byIndex, NOW),
+      runs,
+    );
+    for (const index of [1, 2, 3]) {
+      runs.report(index, 1, 0.8);
+      runs.end(index, 'succeeded', 0.8);
+    }
+    runs.report(5, 1, 0.3);
+    (runs.byIndex.get(5) as TrialRun).total = 1;
+    assert.deepEqual(decideSweep(sweep, runs.byIndex, NOW).stop, []);
   });
 
   it('ASHA records rung values on the trials and stops the worse ones', () => {
