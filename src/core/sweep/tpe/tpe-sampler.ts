@@ -1,7 +1,7 @@
 import type { Params, ParamValue } from '../../run/run.ts';
 import type { Random } from '../random.ts';
 import { tidyFloat } from '../random-sampler.ts';
-import { countValues, type ParamSpace, rangeValue, type SearchSpace } from '../space.ts';
+import { type ParamSpace, rangeValue, type SearchSpace } from '../space.ts';
 import type { SweepGoal } from '../sweep.ts';
 import {
   buildParzenEstimator,
@@ -127,8 +127,8 @@ function splitTrials<T extends { trial: FinishedTrial }>(
 /** The one value of a space that can produce only one (TPE has nothing to learn there). */
 function singleValue(space: SearchSpace): ParamValue | undefined {
   if (space.kind === 'randint' && space.lo === space.hi) return space.lo;
-  if (countValues(space) === 1)
-    return space.kind === 'list' ? space.values[0] : rangeValue(space as never, 0);
+  if (space.kind === 'list' && space.values.length === 1) return space.values[0];
+  if (space.kind === 'range' && space.count === 1) return space.start;
   return undefined;
 }
 
