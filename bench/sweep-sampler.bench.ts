@@ -101,7 +101,34 @@ console.log(
   `random suggestion  p50 ${ms(randomTimes.p50)}  p99 ${ms(randomTimes.p99)}  (TPE p50 ×${(tpeTimes.p50 / randomTimes.p50).toFixed(0)} of random)`,
 );
 console.log(
-  `TPE CPU time / wall time over its rounds: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms / ${wall.toFixed(0)} ms (CPU below wall = time the process waited for a core)`,
+  `TPE CPU time / wall time over its rounds: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms / ${wall.toFixed(0)} ms (wall above CPU = time spent waiting for a core)`,
+);
+console.log(
+  `TPE CPU time per suggestion: ${((cpu.user + cpu.system) / 1000 / (WARMUP + ROUNDS * CALLS)).toFixed(2)} ms`,
+);
+const scale = calibration();
+console.log(
+  `for scale: a dependent Float64Array sum costs ${scale.add.toFixed(1)} ns per element and Math.exp ${scale.exp.toFixed(1)} ns on this machine right now (CPU time; the sum is one floating-point add latency, about 1 ns on an idle modern core)`,
 );
 console.log(`target p99 < 5 ms: ${tpeTimes.p99 < 5 ? 'met' : 'MISSED'} (${ms(tpeTimes.p99)})`);
 console.log(`load average at the end: ${machineLine().split('load average ')[1]}`);
+
+/** CPU ns of two tiny loops, so figures from a shared or throttled machine can be put in scale. */
+function calibration(): { add: number; exp: number } {
+  const cpuNs = (fn: () => void, n: number) => {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    return ((used.user + used.system) * 1000) / n;
+  };
+  const values = new Float64Array(1_000_000).map((_, i) => i / 1e6);
+  let sum = 0;
+  const add = cpuNs(() => {
+    for (let r = 0; r < 20; r++) for (let i = 0; i < values.length; i++) sum += values[i];
+  }, 2e7);
+  const exp = cpuNs(() => {
+    for (let i = 0; i < 1e7; i++) sum += Math.exp(-i * 1e-7);
+  }, 1e7);
+  if (sum < 0) console.log(sum);
+  return { add, exp };
+}
