@@ -20,8 +20,6 @@ export type SearchSpace =
   /** `randint(lo,hi)`: any whole number from lo to hi, both included. */
   | { kind: 'randint'; lo: number; hi: number };
 
-export type SpaceKind = SearchSpace['kind'];
-
 /** One param searched by a sweep. An array of these keeps the order the command gave them in. */
 export interface ParamSpace {
   param: string;

@@ -11,7 +11,6 @@
  */
 
 const ERX = 0.8450629115104675;
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
 const LOG_HALF = Math.log(0.5);
 
@@ -115,11 +114,6 @@ export function logGaussMass(a: number, b: number): number {
   const left = a > -8.5 ? ndtr(a) : 0;
   const right = b < 8.5 ? ndtr(-b) : 0;
   return Math.log1p(-left - right);
-}
-
-/** log of the standard normal density at z. */
-export function logNormalPdf(z: number): number {
-  return -0.5 * z * z - LOG_SQRT_2PI;
 }
 
 // Acklam's rational approximation of the inverse normal CDF (relative error 1.15e-9),
