@@ -1,10 +1,11 @@
 import { didYouMean } from '../command/suggest.ts';
+import { showInput } from '../command/tokenize.ts';
 import type { ParamValue } from '../run/run.ts';
 import { coerceParamValue, describeAllowed, fitsParam } from '../template/param-value.ts';
 import type { ParamDef } from '../template/template.ts';
+import { formatCount } from './format.ts';
 import { parseSpace, SPACE_USAGE, type SpaceFunction } from './parse-space.ts';
 import { rangeValue, roundTo, type SearchSpace } from './space.ts';
-import { formatCount, quoteInput } from './user-text.ts';
 
 /** A param value of a sweep command: a search space, a fixed value, or why it cannot be used. */
 export type CheckedValue =
@@ -24,7 +25,7 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  */
 export function checkParamValue(def: ParamDef, raw: string): CheckedValue {
   const syntax = parseSpace(raw);
-  const shown = quoteInput(`${def.name}=${raw}`);
+  const shown = showInput(`${def.name}=${raw}`);
   switch (syntax.kind) {
     case 'fixed':
       return checkFixed(def, raw);
@@ -47,7 +48,7 @@ function checkFixed(def: ParamDef, raw: string): CheckedValue {
     ? `; the search spaces are ${Object.values(SPACE_USAGE).join(', ')}`
     : '';
   const suggestion = def.type === 'enum' ? didYouMean(raw, def.values ?? []) : '';
-  return refuse(`${def.name} must be ${describeAllowed(def)}, not ${quoteInput(raw)}${spaces}.${suggestion}`);
+  return refuse(`${def.name} must be ${describeAllowed(def)}, not ${showInput(raw)}${spaces}.${suggestion}`);
 }
 
 function checkList(def: ParamDef, items: string[], shown: string): CheckedValue {
@@ -55,12 +56,10 @@ function checkList(def: ParamDef, items: string[], shown: string): CheckedValue 
   for (const item of items) {
     const value = coerceParamValue(def, item);
     if (value === undefined || !fitsParam(def, value)) {
-      return refuse(
-        `${shown} includes ${quoteInput(item)}, but ${def.name} must be ${describeAllowed(def)}.`,
-      );
+      return refuse(`${shown} includes ${showInput(item)}, but ${def.name} must be ${describeAllowed(def)}.`);
     }
     if (values.includes(value)) {
-      return refuse(`${shown} lists ${quoteInput(String(value))} twice; list each value once.`);
+      return refuse(`${shown} lists ${showInput(String(value))} twice; list each value once.`);
     }
     values.push(value);
   }
@@ -103,7 +102,7 @@ function checkCall(def: ParamDef, fn: SpaceFunction, args: string[], shown: stri
     const n = Number(arg);
     if (!NUMBER.test(arg) || !Number.isFinite(n) || (whole && !Number.isSafeInteger(n))) {
       const kind = whole ? `whole numbers for ${def.name}` : 'numbers';
-      return refuse(`${shown} needs ${kind}, not ${quoteInput(arg)}; write ${SPACE_USAGE[fn]}.`);
+      return refuse(`${shown} needs ${kind}, not ${showInput(arg)}; write ${SPACE_USAGE[fn]}.`);
     }
     numbers.push(n);
   }

@@ -5,11 +5,13 @@ import { rankTrials } from './rank-trials.ts';
 import { finishedTrials, suggestTrialParams } from './suggest-trial.ts';
 import { isSweepEnded, type Sweep, type SweepState, type SweepTrial } from './sweep.ts';
 
-/** A trial run to stop, with the sentence to give its run as the reason. */
+/** A trial run to stop, with the reason to give its run (plain text) and who asked, if a person did. */
 export interface TrialStop {
   index: number;
   runId: string;
   reason: string;
+  /** The user who stopped the sweep: record it on the run as `stoppedBy`. */
+  stoppedBy?: string;
 }
 
 /** What the service should do now for one sweep; see decideSweep. */
@@ -57,7 +59,9 @@ export function decideSweep(sweep: Sweep, runs: ReadonlyMap<number, TrialRun>, n
   const stop: TrialStop[] = [];
   const stillStopping = trials
     .filter((t) => t.stopRequested && t.runId && !isEnded(t.state))
-    .map((t) => ({ index: t.index, runId: t.runId as string, reason: t.reason ?? 'stopped' }));
+    .map((t) =>
+      withStopper({ index: t.index, runId: t.runId as string, reason: t.reason ?? 'stopped' }, sweep),
+    );
 
   const ended = isSweepEnded(sweep.state);
   const halt = ended ? undefined : haltOf(sweep, trials);
@@ -67,7 +71,7 @@ export function decideSweep(sweep: Sweep, runs: ReadonlyMap<number, TrialRun>, n
       t.stopRequested = true;
       if (t.runId) {
         t.reason = halt.trialReason;
-        stop.push({ index: t.index, runId: t.runId, reason: halt.trialReason });
+        stop.push(withStopper({ index: t.index, runId: t.runId, reason: halt.trialReason }, sweep));
       } else {
         // Stored but never launched: it ends here, and nothing will start it.
         t.state = 'stopped';
@@ -132,21 +136,21 @@ function refreshTrial(trial: SweepTrial, run: TrialRun | undefined): SweepTrial 
   return t;
 }
 
+/** A stop of a trial of a sweep a person stopped carries who it was, as a run's stop does. */
+function withStopper(stop: TrialStop, sweep: Sweep): TrialStop {
+  return sweep.stopRequest ? { ...stop, stoppedBy: sweep.stopRequest.by } : stop;
+}
+
 interface Halt {
   state: Extract<SweepState, 'stopped' | 'failed'>;
-  reason: string;
+  /** Plain text; a stopped sweep has none (the views name who stopped it from `stopRequest`). */
+  reason?: string;
   trialReason: string;
 }
 
 /** Whether the sweep must end early: stopped by a person, or its first trials all failed. */
 function haltOf(sweep: Sweep, trials: SweepTrial[]): Halt | undefined {
-  if (sweep.stopRequest) {
-    return {
-      state: 'stopped',
-      reason: `stopped by <@${sweep.stopRequest.by}>`,
-      trialReason: `sweep #${sweep.number} was stopped by <@${sweep.stopRequest.by}>`,
-    };
-  }
+  if (sweep.stopRequest) return { state: 'stopped', trialReason: `sweep #${sweep.number} was stopped` };
   const first = trials.slice(0, FAILED_START_TRIALS);
   if (
     sweep.definition.trials > FAILED_START_TRIALS &&

@@ -1,5 +1,5 @@
+import { formatValue } from './format.ts';
 import type { SweepGoal } from './sweep.ts';
-import { escapeUserText, formatValue } from './user-text.ts';
 
 /**
  * The early-stopping rules of a sweep, as pure functions of the trials' metric series. A series
@@ -60,7 +60,7 @@ export function checkMedianRule(
   const stop = goal === 'max' ? best < median : best > median;
   if (!stop) return undefined;
   return {
-    reason: `stopped early: ${escapeUserText(metric)} ${formatValue(best)} at ${unit} ${step} is ${worse(goal)} the median ${formatValue(median)} of ${atStep.length} trials`,
+    reason: `stopped early: ${metric} ${formatValue(best)} at ${unit} ${step} is ${worse(goal)} the median ${formatValue(median)} of ${atStep.length} trials`,
     value: best,
     step,
     threshold: median,
@@ -111,7 +111,7 @@ export function checkAshaRule(
       return {
         rungValues,
         stop: {
-          reason: `stopped early: ${escapeUserText(metric)} ${formatValue(point.value)} at ${unit} ${point.step} is ${worse(goal)} ${cut} of the ${competing.length} trials that reached ${unit} ${ashaRungStep(rung)} (asha)`,
+          reason: `stopped early: ${metric} ${formatValue(point.value)} at ${unit} ${point.step} is ${worse(goal)} ${cut} of the ${competing.length} trials that reached ${unit} ${ashaRungStep(rung)} (asha)`,
           value: point.value,
           step: point.step,
           threshold,

@@ -1,9 +1,11 @@
 import type { RawOptions, RawParams } from '../command/command.ts';
 import { didYouMean } from '../command/suggest.ts';
+import { showInput } from '../command/tokenize.ts';
 import type { Params } from '../run/run.ts';
 import { describeAllowed } from '../template/param-value.ts';
 import type { Template } from '../template/template.ts';
 import { checkParamValue } from './check-space.ts';
+import { formatCount } from './format.ts';
 import { countValues, describeSpace, type ParamSpace } from './space.ts';
 import type { SweepAlgo, SweepDefinition, SweepGoal } from './sweep.ts';
 import {
@@ -15,7 +17,6 @@ import {
   readSweepOptions,
   type SweepOptions,
 } from './sweep-options.ts';
-import { escapeUserText, formatCount, quoteInput } from './user-text.ts';
 
 /** What planSweep needs beyond the command: the seed to use without `--seed`, and policy caps. */
 export interface PlanSweepContext {
@@ -121,7 +122,7 @@ function readParams(
     if (!def) {
       const list = names.length ? `its params are ${names.join(', ')}` : 'it takes no params';
       return {
-        error: `${escapeUserText(template.name)} has no param ${quoteInput(name)}; ${list}.${didYouMean(name, names)}`,
+        error: `${template.name} has no param ${showInput(name)}; ${list}.${didYouMean(name, names)}`,
       };
     }
     const checked = checkParamValue(def, value);
@@ -137,7 +138,7 @@ function readParams(
     else if (def.default !== undefined) fixed[def.name] = def.default;
     else {
       return {
-        error: `${escapeUserText(template.name)} needs ${def.name} (${describeAllowed(def)}); add ${def.name}=<value>, or a list such as ${def.name}=[a,b] to search it.`,
+        error: `${template.name} needs ${def.name} (${describeAllowed(def)}); add ${def.name}=<value>, or a list such as ${def.name}=[a,b] to search it.`,
       };
     }
   }
@@ -152,14 +153,14 @@ function readObjective(
   const metric = options.metric ?? objective?.metric;
   if (metric === undefined) {
     return {
-      error: `This sweep has no metric to optimise; add --metric <name> --goal min|max (e.g. --metric loss --goal min), or give the ${escapeUserText(template.name)} template an objective.`,
+      error: `This sweep has no metric to optimise; add --metric <name> --goal min|max (e.g. --metric loss --goal min), or give the ${template.name} template an objective.`,
     };
   }
   // The template's goal belongs to its own metric; another metric needs its own direction.
   const goal = options.goal ?? (objective?.metric === metric ? objective.goal : undefined);
   if (goal === undefined) {
     return {
-      error: `--metric ${escapeUserText(metric)} needs a direction; add --goal min (lower is better) or --goal max (higher is better).`,
+      error: `--metric ${metric} needs a direction; add --goal min (lower is better) or --goal max (higher is better).`,
     };
   }
   return { metric, goal };
@@ -174,7 +175,7 @@ function planGrid(
     const count = countValues(space);
     if (count === undefined) {
       return {
-        error: `--algo grid tries every combination, but ${escapeUserText(param)}=${describeSpace(space)} is not a list or a range; give ${escapeUserText(param)} a list or range(start,stop,step), or use --algo random or --algo tpe.`,
+        error: `--algo grid tries every combination, but ${param}=${describeSpace(space)} is not a list or a range; give ${param} a list or range(start,stop,step), or use --algo random or --algo tpe.`,
       };
     }
     gridSize *= count;

@@ -1,6 +1,8 @@
 import type { RawOptions } from '../command/command.ts';
 import { didYouMean } from '../command/suggest.ts';
+import { showInput } from '../command/tokenize.ts';
 import { METRIC_NAME } from '../template/template-schema.ts';
+import { formatCount } from './format.ts';
 import {
   EARLY_STOP_RULES,
   type EarlyStopRule,
@@ -9,7 +11,6 @@ import {
   type SweepAlgo,
   type SweepGoal,
 } from './sweep.ts';
-import { formatCount, quoteInput } from './user-text.ts';
 
 /** The most trials one sweep may run: its card and notice are tested to hold that many. */
 export const MAX_TRIALS = 1000;
@@ -70,7 +71,7 @@ export function readSweepOptions(raw: RawOptions, launchOptionNames: readonly st
       case 'metric':
         if (METRIC_NAME.test(value)) options.metric = value;
         else
-          error = `--metric must be a metric name as the logs print it, such as loss or val_acc, not ${quoteInput(value)}.`;
+          error = `--metric must be a metric name as the logs print it, such as loss or val_acc, not ${showInput(value)}.`;
         break;
       default:
         if (launchOptionNames.includes(name)) launchOptions[name] = value;
@@ -93,7 +94,7 @@ function pick<T extends string>(
     return undefined;
   }
   const list = `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
-  return `--${name} must be ${list}, not ${quoteInput(value)}.${didYouMean(value, allowed)}`;
+  return `--${name} must be ${list}, not ${showInput(value)}.${didYouMean(value, allowed)}`;
 }
 
 function whole(
@@ -108,10 +109,10 @@ function whole(
     set(n);
     return undefined;
   }
-  return `--${name} must be a whole number from ${formatCount(min)} to ${formatCount(max)}, not ${quoteInput(value)}.`;
+  return `--${name} must be a whole number from ${formatCount(min)} to ${formatCount(max)}, not ${showInput(value)}.`;
 }
 
 function unknownOption(name: string, launchOptionNames: readonly string[]): string {
   const known = [...SWEEP_OPTIONS, ...launchOptionNames].map((o) => `--${o}`);
-  return `${quoteInput(`--${name}`)} is not a sweep option; use ${known.slice(0, -1).join(', ')} or ${known.at(-1)}.${didYouMean(`--${name}`, known)}`;
+  return `${showInput(`--${name}`)} is not a sweep option; use ${known.slice(0, -1).join(', ')} or ${known.at(-1)}.${didYouMean(`--${name}`, known)}`;
 }

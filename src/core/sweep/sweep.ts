@@ -60,7 +60,7 @@ export interface SweepTrial {
   stopRequested?: boolean;
   /** Stopped by the early-stopping rule; a finished trial for TPE, with its last value. */
   stoppedEarly?: boolean;
-  /** Why it stopped early, failed or was stopped: one sentence, mrkdwn-safe. */
+  /** Why it stopped early, failed or was stopped: plain text (it may quote the job), the views escape it. */
   reason?: string;
 }
 
@@ -77,9 +77,12 @@ export interface Sweep {
   createdAt: string;
   endedAt?: string;
   state: SweepState;
-  /** Why it ended as it did (failed, stopped); one sentence, mrkdwn-safe. */
+  /** Why it failed: plain text (it may quote a trial's failure), the views escape it. */
   reason?: string;
-  /** Set by `/train stop <sweep>` or the Stop sweep button; decideSweep does the rest. */
+  /**
+   * Set by `/train stop <sweep>` or the Stop sweep button; decideSweep does the rest. The views
+   * name who stopped it from here, as they do with a run's `stoppedBy`.
+   */
   stopRequest?: { by: string; at: string };
   /** The sweep card, once posted. */
   card?: MessageRef;

@@ -5,7 +5,6 @@ import type { Reply } from '../../core/reply.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
 import type { Sweep } from '../../core/sweep/sweep.ts';
-import { escapeUserText } from '../../core/sweep/user-text.ts';
 import type { Template } from '../../core/template/template.ts';
 import {
   describeParam,
@@ -212,16 +211,16 @@ function renderSchedules(
 /** `/train sweeps`: one section per sweep with its progress and best trial. */
 function renderSweeps(sweeps: Sweep[], now: Date): SlackMessage {
   if (sweeps.length === 0) {
-    const text = 'No sweeps yet; start one with `/train sweep <template> lr=[0.01,0.1,1]`.';
+    const text = md`No sweeps yet; start one with ${code('/train sweep <template> lr=[0.01,0.1,1]')}.`;
     return message(text, [section(text)]);
   }
   const blocks: Block[] = [header('Sweeps')];
   for (const sweep of sweeps) {
     const best = bestText(sweep);
-    const parts = [`*${escapeUserText(sweepTitle(sweep))}*`, escapeUserText(trialsText(sweep))];
-    if (best) parts.push(`best ${escapeUserText(best)}`);
-    parts.push(sweepDuration(sweep, now));
-    blocks.push(section(parts.join(' · ')));
+    const parts = [bold(plain(sweepTitle(sweep), 200)), plain(trialsText(sweep), 300)];
+    if (best) parts.push(md`best ${plain(best, 300)}`);
+    parts.push(md`${sweepDuration(sweep, now)}`);
+    blocks.push(section(joinMd(parts, ' · ')));
   }
-  return message(`${sweeps.length} sweeps`, blocks, 'sweeps');
+  return message(md`${plural(sweeps.length, 'sweep')}`, blocks, 'sweep');
 }

@@ -1,8 +1,8 @@
 import { ACTIONS } from '../../core/actions.ts';
+import { plural } from '../../core/plural.ts';
 import { rankTrials } from '../../core/sweep/rank-trials.ts';
 import type { Sweep } from '../../core/sweep/sweep.ts';
-import { escapeUserText } from '../../core/sweep/user-text.ts';
-import { formatNumber, truncate } from '../format.ts';
+import { formatNumber } from '../format.ts';
 import {
   paramsText,
   SWEEP_EMOJI,
@@ -11,19 +11,17 @@ import {
   trialName,
   trialTable,
 } from '../sweep-format.ts';
-import {
-  actions,
-  type Block,
-  button,
-  LIMITS,
-  mention,
-  message,
-  type SlackMessage,
-  section,
-} from './block-kit.ts';
-import { tableBlock } from './sweep-card.ts';
+import { actions, type Block, button, LIMITS, message, type SlackMessage, section } from './block-kit.ts';
+import { bold, code, type Mrkdwn, md, mention, plain } from './mrkdwn.ts';
+import { sweepReason, tableBlock } from './sweep-card.ts';
 
-const ENDED_WORDS = { succeeded: 'finished', failed: 'failed', stopped: 'was stopped' } as const;
+const ENDED_WORDS = {
+  queued: 'ended',
+  running: 'ended',
+  succeeded: 'finished',
+  failed: 'failed',
+  stopped: 'was stopped',
+};
 
 /**
  * The fan-in notice, posted once in the sweep card's thread (and to the channel): mentions the
@@ -31,31 +29,27 @@ const ENDED_WORDS = { succeeded: 'finished', failed: 'failed', stopped: 'was sto
  * and a Rerun best button.
  */
 export function renderSweepNotice(sweep: Sweep, now: Date): SlackMessage {
-  const state =
-    sweep.state === 'succeeded' || sweep.state === 'failed' || sweep.state === 'stopped'
-      ? sweep.state
-      : 'succeeded';
   const ranked = rankTrials(sweep);
   const best = ranked[0];
   const { metric } = sweep.definition;
   const took = sweepDuration(sweep, now);
-  const count = `${sweep.trials.length} trial${sweep.trials.length === 1 ? '' : 's'}`;
-  // One sentence for both: the block shows the (escaped) template bold, the notification plain.
-  const sentence = (template: string) =>
-    `${SWEEP_EMOJI[sweep.state]} ${mention(sweep.launchedBy)} sweep #${sweep.number} ${template} ${ENDED_WORDS[state]} after ${count} in ${took}.`;
+  // One sentence for both: the block shows the template bold, the notification as typed.
+  const sentence = (template: Mrkdwn) =>
+    md`${SWEEP_EMOJI[sweep.state]} ${mention(sweep.launchedBy)} sweep #${sweep.number} ${template} ${ENDED_WORDS[sweep.state]} after ${plural(sweep.trials.length, 'trial')} in ${took}.`;
 
-  const blocks: Block[] = [section(sentence(`*${escapeUserText(sweep.template)}*`))];
-  if (sweep.reason && state !== 'succeeded') blocks.push(section(`*Reason:* ${sweep.reason}`));
+  const blocks: Block[] = [section(sentence(bold(plain(sweep.template, 200))))];
+  const reason = sweepReason(sweep);
+  if (reason) blocks.push(section(md`*Reason:* ${reason}`));
   if (best?.value !== undefined) {
     const params = paramsText(best.params, searchedParams(sweep));
     blocks.push(
       section(
-        `*Best:* ${escapeUserText(trialName(best))} with ${escapeUserText(metric)} *${formatNumber(best.value)}*\n\`${escapeUserText(truncate(params, 2500))}\``,
+        md`*Best:* ${trialName(best)} with ${plain(metric, 100)} *${formatNumber(best.value)}*\n${code(params, 2500)}`,
       ),
     );
+    const title = md`*Top five*\n`;
     const { rows } = trialTable(sweep, ranked, 5);
-    const title = '*Top five*\n';
-    blocks.push(section(title + tableBlock(rows, LIMITS.sectionText - title.length).text));
+    blocks.push(section(md`${title}${tableBlock(rows, LIMITS.sectionText - title.mrkdwn.length).text}`));
     blocks.push(
       actions(
         [button({ text: 'Rerun best', actionId: ACTIONS.sweepRerunBest, value: sweep.id, style: 'primary' })],
@@ -63,11 +57,11 @@ export function renderSweepNotice(sweep: Sweep, now: Date): SlackMessage {
       ),
     );
   } else {
-    blocks.push(section('No trial succeeded, so there is no best trial to rerun.'));
+    blocks.push(section(md`No trial succeeded, so there is no best trial to rerun.`));
   }
   const bestPart =
     best?.value !== undefined
-      ? ` Best: ${trialName(best)} ${escapeUserText(metric)} ${formatNumber(best.value)}.`
-      : '';
-  return message(sentence(escapeUserText(sweep.template)) + bestPart, blocks);
+      ? md` Best: ${trialName(best)} ${plain(metric, 100)} ${formatNumber(best.value)}.`
+      : md``;
+  return message(md`${sentence(plain(sweep.template, 200))}${bestPart}`, blocks);
 }

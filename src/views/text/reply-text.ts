@@ -6,8 +6,8 @@ import type { Template } from '../../core/template/template.ts';
 import { describeParam } from '../format.ts';
 import { renderRunCardText, renderRunLine, userName } from './run-card-text.ts';
 import { renderSchedulesText, renderScheduleText } from './schedule-text.ts';
-import { terminalText, tx } from './terminal.ts';
 import { renderSweepCardText, renderSweepsText } from './sweep-text.ts';
+import { terminalText, tx } from './terminal.ts';
 
 function templateLines(t: Template): string[] {
   return [

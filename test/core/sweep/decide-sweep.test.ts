@@ -185,11 +185,14 @@ describe('decideSweep', () => {
     sweep = requestSweepStop(sweep, 'U2', NOW);
     const d = decideSweep(sweep, runs.byIndex, NOW);
     assert.deepEqual(d.launch, []);
-    assert.deepEqual(d.stop, [{ index: 2, runId: 'r-trial2', reason: 'sweep #57 was stopped by <@U2>' }]);
+    assert.deepEqual(d.stop, [
+      { index: 2, runId: 'r-trial2', reason: 'sweep #57 was stopped', stoppedBy: 'U2' },
+    ]);
     sweep = apply(d, runs);
     const end = decideSweep(sweep, runs.byIndex, NOW);
     assert.equal(end.sweep.state, 'stopped');
-    assert.equal(end.sweep.reason, 'stopped by <@U2>');
+    assert.equal(end.sweep.reason, undefined, 'the views say who stopped it, from stopRequest');
+    assert.equal(end.sweep.stopRequest?.by, 'U2');
     assert.equal(end.best?.index, 1);
     assert.equal(requestSweepStop(end.sweep, 'U3', NOW), end.sweep, 'an ended sweep cannot be stopped again');
   });
@@ -202,8 +205,8 @@ describe('decideSweep', () => {
     assert.deepEqual(
       d.sweep.trials.map((t) => [t.state, t.reason]),
       [
-        ['stopped', 'never started: sweep #57 was stopped by <@U2>'],
-        ['stopped', 'never started: sweep #57 was stopped by <@U2>'],
+        ['stopped', 'never started: sweep #57 was stopped'],
+        ['stopped', 'never started: sweep #57 was stopped'],
       ],
     );
     assert.equal(d.finished, true);

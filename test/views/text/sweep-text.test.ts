@@ -6,6 +6,7 @@ import {
   renderSweepNoticeText,
   renderSweepsText,
 } from '../../../src/views/text/sweep-text.ts';
+import { assertSafeTerminalText } from '../../support/view-checks.ts';
 import { makeSweep } from '../sweep-fixtures.ts';
 
 const NOW = new Date('2026-11-28T10:05:00.000Z');
@@ -41,14 +42,23 @@ describe('sweep text views', () => {
     assert.equal(lines.at(-1), '   rerun the best: /train demo epochs=5 lr=0.02 opt=adam');
   });
 
-  it('shows reasons plain, as a terminal reads them', () => {
+  it('says who stopped a sweep, and shows reasons and names safe for a terminal', () => {
     const sweep = {
+      ...makeSweep(3, { template: 'de\u001b[2Jmo' }, { metric: 'a\nb' }),
+      state: 'failed' as const,
+      endedAt: '2026-11-28T10:30:00.000Z',
+      reason: 'no trial succeeded (trial 1: boom \u001b]0;owned\u0007)',
+    };
+    const lines = renderSweepCardText(sweep, NOW);
+    assert.ok(lines.includes('   no trial succeeded (trial 1: boom )'), lines.join('\n'));
+    assertSafeTerminalText(lines);
+    assertSafeTerminalText(renderSweepNoticeText(sweep, NOW));
+    const stopped = {
       ...makeSweep(3),
       state: 'stopped' as const,
-      endedAt: '2026-11-28T10:30:00.000Z',
-      reason: 'stopped by <@U9> &amp; co',
+      stopRequest: { by: 'U9', at: sweep.endedAt },
     };
-    assert.ok(renderSweepCardText(sweep, NOW).includes('   stopped by @U9 & co'));
+    assert.ok(renderSweepCardText(stopped, NOW).includes('   stopped by @U9.'));
   });
 
   it('lists sweeps one per line', () => {
