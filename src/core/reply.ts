@@ -1,6 +1,7 @@
 import type { Run } from './run/run.ts';
 import type { Schedule } from './schedule/schedule.ts';
 import type { Sentence } from './sentence.ts';
+import type { Sweep } from './sweep/sweep.ts';
 import type { Template } from './template/template.ts';
 
 /**
@@ -20,4 +21,7 @@ export type Reply =
   | { kind: 'run'; run: Run }
   | { kind: 'logs'; run: Run; lines: string[] }
   | { kind: 'schedule'; schedule: Schedule; nextFires: Date[]; description: string }
-  | { kind: 'schedules'; schedules: { schedule: Schedule; nextFire?: Date; lastRun?: Run }[] };
+  | { kind: 'schedules'; schedules: { schedule: Schedule; nextFire?: Date; lastRun?: Run }[] }
+  /** `status <sweep number>`: the sweep card. */
+  | { kind: 'sweep'; sweep: Sweep }
+  | { kind: 'sweeps'; sweeps: Sweep[] };

@@ -25,6 +25,8 @@ export const COMMAND_VERBS = [
   'pause',
   'resume',
   'lineage',
+  'sweep',
+  'sweeps',
 ] as const;
 
 export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['forbid', 'allow', 'replace'];
@@ -82,6 +84,7 @@ function parseWords(tokens: Token[], context: ParseContext): Command {
     case 'templates':
     case 'list':
     case 'schedules':
+    case 'sweeps':
       expectNothingAfter(verb, rest);
       return { verb };
     case 'status':
@@ -97,6 +100,8 @@ function parseWords(tokens: Token[], context: ParseContext): Command {
     case 'pause':
     case 'resume':
       return { verb, name: parseScheduleNameArgument(verb, rest) };
+    case 'sweep':
+      return parseSweep(rest);
   }
 }
 
@@ -118,6 +123,27 @@ function parseLaunch(words: Token[], context: ParseContext): Command {
   const ref = args.options.get('ref');
   if (ref !== undefined) checkRef(ref);
   return { verb: 'launch', template, params: toRecord(args.params), options: toRecord(args.options) };
+}
+
+/**
+ * `sweep <template> name=<space or value> … --option value …`: like a launch, the template first
+ * (or as model=); the values and options are read by planSweep, which knows the template.
+ */
+function parseSweep(rest: Token[]): Command {
+  const example = '/train sweep demo lr=[0.01,0.1,1]';
+  const templateWord = rest[0] && isPositional(rest[0]) ? rest[0] : undefined;
+  if (templateWord && !TEMPLATE_NAME.test(templateWord.text)) {
+    throw new CommandError(
+      `${showInput(templateWord.text)} is not a template name; write the template after sweep, e.g. ${example}.`,
+    );
+  }
+  const args = collectArguments(rest.slice(templateWord ? 1 : 0), { options: 'any' });
+  if (args.positionals.length > 0) throw new CommandError(positionalError(args.positionals[0]));
+  if (!templateWord && !args.params.has('model')) {
+    throw new CommandError(`sweep needs a template and the params to search, e.g. ${example}.`);
+  }
+  const template = templateWord ? templateWord.text : takeModelParam(args.params);
+  return { verb: 'sweep', template, params: toRecord(args.params), options: toRecord(args.options) };
 }
 
 function parseRerun(rest: Token[]): Command {

@@ -13,6 +13,7 @@ import {
   buildSchema,
   codeSchema,
   jobSchema,
+  objectiveSchema,
   PARAM_NAME,
   type ParamFile,
   paramSchema,
@@ -278,7 +279,7 @@ const KNOWN_KEYS: Record<string, string[]> = {
   job: Object.keys(jobSchema.shape),
   'job.tolerations.*': Object.keys(tolerationSchema.shape),
   progress: Object.keys(progressSchema.shape),
-  objective: ['metric', 'goal'],
+  objective: Object.keys(objectiveSchema.shape),
   code: Object.keys(codeSchema.shape),
 };
 
@@ -336,6 +337,7 @@ export function describeIssue(
       if (valueAt(data, issue.path) === undefined) return [at(`${subject} is required.`)];
       return [at(`${subject} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}.`)];
     case 'invalid_value':
+      if (valueAt(data, issue.path) === undefined) return [at(`${subject} is required.`)];
       return [at(`${subject} must be one of ${issue.values.map(String).join(', ')}.`)];
     case 'invalid_union':
       // The only unions are job counts (number or placeholder) and scalars (text, number, bool).
@@ -350,6 +352,10 @@ export function describeIssue(
             : `"${subject}" is not a valid key.`,
         ),
       ];
+    case 'invalid_format':
+      // Our own regex messages read as the end of a sentence ("must be …"); zod's do not.
+      if (issue.message.startsWith('must ')) return [at(`${subject} ${issue.message}.`)];
+      return [at(`${subject} is not valid: ${issue.message}.`)];
     case 'too_small':
       if (issue.origin === 'array')
         return [at(`${subject} needs at least ${plural(Number(issue.minimum), 'item')}.`)];

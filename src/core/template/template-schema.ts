@@ -67,6 +67,21 @@ export const progressSchema = z.strictObject({ pattern: z.string().min(1) });
 /** Where a template's code comes from: a git repository, at a branch, tag or commit (default: its HEAD). */
 export const codeSchema = z.strictObject({ git: z.string().min(1), ref: z.string().min(1).optional() });
 
+/**
+ * A metric name as the progress parser reads it from log lines (`loss`, `val_acc`, `eval/f1`), so
+ * an objective names something a run can actually report.
+ */
+export const METRIC_NAME = /^[A-Za-z_][\w./-]{0,39}$/;
+
+/** What sweeps of this template optimise unless the command says otherwise. */
+export const objectiveSchema = z.strictObject({
+  metric: z.string().regex(METRIC_NAME, {
+    error:
+      'must be a metric name as the logs print it: letters, digits, _ . / -, starting with a letter or _, at most 40 characters',
+  }),
+  goal: z.enum(['min', 'max']),
+});
+
 export const templateSchema = z.strictObject({
   description: z.string().optional(),
   params: z.record(z.string(), paramSchema).default({}),
@@ -78,7 +93,7 @@ export const templateSchema = z.strictObject({
   resources: resourcesSchema.default({}),
   job: jobSchema.default({ backoffLimit: 0 }),
   progress: progressSchema.optional(),
-  objective: z.strictObject({ metric: z.string().min(1), goal: z.enum(['min', 'max']) }).optional(),
+  objective: objectiveSchema.optional(),
   outputs: z.array(z.string()).optional(),
   code: codeSchema.optional(),
 });

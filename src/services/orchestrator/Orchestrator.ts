@@ -182,6 +182,10 @@ export class Orchestrator implements ChatHandlers, Launcher {
         const result = await this.launch({ ...cmd, user: from.user, channel: from.channel });
         return result.ok ? { started: result.run } : { reply: { kind: 'error', text: result.error } };
       }
+      case 'sweep':
+      case 'sweeps':
+        // The parser knows sweeps (src/core/sweep); the sweep service that runs them is still to come.
+        return { reply: { kind: 'error', text: 'Sweeps are not available in this version yet.' } };
       default:
         return { reply: await this.schedulerCommand(cmd, from) };
     }

@@ -4,6 +4,7 @@ import { plural } from '../../core/plural.ts';
 import type { Reply } from '../../core/reply.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
+import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { Template } from '../../core/template/template.ts';
 import {
   describeParam,
@@ -13,6 +14,7 @@ import {
   formatProgress,
   runDuration,
 } from '../format.ts';
+import { bestText, sweepDuration, sweepTitle, trialsText } from '../sweep-format.ts';
 import {
   actions,
   type Block,
@@ -38,6 +40,7 @@ import {
   slackDate,
 } from './mrkdwn.ts';
 import { renderRunCard, runTitle } from './run-card.ts';
+import { renderSweepCard } from './sweep-card.ts';
 
 /** Any reply to a command as Block Kit: short sections that read well on a phone. */
 export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage {
@@ -64,6 +67,10 @@ export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage 
       return renderSchedule(reply.schedule, reply.nextFires, reply.description);
     case 'schedules':
       return renderSchedules(reply.schedules, now);
+    case 'sweep':
+      return renderSweepCard(reply.sweep, now);
+    case 'sweeps':
+      return renderSweeps(reply.sweeps, now);
   }
 }
 
@@ -199,4 +206,21 @@ function renderSchedules(
   const hidden = schedules.length - MAX_SCHEDULES_LISTED;
   if (hidden > 0) blocks.push(context(md`…and ${plural(hidden, 'more schedule')} not shown.`));
   return message(md`${plural(schedules.length, 'schedule')}`, blocks);
+}
+
+/** `/train sweeps`: one section per sweep with its progress and best trial. */
+function renderSweeps(sweeps: Sweep[], now: Date): SlackMessage {
+  if (sweeps.length === 0) {
+    const text = md`No sweeps yet; start one with ${code('/train sweep <template> lr=[0.01,0.1,1]')}.`;
+    return message(text, [section(text)]);
+  }
+  const blocks: Block[] = [header('Sweeps')];
+  for (const sweep of sweeps) {
+    const best = bestText(sweep);
+    const parts = [bold(plain(sweepTitle(sweep), 200)), plain(trialsText(sweep), 300)];
+    if (best) parts.push(md`best ${plain(best, 300)}`);
+    parts.push(md`${sweepDuration(sweep, now)}`);
+    blocks.push(section(joinMd(parts, ' · ')));
+  }
+  return message(md`${plural(sweeps.length, 'sweep')}`, blocks, 'sweep');
 }

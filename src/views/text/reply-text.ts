@@ -6,6 +6,7 @@ import type { Template } from '../../core/template/template.ts';
 import { describeParam } from '../format.ts';
 import { renderRunCardText, renderRunLine, userName } from './run-card-text.ts';
 import { renderSchedulesText, renderScheduleText } from './schedule-text.ts';
+import { renderSweepCardText, renderSweepsText } from './sweep-text.ts';
 import { terminalText, tx } from './terminal.ts';
 
 function templateLines(t: Template): string[] {
@@ -61,6 +62,10 @@ export function renderReplyText(reply: Reply, now: Date): string {
       return renderScheduleText(reply, now);
     case 'schedules':
       return renderSchedulesText(reply, now);
+    case 'sweep':
+      return renderSweepCardText(reply.sweep, now).join('\n');
+    case 'sweeps':
+      return renderSweepsText(reply.sweeps, now);
   }
 }
 

@@ -490,3 +490,72 @@ describe('parseCommand: launch mistakes', () => {
     );
   });
 });
+
+describe('parseCommand: sweep', () => {
+  it('reads the template, the spaces and fixed params, and the options', () => {
+    assert.deepEqual(
+      parsed(
+        '/train sweep demo lr=loguniform(1e-4, 1e-1) epochs=[2, 4] batch=range(16,64,16) opt=adam --algo tpe --trials 30 --parallel 4 --metric val_acc --goal max --early-stop asha --seed 7',
+      ),
+      {
+        verb: 'sweep',
+        template: 'demo',
+        params: {
+          lr: 'loguniform(1e-4, 1e-1)',
+          epochs: '[2, 4]',
+          batch: 'range(16,64,16)',
+          opt: 'adam',
+        },
+        options: {
+          algo: 'tpe',
+          trials: '30',
+          parallel: '4',
+          metric: 'val_acc',
+          goal: 'max',
+          'early-stop': 'asha',
+          seed: '7',
+        },
+      },
+    );
+  });
+
+  it('understands what Slack sends: escapes and curly quotes', () => {
+    assert.deepEqual(parsed('sweep demo lr=[0.01,0.1,1] note=“a &amp; b” --metric=loss'), {
+      verb: 'sweep',
+      template: 'demo',
+      params: { lr: '[0.01,0.1,1]', note: 'a & b' },
+      options: { metric: 'loss' },
+    });
+  });
+
+  it('takes model=<template> as the template', () => {
+    assert.deepEqual(parsed('sweep model=demo lr=uniform(0.1,1)'), {
+      verb: 'sweep',
+      template: 'demo',
+      params: { lr: 'uniform(0.1,1)' },
+      options: {},
+    });
+  });
+
+  it('reads sweeps, and status, stop and logs with a sweep number', () => {
+    assert.deepEqual(parsed('sweeps'), { verb: 'sweeps' });
+    assert.deepEqual(parsed('status #57'), { verb: 'status', run: { kind: 'number', number: 57 } });
+    assert.deepEqual(parsed('stop 57'), { verb: 'stop', run: { kind: 'number', number: 57 } });
+  });
+
+  it('explains what a sweep needs', () => {
+    assert.equal(
+      failure('sweep'),
+      'sweep needs a template and the params to search, e.g. /train sweep demo lr=[0.01,0.1,1].',
+    );
+    assert.equal(
+      failure('sweep de/mo lr=[1,2]'),
+      '"de/mo" is not a template name; write the template after sweep, e.g. /train sweep demo lr=[0.01,0.1,1].',
+    );
+    assert.equal(
+      failure('sweep demo lr=uniform(1, 2 extra'),
+      '"2" is not a name=value param; write params as name=value, e.g. epochs=5.',
+    );
+    assert.equal(failure('sweeps 3'), 'sweeps takes nothing after it; type just /train sweeps.');
+  });
+});

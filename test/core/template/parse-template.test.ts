@@ -218,6 +218,45 @@ resources: { cpu: '{{cpu}}' }
     problemAt(`${MINIMAL}resources: { gpu: -1 }\n`, 'resources.gpu');
   });
 
+  it('reads an optional objective, the metric and goal sweeps optimise by default', () => {
+    const result = parseTemplate(
+      't',
+      FILE,
+      '/templates/t',
+      `${MINIMAL}objective: { metric: val/acc, goal: max }\n`,
+    );
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.template.objective, { metric: 'val/acc', goal: 'max' });
+    const without = parseTemplate('t', FILE, '/templates/t', MINIMAL);
+    assert.ok(without.ok);
+    assert.equal('objective' in without.template, false);
+  });
+
+  it('refuses an objective that is not a metric name and a goal of min or max', () => {
+    assert.equal(
+      problemAt(`${MINIMAL}objective: { metric: 'two words', goal: min }\n`, 'objective.metric').message,
+      'metric must be a metric name as the logs print it: letters, digits, _ . / -, starting with a letter or _, at most 40 characters.',
+    );
+    assert.equal(
+      problemAt(`${MINIMAL}objective: { metric: loss, goal: down }\n`, 'objective.goal').message,
+      'goal must be one of min, max.',
+    );
+    assert.equal(
+      problemAt(`${MINIMAL}objective: { metric: loss }\n`, 'objective.goal').message,
+      'goal is required.',
+    );
+    assert.equal(
+      problemAt(`${MINIMAL}objective: { goal: min }\n`, 'objective.metric').message,
+      'metric is required.',
+    );
+    assert.match(
+      problemAt(`${MINIMAL}objective: { metric: loss, goal: min, direction: up }\n`, 'objective.direction')
+        .message,
+      /allowed keys are metric, goal/,
+    );
+    assert.equal(problemAt(`${MINIMAL}objective: loss\n`, 'objective').message, 'objective must be a map.');
+  });
+
   it('reports every problem of a file at once', () => {
     const problems = problemsOf(`${MINIMAL}params:
   a: { type: int, default: 0, min: 1 }
