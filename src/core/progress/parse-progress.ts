@@ -87,7 +87,8 @@ export function parseLogLine(line: string, custom?: RegExp): LineReading {
 
 /**
  * Applies a batch of log lines to a run: latest progress, latest metrics, and one history
- * sample per line that had metrics. Returns undefined when the lines changed nothing.
+ * sample per line that had metrics, at the step the progress had reached by that line.
+ * Returns undefined when the lines changed nothing.
  */
 export function applyLogLines(run: Run, lines: string[], now: Date, custom?: RegExp): Run | undefined {
   let progress = run.progress;
@@ -98,7 +99,9 @@ export function applyLogLines(run: Run, lines: string[], now: Date, custom?: Reg
     if (reading.progress && !sameProgress(reading.progress, progress)) progress = reading.progress;
     if (reading.metrics) {
       metrics = { ...metrics, ...reading.metrics };
-      samples.push({ at: now.getTime(), values: reading.metrics });
+      const sample: MetricSample = { at: now.getTime(), values: reading.metrics };
+      if (progress) sample.step = progress.current;
+      samples.push(sample);
     }
   }
   if (progress === run.progress && samples.length === 0) return undefined;

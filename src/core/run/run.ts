@@ -72,6 +72,11 @@ export interface Progress {
 export interface MetricSample {
   at: number;
   values: Record<string, number>;
+  /**
+   * The progress `current` (e.g. the epoch) when the line was read, if the log had reported
+   * progress by then: charts and early stopping put metrics over steps with it.
+   */
+  step?: number;
 }
 
 export interface MessageRef {
