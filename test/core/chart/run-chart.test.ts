@@ -89,7 +89,7 @@ describe('runChartSpec', () => {
       'datum.x',
       'a.b[0]',
       "'); alert(1); ('",
-      '${signal}',
+      '$' + '{signal}', // a template placeholder, as text
       '{{name}}',
       '__proto__',
       '<script>x</script>',

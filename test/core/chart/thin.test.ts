@@ -23,7 +23,7 @@ describe('thinEvenly', () => {
         (n, max, keep) => {
           const items = Array.from({ length: n }, (_, i) => i);
           const out = thinEvenly(items, max, keep);
-          assert.ok(out.length <= Math.max(n <= max ? n : max, 0), `${out.length} > ${max}`);
+          assert.ok(out.length <= Math.min(n, max), `${out.length} > ${max}`);
           for (let i = 1; i < out.length; i++) assert.ok(out[i] > out[i - 1], 'in order, no repeats');
           if (n > 0) {
             assert.equal(out[0], 0);
