@@ -20,7 +20,7 @@ export async function compileChart(spec: ChartSpec): Promise<CompiledChart> {
     warnings.push(args.map(String).join(' '));
     return logger;
   };
-  const compiled = vl.compile(spec as vl.TopLevelSpec, { logger }).spec;
+  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec, { logger }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   await view.runAsync();
   const sceneTexts: string[] = [];
@@ -37,10 +37,4 @@ export async function compileChart(spec: ChartSpec): Promise<CompiledChart> {
     data: (name) => view.data(name) as Record<string, unknown>[],
     texts: () => sceneTexts,
   };
-}
-
-/** The names of the compiled spec's datasets that hold rows (Vega-Lite names them data_0, data_1 …). */
-export function datasetNames(spec: ChartSpec): string[] {
-  const compiled = vl.compile(spec as vl.TopLevelSpec).spec;
-  return (compiled.data ?? []).map((d) => d.name);
 }

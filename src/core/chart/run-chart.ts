@@ -74,7 +74,15 @@ export function runChartSpec(run: RunChartInput, objective?: ChartObjective): Ch
       },
     },
   ];
-  if (best) layers.push(...bestMarker(best, x, y));
+  if (best)
+    layers.push(
+      ...bestMarker(
+        best,
+        rows.map((r) => r.x),
+        x,
+        y,
+      ),
+    );
 
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -91,9 +99,20 @@ export function runChartSpec(run: RunChartInput, objective?: ChartObjective): Ch
   };
 }
 
-/** A diamond on the best point and its value beside it, as two layers over the same axes. */
-export function bestMarker(best: SeriesPoint, x: ChartSpec, y: ChartSpec): ChartSpec[] {
+/**
+ * A diamond on the best point and its value beside it, as two layers over the same axes. The
+ * label sits on the side of the point facing the middle, so it is not cut at the chart's edge.
+ */
+export function bestMarker(
+  best: SeriesPoint,
+  xs: readonly number[],
+  x: ChartSpec,
+  y: ChartSpec,
+): ChartSpec[] {
   const data = { values: [{ x: best.x, value: best.value, label: chartNumber(best.value) }] };
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  const rightHalf = hi > lo && best.x > (lo + hi) / 2;
   return [
     {
       data,
@@ -102,7 +121,15 @@ export function bestMarker(best: SeriesPoint, x: ChartSpec, y: ChartSpec): Chart
     },
     {
       data,
-      mark: { type: 'text', dy: -11, fontSize: 11, fontWeight: 'bold', color: BEST_COLOR },
+      mark: {
+        type: 'text',
+        align: rightHalf ? 'right' : 'left',
+        dx: rightHalf ? -7 : 7,
+        dy: -9,
+        fontSize: 11,
+        fontWeight: 'bold',
+        color: BEST_COLOR,
+      },
       encoding: { x, y, text: { field: 'label', type: 'nominal' } },
     },
   ];

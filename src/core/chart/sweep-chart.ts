@@ -52,7 +52,15 @@ export function sweepChartSpec(sweep: SweepChartInput): ChartSpec {
       encoding: { x, y },
     },
   ];
-  if (best) layers.push(...bestMarker(best, x, y));
+  if (best)
+    layers.push(
+      ...bestMarker(
+        best,
+        rows.map((r) => r.x),
+        x,
+        y,
+      ),
+    );
 
   return {
     $schema: VEGA_LITE_SCHEMA,

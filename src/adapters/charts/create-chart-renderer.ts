@@ -1,0 +1,21 @@
+import { findChartFonts } from './chart-fonts.ts';
+import { type ChartLog, WorkerChartRenderer } from './WorkerChartRenderer.ts';
+
+/**
+ * The bot's chart renderer, with fonts found as findChartFonts says. Logs which fonts it uses,
+ * and warns when there are none (charts then have no text).
+ */
+export function createChartRenderer(
+  log: ChartLog & { info(msg: string, fields?: Record<string, unknown>): void },
+  env: Record<string, string | undefined> = process.env,
+): WorkerChartRenderer {
+  const fonts = findChartFonts({ env });
+  if (fonts.files.length === 0) {
+    log.warn(
+      'charts will be drawn without text: no font file found; set TRAINYARD_CHART_FONTS to a .ttf file',
+    );
+  } else {
+    log.info('charts drawn with fonts', { source: fonts.source, files: fonts.files });
+  }
+  return new WorkerChartRenderer({ fontFiles: fonts.files, log });
+}

@@ -1,0 +1,26 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { drawChart } from './draw-chart.ts';
+import type { RenderAnswer, RenderJob, WorkerSetup } from './render-protocol.ts';
+
+/**
+ * The render worker: draws one chart per message, in its own thread so the bot's event loop never
+ * waits for Vega or resvg. WorkerChartRenderer sends one job at a time and terminates this thread
+ * when a job takes too long.
+ */
+const port = parentPort;
+if (!port) throw new Error('render-worker.ts runs as a worker thread (started by WorkerChartRenderer)');
+const { fontFiles } = workerData as WorkerSetup;
+
+port.on('message', async (job: RenderJob) => {
+  let answer: RenderAnswer;
+  const transfer: ArrayBuffer[] = [];
+  try {
+    // A copy in its own ArrayBuffer: the PNG buffer may share memory that must not be transferred.
+    const png = new Uint8Array(await drawChart(job.spec, job.size, fontFiles));
+    answer = { id: job.id, ok: true, png };
+    transfer.push(png.buffer);
+  } catch (err) {
+    answer = { id: job.id, ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+  port.postMessage(answer, transfer);
+});
