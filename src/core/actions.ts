@@ -10,7 +10,19 @@ export const ACTIONS = {
   schedulePause: 'schedule_pause',
   scheduleResume: 'schedule_resume',
   scheduleDelete: 'schedule_delete',
+  /** Opens the param form pre-filled with an ended run's values (value: the run id). */
+  rerunForm: 'run_rerun_form',
+  /** Home tab: opens the launch form of a template (value: the template name). */
+  launchForm: 'template_launch_form',
+  /** `/train new`: the template select (a block_actions with its selected option, the template name). */
+  pickTemplate: 'new_run_template',
 } as const;
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 export const ACTION_IDS: ReadonlySet<string> = new Set(Object.values(ACTIONS));
+
+/** callback_id of Trainyard's modals; a view_submission with any other one is not Trainyard's. */
+export const VIEWS = {
+  /** The param form (a launch, a rerun with changes, or `/train new` once a template is chosen). */
+  launchForm: 'launch_form',
+} as const;

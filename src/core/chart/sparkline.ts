@@ -23,9 +23,11 @@ export function sparkline(values: readonly number[], width: number): string {
     .map((v) => {
       if (!Number.isFinite(v)) return ' ';
       if (hi === lo) return FLAT;
-      // Halves first: hi - lo overflows to Infinity for values near ±Number.MAX_VALUE.
-      const level = (v / 2 - lo / 2) / (hi / 2 - lo / 2);
-      return BARS[Math.round(level * (BARS.length - 1))];
+      const span = hi - lo;
+      // hi - lo overflows to Infinity for values near ±Number.MAX_VALUE: then in halves (which, the
+      // other way round, would underflow to 0 for the tiniest spans).
+      const level = Number.isFinite(span) ? (v - lo) / span : (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+      return BARS[Math.round(Math.min(1, Math.max(0, level)) * (BARS.length - 1))];
     })
     .join('');
 }

@@ -29,12 +29,41 @@ export const LIMITS = {
   fallbackText: 3000,
 } as const;
 
+/** Limits of views (modals and the Home tab) and their inputs, beyond those of messages. */
+export const VIEW_LIMITS = {
+  blocks: 100,
+  modalTitle: 24,
+  modalButton: 24,
+  privateMetadata: 3000,
+  callbackId: 255,
+  blockId: 255,
+  actionId: 255,
+  label: 2000,
+  hint: 2000,
+  placeholder: 150,
+  optionText: 75,
+  optionValue: 150,
+  optionDescription: 75,
+  selectOptions: 100,
+  checkboxOptions: 10,
+  textInput: 3000,
+} as const;
+
 /** Escapes the three characters Slack's mrkdwn treats as control characters. */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export const mention = (user: string): string => `<@${user}>`;
+
+/** A time Slack shows in each reader's own time zone; the ISO time where it cannot. */
+export const slackDate = (d: Date): string =>
+  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`;
+
+/** A plain_text object (never read as mrkdwn, so nothing in it needs escaping), cut to `max`. */
+export function plainText(text: string, max: number): { type: 'plain_text'; text: string; emoji: true } {
+  return { type: 'plain_text', text: truncate(text, max), emoji: true };
+}
 
 export function header(text: string): Block {
   return {

@@ -26,6 +26,7 @@ import {
   message,
   type SlackMessage,
   section,
+  slackDate,
 } from './block-kit.ts';
 import { renderRunCard, runTitle } from './run-card.ts';
 
@@ -136,9 +137,6 @@ function scheduleButtons(schedule: Schedule): Block {
   );
 }
 
-const when = (d: Date): string =>
-  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`;
-
 function scheduleTitle(schedule: Schedule): string {
   return `${schedule.paused ? '⏸️' : '🗓️'} ${schedule.name}${schedule.paused ? ' (paused)' : ''}`;
 }
@@ -156,7 +154,7 @@ function renderSchedule(schedule: Schedule, nextFires: Date[], description: stri
   ];
   const blocks = [header(scheduleTitle(schedule)), fields(facts)];
   if (nextFires.length && !schedule.paused) {
-    blocks.push(section(`*Next runs*\n${nextFires.map((d) => `• ${when(d)}`).join('\n')}`));
+    blocks.push(section(`*Next runs*\n${nextFires.map((d) => `• ${slackDate(d)}`).join('\n')}`));
   }
   blocks.push(scheduleButtons(schedule));
   return message(`Schedule ${schedule.name}: ${description}`, blocks);
@@ -175,7 +173,7 @@ function renderSchedules(
     const lines = [
       `*${escapeMrkdwn(scheduleTitle(schedule))}* · \`${escapeMrkdwn(schedule.cron)}\` · ${escapeMrkdwn(schedule.template)}`,
     ];
-    if (nextFire && !schedule.paused) lines.push(`next ${when(nextFire)}`);
+    if (nextFire && !schedule.paused) lines.push(`next ${slackDate(nextFire)}`);
     if (lastRun) lines.push(`last: ${runLine(lastRun, now)}`);
     blocks.push(section(lines.join('\n')), scheduleButtons(schedule));
   }

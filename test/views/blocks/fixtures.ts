@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { Run } from '../../../src/core/run/run.ts';
+import type { Run, RunSpec } from '../../../src/core/run/run.ts';
 import type { Block, SlackMessage } from '../../../src/views/blocks/block-kit.ts';
 import { makeRun as makeBaseRun } from '../../fakes/make-run.ts';
 
 /** A run in the middle of its life, with every fact a card shows; override what a test is about. */
-export function makeRun(overrides: Partial<Run> = {}): Run {
+export function makeRun(overrides: Partial<Run> = {}, spec: Partial<RunSpec> = {}): Run {
   return makeBaseRun(
     {
       id: 'r-abc123def4',
@@ -26,6 +26,7 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
       workdir: '/templates/resnet',
       resources: { gpu: 1 },
       ...overrides.spec,
+      ...spec,
     },
   );
 }
