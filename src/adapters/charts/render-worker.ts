@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { drawChart } from './draw-chart.ts';
 import type { RenderAnswer, RenderJob, WorkerSetup } from './render-protocol.ts';
@@ -10,6 +11,21 @@ import type { RenderAnswer, RenderJob, WorkerSetup } from './render-protocol.ts'
 const port = parentPort;
 if (!port) throw new Error('render-worker.ts runs as a worker thread (started by WorkerChartRenderer)');
 const { fontFiles } = workerData as WorkerSetup;
+
+/**
+ * The OS priority of this thread: lower than the bot's (nice 0), so that when CPUs are scarce the
+ * event loop that acks Slack gets them first and charts wait. On Linux a nice value belongs to a
+ * thread, so this leaves the rest of the process alone; elsewhere it would lower the whole
+ * process, so it is left as is.
+ */
+const WORKER_NICE = 10;
+if (process.platform === 'linux') {
+  try {
+    setPriority(WORKER_NICE);
+  } catch {
+    // Not allowed here (e.g. a sandbox): charts are drawn at the normal priority.
+  }
+}
 
 port.on('message', async (job: RenderJob) => {
   let answer: RenderAnswer;
