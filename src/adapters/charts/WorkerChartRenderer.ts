@@ -76,7 +76,7 @@ export class WorkerChartRenderer implements ChartRenderer {
   private readonly workerUrl: URL;
 
   private readonly queue: Waiting[] = [];
-  private current?: { job: Waiting; timer: NodeJS.Timeout; startedAt: number };
+  private current?: { job: Waiting; timer: NodeJS.Timeout };
   private worker?: Worker;
   private nextId = 1;
   private closed = false;
@@ -132,7 +132,7 @@ export class WorkerChartRenderer implements ChartRenderer {
     // While a chart is being drawn, its answer is worth waiting for: keep the process alive.
     worker.ref();
     const timer = setTimeout(() => this.timedOut(job), this.timeoutMs);
-    this.current = { job, timer, startedAt: performance.now() };
+    this.current = { job, timer };
     const message: RenderJob = { id: job.id, spec: job.spec, size: job.size };
     try {
       worker.postMessage(message);

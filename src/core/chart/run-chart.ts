@@ -74,15 +74,7 @@ export function runChartSpec(run: RunChartInput, objective?: ChartObjective): Ch
       },
     },
   ];
-  if (best)
-    layers.push(
-      ...bestMarker(
-        best,
-        rows.map((r) => r.x),
-        x,
-        y,
-      ),
-    );
+  if (best) layers.push(...bestMarker(best, rows, x, y));
 
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -105,14 +97,18 @@ export function runChartSpec(run: RunChartInput, objective?: ChartObjective): Ch
  */
 export function bestMarker(
   best: SeriesPoint,
-  xs: readonly number[],
+  rows: readonly { x: number }[],
   x: ChartSpec,
   y: ChartSpec,
 ): ChartSpec[] {
   const data = { values: [{ x: best.x, value: best.value, label: chartNumber(best.value) }] };
-  const lo = Math.min(...xs);
-  const hi = Math.max(...xs);
-  const rightHalf = hi > lo && best.x > (lo + hi) / 2;
+  let lo = best.x;
+  let hi = best.x;
+  for (const row of rows) {
+    lo = Math.min(lo, row.x);
+    hi = Math.max(hi, row.x);
+  }
+  const rightHalf = best.x > (lo + hi) / 2;
   return [
     {
       data,

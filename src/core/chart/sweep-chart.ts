@@ -52,15 +52,7 @@ export function sweepChartSpec(sweep: SweepChartInput): ChartSpec {
       encoding: { x, y },
     },
   ];
-  if (best)
-    layers.push(
-      ...bestMarker(
-        best,
-        rows.map((r) => r.x),
-        x,
-        y,
-      ),
-    );
+  if (best) layers.push(...bestMarker(best, rows, x, y));
 
   return {
     $schema: VEGA_LITE_SCHEMA,
