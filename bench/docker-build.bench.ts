@@ -6,16 +6,16 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { createDockerImageBuilder } from '../src/build/DockerImageBuilder.ts';
-import { silentLogger } from '../src/log.ts';
-import { connectDocker, dockerAnswers, noEngineMessage } from '../src/runtimes/docker/docker-engine.ts';
+import { connectDocker, dockerAnswers, noEngineMessage } from '../src/adapters/docker/docker-engine.ts';
+import { createDockerImageBuilder } from '../src/adapters/images/DockerImageBuilder.ts';
+import { silentLogger } from '../src/shared/log.ts';
 import {
   BUSYBOX_DOCKERFILE,
   busyboxContext,
   removeDir,
   removeTemplateImages,
   uniqueName,
-} from '../test/fakes/docker-engine.ts';
+} from '../test/support/docker-engine.ts';
 
 const ROUNDS = 5;
 const WARM_PER_ROUND = 5;

@@ -5,7 +5,7 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashContext } from '../src/build/context-hash.ts';
+import { hashContext } from '../src/adapters/images/context-hash.ts';
 
 const MB = 1024 * 1024;
 const dir = await mkdtemp(join(tmpdir(), 'trainyard-hash-bench-'));

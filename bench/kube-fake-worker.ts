@@ -3,7 +3,7 @@
  * runtime's memory (a worker has its own heap). Driven by messages from the benchmark.
  */
 import { parentPort } from 'node:worker_threads';
-import { FakeKubeApiServer } from '../test/fakes/kube-api-server.ts';
+import { FakeKubeApiServer } from '../test/support/kube-api-server.ts';
 
 type Message = { op: 'start-all'; lines: string[] } | { op: 'close' };
 

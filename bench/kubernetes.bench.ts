@@ -8,17 +8,17 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { KubeConfig } from '@kubernetes/client-node';
+import { MetricsRegistry } from '../src/adapters/http/metrics.ts';
+import { createKubernetesRuntime } from '../src/adapters/runtimes/kubernetes/create-kubernetes-runtime.ts';
+import { renderJobManifest } from '../src/adapters/runtimes/kubernetes/job-manifest.ts';
+import type { KubernetesRuntime } from '../src/adapters/runtimes/kubernetes/KubernetesRuntime.ts';
+import { KubeApi } from '../src/adapters/runtimes/kubernetes/kube-api.ts';
 import { loadConfig } from '../src/config/env.ts';
-import { renderJobManifest } from '../src/core/render/job-manifest.ts';
-import type { Run } from '../src/core/run/run.ts';
-import { silentLogger } from '../src/log.ts';
-import type { RuntimeSink, RuntimeUpdate } from '../src/ports/runtime.ts';
-import { createKubernetesRuntime } from '../src/runtimes/kubernetes/create-kubernetes-runtime.ts';
-import type { KubernetesRuntime } from '../src/runtimes/kubernetes/KubernetesRuntime.ts';
-import { KubeApi } from '../src/runtimes/kubernetes/kube-api.ts';
-import { MetricsRegistry } from '../src/server/metrics.ts';
-import { FakeKubeApiServer } from '../test/fakes/kube-api-server.ts';
-import { makeRun } from '../test/fakes/make-run.ts';
+import type { Run, RuntimeUpdate } from '../src/core/run/run.ts';
+import type { RuntimeSink } from '../src/ports/runtime.ts';
+import { silentLogger } from '../src/shared/log.ts';
+import { FakeKubeApiServer } from '../test/support/kube-api-server.ts';
+import { makeRun } from '../test/support/make-run.ts';
 
 const RUNS = 1000;
 const NAMESPACE = 'bench';

@@ -2,11 +2,11 @@
 // → batch/v1 Job object, the path every launch takes before the Kubernetes API call. Also timed with YAML output
 // (`trainyard render`). Baseline: JSON.stringify of the same Job, measured in the same run.
 import { cpus, loadavg } from 'node:os';
+import { renderManifestYaml } from '../src/adapters/runtimes/kubernetes/job-manifest.ts';
+import { loadTemplates } from '../src/adapters/templates/load-templates.ts';
+import { previewJob } from '../src/cli/preview-job.ts';
 import { parseCommand } from '../src/core/command/parse-command.ts';
-import { renderManifestYaml } from '../src/core/render/job-manifest.ts';
-import { previewJob } from '../src/core/render/preview-job.ts';
-import { loadTemplates } from '../src/core/template/load-templates.ts';
-import { planLaunch } from '../src/orchestrator/plan-launch.ts';
+import { planLaunch } from '../src/services/orchestrator/plan-launch.ts';
 
 // Several rounds, because the machines are shared: a round that another process preempts
 // shows up as a p99 outlier, and the median round tells the code's own figure.

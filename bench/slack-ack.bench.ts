@@ -12,13 +12,13 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createSlackChat } from '../src/chat/slack/create-slack-app.ts';
+import { createSlackChat } from '../src/adapters/chat/slack/create-slack-app.ts';
+import { MetricsRegistry } from '../src/adapters/http/metrics.ts';
 import { loadConfig } from '../src/config/env.ts';
-import { silentLogger } from '../src/log.ts';
 import type { ChatHandlers } from '../src/ports/chat.ts';
-import { MetricsRegistry } from '../src/server/metrics.ts';
-import { FakeSlackApi } from '../test/fakes/slack-api.ts';
-import { signedRequest, slashCommand } from '../test/fakes/slack-requests.ts';
+import { silentLogger } from '../src/shared/log.ts';
+import { FakeSlackApi } from '../test/support/slack-api.ts';
+import { signedRequest, slashCommand } from '../test/support/slack-requests.ts';
 
 const COMMANDS = Number(process.env.COMMANDS ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 50);

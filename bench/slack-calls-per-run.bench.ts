@@ -4,13 +4,13 @@
  * CARD_UPDATE_INTERVAL_MS), a final update, a completion notice and its log upload.
  * Budget to meet: ≤ 2 + ⌈duration / update interval⌉ + notices (notice + upload).
  */
-import { OutboundQueue } from '../src/chat/slack/OutboundQueue.ts';
-import { CARD_UPDATE_INTERVAL_MS, SlackChat } from '../src/chat/slack/SlackChat.ts';
-import { createWebClient } from '../src/chat/slack/web-client.ts';
+import { OutboundQueue } from '../src/adapters/chat/slack/OutboundQueue.ts';
+import { CARD_UPDATE_INTERVAL_MS, SlackChat } from '../src/adapters/chat/slack/SlackChat.ts';
+import { createWebClient } from '../src/adapters/chat/slack/web-client.ts';
 import type { Run } from '../src/core/run/run.ts';
-import { silentLogger } from '../src/log.ts';
-import { makeRun } from '../test/fakes/make-run.ts';
-import { FakeSlackApi } from '../test/fakes/slack-api.ts';
+import { silentLogger } from '../src/shared/log.ts';
+import { makeRun } from '../test/support/make-run.ts';
+import { FakeSlackApi } from '../test/support/slack-api.ts';
 
 const DURATIONS_S = (process.env.DURATIONS_S ?? '10,30,60').split(',').map(Number);
 const PROGRESS_MS = 100;

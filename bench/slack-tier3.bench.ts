@@ -10,13 +10,13 @@
  * Figures: 429s (after the first), delivery latency of final cards and notices after each
  * run ended, Slack calls per run.
  */
-import { OutboundQueue } from '../src/chat/slack/OutboundQueue.ts';
-import { SlackChat } from '../src/chat/slack/SlackChat.ts';
-import { createWebClient } from '../src/chat/slack/web-client.ts';
+import { OutboundQueue } from '../src/adapters/chat/slack/OutboundQueue.ts';
+import { SlackChat } from '../src/adapters/chat/slack/SlackChat.ts';
+import { createWebClient } from '../src/adapters/chat/slack/web-client.ts';
 import type { Run } from '../src/core/run/run.ts';
-import { silentLogger } from '../src/log.ts';
-import { makeRun } from '../test/fakes/make-run.ts';
-import { FakeSlackApi } from '../test/fakes/slack-api.ts';
+import { silentLogger } from '../src/shared/log.ts';
+import { makeRun } from '../test/support/make-run.ts';
+import { FakeSlackApi } from '../test/support/slack-api.ts';
 
 const RUNS = Number(process.env.RUNS ?? 200);
 const CHANNELS = Number(process.env.CHANNELS ?? 20);

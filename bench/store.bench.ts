@@ -7,8 +7,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { FileStore } from '../src/adapters/store/FileStore.ts';
 import type { MetricSample, Run } from '../src/core/run/run.ts';
-import { FileStore } from '../src/store/FileStore.ts';
 
 const RUNS = 10_000;
 // Samples each finished run keeps on file (the store thins longer histories to 30 at the end),

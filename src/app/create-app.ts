@@ -1,22 +1,23 @@
 import type { Server } from 'node:http';
-import { ConsoleChat } from '../chat/console/ConsoleChat.ts';
-import type { LiveScreen } from '../chat/console/LiveScreen.ts';
+import { ConsoleChat } from '../adapters/chat/console/ConsoleChat.ts';
+import type { LiveScreen } from '../adapters/chat/console/LiveScreen.ts';
+import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
+import { listeningPort, startHttpServer } from '../adapters/http/http-server.ts';
+import { MetricsRegistry } from '../adapters/http/metrics.ts';
+import { ProcessRuntime } from '../adapters/runtimes/process/ProcessRuntime.ts';
+import { FileLogArchive } from '../adapters/store/FileLogArchive.ts';
+import { FileStore } from '../adapters/store/FileStore.ts';
+import { templateFolderWarning } from '../adapters/templates/template-files.ts';
+import { createTemplateSource } from '../adapters/templates/template-source.ts';
 import type { Config } from '../config/env.ts';
 import { loadPolicyFile } from '../config/policy-file.ts';
-import type { Logger } from '../log.ts';
-import { Orchestrator } from '../orchestrator/Orchestrator.ts';
-import { planLaunch } from '../orchestrator/plan-launch.ts';
 import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { Runtime } from '../ports/runtime.ts';
-import { ProcessRuntime } from '../runtimes/process/ProcessRuntime.ts';
-import { CronScheduler } from '../scheduler/CronScheduler.ts';
-import { healthRoutes, type Route } from '../server/health-routes.ts';
-import { listeningPort, startHttpServer } from '../server/http-server.ts';
-import { MetricsRegistry } from '../server/metrics.ts';
-import { FileStore } from '../store/FileStore.ts';
-import { LogArchive } from '../store/LogArchive.ts';
-import { createTemplateSource } from './template-source.ts';
+import { Orchestrator } from '../services/orchestrator/Orchestrator.ts';
+import { planLaunch } from '../services/orchestrator/plan-launch.ts';
+import { CronScheduler } from '../services/scheduler/CronScheduler.ts';
+import type { Logger } from '../shared/log.ts';
 
 export interface AppOptions {
   config: Config;
@@ -42,18 +43,20 @@ async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promis
   const { config, env, log } = opts;
   let choice = config.runtime;
   if (choice === 'auto') {
-    const { findKubeconfig } = await import('../runtimes/kubernetes/kubeconfig.ts');
-    const { dockerAnswers } = await import('../runtimes/docker/docker-engine.ts');
+    const { findKubeconfig } = await import('../adapters/runtimes/kubernetes/kubeconfig.ts');
+    const { dockerAnswers } = await import('../adapters/docker/docker-engine.ts');
     choice = findKubeconfig(env) ? 'kubernetes' : (await dockerAnswers()) ? 'docker' : 'process';
   }
   // Adapters are loaded only when chosen: the console needs neither Kubernetes nor Docker clients.
   switch (choice) {
     case 'kubernetes': {
-      const { createKubernetesRuntime } = await import('../runtimes/kubernetes/create-kubernetes-runtime.ts');
+      const { createKubernetesRuntime } = await import(
+        '../adapters/runtimes/kubernetes/create-kubernetes-runtime.ts'
+      );
       return createKubernetesRuntime({ config, log, metrics });
     }
     case 'docker': {
-      const { createDockerRuntime } = await import('../runtimes/docker/DockerRuntime.ts');
+      const { createDockerRuntime } = await import('../adapters/runtimes/docker/DockerRuntime.ts');
       return createDockerRuntime({ config, log });
     }
     default:
@@ -70,7 +73,7 @@ async function createChat(
   if (opts.chat === 'slack') {
     // Loaded only when used: the console needs neither Bolt nor the Slack clients.
     // Bolt serves the health routes beside /slack/events (HTTP) or on PORT (Socket Mode).
-    const { createSlackChat } = await import('../chat/slack/create-slack-app.ts');
+    const { createSlackChat } = await import('../adapters/chat/slack/create-slack-app.ts');
     const log = opts.log.child({ part: 'slack' });
     const chat = await createSlackChat({
       config: opts.config,
@@ -90,7 +93,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
   const metrics = new MetricsRegistry();
   const policy = await loadPolicyFile(config.configFile);
-  const logs = new LogArchive(config.dataDir, { log: log.child({ part: 'logs' }) });
+  const logs = new FileLogArchive(config.dataDir, { log: log.child({ part: 'logs' }) });
   const store = await FileStore.open(config.dataDir, {
     log: log.child({ part: 'store' }),
     // Runs past the retention count take their archived logs with them.
@@ -103,7 +106,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const builder: ImageBuilder | undefined =
       runtime.kind === 'process'
         ? undefined
-        : (await import('../build/DockerImageBuilder.ts')).createDockerImageBuilder({
+        : (await import('../adapters/images/DockerImageBuilder.ts')).createDockerImageBuilder({
             config,
             log,
             env: opts.env,
@@ -153,6 +156,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       chat,
       runtime,
       async start() {
+        await templateFolderWarning(config.templatesDir).then((warning) => warning && log.warn(warning));
         await templates();
         await orchestrator.start();
         await scheduler.start();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { didYouMean } from '../core/command/suggest.ts';
-import { createLogger } from '../log.ts';
+import { createLogger } from '../shared/log.ts';
 import type { CliIo } from './io.ts';
 
 const HELP = `Usage: trainyard <command>

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Level } from '../log.ts';
+import type { Level } from '../shared/log.ts';
 
 const RUNTIMES = ['auto', 'kubernetes', 'docker', 'process'] as const;
 const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];

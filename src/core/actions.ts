@@ -18,7 +18,6 @@ export const ACTIONS = {
   pickTemplate: 'new_run_template',
 } as const;
 
-export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 export const ACTION_IDS: ReadonlySet<string> = new Set(Object.values(ACTIONS));
 
 /** callback_id of Trainyard's modals; a view_submission with any other one is not Trainyard's. */

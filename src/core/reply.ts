@@ -1,14 +1,19 @@
 import type { Run } from './run/run.ts';
 import type { Schedule } from './schedule/schedule.ts';
+import type { Sentence } from './sentence.ts';
 import type { Template } from './template/template.ts';
 
 /**
  * What the bot answers to a command, independent of the chat. Chat adapters render it
  * (Block Kit in Slack, text in the console) with the pure views in src/views.
+ *
+ * Every string here is plain text, whoever wrote it (user input quoted in an error, a schedule
+ * name, a template's description): the views escape it. Trainyard's own markup (a mention, a
+ * command as code) is written as parts of a Sentence, never as `<@…>` or backticks in a string.
  */
 export type Reply =
-  | { kind: 'error'; text: string }
-  | { kind: 'info'; text: string }
+  | { kind: 'error'; text: Sentence }
+  | { kind: 'info'; text: Sentence }
   | { kind: 'help' }
   | { kind: 'templates'; templates: Template[] }
   | { kind: 'runs'; runs: Run[] }

@@ -1,12 +1,4 @@
-import type { Run, RunState } from '../core/run/run.ts';
-
-/** A change the runtime observed. The orchestrator applies it through the status machine. */
-export interface RuntimeUpdate {
-  state: RunState;
-  reason?: string;
-  exitCode?: number;
-  at?: Date;
-}
+import type { Run, RuntimeUpdate } from '../core/run/run.ts';
 
 /** What a runtime reports back to. */
 export interface RuntimeSink {

@@ -7,7 +7,7 @@ import { ConfigError } from '../../src/config/env.ts';
 import { createPolicy, OPEN_POLICY } from '../../src/config/policy.ts';
 import { checkPolicyFile, loadPolicyFile } from '../../src/config/policy-file.ts';
 import type { Run, RunSpec } from '../../src/core/run/run.ts';
-import { makeRun } from '../fakes/make-run.ts';
+import { makeRun } from '../support/make-run.ts';
 
 const spec = (template: string, gpu = 0): RunSpec => makeRun({}, { template, resources: { gpu } }).spec;
 const runBy = (user: string): Run => makeRun({ launchedBy: user });

@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FakeSlackApi, type RecordedCall } from '../fakes/slack-api.ts';
-import { buttonPress, sendSigned, slashCommand } from '../fakes/slack-requests.ts';
+import { FakeSlackApi, type RecordedCall } from '../support/slack-api.ts';
+import { buttonPress, sendSigned, slashCommand } from '../support/slack-requests.ts';
 
 const SECRET = 'e2e-signing-secret';
 const TOKEN = 'xoxb-test';

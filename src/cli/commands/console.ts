@@ -1,9 +1,9 @@
+import { runConsoleRepl } from '../../adapters/chat/console/console-repl.ts';
+import { LiveScreen } from '../../adapters/chat/console/LiveScreen.ts';
 import { createApp } from '../../app/create-app.ts';
-import { runConsoleRepl } from '../../chat/console/console-repl.ts';
-import { LiveScreen } from '../../chat/console/LiveScreen.ts';
 import { loadConfig } from '../../config/env.ts';
-import { createLogger } from '../../log.ts';
 import type { Requester } from '../../ports/chat.ts';
+import { createLogger } from '../../shared/log.ts';
 import type { CliIo } from '../io.ts';
 
 const USAGE = 'Usage: trainyard console [-e "<text>"]';

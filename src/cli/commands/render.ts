@@ -1,11 +1,11 @@
+import { renderManifestYaml } from '../../adapters/runtimes/kubernetes/job-manifest.ts';
+import { loadTemplates } from '../../adapters/templates/load-templates.ts';
 import { loadConfig } from '../../config/env.ts';
 import { parseCommand } from '../../core/command/parse-command.ts';
-import { renderManifestYaml } from '../../core/render/job-manifest.ts';
-import { previewJob } from '../../core/render/preview-job.ts';
 import { checkScheduleName, defaultScheduleName } from '../../core/schedule/schedule-name.ts';
-import { loadTemplates } from '../../core/template/load-templates.ts';
-import { planLaunch } from '../../orchestrator/plan-launch.ts';
+import { planLaunch } from '../../services/orchestrator/plan-launch.ts';
 import type { CliIo } from '../io.ts';
+import { previewJob } from '../preview-job.ts';
 
 /**
  * `trainyard render "<text>"`: prints the Job a launch or schedule command would create, as
@@ -19,7 +19,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const config = loadConfig(io.env, io.cwd);
-  const parsed = parseCommand(args.join(' '));
+  const catalog = await loadTemplates(config.templatesDir);
+  const templates = [...catalog.templates.keys(), ...catalog.broken.keys()];
+  const parsed = parseCommand(args.join(' '), { templates });
   if (!parsed.ok) {
     io.stderr(`${parsed.error}\n`);
     return 2;
@@ -40,7 +42,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`${badName}\n`);
     return 2;
   }
-  const catalog = await loadTemplates(config.templatesDir);
   const options = command.verb === 'launch' ? command.options : {};
   const plan = planLaunch(catalog, command.template, command.params, options);
   if (!plan.ok) {

@@ -1,6 +1,6 @@
 import { createApp } from '../../app/create-app.ts';
 import { loadConfig } from '../../config/env.ts';
-import { createLogger } from '../../log.ts';
+import { createLogger } from '../../shared/log.ts';
 import type { CliIo } from '../io.ts';
 import { runConsole } from './console.ts';
 

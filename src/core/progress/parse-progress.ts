@@ -105,7 +105,8 @@ export function applyLogLines(run: Run, lines: string[], now: Date, custom?: Reg
     }
   }
   if (progress === run.progress && samples.length === 0) return undefined;
-  const next: Run = { ...run, metrics };
+  // Seen alive now: if the run is later lost, its time ends here rather than when the loss is noticed.
+  const next: Run = { ...run, metrics, lastSeenAt: now.toISOString() };
   if (progress) next.progress = progress;
   if (samples.length > 0) next.history = boundHistory([...run.history, ...samples], MAX_HISTORY);
   return next;
@@ -139,12 +140,23 @@ function cleanLine(line: string): string {
   return text.trim();
 }
 
+/**
+ * A template's own pattern adds to the built-in readings, it does not replace them: its
+ * `current`/`total` groups win for progress and its other groups are metrics, while the
+ * `key=value` (or JSON) metrics of the same line are still read (the pattern's win a tie).
+ */
 function readLine(text: string, custom?: RegExp): LineReading {
   if (text === '') return {};
-  if (custom) {
-    const reading = readCustom(text, custom);
-    if (reading.progress || reading.metrics) return reading;
-  }
+  const own = custom ? readCustom(text, custom) : {};
+  const builtIn = readBuiltIn(text);
+  const reading: LineReading = {};
+  const progress = own.progress ?? builtIn.progress;
+  if (progress) reading.progress = progress;
+  if (own.metrics || builtIn.metrics) reading.metrics = { ...builtIn.metrics, ...own.metrics };
+  return reading;
+}
+
+function readBuiltIn(text: string): LineReading {
   if (text.startsWith('{') && text.endsWith('}')) {
     const reading = readJsonLine(text);
     if (reading) return reading;

@@ -11,8 +11,28 @@ export const RUN_STATES = [
 ] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
+/** How many of its last log lines a run's failure notice shows. */
+export const NOTICE_LOG_LINES = 15;
+
 export const END_STATES: ReadonlySet<RunState> = new Set(['succeeded', 'failed', 'stopped', 'lost']);
 export const isEnded = (s: RunState): boolean => END_STATES.has(s);
+
+/** A change the runtime observed. The hub applies it through the status machine. */
+export interface RuntimeUpdate {
+  state: RunState;
+  /** Plain text for people (it may quote the cluster or the job); the views escape it. */
+  reason?: string;
+  exitCode?: number;
+  at?: Date;
+  /**
+   * For `lost`: when the run was last known to be alive (its last log line, the last event the
+   * runtime saw before the bot went down). A lost run's duration ends there, not when the loss
+   * was noticed, so a bot's downtime is not counted as run time.
+   */
+  lastSeenAt?: Date;
+  /** For `stopped`: the user who asked for the stop (Slack id); the views mention them. */
+  stoppedBy?: string;
+}
 
 export type ParamValue = string | number | boolean;
 export type Params = Record<string, ParamValue>;
@@ -93,8 +113,13 @@ export interface Run {
   /** `--option value` pairs it was launched with, so a rerun repeats them. */
   options?: Record<string, string>;
   state: RunState;
-  /** Why the run is in its state (pending reason, failure reason...). Plain sentence for people. */
+  /**
+   * Why the run is in its state (pending reason, failure reason...). Plain text for people; it may
+   * quote the cluster or the job, so it never carries markup (the views escape it).
+   */
   reason?: string;
+  /** Who stopped the run (Slack id), when a person did; shown as a mention beside the reason. */
+  stoppedBy?: string;
   exitCode?: number;
   /** Slack user id (or the console user). */
   launchedBy: string;
@@ -105,6 +130,11 @@ export interface Run {
   createdAt: string;
   startedAt?: string;
   endedAt?: string;
+  /**
+   * When the run was last known to be alive. Set for lost runs (from RuntimeUpdate.lastSeenAt);
+   * a lost run's endedAt is this time, since when exactly it ended is not known.
+   */
+  lastSeenAt?: string;
   /** Where it runs: Job name, container id or pid, set by the runtime on submit. */
   placement?: { handle: string; namespace?: string };
   progress?: Progress;

@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { plural } from '../plural.ts';
 import type { ParamValue } from '../run/run.ts';
 import { buildRunSpec } from './build-run-spec.ts';
 import { describeAllowed, fitsParam } from './param-value.ts';
@@ -286,7 +287,8 @@ function describeIssue(issue: ZodIssue, file: string, data: unknown): TemplatePr
         ),
       ];
     case 'too_small':
-      if (issue.origin === 'array') return [at(`${subject} needs at least ${issue.minimum} item(s).`)];
+      if (issue.origin === 'array')
+        return [at(`${subject} needs at least ${plural(Number(issue.minimum), 'item')}.`)];
       if (issue.origin === 'string') return [at(`${subject} must not be empty.`)];
       return [at(`${subject} must be at least ${issue.minimum}.`)];
     default:

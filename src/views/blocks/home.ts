@@ -3,6 +3,7 @@ import { ACTIONS } from '../../core/actions.ts';
 import { mainMetric } from '../../core/chart/main-metric.ts';
 import { extractSeries } from '../../core/chart/series.ts';
 import { sparkline } from '../../core/chart/sparkline.ts';
+import { plural } from '../../core/plural.ts';
 import type { Run } from '../../core/run/run.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
 import type { Template } from '../../core/template/template.ts';
@@ -16,19 +17,9 @@ import {
   runDuration,
   STATE_EMOJI,
   STATE_LABEL,
-  truncate,
 } from '../format.ts';
-import {
-  type Block,
-  type Button,
-  button,
-  context,
-  escapeMrkdwn,
-  header,
-  LIMITS,
-  slackDate,
-  VIEW_LIMITS,
-} from './block-kit.ts';
+import { type Block, button, context, header, section, VIEW_LIMITS } from './block-kit.ts';
+import { bold, code, joinMd, type Mrkdwn, md, plain, slackDate } from './mrkdwn.ts';
 
 export interface HomeInput {
   now: Date;
@@ -63,73 +54,82 @@ export function renderHome(input: HomeInput): types.HomeView {
 
   blocks.push(header('Your active runs'));
   if (input.active.length === 0)
-    blocks.push(context('Nothing running. Launch one below, or type `/train <template>`.'));
+    blocks.push(context(md`Nothing running. Launch one below, or type ${code('/train <template>')}.`));
   blocks.push(
-    ...listed(
-      input.active,
-      HOME_LIMITS.active,
-      (run) => activeRun(run, input.now, objectiveOf),
-      'active runs; `/train list` shows them all',
-    ),
+    ...listed(input.active, HOME_LIMITS.active, (run) => activeRun(run, input.now, objectiveOf), {
+      what: ['more active run', 'more active runs'],
+      all: md`${code('/train list')} shows them all`,
+    }),
   );
 
   blocks.push({ type: 'divider' }, header('Your recent results'));
-  if (input.recent.length === 0) blocks.push(context('No finished runs yet.'));
+  if (input.recent.length === 0) blocks.push(context(md`No finished runs yet.`));
   blocks.push(...input.recent.slice(0, HOME_LIMITS.recent).map((run) => result(run, input.now, objectiveOf)));
 
   blocks.push({ type: 'divider' }, header('Your schedules'));
   if (input.schedules.length === 0)
-    blocks.push(context('No schedules. `/train schedule "<cron>" <template>` creates one.'));
+    blocks.push(context(md`No schedules. ${code('/train schedule "<cron>" <template>')} creates one.`));
   blocks.push(
-    ...listed(
-      input.schedules,
-      HOME_LIMITS.schedules,
-      scheduleLine,
-      'schedules; `/train schedules` shows them all',
-    ),
+    ...listed(input.schedules, HOME_LIMITS.schedules, scheduleLine, {
+      what: ['more schedule', 'more schedules'],
+      all: md`${code('/train schedules')} shows them all`,
+    }),
   );
 
   blocks.push({ type: 'divider' }, header('Launch a run'));
-  if (input.templates.length === 0) blocks.push(context('There are no templates you may launch.'));
+  if (input.templates.length === 0) blocks.push(context(md`There are no templates you may launch.`));
   // The footer line below takes one block.
   const room = VIEW_LIMITS.blocks - blocks.length - 1;
-  blocks.push(...listed(input.templates, room, templateLine, 'templates; `/train templates` lists them all'));
-  blocks.push(context('A run launched from here posts its card in the channel you choose in its form.'));
+  blocks.push(
+    ...listed(input.templates, room, templateLine, {
+      what: ['more template', 'more templates'],
+      all: md`${code('/train templates')} lists them all`,
+    }),
+  );
+  blocks.push(context(md`A run launched from here posts its card in the channel you choose in its form.`));
   return { type: 'home', blocks };
 }
 
-/** The first `max` items as blocks; if some are left out, the last block says how many. */
-function listed<T>(items: readonly T[], max: number, render: (item: T) => Block, what: string): Block[] {
-  if (items.length <= max) return items.map(render);
-  const shown = items.slice(0, Math.max(0, max - 1));
-  return [...shown.map(render), context(`…and ${items.length - shown.length} more ${what}.`)];
+/** What a list's last line says of the items left out: `…and 3 more schedules; /train schedules shows them all.` */
+interface LeftOut {
+  what: [singular: string, plural: string];
+  all: Mrkdwn;
 }
 
-/** A section with a button on its right. */
-function withButton(text: string, accessory: Button): Block {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) }, accessory };
+/** The first `max` items as blocks; if some are left out, the last block says how many. */
+function listed<T>(items: readonly T[], max: number, render: (item: T) => Block, left: LeftOut): Block[] {
+  if (items.length <= max) return items.map(render);
+  const shown = items.slice(0, Math.max(0, max - 1));
+  const count = plural(items.length - shown.length, ...left.what);
+  return [...shown.map(render), context(md`…and ${count}; ${left.all}.`)];
 }
+
+/** `🏃 *#42 resnet*`: a run's emoji, number and template. */
+const runName = (run: Run): Mrkdwn =>
+  md`${STATE_EMOJI[run.state]} ${bold(md`#${run.number} ${plain(run.spec.template, 200)}`)}`;
+
+/** The main metric's latest value: `loss 0.3121`. */
+const metricValue = (run: Run, metric: string): Mrkdwn =>
+  md`${plain(metric, 200)} ${formatNumber(run.metrics[metric])}`;
 
 /** `🏃 *#42 resnet* · Running · epoch 3/10 (30%)` then the bar and the main metric with its sparkline. */
 function activeRun(run: Run, now: Date, objectiveOf: (t: string) => string | undefined): Block {
-  const lines = [
-    `${STATE_EMOJI[run.state]} *#${run.number} ${escapeMrkdwn(run.spec.template)}* · ${STATE_LABEL[run.state]} · ${formatDuration(runDuration(run, now))}`,
-  ];
-  const detail: string[] = [];
+  const lines = [md`${runName(run)} · ${STATE_LABEL[run.state]} · ${formatDuration(runDuration(run, now))}`];
+  const detail: Mrkdwn[] = [];
   if (run.progress) {
     detail.push(
-      `\`${progressBar(progressFraction(run.progress), 12)}\` ${escapeMrkdwn(formatProgress(run.progress))}`,
+      md`${code(progressBar(progressFraction(run.progress), 12))} ${plain(formatProgress(run.progress), 200)}`,
     );
   }
   const metric = mainMetric(run.metrics, objectiveOf(run.spec.template));
   if (metric !== undefined) {
     const series = extractSeries(run.history).series.find((s) => s.metric === metric);
     const line = sparkline(series?.points.map((p) => p.value) ?? [], SPARKLINE_WIDTH);
-    detail.push(`${escapeMrkdwn(metric)} ${formatNumber(run.metrics[metric])}${line ? ` ${line}` : ''}`);
+    detail.push(line ? md`${metricValue(run, metric)} ${line}` : metricValue(run, metric));
   }
-  if (detail.length > 0) lines.push(detail.join(' · '));
-  return withButton(
-    lines.join('\n'),
+  if (detail.length > 0) lines.push(joinMd(detail, ' · '));
+  return section(
+    joinMd(lines, '\n'),
     button({
       text: 'Stop',
       actionId: ACTIONS.stop,
@@ -137,7 +137,7 @@ function activeRun(run: Run, now: Date, objectiveOf: (t: string) => string | und
       style: 'danger',
       confirm: {
         title: `Stop run #${run.number}?`,
-        text: `This stops *${escapeMrkdwn(run.spec.template)}* #${run.number} for good.`,
+        text: md`This stops ${bold(plain(run.spec.template, 100))} #${run.number} for good.`,
         confirm: 'Stop it',
         deny: 'Keep running',
       },
@@ -147,24 +147,20 @@ function activeRun(run: Run, now: Date, objectiveOf: (t: string) => string | und
 
 /** `✅ *#41 resnet* · Succeeded · 12m 03s · loss 0.3121`, with a button to rerun it with changes. */
 function result(run: Run, now: Date, objectiveOf: (t: string) => string | undefined): Block {
-  const parts = [
-    `${STATE_EMOJI[run.state]} *#${run.number} ${escapeMrkdwn(run.spec.template)}*`,
-    STATE_LABEL[run.state],
-    formatDuration(runDuration(run, now)),
-  ];
+  const parts = [runName(run), md`${STATE_LABEL[run.state]}`, md`${formatDuration(runDuration(run, now))}`];
   const metric = mainMetric(run.metrics, objectiveOf(run.spec.template));
-  if (metric !== undefined) parts.push(`${escapeMrkdwn(metric)} ${formatNumber(run.metrics[metric])}`);
+  if (metric !== undefined) parts.push(metricValue(run, metric));
   const params = formatParams(run.spec.params);
-  const text = parts.join(' · ') + (params ? `\n\`${escapeMrkdwn(truncate(params, 500))}\`` : '');
-  return withButton(text, button({ text: 'Rerun…', actionId: ACTIONS.rerunForm, value: run.id }));
+  const text = params ? md`${joinMd(parts, ' · ')}\n${code(params, 500)}` : joinMd(parts, ' · ');
+  return section(text, button({ text: 'Rerun…', actionId: ACTIONS.rerunForm, value: run.id }));
 }
 
-/** `🗓️ *nightly* · resnet epochs=5 · next <date>` with Pause or Resume. */
+/** `🗓️ *nightly* · `resnet epochs=5` · next <date>` with Pause or Resume. */
 function scheduleLine({ schedule, nextFire }: { schedule: Schedule; nextFire?: Date }): Block {
   const launch = [schedule.template, formatParams(schedule.params)].filter(Boolean).join(' ');
-  const when = schedule.paused ? 'paused' : nextFire ? `next ${slackDate(nextFire)}` : 'no next run';
-  const text = `${schedule.paused ? '⏸️' : '🗓️'} *${escapeMrkdwn(schedule.name)}* · \`${escapeMrkdwn(truncate(launch, 500))}\` · ${when}`;
-  return withButton(
+  const when = schedule.paused ? md`paused` : nextFire ? md`next ${slackDate(nextFire)}` : md`no next run`;
+  const text = md`${schedule.paused ? '⏸️' : '🗓️'} ${bold(plain(schedule.name, 200))} · ${code(launch, 500)} · ${when}`;
+  return section(
     text,
     schedule.paused
       ? button({ text: 'Resume', actionId: ACTIONS.scheduleResume, value: schedule.name })
@@ -174,10 +170,10 @@ function scheduleLine({ schedule, nextFire }: { schedule: Schedule; nextFire?: D
 
 /** `*resnet*: Trains ResNet…` with the Launch button that opens its form. */
 function templateLine(template: Template): Block {
+  const name = bold(plain(template.name, 200));
   const about = template.description?.trim();
-  const text = `*${escapeMrkdwn(template.name)}*${about ? `: ${escapeMrkdwn(truncate(about, 300))}` : ''}`;
-  return withButton(
-    text,
+  return section(
+    about ? md`${name}: ${plain(about, 300)}` : name,
     button({ text: 'Launch', actionId: ACTIONS.launchForm, value: template.name, style: 'primary' }),
   );
 }

@@ -1,10 +1,12 @@
 import type { types } from '@slack/bolt';
 import { VIEWS } from '../../core/actions.ts';
+import { plural } from '../../core/plural.ts';
 import type { Run } from '../../core/run/run.ts';
 import type { Template } from '../../core/template/template.ts';
-import { type Block, context, escapeMrkdwn, plainText, section, VIEW_LIMITS } from './block-kit.ts';
+import { type Block, context, plainText, section, VIEW_LIMITS } from './block-kit.ts';
 import { encodeFormContext } from './form-context.ts';
 import { channelInput, optionInputs, paramInput } from './form-fields.ts';
+import { bold, code, md, plain } from './mrkdwn.ts';
 
 /** The run a form reruns with changes: its values start the fields. */
 export type RerunSource = Pick<Run, 'id' | 'number' | 'options'> & { spec: Pick<Run['spec'], 'params'> };
@@ -45,9 +47,11 @@ export function launchFormBlocks(input: LaunchFormInput, reserved: number): Bloc
   const { template, rerun } = input;
   const head: Block[] = [];
   const about = template.description?.trim();
-  if (about) head.push(section(`*${escapeMrkdwn(template.name)}*: ${escapeMrkdwn(about)}`));
+  if (about) head.push(section(md`${bold(plain(template.name, 200))}: ${plain(about, 2500)}`));
   if (rerun) {
-    head.push(context(`Starts from the values of run #${rerun.number}; a field left empty keeps its value.`));
+    head.push(
+      context(md`Starts from the values of run #${rerun.number}; a field left empty keeps its value.`),
+    );
   }
   const tail: Block[] = [{ type: 'divider' }, ...optionInputs(template.name, rerun?.options ?? {})];
   if (input.channel === undefined) tail.push(channelInput());
@@ -68,9 +72,11 @@ export function launchFormBlocks(input: LaunchFormInput, reserved: number): Bloc
   const left = template.params.slice(fits.length).map((p) => p.name);
   if (left.length > 0) {
     const keep = rerun ? `keep the values of run #${rerun.number}` : 'keep their defaults';
+    const more = plural(left.length, 'more param does', 'more params do');
+    const command = code(`/train ${template.name} name=value`, 300);
     params.push(
       context(
-        `${left.length} more params do not fit in a form and ${keep}: ${escapeMrkdwn(left.join(', '))}. Type \`/train ${escapeMrkdwn(template.name)} name=value\` to set them.`,
+        md`${more} not fit in a form and ${keep}: ${plain(left.join(', '), 2000)}. Type ${command} to set them.`,
       ),
     );
   }

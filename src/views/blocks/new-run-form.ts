@@ -5,6 +5,7 @@ import { type Block, plainText, section, VIEW_LIMITS } from './block-kit.ts';
 import { encodeFormContext } from './form-context.ts';
 import { templateSelect } from './form-fields.ts';
 import { launchFormBlocks } from './launch-form.ts';
+import { code, md } from './mrkdwn.ts';
 
 export interface NewRunFormInput {
   /** The templates the person may launch, in the order to list them. */
@@ -32,7 +33,9 @@ export function renderNewRunForm(input: NewRunFormInput): types.ModalView {
     blocks: [],
   };
   if (templates.length === 0) {
-    view.blocks = [section('There are no templates you may launch yet; `/train templates` lists them.')];
+    view.blocks = [
+      section(md`There are no templates you may launch yet; ${code('/train templates')} lists them.`),
+    ];
     return view;
   }
   const blocks: Block[] = [templateSelect(templates, chosen?.name)];

@@ -9,8 +9,8 @@ function parsed(text: string): Command {
   return result.command;
 }
 
-function failure(text: string): string {
-  const result = parseCommand(text);
+function failure(text: string, templates?: readonly string[]): string {
+  const result = parseCommand(text, { templates });
   assert.ok(!result.ok, `expected ${JSON.stringify(text)} to be refused, got ${JSON.stringify(result)}`);
   return result.error;
 }
@@ -372,11 +372,30 @@ describe('parseCommand: launch mistakes', () => {
     );
   });
 
-  it('suggests a verb when the "template" is a near-miss of one and a run follows', () => {
+  it('blames the first word, not the run, when it is a near-miss of a verb', () => {
+    assert.equal(failure('stpo 4'), '"stpo" is not a command; did you mean "/train stop 4"?');
+    assert.equal(failure('sttaus 1'), '"sttaus" is not a command; did you mean "/train status 1"?');
     assert.equal(
-      failure('stpo 4'),
-      '"4" is not a name=value param; write params as name=value, e.g. epochs=5. Did you mean "stop"?',
+      failure('Stauts #12', ['demo']),
+      '"Stauts" is not a command; did you mean "/train status #12"?',
     );
+  });
+
+  it('blames the first word when no template has that name, the stray word when one does', () => {
+    const templates = ['demo', 'resnet', 'sleep'];
+    assert.equal(
+      failure('foo 99', templates),
+      'Unknown template or command "foo". Templates: demo, resnet, sleep.',
+    );
+    assert.equal(
+      failure('DEMO 3', templates),
+      'Unknown template or command "DEMO". Did you mean "demo"? Templates: demo, resnet, sleep.',
+    );
+    assert.equal(
+      failure('demo 30', templates),
+      '"30" is not a name=value param; write params as name=value, e.g. epochs=5.',
+    );
+    assert.equal(failure('foo 99', []), 'Unknown template or command "foo". There are no templates yet.');
   });
 
   it('points out single-dash options', () => {

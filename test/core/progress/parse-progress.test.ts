@@ -9,7 +9,7 @@ import {
   parseLogLine,
 } from '../../../src/core/progress/parse-progress.ts';
 import type { MetricSample, Run } from '../../../src/core/run/run.ts';
-import { makeRun } from '../../fakes/make-run.ts';
+import { makeRun } from '../../support/make-run.ts';
 
 const NOW = new Date('2026-01-02T03:04:05.000Z');
 
@@ -122,6 +122,26 @@ describe('parseLogLine', () => {
     });
   });
 
+  it("still reads key=value metrics on a line the template's pattern matches", () => {
+    const pattern = createProgressPattern('it (?<current>\\d+) of (?<total>\\d+)');
+    assert.deepEqual(parseLogLine('it 4 of 8 loss=0.25 acc=0.9', pattern), {
+      progress: { current: 4, total: 8, unit: 'step' },
+      metrics: { loss: 0.25, acc: 0.9 },
+    });
+    // The pattern's own groups are metrics too, and win over the same name read as key=value.
+    const withMetric = createProgressPattern('it (?<current>\\d+) of (?<total>\\d+) .*r=(?<reward>[-\\d.]+)');
+    assert.deepEqual(parseLogLine('it 4 of 8 loss=0.25 reward=7 r=-1.5', withMetric), {
+      progress: { current: 4, total: 8, unit: 'step' },
+      metrics: { loss: 0.25, reward: -1.5, r: -1.5 },
+    });
+    // A pattern with only metric groups leaves progress to the built-in readings.
+    const metricOnly = createProgressPattern('reward (?<reward>[-\\d.]+)');
+    assert.deepEqual(parseLogLine('epoch 2/5 reward 3 loss=0.5', metricOnly), {
+      progress: { current: 2, total: 5, unit: 'epoch' },
+      metrics: { loss: 0.5, reward: 3 },
+    });
+  });
+
   it('is not affected by a g flag in a template regex', () => {
     const pattern = createProgressPattern('(?<current>\\d+)/(?<total>\\d+)');
     const g = new RegExp(pattern!.source, 'g');
@@ -174,6 +194,10 @@ describe('applyLogLines', () => {
     // A later batch starts from the progress the run already has.
     const next = first && applyLogLines(first, ['loss=1.2'], NOW);
     assert.equal(next?.history.at(-1)?.step, 1);
+  });
+
+  it('records when the run was last seen alive, so a lost run is not charged for the bot being down', () => {
+    assert.equal(applyLogLines(run(), ['epoch 1/3 loss=1.0'], NOW)?.lastSeenAt, NOW.toISOString());
   });
 
   it('returns undefined when nothing changed', () => {

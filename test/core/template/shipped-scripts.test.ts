@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { loadTemplates } from '../../../src/adapters/templates/load-templates.ts';
 import { buildRunSpec } from '../../../src/core/template/build-run-spec.ts';
-import { loadTemplates } from '../../../src/core/template/load-templates.ts';
 import { resolveParams } from '../../../src/core/template/resolve-params.ts';
 
 // Runs the shipped Node templates the way the process runtime does: the spec's command and

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import { renderSchedulesText, renderScheduleText } from '../../../src/views/text/schedule-text.ts';
-import { makeRun } from '../../fakes/make-run.ts';
+import { makeRun } from '../../support/make-run.ts';
 
 const nightly: Schedule = {
   name: 'nightly',

@@ -1,0 +1,219 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  App,
+  type BlockAction,
+  type CustomRoute,
+  HTTPReceiver,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import { type Config, ConfigError } from '../../../config/env.ts';
+import { ACTION_IDS } from '../../../core/actions.ts';
+import { codeText, sentence } from '../../../core/sentence.ts';
+import type { ChatHandlers, Requester } from '../../../ports/chat.ts';
+import type { Metrics } from '../../../ports/metrics.ts';
+import type { Logger } from '../../../shared/log.ts';
+import { RecentKeys } from '../../../shared/recent-keys.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { type Budget, OutboundQueue } from './OutboundQueue.ts';
+import { SlackChat, type SlackInbound } from './SlackChat.ts';
+import { createWebClient } from './web-client.ts';
+
+/** Slack retries a delivery for up to a few minutes; remember deliveries a while longer. */
+const DELIVERY_MEMORY_MS = 15 * 60_000;
+/** Two presses of the same button by the same person this close together are one press. */
+const DOUBLE_CLICK_MS = 3_000;
+
+export interface CreateSlackChatOptions {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  /** May be given later with `chat.setHandlers(h)`: the orchestrator needs the chat before it exists. */
+  handlers?: ChatHandlers;
+  /** Extra HTTP routes served beside Slack's (e.g. /healthz, /readyz, /metrics), Bolt customRoutes-shaped. */
+  routes?: CustomRoute[];
+  /** Interface to listen on in HTTP mode (default: all). Tests use 127.0.0.1. */
+  host?: string;
+  /** Per-method budget overrides for the outbound queue. */
+  budgets?: Record<string, Budget>;
+  cardUpdateIntervalMs?: number;
+}
+
+/**
+ * The Slack chat: a Bolt 5 app receiving `/train` and button presses (HTTP on PORT with
+ * signature verification, or Socket Mode when SLACK_APP_TOKEN is set) and a SlackChat
+ * sending everything through one OutboundQueue. Needs config.slack.botToken, plus the
+ * signing secret in HTTP mode.
+ */
+export async function createSlackChat(opts: CreateSlackChatOptions): Promise<SlackChat> {
+  const { config, log } = opts;
+  const { botToken, signingSecret, appToken, apiUrl } = config.slack;
+  if (!botToken)
+    throw new ConfigError('SLACK_BOT_TOKEN is needed to talk to Slack; set it to the xoxb- token.');
+  if (!appToken && !signingSecret) {
+    throw new ConfigError(
+      'SLACK_SIGNING_SECRET is needed for Slack over HTTP; set it, or set SLACK_APP_TOKEN to use Socket Mode.',
+    );
+  }
+  const web = createWebClient(botToken, apiUrl, boltLogger(log.child({ component: 'slack-web' })));
+  const queue = new OutboundQueue({
+    log: log.child({ component: 'slack-queue' }),
+    metrics: opts.metrics,
+    budgets: opts.budgets,
+  });
+  const chat = new SlackChat({
+    web,
+    queue,
+    log,
+    cardUpdateIntervalMs: opts.cardUpdateIntervalMs,
+    inbound: (self) =>
+      createSlackApp({
+        config,
+        log,
+        routes: opts.routes ?? [],
+        host: opts.host,
+        metrics: opts.metrics,
+        chat: self,
+      }),
+  });
+  if (opts.handlers) chat.setHandlers(opts.handlers);
+  return chat;
+}
+
+interface SlackAppOptions {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  routes: CustomRoute[];
+  host?: string;
+  /** Answers unknown buttons and "still starting", and holds the handlers. */
+  chat: SlackChat;
+}
+
+/** The Bolt app: acks at once, drops repeated deliveries, then hands the work to the handlers. */
+function createSlackApp(opts: SlackAppOptions): SlackInbound {
+  const { config, log } = opts;
+  const { botToken, signingSecret, appToken, apiUrl } = config.slack;
+  const logger = boltLogger(log.child({ component: 'bolt' }));
+  const receiver: Receiver = appToken
+    ? new SocketModeReceiver({
+        appToken,
+        logger,
+        customRoutes: opts.routes,
+        // `port` serves the custom routes; clientOptions point apps.connections.open at SLACK_API_URL too.
+        installerOptions: { port: config.port, clientOptions: { slackApiUrl: apiUrl } },
+      })
+    : new HTTPReceiver({
+        signingSecret: signingSecret ?? '',
+        signatureVerification: true,
+        endpoints: '/slack/events',
+        customRoutes: opts.routes,
+        logger,
+      });
+  const app = new App({
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: apiUrl },
+    // A fixed token: no auth.test per event (Bolt's lazy token check would call it on every delivery).
+    authorize: async () => ({ botToken }),
+  });
+
+  const deliveries = new RecentKeys(DELIVERY_MEMORY_MS);
+  const presses = new RecentKeys(DOUBLE_CLICK_MS);
+  const acks = opts.metrics.histogram(
+    'trainyard_slack_ack_seconds',
+    'Time from receiving a Slack delivery to its ack',
+  );
+  const repeats = opts.metrics.counter(
+    'trainyard_slack_repeated_deliveries_total',
+    'Slack deliveries dropped as repeats',
+  );
+
+  const timedAck = async (ack: () => Promise<void>) => {
+    const received = performance.now();
+    await ack();
+    acks.observe((performance.now() - received) / 1000);
+  };
+
+  /** Runs a handler after the ack; a failure is logged and the asker told in one sentence. */
+  const work = (from: Requester, what: string, fn: (h: ChatHandlers) => Promise<void>) => {
+    const { chat } = opts;
+    const handlers = chat.getHandlers();
+    if (!handlers) {
+      void chat.answer(from, {
+        kind: 'info',
+        text: 'Trainyard is still starting; try again in a few seconds.',
+      });
+      return;
+    }
+    fn(handlers).catch((err: unknown) => {
+      log.error('slack handler failed', { what, err });
+      void chat.answer(from, {
+        kind: 'error',
+        text: 'Something went wrong on Trainyard’s side; nothing was changed and the details are in its log.',
+      });
+    });
+  };
+
+  app.command(/.*/, async ({ command, ack }) => {
+    await timedAck(ack);
+    // A retried delivery carries the same trigger_id: answer it once, launch once.
+    if (!deliveries.firstTime(`command:${command.trigger_id}`)) {
+      repeats.inc({ kind: 'command' });
+      return;
+    }
+    const from: Requester = {
+      user: command.user_id,
+      channel: command.channel_id,
+      replyTo: command.response_url,
+    };
+    work(from, 'command', (h) => h.command(command.text ?? '', from, command.trigger_id));
+  });
+
+  app.action<BlockAction>(/.*/, async ({ action, body, ack }) => {
+    await timedAck(ack);
+    if (body.type !== 'block_actions' || action.type !== 'button') return;
+    const user = body.user.id;
+    const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+    const from: Requester = { user, channel, replyTo: body.response_url };
+    const value = action.value ?? '';
+    const key = `${action.action_ts}:${user}:${value}`;
+    if (
+      !deliveries.firstTime(`action:${key}`) ||
+      !presses.firstTime(`${user}:${action.action_id}:${value}`)
+    ) {
+      repeats.inc({ kind: 'action' });
+      return;
+    }
+    if (!ACTION_IDS.has(action.action_id)) {
+      void opts.chat.answer(from, {
+        kind: 'info',
+        text: sentence`That button belongs to an older version of Trainyard; use ${codeText('/train help')} to see what you can do now.`,
+      });
+      return;
+    }
+    work(from, action.action_id, (h) => h.action(action.action_id, value, from, key));
+  });
+
+  app.error(async (err) => {
+    log.error('slack delivery failed', { err });
+  });
+
+  return {
+    async start() {
+      if (appToken) {
+        await app.start();
+        log.info('slack connected in socket mode', { healthPort: config.port });
+        return config.port;
+      }
+      const server = (await app.start({ port: config.port, host: opts.host })) as Server;
+      const port = (server.address() as AddressInfo).port;
+      log.info('slack listening for events', { port, path: '/slack/events' });
+      return port;
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

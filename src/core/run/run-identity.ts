@@ -1,0 +1,68 @@
+import type { Run } from './run.ts';
+
+/**
+ * How a run is named and labelled wherever it runs: Kubernetes Jobs and pods, Docker containers,
+ * built images. One definition, so every runtime and the cluster agree on what belongs to a run.
+ */
+
+export const LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  run: 'trainyard.io/run',
+  template: 'trainyard.io/template',
+  schedule: 'trainyard.io/schedule',
+} as const;
+
+export const ANNOTATIONS = {
+  launchedBy: 'trainyard.io/launched-by',
+  channel: 'trainyard.io/channel',
+  params: 'trainyard.io/params',
+  runNumber: 'trainyard.io/run-number',
+} as const;
+
+export const MANAGED_BY = 'trainyard';
+/** Label selector for everything Trainyard manages (Jobs, pods, containers). */
+export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+const MAX_NAME = 63;
+
+/**
+ * `<template>-<number>-<suffix>`, a DNS-1123 label of at most 63 characters. The template
+ * part is cut when needed so the number and suffix, which make the name unique, survive.
+ */
+export function jobName(template: string, runNumber: number, suffix: string): string {
+  const tail = `-${runNumber}-${suffix}`;
+  const head = template
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, Math.max(1, MAX_NAME - tail.length))
+    .replace(/^-+|-+$/g, '');
+  return `${head || 'run'}${tail}`.slice(0, MAX_NAME);
+}
+
+/** A string made safe as a label value: at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends. */
+export function labelValue(text: string): string {
+  return text
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .slice(0, MAX_NAME)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+}
+
+/** The labels of a run's Job and pod (and container). */
+export function runLabels(run: Run): Record<string, string> {
+  const labels: Record<string, string> = {
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.run]: run.id,
+    [LABELS.template]: run.spec.template,
+  };
+  if (run.schedule) labels[LABELS.schedule] = labelValue(run.schedule);
+  return labels;
+}
+
+/** What people and a restarted bot need to know about a run's Job: who, where, with what. */
+export function runAnnotations(run: Run): Record<string, string> {
+  return {
+    [ANNOTATIONS.launchedBy]: run.launchedBy,
+    [ANNOTATIONS.channel]: run.channel,
+    [ANNOTATIONS.params]: JSON.stringify(run.spec.params),
+    [ANNOTATIONS.runNumber]: String(run.number),
+  };
+}

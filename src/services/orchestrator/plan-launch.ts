@@ -1,0 +1,71 @@
+import type { RawOptions, RawParams } from '../../core/command/command.ts';
+import { didYouMean, unknownTemplateError } from '../../core/command/suggest.ts';
+import { USAGE } from '../../core/command/usage.ts';
+import type { RunSpec } from '../../core/run/run.ts';
+import { buildRunSpec } from '../../core/template/build-run-spec.ts';
+import { resolveParams } from '../../core/template/resolve-params.ts';
+import type { TemplateCatalog } from '../../core/template/template.ts';
+
+export type LaunchPlan = { ok: true; spec: RunSpec } | { ok: false; error: string };
+
+/** Options a launch may carry, overriding the template's resources for this run. */
+const LAUNCH_OPTIONS = ['gpu', 'cpu', 'memory'] as const;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
+
+function applyOptions(spec: RunSpec, options: RawOptions): LaunchPlan {
+  const resources = { ...spec.resources };
+  for (const [name, value] of Object.entries(options)) {
+    if (name === 'gpu') {
+      const n = Number(value);
+      if (!/^[0-9]+$/.test(value) || n > 64) {
+        return { ok: false, error: `--gpu must be a whole number of GPUs from 0 to 64, not "${value}".` };
+      }
+      resources.gpu = n;
+    } else if (name === 'cpu' || name === 'memory') {
+      if (!QUANTITY.test(value)) {
+        const example = name === 'cpu' ? '2 or 500m' : '8Gi';
+        return {
+          ok: false,
+          error: `--${name} must be a Kubernetes quantity such as ${example}, not "${value}".`,
+        };
+      }
+      resources[name] = value;
+    } else {
+      return {
+        ok: false,
+        error: `Unknown option --${name}.${didYouMean(name, LAUNCH_OPTIONS)} A launch takes ${LAUNCH_OPTIONS.map((o) => `--${o}`).join(', ')}.`,
+      };
+    }
+  }
+  return { ok: true, spec: { ...spec, resources } };
+}
+
+/**
+ * Turns a launch request into a run spec, or one sentence saying what is wrong.
+ * Pure: the catalog is loaded by the caller. Used for launches and to check schedules.
+ */
+export function planLaunch(
+  catalog: TemplateCatalog,
+  template: string,
+  params: RawParams,
+  options: RawOptions,
+): LaunchPlan {
+  const t = catalog.templates.get(template);
+  if (!t) {
+    const problems = catalog.broken.get(template);
+    if (problems?.length) {
+      const p = problems[0];
+      return {
+        ok: false,
+        error: `Template "${template}" cannot be used until it is fixed: ${p.field ? `${p.field}: ` : ''}${p.message}`,
+      };
+    }
+    const verbs = USAGE.map((u) => u.verb);
+    return { ok: false, error: unknownTemplateError(template, [...catalog.templates.keys()], verbs) };
+  }
+  const resolved = resolveParams(t, params);
+  if (!resolved.ok) return resolved;
+  const built = buildRunSpec(t, resolved.params);
+  if (!built.ok) return built;
+  return applyOptions(built.spec, options);
+}

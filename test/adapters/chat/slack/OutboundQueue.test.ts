@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { OutboundQueue } from '../../../../src/adapters/chat/slack/OutboundQueue.ts';
+import { createWebClient } from '../../../../src/adapters/chat/slack/web-client.ts';
+import { MetricsRegistry } from '../../../../src/adapters/http/metrics.ts';
+import { createLogger } from '../../../../src/shared/log.ts';
+import { FakeSlackApi } from '../../../support/slack-api.ts';
+
+const TOKEN = 'xoxb-queue-test-token';
+
+function capturingLogger() {
+  const lines: string[] = [];
+  return { log: createLogger('debug', {}, (l) => lines.push(l)), lines };
+}
+
+const client = (fake: FakeSlackApi) => createWebClient(TOKEN, fake.apiUrl);
+
+describe('OutboundQueue', () => {
+  let fake: FakeSlackApi;
+  before(async () => {
+    fake = await FakeSlackApi.start({
+      token: TOKEN,
+      limits: { 'chat.update': { limit: 5, windowMs: 500, scope: 'workspace' } },
+    });
+  });
+  after(() => fake.close());
+
+  it('coalesces waiting updates of one card: only the latest is sent and every caller gets its answer', async () => {
+    const { log } = capturingLogger();
+    const queue = new OutboundQueue({ log });
+    const sent: number[] = [];
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        queue.enqueue({
+          method: 'chat.update',
+          coalesceKey: 'update:C1:1.1',
+          send: async () => {
+            sent.push(n);
+            return n;
+          },
+        }),
+      ),
+    );
+    assert.deepEqual(sent, [5]);
+    assert.deepEqual(results, [5, 5, 5, 5, 5]);
+    queue.close();
+  });
+
+  it('keeps a waiting final state when a stale non-priority update for the same card arrives', async () => {
+    const { log } = capturingLogger();
+    const queue = new OutboundQueue({ log });
+    const sent: string[] = [];
+    const call = (label: string, priority: boolean) =>
+      queue.enqueue({
+        method: 'chat.update',
+        coalesceKey: 'update:C1:2.2',
+        priority,
+        send: async () => {
+          sent.push(label);
+          return label;
+        },
+      });
+    await Promise.all([call('running', false), call('succeeded', true), call('stale running', false)]);
+    assert.deepEqual(sent, ['succeeded']);
+    queue.close();
+  });
+
+  it('sends priority calls before ordinary ones waiting for the same budget', async () => {
+    const { log } = capturingLogger();
+    const queue = new OutboundQueue({
+      log,
+      budgets: { 'chat.update': { limit: 1, windowMs: 30, scope: 'workspace' } },
+      safetyMarginMs: 0,
+    });
+    const sent: string[] = [];
+    const call = (label: string, priority = false) =>
+      queue.enqueue({
+        method: 'chat.update',
+        coalesceKey: label,
+        priority,
+        send: async () => {
+          sent.push(label);
+          return label;
+        },
+      });
+    await Promise.all([call('progress a'), call('progress b'), call('final c', true)]);
+    assert.deepEqual(sent, ['final c', 'progress a', 'progress b']);
+    queue.close();
+  });
+
+  it('pauses a method for Retry-After on 429 and then delivers the call', async () => {
+    const { log, lines } = capturingLogger();
+    const queue = new OutboundQueue({ log });
+    fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    const before = fake.callsOf('chat.postMessage').length;
+    const res = await queue.enqueue({
+      method: 'chat.postMessage',
+      channel: 'C429',
+      priority: true,
+      send: () => client(fake).chat.postMessage({ channel: 'C429', text: 'final' }),
+    });
+    assert.equal(res?.ok, true);
+    assert.equal(fake.callsOf('chat.postMessage').length, before + 1);
+    assert.ok(lines.some((l) => l.includes('slack rate limited') && l.includes('"retryAfterMs":1000')));
+    queue.close();
+  });
+
+  it('retries transient server errors with backoff', async () => {
+    const { log } = capturingLogger();
+    const queue = new OutboundQueue({ log, backoff: { baseMs: 5, maxMs: 20 } });
+    fake.failNext('chat.postMessage', { status: 503 }, { status: 500 });
+    const res = await queue.enqueue({
+      method: 'chat.postMessage',
+      channel: 'C5xx',
+      send: () => client(fake).chat.postMessage({ channel: 'C5xx', text: 'hello' }),
+    });
+    assert.equal(res?.ok, true);
+    queue.close();
+  });
+
+  it('drops a call on a permanent error, logging the reason but never the token', async () => {
+    const { log, lines } = capturingLogger();
+    const queue = new OutboundQueue({ log });
+    fake.channelErrors.set('CGONE', 'channel_not_found');
+    const before = fake.callsOf('chat.postMessage').length;
+    const res = await queue.enqueue({
+      method: 'chat.postMessage',
+      channel: 'CGONE',
+      priority: true,
+      send: () => client(fake).chat.postMessage({ channel: 'CGONE', text: 'hello' }),
+    });
+    assert.equal(res, undefined);
+    assert.equal(fake.callsOf('chat.postMessage').length, before + 1, 'not retried');
+    const dropped = lines.find((l) => l.includes('slack call dropped'));
+    assert.ok(dropped?.includes('channel_not_found'));
+    assert.ok(!lines.some((l) => l.includes(TOKEN)));
+  });
+
+  it('stays inside a budget the server enforces: no 429 for many distinct updates', async () => {
+    const { log } = capturingLogger();
+    const metrics = new MetricsRegistry();
+    const queue = new OutboundQueue({
+      log,
+      metrics,
+      budgets: { 'chat.update': { limit: 5, windowMs: 500, scope: 'workspace' } },
+      safetyMarginMs: 50,
+    });
+    const web = client(fake);
+    const results = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        queue.enqueue({
+          method: 'chat.update',
+          coalesceKey: `card-${i}`,
+          send: () => web.chat.update({ channel: 'C1', ts: `${i}.0`, text: `update ${i}` }),
+        }),
+      ),
+    );
+    assert.ok(results.every((r) => r?.ok === true));
+    assert.equal(fake.rateLimited.get('chat.update') ?? 0, 0);
+    assert.match(metrics.render(), /trainyard_slack_calls_total\{method="chat.update",outcome="ok"\} 15/);
+    queue.close();
+  });
+
+  it('drain resolves once everything queued was delivered, and close drops what still waits', async () => {
+    const { log } = capturingLogger();
+    const queue = new OutboundQueue({
+      log,
+      budgets: { slow: { limit: 1, windowMs: 60_000, scope: 'workspace' } },
+    });
+    const first = queue.enqueue({ method: 'slow', send: async () => 'sent' });
+    await queue.drain();
+    assert.equal(await first, 'sent');
+    const second = queue.enqueue({ method: 'slow', send: async () => 'never' });
+    queue.close();
+    assert.equal(await second, undefined);
+  });
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { healthRoutes } from '../../../src/adapters/http/health-routes.ts';
+import { listeningPort, startHttpServer } from '../../../src/adapters/http/http-server.ts';
+import { MetricsRegistry } from '../../../src/adapters/http/metrics.ts';
+
+describe('health routes on the plain HTTP server', () => {
+  let server: Server;
+  let base: string;
+  let ready = false;
+  const metrics = new MetricsRegistry();
+  metrics.counter('trainyard_test_total', 'A test counter.').inc({ verb: 'list', code: '200' });
+
+  before(async () => {
+    const routes = healthRoutes({
+      isReady: () => ready,
+      notReadyReason: () => 'the cluster has not answered yet',
+      metrics,
+    });
+    server = await startHttpServer(0, routes, '127.0.0.1');
+    base = `http://127.0.0.1:${listeningPort(server)}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('answers /healthz with 200', async () => {
+    const res = await fetch(`${base}/healthz`);
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), 'ok\n');
+  });
+
+  it('answers /readyz with 503 and the reason until ready, then 200', async () => {
+    ready = false;
+    const notReady = await fetch(`${base}/readyz`);
+    assert.equal(notReady.status, 503);
+    assert.match(await notReady.text(), /cluster has not answered yet/);
+    ready = true;
+    const res = await fetch(`${base}/readyz`);
+    assert.equal(res.status, 200);
+    await res.text();
+  });
+
+  it('serves /metrics in the Prometheus text format', async () => {
+    const res = await fetch(`${base}/metrics`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+    const body = await res.text();
+    assert.match(body, /# TYPE trainyard_test_total counter/);
+    assert.match(body, /trainyard_test_total\{code="200",verb="list"\} 1/);
+  });
+
+  it('answers unknown paths with 404 and wrong methods with 405', async () => {
+    const missing = await fetch(`${base}/nope`);
+    assert.equal(missing.status, 404);
+    await missing.text();
+    const wrong = await fetch(`${base}/healthz`, { method: 'POST' });
+    assert.equal(wrong.status, 405);
+    await wrong.text();
+  });
+});

@@ -1,0 +1,180 @@
+/** Shared set-up for the Kubernetes runtime tests: the fake API server, a runtime, a recording sink. */
+import { KubeConfig } from '@kubernetes/client-node';
+import { MetricsRegistry } from '../../../../src/adapters/http/metrics.ts';
+import {
+  type CreateKubernetesRuntimeOptions,
+  createKubernetesRuntime,
+} from '../../../../src/adapters/runtimes/kubernetes/create-kubernetes-runtime.ts';
+import type { KubernetesRuntime } from '../../../../src/adapters/runtimes/kubernetes/KubernetesRuntime.ts';
+import { loadConfig } from '../../../../src/config/env.ts';
+import type { Run, RuntimeUpdate } from '../../../../src/core/run/run.ts';
+import type { RuntimeSink } from '../../../../src/ports/runtime.ts';
+import { createLogger, type Logger, silentLogger } from '../../../../src/shared/log.ts';
+import { FakeKubeApiServer } from '../../../support/kube-api-server.ts';
+import { makeRun as makeSharedRun } from '../../../support/make-run.ts';
+
+export const NAMESPACE = 'ml';
+
+/** Records what the runtime reports and lets a test wait for a condition on it. */
+export class RecordingSink implements RuntimeSink {
+  readonly updates: { runId: string; update: RuntimeUpdate }[] = [];
+  readonly lines = new Map<string, string[]>();
+  /** The latest log cursor per run, as the orchestrator would store it on the run. */
+  readonly cursors = new Map<string, string>();
+  /** Deliveries of lines that came without a cursor (the runtime must always pass one). */
+  uncursored = 0;
+  private waiters = new Set<() => void>();
+
+  update(runId: string, update: RuntimeUpdate): void {
+    this.updates.push({ runId, update });
+    this.changed();
+  }
+
+  log(runId: string, lines: string[], cursor?: string): void {
+    this.lines.set(runId, [...(this.lines.get(runId) ?? []), ...lines]);
+    if (cursor) this.cursors.set(runId, cursor);
+    else this.uncursored++;
+    this.changed();
+  }
+
+  /** The states reported for a run, repeats (same state, new reason) folded. */
+  statesOf(runId: string): string[] {
+    const states = this.updates.filter((u) => u.runId === runId).map((u) => u.update.state);
+    return states.filter((s, i) => s !== states[i - 1]);
+  }
+
+  last(runId: string): RuntimeUpdate | undefined {
+    return this.updates.filter((u) => u.runId === runId).at(-1)?.update;
+  }
+
+  linesOf(runId: string): string[] {
+    return this.lines.get(runId) ?? [];
+  }
+
+  /**
+   * Resolves when `check` holds (looked at on every report and every few milliseconds); fails,
+   * naming `what`, if it does not within a generous limit.
+   */
+  until(what: string, check: () => boolean, limitMs = 10_000): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = () => {
+        if (!check()) return;
+        this.waiters.delete(waiter);
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve();
+      };
+      const poll = setInterval(waiter, 5);
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        clearInterval(poll);
+        reject(new Error(`timed out waiting for ${what}; updates: ${JSON.stringify(this.updates)}`));
+      }, limitMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  untilState(runId: string, state: string): Promise<void> {
+    return this.until(`run ${runId} to be ${state}`, () => this.last(runId)?.state === state);
+  }
+
+  private changed(): void {
+    for (const w of [...this.waiters]) w();
+  }
+}
+
+let runCounter = 0;
+
+export function makeRun(overrides: Partial<Run> & { image?: string; memory?: string } = {}): Run {
+  runCounter++;
+  const { image, memory, ...rest } = overrides;
+  return makeSharedRun(
+    {
+      id: `r-${String(runCounter).padStart(10, '0')}`,
+      number: runCounter,
+      createdAt: new Date().toISOString(),
+      ...rest,
+    },
+    {
+      template: 'train',
+      params: { epochs: 3 },
+      image: image ?? 'ghcr.io/acme/train:1.0',
+      command: ['python', 'train.py'],
+      args: ['--epochs', '3'],
+      workdir: '/tmp',
+      resources: { cpu: '1', memory: memory ?? '1Gi', gpu: 0 },
+    },
+  );
+}
+
+export interface Harness {
+  fake: FakeKubeApiServer;
+  runtime: KubernetesRuntime;
+  sink: RecordingSink;
+  metrics: MetricsRegistry;
+  kubeconfig: string;
+  /** A second runtime on the same cluster, as after a restart of the bot. */
+  restart(): Promise<{ runtime: KubernetesRuntime; sink: RecordingSink }>;
+  close(): Promise<void>;
+}
+
+export const FAST = { backoff: { baseMs: 5, maxMs: 50 }, logDrainMs: 2000 };
+
+export function runtimeFor(
+  kubeconfig: string,
+  metrics = new MetricsRegistry(),
+  tuning: CreateKubernetesRuntimeOptions['tuning'] = {},
+  log: Logger = silentLogger,
+): KubernetesRuntime {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(kubeconfig);
+  return createKubernetesRuntime({
+    config: loadConfig({}),
+    log,
+    metrics,
+    kubeConfig,
+    tuning: { ...FAST, ...tuning },
+  });
+}
+
+export async function startHarness(tuning: CreateKubernetesRuntimeOptions['tuning'] = {}): Promise<Harness> {
+  const fake = await FakeKubeApiServer.start();
+  const kubeconfig = fake.writeKubeconfig({ namespace: NAMESPACE });
+  const metrics = new MetricsRegistry();
+  const runtime = runtimeFor(kubeconfig, metrics, tuning);
+  const sink = new RecordingSink();
+  await runtime.start(sink);
+  await sink.until('the runtime to sync', () => runtime.ready());
+  const extra: KubernetesRuntime[] = [runtime];
+  return {
+    fake,
+    runtime,
+    sink,
+    metrics,
+    kubeconfig,
+    async restart() {
+      const next = runtimeFor(kubeconfig, new MetricsRegistry(), tuning);
+      const nextSink = new RecordingSink();
+      extra.push(next);
+      await next.start(nextSink);
+      return { runtime: next, sink: nextSink };
+    },
+    async close() {
+      for (const r of extra) await r.close();
+      await fake.close();
+    },
+  };
+}
+
+/** A logger that keeps its JSON lines, to check what operators would read. */
+export function capturingLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { log: createLogger('info', {}, (line) => lines.push(line)), lines };
+}
+
+/** The name of the run's newest pod, once the fake has one. */
+export async function podName(h: Harness, runId: string): Promise<string> {
+  await h.sink.until(`a pod for ${runId}`, () => h.fake.podOf(runId) !== undefined);
+  return h.fake.podOf(runId)!.metadata.name;
+}

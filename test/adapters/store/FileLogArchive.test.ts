@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { FileLogArchive } from '../../../src/adapters/store/FileLogArchive.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'trainyard-logs-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i}`);
+
+describe('FileLogArchive', () => {
+  it('writes lines in order and reads them back', async () => {
+    const logs = new FileLogArchive(dir);
+    logs.append('r-aaaaaaaaaa', ['one', 'two']);
+    logs.append('r-aaaaaaaaaa', ['three']);
+    assert.deepEqual(await logs.tail('r-aaaaaaaaaa', 2), ['two', 'three']);
+    await logs.finish('r-aaaaaaaaaa');
+    assert.equal(await logs.read('r-aaaaaaaaaa'), 'one\ntwo\nthree\n');
+    assert.deepEqual(await logs.tail('r-aaaaaaaaaa', 2), ['two', 'three']);
+    assert.equal(await logs.read('r-missing000'), undefined);
+    assert.deepEqual(await logs.tail('r-missing000', 5), []);
+  });
+
+  it('keeps only a bounded tail in memory, and reads further back from the file', async () => {
+    const logs = new FileLogArchive(dir, { memoryLines: 10 });
+    logs.append('r-bbbbbbbbbb', lines(0, 100));
+    assert.deepEqual(await logs.tail('r-bbbbbbbbbb', 3), ['line 97', 'line 98', 'line 99']);
+    const fifty = await logs.tail('r-bbbbbbbbbb', 50);
+    assert.equal(fifty.length, 50);
+    assert.equal(fifty[0], 'line 50');
+    await logs.flush();
+  });
+
+  it('bounds the file: keeps the head and the latest lines, and says how many were left out', async () => {
+    const maxBytes = 4000;
+    const logs = new FileLogArchive(dir, { maxBytes, headBytes: 1000 });
+    // ~10 bytes per line; 10,000 lines ≈ 100 KB, 25 times the bound, in many batches.
+    for (let i = 0; i < 10_000; i += 100) logs.append('r-cccccccccc', lines(i, i + 100));
+    await logs.finish('r-cccccccccc');
+    const file = join(dir, 'logs', 'r-cccccccccc.log');
+    assert.ok((await stat(file)).size <= maxBytes, 'file stays within maxBytes');
+
+    const text = (await logs.read('r-cccccccccc'))!.trimEnd().split('\n');
+    assert.equal(text[0], 'line 0', 'head kept');
+    assert.equal(text.at(-1), 'line 9999', 'latest line kept');
+    const markers = text.filter((l) => l.startsWith('[trainyard]'));
+    assert.equal(markers.length, 1);
+    const omitted = Number(/(\d+) lines left out/.exec(markers[0])![1]);
+    // Every line is either kept or counted as left out.
+    assert.equal(text.length - 1 + omitted, 10_000);
+    // The kept lines are the head and an unbroken tail.
+    const numbers = text.filter((l) => !l.startsWith('[')).map((l) => Number(l.slice(5)));
+    const gap = numbers.findIndex((n, i) => i > 0 && n !== numbers[i - 1] + 1);
+    assert.equal(numbers[gap] - numbers[gap - 1] - 1, omitted);
+  });
+
+  it('continues the same file after a restart', async () => {
+    const first = new FileLogArchive(dir);
+    first.append('r-dddddddddd', ['before restart']);
+    await first.flush();
+    const second = new FileLogArchive(dir);
+    second.append('r-dddddddddd', ['after restart']);
+    await second.finish('r-dddddddddd');
+    assert.equal(await second.read('r-dddddddddd'), 'before restart\nafter restart\n');
+  });
+
+  it('continues counting left-out lines across a restart', async () => {
+    const opts = { maxBytes: 4000, headBytes: 1000 };
+    const first = new FileLogArchive(dir, opts);
+    first.append('r-ffffffffff', lines(0, 1000));
+    await first.flush();
+    const second = new FileLogArchive(dir, opts);
+    second.append('r-ffffffffff', lines(1000, 2000));
+    await second.finish('r-ffffffffff');
+    const text = (await second.read('r-ffffffffff'))!.trimEnd().split('\n');
+    const omitted = Number(/(\d+) lines left out/.exec(text.find((l) => l.startsWith('[trainyard]'))!)![1]);
+    assert.equal(text.length - 1 + omitted, 2000);
+    assert.equal(text.at(-1), 'line 1999');
+  });
+
+  it('removes a pruned run’s log', async () => {
+    const logs = new FileLogArchive(dir);
+    logs.append('r-eeeeeeeeee', ['x']);
+    await logs.remove('r-eeeeeeeeee');
+    assert.equal(existsSync(join(dir, 'logs', 'r-eeeeeeeeee.log')), false);
+    assert.equal(await logs.read('r-eeeeeeeeee'), undefined);
+  });
+
+  it('keeps odd run ids inside the logs folder', async () => {
+    const logs = new FileLogArchive(dir);
+    logs.append('../../escape', ['x']);
+    await logs.finish('../../escape');
+    assert.equal(await logs.read('../../escape'), 'x\n');
+    assert.equal(existsSync(join(dir, 'logs', '______escape.log')), true);
+  });
+});

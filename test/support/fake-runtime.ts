@@ -1,0 +1,55 @@
+import type { Run, RuntimeUpdate } from '../../src/core/run/run.ts';
+import type { Placement, Runtime, RuntimeSink } from '../../src/ports/runtime.ts';
+
+/** A runtime the test drives by hand: it records submits and stops and reports what it is told. */
+export class FakeRuntime implements Runtime {
+  readonly kind = 'kubernetes' as const;
+  readonly location = 'namespace test';
+  sink?: RuntimeSink;
+  readonly submitted: Run[] = [];
+  readonly stopped: string[] = [];
+  recovered: Run[] = [];
+  /** Set to make the next submit fail with this message. */
+  failNextSubmit?: string;
+  /** What recover() reports for each run id; runs not listed are left alone. */
+  onRecover = new Map<string, RuntimeUpdate>();
+
+  async start(sink: RuntimeSink): Promise<void> {
+    this.sink = sink;
+  }
+  ready(): boolean {
+    return Boolean(this.sink);
+  }
+  /** While set, submits wait for it: a slow API server. */
+  submitGate?: Promise<void>;
+
+  async submit(run: Run): Promise<Placement> {
+    await this.submitGate;
+    if (this.failNextSubmit) {
+      const message = this.failNextSubmit;
+      this.failNextSubmit = undefined;
+      throw new Error(message);
+    }
+    this.submitted.push(run);
+    return { handle: `${run.spec.template}-${run.number}-abcde`, namespace: 'test' };
+  }
+  async stop(run: Run): Promise<void> {
+    this.stopped.push(run.id);
+    this.sink?.update(run.id, { state: 'stopped' });
+  }
+  async recover(runs: Run[]): Promise<void> {
+    this.recovered = runs;
+    for (const run of runs) {
+      const update = this.onRecover.get(run.id);
+      if (update) this.sink?.update(run.id, update);
+    }
+  }
+  async close(): Promise<void> {}
+
+  report(runId: string, update: RuntimeUpdate): void {
+    this.sink?.update(runId, update);
+  }
+  logs(runId: string, lines: string[]): void {
+    this.sink?.log(runId, lines);
+  }
+}

@@ -1,0 +1,57 @@
+import type { Run } from '../../src/core/run/run.ts';
+import type { Launcher, LaunchRequest, LaunchResult } from '../../src/ports/launcher.ts';
+import type { Store } from '../../src/ports/store.ts';
+import { makeRun } from './make-run.ts';
+
+/**
+ * A Launcher that records what it was asked and stores a `running` run for each launch,
+ * so concurrency policies see it as active until the test ends it.
+ */
+export class RecordingLauncher implements Launcher {
+  readonly launches: { request: LaunchRequest; at: Date; run?: Run }[] = [];
+  readonly stops: { runId: string; reason: string }[] = [];
+  /** Set to refuse launches with this sentence, as the orchestrator does for bad input. */
+  refuse: string | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async launch(request: LaunchRequest): Promise<LaunchResult> {
+    if (this.refuse) {
+      this.launches.push({ request, at: this.now() });
+      return { ok: false, error: this.refuse };
+    }
+    const run = makeRun(
+      {
+        number: this.store.nextRunNumber(),
+        state: 'running',
+        launchedBy: request.user,
+        channel: request.channel,
+        schedule: request.schedule,
+      },
+      { template: request.template },
+    );
+    this.store.saveRun(run);
+    this.launches.push({ request, at: this.now(), run });
+    return { ok: true, run };
+  }
+
+  async stop(runId: string, reason: string): Promise<void> {
+    this.stops.push({ runId, reason });
+    this.end(runId, 'stopped');
+  }
+
+  async whenEnded(runId: string): Promise<Run> {
+    const run = this.store.getRun(runId);
+    if (!run) throw new Error(`no run ${runId}`);
+    return run;
+  }
+
+  /** Ends a run as the runtime would. */
+  end(runId: string, state: 'succeeded' | 'failed' | 'stopped' = 'succeeded'): void {
+    const run = this.store.getRun(runId);
+    if (run) this.store.saveRun({ ...run, state, endedAt: this.now().toISOString() });
+  }
+}

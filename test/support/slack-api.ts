@@ -1,0 +1,230 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Budget } from '../../src/adapters/chat/slack/OutboundQueue.ts';
+
+/** One request the fake received. `args` are the decoded form/JSON fields (blocks parsed back to objects). */
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+/** A canned failure for the next call(s) of a method. */
+export type FakeFailure = { error: string } | { status: number; retryAfter?: number };
+
+export interface FakeSlackApiOptions {
+  /** Bot token the fake accepts; other tokens get `invalid_auth`. */
+  token?: string;
+  /** Budgets the fake enforces with 429 + Retry-After, e.g. Tier 3 for chat.update. */
+  limits?: Record<string, Budget>;
+}
+
+/**
+ * A loopback Slack Web API: answers like Slack (`ok`, `ts`, `channel`), records every call,
+ * rate-limits with 429 + Retry-After when told to or when a configured budget is exceeded,
+ * serves the external file upload flow and stands in for response_url endpoints.
+ */
+export class FakeSlackApi {
+  readonly calls: RecordedCall[] = [];
+  /** Uploaded file bodies by file id. */
+  readonly uploads = new Map<string, string>();
+  /** Count of 429 answers by method. */
+  readonly rateLimited = new Map<string, number>();
+  /** Channels that answer every call with this error, e.g. `channel_not_found`. */
+  readonly channelErrors = new Map<string, string>();
+  /** What apps.connections.open returns (a FakeSocketMode's url) for Socket Mode tests. */
+  socketModeUrl: string | undefined;
+  private readonly failures = new Map<string, FakeFailure[]>();
+  private readonly windows = new Map<string, number[]>();
+  private readonly server: Server;
+  private seq = 0;
+  private waiters: { predicate: () => boolean; resolve: () => void }[] = [];
+
+  private constructor(private readonly opts: FakeSlackApiOptions) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        res.writeHead(500).end(String(err));
+      });
+    });
+  }
+
+  static async start(opts: FakeSlackApiOptions = {}): Promise<FakeSlackApi> {
+    const fake = new FakeSlackApi(opts);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Web API base, as SLACK_API_URL. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A response_url for a slash command or button payload; answers to it are recorded as method `response_url`. */
+  responseUrl(id = String(++this.seq)): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  /** The next call(s) of `method` fail like this, in order. */
+  failNext(method: string, ...failures: FakeFailure[]): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
+  }
+
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves once `predicate` holds (checked after every call). */
+  waitFor(predicate: () => boolean): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ predicate, resolve }));
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.startsWith('/upload/')) {
+      const content = await uploadedContent(req, body);
+      this.uploads.set(path.slice('/upload/'.length), content);
+      this.record('upload', { file_id: path.slice('/upload/'.length), bytes: Buffer.byteLength(content) });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${Buffer.byteLength(body)}`);
+      return;
+    }
+    if (path.startsWith('/response/')) {
+      this.record('response_url', { id: path.slice('/response/'.length), ...parseArgs(req, body) });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (!path.startsWith('/api/')) {
+      res.writeHead(404).end();
+      return;
+    }
+    const method = path.slice('/api/'.length);
+    const args = parseArgs(req, body);
+    const failure = this.failures.get(method)?.shift();
+    if (failure && 'status' in failure) {
+      if (failure.status === 429) this.rateLimited.set(method, (this.rateLimited.get(method) ?? 0) + 1);
+      const headers: Record<string, string> = failure.retryAfter
+        ? { 'retry-after': String(failure.retryAfter) }
+        : {};
+      res.writeHead(failure.status, headers).end();
+      this.notify();
+      return;
+    }
+    const retryAfter = this.overBudget(method, String(args.channel ?? args.channel_id ?? ''));
+    if (retryAfter !== undefined) {
+      this.rateLimited.set(method, (this.rateLimited.get(method) ?? 0) + 1);
+      res.writeHead(429, { 'retry-after': String(retryAfter) }).end();
+      this.notify();
+      return;
+    }
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
+    const error =
+      failure?.error ??
+      (this.opts.token && !tokenFits(method, token, this.opts.token) ? 'invalid_auth' : undefined) ??
+      this.channelErrors.get(String(args.channel ?? args.channel_id ?? ''));
+    this.record(method, args);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(error ? { ok: false, error } : this.answer(method, args)));
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.seq).padStart(6, '0')}`;
+    switch (method) {
+      case 'chat.postMessage':
+        return { ok: true, channel: args.channel, ts, message: { text: args.text, ts } };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: ts };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${String(++this.seq).padStart(8, '0')}`;
+        return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: parseJsonField(args.files) };
+      case 'apps.connections.open':
+        return this.socketModeUrl
+          ? { ok: true, url: this.socketModeUrl }
+          : { ok: false, error: 'not_allowed_token_type' };
+      case 'auth.test':
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' };
+      default:
+        return { ok: true };
+    }
+  }
+
+  /** Seconds to wait if this call exceeds a configured budget (sliding window, like Slack counts). */
+  private overBudget(method: string, channel: string): number | undefined {
+    const limit = this.opts.limits?.[method];
+    if (!limit) return undefined;
+    const id = limit.scope === 'channel' ? `${method}:${channel}` : method;
+    const now = Date.now();
+    const sent = (this.windows.get(id) ?? []).filter((t) => t > now - limit.windowMs);
+    this.windows.set(id, sent);
+    if (sent.length >= limit.limit) return Math.max(1, Math.ceil((sent[0] + limit.windowMs - now) / 1000));
+    sent.push(now);
+    return undefined;
+  }
+
+  private record(method: string, args: Record<string, unknown>): void {
+    this.calls.push({ method, args, at: Date.now() });
+    this.notify();
+  }
+
+  private notify(): void {
+    const ready = this.waiters.filter((w) => w.predicate());
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+}
+
+/** apps.connections.open takes the app-level token (xapp-); every other method the bot token. */
+function tokenFits(method: string, token: string, botToken: string): boolean {
+  return method === 'apps.connections.open' ? token.startsWith('xapp-') : token === botToken;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The Web API sends form fields with JSON-encoded objects inside; response_urls get JSON. */
+function parseArgs(req: IncomingMessage, body: string): Record<string, unknown> {
+  if ((req.headers['content-type'] ?? '').includes('application/json')) return body ? JSON.parse(body) : {};
+  const args: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(body))
+    args[k] = ['blocks', 'attachments'].includes(k) ? parseJsonField(v) : v;
+  return args;
+}
+
+/** The web-api client sends the file as multipart form data; Slack also takes a raw body. */
+async function uploadedContent(req: IncomingMessage, body: string): Promise<string> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+  const file = [...form.values()][0];
+  return typeof file === 'string' ? file : ((await file?.text()) ?? '');
+}
+
+function parseJsonField(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
