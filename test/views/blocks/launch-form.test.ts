@@ -5,7 +5,8 @@ import { VIEWS } from '../../../src/core/actions.ts';
 import { decodeFormContext } from '../../../src/views/blocks/form-context.ts';
 import { FORM_BLOCKS, paramBlockId, plainNumber } from '../../../src/views/blocks/form-fields.ts';
 import { renderLaunchForm } from '../../../src/views/blocks/launch-form.ts';
-import { assertViewWithinLimits, inputsOf, makeTemplate, param, RESNET } from './view-fixtures.ts';
+import { assertSafeView } from '../../support/view-checks.ts';
+import { inputsOf, makeTemplate, param, RESNET } from './view-fixtures.ts';
 
 /** The input block of a param, as plain JSON. */
 function field(view: types.View, name: string) {
@@ -74,7 +75,7 @@ describe('renderLaunchForm', () => {
     const blockIds = inputsOf(view).map((b) => b.block_id);
     assert.deepEqual(blockIds.slice(-3), ['option:gpu', 'option:cpu', 'option:memory']);
     assert.ok(!blockIds.includes(FORM_BLOCKS.channel), 'no channel select when the channel is known');
-    assertViewWithinLimits(view);
+    assertSafeView(view);
   });
 
   it('reruns with changes: starts from the run values and options, and every field may stay empty', () => {
@@ -103,7 +104,7 @@ describe('renderLaunchForm', () => {
     assert.equal(gpu?.element?.initial_value, '2');
     const memory = inputsOf(view).find((b) => b.block_id === 'option:memory');
     assert.equal(memory?.element?.initial_value, '16Gi');
-    assertViewWithinLimits(view);
+    assertSafeView(view);
   });
 
   it('leaves a value empty that the param no longer allows, and says what it was', () => {
@@ -112,7 +113,7 @@ describe('renderLaunchForm', () => {
     assert.equal(field(view, 'epochs').element.initial_value, undefined);
     assert.match(field(view, 'epochs').hint.text, /It was 5000, which is not allowed now/);
     assert.equal(field(view, 'optimizer').element.initial_option, undefined);
-    assertViewWithinLimits(view);
+    assertSafeView(view);
   });
 
   it('asks for a channel when opened outside one (the Home tab)', () => {
@@ -127,7 +128,7 @@ describe('renderLaunchForm', () => {
     const view = renderLaunchForm({ template: makeTemplate('big', [many, long]), channel: 'C1' });
     assert.equal(field(view, 'label').element.type, 'plain_text_input');
     assert.equal(field(view, 'prompt').element.initial_value, undefined);
-    assertViewWithinLimits(view);
+    assertSafeView(view);
   });
 
   it('fits a template of 50 params in one form; one of 150 within 100 blocks, naming the rest', () => {
@@ -141,10 +142,10 @@ describe('renderLaunchForm', () => {
       );
     const fifty = renderLaunchForm({ template: makeTemplate('fifty', params(50), 'd'.repeat(5000)) });
     assert.equal(inputsOf(fifty).filter((b) => b.block_id?.startsWith('param:')).length, 50);
-    assertViewWithinLimits(fifty);
+    assertSafeView(fifty);
 
     const huge = renderLaunchForm({ template: makeTemplate('huge', params(150)) });
-    assertViewWithinLimits(huge);
+    assertSafeView(huge);
     assert.equal(huge.blocks.length, 100);
     assert.match(
       JSON.stringify(huge.blocks),
@@ -158,7 +159,7 @@ describe('renderLaunchForm', () => {
       channel: 'C1',
     });
     assert.ok(view.title.text.length <= 24);
-    assertViewWithinLimits(view);
+    assertSafeView(view);
   });
 });
 

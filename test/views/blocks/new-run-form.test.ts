@@ -4,7 +4,8 @@ import { ACTIONS, VIEWS } from '../../../src/core/actions.ts';
 import { decodeFormContext } from '../../../src/views/blocks/form-context.ts';
 import { FORM_BLOCKS } from '../../../src/views/blocks/form-fields.ts';
 import { renderNewRunForm } from '../../../src/views/blocks/new-run-form.ts';
-import { assertViewWithinLimits, inputsOf, makeTemplate, param, RESNET } from './view-fixtures.ts';
+import { assertSafeView } from '../../support/view-checks.ts';
+import { inputsOf, makeTemplate, param, RESNET } from './view-fixtures.ts';
 
 const DEMO = makeTemplate('demo', [param('epochs', 'int', { default: 3 })], 'A quick demo.');
 
@@ -35,7 +36,7 @@ describe('renderNewRunForm', () => {
     assert.equal(select.element.initial_option, undefined);
     assert.equal(inputsOf(view).length, 1, 'no fields before a template is chosen');
     assert.deepEqual(decodeFormContext(view.private_metadata), { channel: 'C1' });
-    assertViewWithinLimits(view);
+    assertSafeView(view);
   });
 
   it('becomes the chosen template’s form, the choice kept in the select and in the metadata', () => {
@@ -45,7 +46,7 @@ describe('renderNewRunForm', () => {
     assert.ok(inputsOf(view).some((b) => b.block_id === 'param:epochs'));
     assert.deepEqual(decodeFormContext(view.private_metadata), { template: 'resnet', channel: 'C1' });
     assert.equal(view.submit?.text, 'Launch');
-    assertViewWithinLimits(view);
+    assertSafeView(view);
   });
 
   it('lists at most 100 templates and says how many more there are', () => {
@@ -54,13 +55,13 @@ describe('renderNewRunForm', () => {
     const block = view.blocks[0] as unknown as { element: SelectJson; hint: { text: string } };
     assert.equal(block.element.options.length, 100);
     assert.match(block.hint.text, /30 more are not listed/);
-    assertViewWithinLimits(view);
+    assertSafeView(view);
   });
 
   it('says so when there is no template to launch, with nothing to submit', () => {
     const view = renderNewRunForm({ templates: [] });
     assert.equal(view.submit, undefined);
     assert.match(JSON.stringify(view.blocks), /no templates you may launch/);
-    assertViewWithinLimits(view);
+    assertSafeView(view);
   });
 });

@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import type { types } from '@slack/bolt';
 import type { ParamDef, Template } from '../../../src/core/template/template.ts';
 import type { FormState, InputState } from '../../../src/views/blocks/read-form.ts';
@@ -87,82 +86,4 @@ export function submittedState(
     state[block.block_id] = { [element.action_id]: input };
   }
   return state;
-}
-
-interface AnyJson {
-  [key: string]: unknown;
-}
-
-/** Every object in a view's JSON, depth first. */
-function objectsOf(value: unknown): AnyJson[] {
-  if (!value || typeof value !== 'object') return [];
-  const own = Array.isArray(value) ? [] : [value as AnyJson];
-  return [...own, ...Object.values(value).flatMap(objectsOf)];
-}
-
-/** Every mrkdwn text of a view: the texts Slack reads mentions and links in. */
-export function mrkdwnTexts(view: unknown): string[] {
-  return objectsOf(view)
-    .filter((o) => o.type === 'mrkdwn' && typeof o.text === 'string')
-    .map((o) => o.text as string);
-}
-
-/** Fails unless a modal or Home view respects every limit Slack enforces on views. */
-export function assertViewWithinLimits(view: types.View): void {
-  assert.ok(view.blocks.length <= 100, `at most 100 blocks, got ${view.blocks.length}`);
-  if (view.type === 'modal') {
-    assert.ok(view.title.text.length <= 24, `title ≤ 24: ${view.title.text}`);
-    assert.ok((view.submit?.text.length ?? 0) <= 24 && (view.close?.text.length ?? 0) <= 24, 'buttons ≤ 24');
-    if (inputsOf(view).length > 0) assert.ok(view.submit, 'a view with inputs has a submit button');
-  }
-  assert.ok((view.private_metadata ?? '').length <= 3000, 'private_metadata ≤ 3000');
-  assert.ok((view.callback_id ?? '').length <= 255, 'callback_id ≤ 255');
-  const blockIds = new Set<string>();
-  for (const block of view.blocks as unknown as AnyJson[]) {
-    const id = block.block_id as string | undefined;
-    if (id !== undefined) {
-      assert.ok(id.length <= 255, 'block_id ≤ 255');
-      assert.ok(!blockIds.has(id), `block_id ${id} is unique`);
-      blockIds.add(id);
-    }
-    if (block.type === 'header')
-      assert.ok(((block.text as AnyJson).text as string).length <= 150, 'header ≤ 150');
-    if (block.type === 'section' && block.text) {
-      assert.ok(((block.text as AnyJson).text as string).length <= 3000, 'section text ≤ 3000');
-    }
-    if (block.type === 'context')
-      assert.ok((block.elements as unknown[]).length <= 10, 'context ≤ 10 elements');
-    if (block.type === 'input') {
-      assert.ok(((block.label as AnyJson).text as string).length <= 2000, 'label ≤ 2000');
-      if (block.hint) assert.ok(((block.hint as AnyJson).text as string).length <= 2000, 'hint ≤ 2000');
-    }
-  }
-  for (const o of objectsOf(view.blocks)) {
-    if (typeof o.action_id === 'string') assert.ok(o.action_id.length <= 255, 'action_id ≤ 255');
-    if (o.type === 'button') {
-      assert.ok(((o.text as AnyJson).text as string).length <= 75, 'button text ≤ 75');
-      assert.ok(((o.value as string) ?? '').length <= 2000, 'button value ≤ 2000');
-    }
-    if (o.placeholder)
-      assert.ok(((o.placeholder as AnyJson).text as string).length <= 150, 'placeholder ≤ 150');
-    if (Array.isArray(o.options)) {
-      assert.ok(o.options.length <= (o.type === 'checkboxes' ? 10 : 100), 'option count');
-      for (const option of o.options as AnyJson[]) {
-        assert.ok(((option.text as AnyJson).text as string).length <= 75, 'option text ≤ 75');
-        assert.ok((option.value as string).length <= 150, 'option value ≤ 150');
-      }
-    }
-    if (typeof o.initial_value === 'string' && typeof o.max_length === 'number') {
-      assert.ok(o.initial_value.length <= o.max_length, 'initial value within max_length');
-    }
-    if (o.type === 'number_input' && typeof o.initial_value === 'string') {
-      assert.match(o.initial_value, /^-?\d+(\.\d+)?$/, 'a number input starts with plain decimals');
-      const n = Number(o.initial_value);
-      if (typeof o.min_value === 'string') assert.ok(n >= Number(o.min_value), 'initial value ≥ min');
-      if (typeof o.max_value === 'string') assert.ok(n <= Number(o.max_value), 'initial value ≤ max');
-    }
-    if (o.type === 'mrkdwn' || o.type === 'plain_text') {
-      assert.ok((o.text as string).length <= 3000, 'text ≤ 3000');
-    }
-  }
 }
