@@ -1,12 +1,13 @@
+import type { Logger } from '../../shared/log.ts';
 import { findChartFonts } from './chart-fonts.ts';
-import { type ChartLog, WorkerChartRenderer } from './WorkerChartRenderer.ts';
+import { WorkerChartRenderer } from './WorkerChartRenderer.ts';
 
 /**
  * The bot's chart renderer, with fonts found as findChartFonts says. Logs which fonts it uses,
  * and warns when there are none (charts then have no text).
  */
 export function createChartRenderer(
-  log: ChartLog & { info(msg: string, fields?: Record<string, unknown>): void },
+  log: Pick<Logger, 'info' | 'warn'>,
   env: Record<string, string | undefined> = process.env,
 ): WorkerChartRenderer {
   const fonts = findChartFonts({ env });
