@@ -3,19 +3,24 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CHART_SIZE, type ChartSize, type ChartSpec } from '../../core/chart/chart-spec.ts';
 import type { ChartRenderer, ChartResult } from '../../ports/chart-renderer.ts';
-import type { RenderAnswer, RenderJob, WorkerSetup } from './render-protocol.ts';
+import type { Logger } from '../../shared/log.ts';
+import type { RenderAnswer, RenderJob, WorkerMessage, WorkerSetup } from './render-protocol.ts';
 
-/** Just what the renderer logs with (any Logger fits). */
-export interface ChartLog {
-  warn(msg: string, fields?: Record<string, unknown>): void;
-}
+/** Just what the renderer logs with: a skipped chart is a warning. */
+type ChartLog = Pick<Logger, 'warn'>;
 
 export interface WorkerChartRendererOptions {
   /** Font files the charts' text is drawn with (see findChartFonts). */
   fontFiles: readonly string[];
   log: ChartLog;
-  /** Longest one chart may take once the worker has it; then the worker is replaced. Default 10 s. */
+  /** Longest one chart may take once the worker is ready to draw; then the worker is replaced. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * Longest a new worker may take to load (Vega, resvg; tsx too when run from the sources) before
+   * the chart waiting for it is skipped. Apart from timeoutMs, so that a slow start on a busy
+   * machine cannot make every chart time out and every worker start again. Default 60 s.
+   */
+  startTimeoutMs?: number;
   /** Charts that may wait while one is drawn; a chart asked for beyond that is skipped at once. Default 20. */
   maxQueue?: number;
   /** Heap limit of the worker, so a runaway chart cannot take the bot's memory. Default 512 MB. */
@@ -61,8 +66,8 @@ function loadThroughTsx(worker: URL): string {
  * blocks the bot's event loop: acks, card updates and notices go on while a chart is drawn.
  *
  * Charts wait in a bounded queue; one asked for when the queue is full is skipped at once rather
- * than delaying the ones before it. A chart that takes longer than `timeoutMs` is skipped and its
- * worker terminated (a fresh one starts for the next chart), so a pathological chart cannot stall
+ * than delaying the ones before it. A chart that takes longer than `timeoutMs` (counted from when
+ * the worker is ready to draw; starting has its own limit) is skipped and its worker terminated (a fresh one starts for the next chart), so a pathological chart cannot stall
  * the ones behind it. Every failure resolves `{ ok: false, reason }` with one log line; `render`
  * never rejects. The worker starts on the first chart and is kept for the next ones; it does not
  * keep the process alive while idle.
@@ -71,13 +76,16 @@ export class WorkerChartRenderer implements ChartRenderer {
   private readonly fontFiles: string[];
   private readonly log: ChartLog;
   private readonly timeoutMs: number;
+  private readonly startTimeoutMs: number;
   private readonly maxQueue: number;
   private readonly maxHeapMb: number;
   private readonly workerUrl: URL;
 
   private readonly queue: Waiting[] = [];
-  private current?: { job: Waiting; timer: NodeJS.Timeout };
+  private current?: { job: Waiting; timer?: NodeJS.Timeout };
   private worker?: Worker;
+  /** The worker has said it is loaded (WorkerReady). */
+  private workerReady = false;
   private nextId = 1;
   private closed = false;
   private readonly counts = { drawn: 0, skipped: 0, timedOut: 0, workersStarted: 0 };
@@ -86,6 +94,7 @@ export class WorkerChartRenderer implements ChartRenderer {
     this.fontFiles = [...options.fontFiles];
     this.log = options.log;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
     this.maxQueue = options.maxQueue ?? 20;
     this.maxHeapMb = options.maxHeapMb ?? 512;
     this.workerUrl = options.workerUrl ?? DEFAULT_WORKER_URL;
@@ -131,8 +140,8 @@ export class WorkerChartRenderer implements ChartRenderer {
     const worker = this.ensureWorker();
     // While a chart is being drawn, its answer is worth waiting for: keep the process alive.
     worker.ref();
-    const timer = setTimeout(() => this.timedOut(job), this.timeoutMs);
-    this.current = { job, timer };
+    this.current = { job };
+    this.startClock();
     const message: RenderJob = { id: job.id, spec: job.spec, size: job.size };
     try {
       worker.postMessage(message);
@@ -154,12 +163,36 @@ export class WorkerChartRenderer implements ChartRenderer {
     const worker = this.workerUrl.pathname.endsWith('.ts')
       ? new Worker(loadThroughTsx(this.workerUrl), { ...options, eval: true })
       : new Worker(this.workerUrl, options);
-    worker.on('message', (answer: RenderAnswer) => this.answered(worker, answer));
+    worker.on('message', (message: WorkerMessage) => {
+      if ('ready' in message) this.ready(worker);
+      else this.answered(worker, message);
+    });
     worker.on('error', (err) => this.lost(worker, `the render worker failed: ${err.message}`));
     worker.on('exit', (code) => this.lost(worker, `the render worker stopped (exit code ${code})`));
     this.worker = worker;
+    this.workerReady = false;
     this.counts.workersStarted++;
     return worker;
+  }
+
+  /**
+   * Times the chart being drawn: while the worker is loading, against startTimeoutMs; once it is
+   * ready, against timeoutMs from that moment.
+   */
+  private startClock(): void {
+    const current = this.current;
+    if (!current) return;
+    clearTimeout(current.timer);
+    const [limit, reason] = this.workerReady
+      ? [this.timeoutMs, `drawing the chart took longer than ${this.timeoutMs} ms`]
+      : [this.startTimeoutMs, `the render worker did not start within ${this.startTimeoutMs} ms`];
+    current.timer = setTimeout(() => this.timedOut(current.job, reason), limit);
+  }
+
+  private ready(worker: Worker): void {
+    if (worker !== this.worker) return;
+    this.workerReady = true;
+    this.startClock();
   }
 
   private answered(worker: Worker, answer: RenderAnswer): void {
@@ -176,11 +209,11 @@ export class WorkerChartRenderer implements ChartRenderer {
     }
   }
 
-  private timedOut(job: Waiting): void {
+  private timedOut(job: Waiting, reason: string): void {
     if (this.current?.job !== job) return;
     this.counts.timedOut++;
     this.replaceWorker();
-    this.finish(this.skip(`drawing the chart took longer than ${this.timeoutMs} ms`));
+    this.finish(this.skip(reason));
   }
 
   /** The worker died (an uncaught error, out of memory): the chart it held is skipped, the next gets a new one. */

@@ -16,3 +16,11 @@ export interface RenderJob {
 export type RenderAnswer =
   | { id: number; ok: true; png: Uint8Array }
   | { id: number; ok: false; reason: string };
+
+/** Sent once by a worker that has loaded and is ready to draw (see WorkerChartRenderer's time limits). */
+export interface WorkerReady {
+  ready: true;
+}
+
+/** Anything a render worker sends. */
+export type WorkerMessage = WorkerReady | RenderAnswer;

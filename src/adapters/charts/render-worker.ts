@@ -1,7 +1,7 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { drawChart } from './draw-chart.ts';
-import type { RenderAnswer, RenderJob, WorkerSetup } from './render-protocol.ts';
+import type { RenderAnswer, RenderJob, WorkerReady, WorkerSetup } from './render-protocol.ts';
 
 /**
  * The render worker: draws one chart per message, in its own thread so the bot's event loop never
@@ -40,3 +40,6 @@ port.on('message', async (job: RenderJob) => {
   }
   port.postMessage(answer, transfer);
 });
+
+// Loaded (Vega, resvg, the fonts' paths): from now on the renderer's time limit is the chart's.
+port.postMessage({ ready: true } satisfies WorkerReady);

@@ -76,7 +76,6 @@ describe('WorkerChartRenderer', () => {
   });
 
   it('skips a chart that takes too long, replaces the stuck worker, and draws the next', async () => {
-    // The time limit includes starting a worker (loading tsx and the worker's modules here).
     const { r, logged } = renderer({ workerUrl: MISBEHAVING, timeoutMs: 2000 });
     const [stuck, next] = await Promise.all([r.render({ mode: 'hang' }), r.render({ mode: 'draw' })]);
     assert.match(skipped(stuck), /took longer than 2000 ms/);
@@ -86,6 +85,32 @@ describe('WorkerChartRenderer', () => {
     assert.equal(stats.timedOut, 1);
     assert.equal(stats.workersStarted, 2);
     assert.match(String(logged[0]?.fields?.reason), /took longer/);
+  });
+
+  it('does not count a slow start against the chart: a worker that loads for longer than the limit still draws', async () => {
+    // Before, the limit counted from the hand-over: a start slower than it (a busy machine) timed
+    // out every chart and started a new worker for each, and no chart was ever drawn.
+    const slow = new URL(`${MISBEHAVING.href}?start=3000`);
+    const { r } = renderer({ workerUrl: slow, timeoutMs: 2000 });
+    const result = await r.render({ mode: 'draw' });
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    assert.deepEqual(r.stats(), {
+      drawn: 1,
+      skipped: 0,
+      timedOut: 0,
+      workersStarted: 1,
+      waiting: 0,
+      busy: false,
+    });
+  });
+
+  it('skips the chart when the worker never gets ready, and starts a new worker for the next', async () => {
+    const never = new URL(`${MISBEHAVING.href}?start=never`);
+    const { r, logged } = renderer({ workerUrl: never, startTimeoutMs: 500 });
+    assert.match(skipped(await r.render({ mode: 'draw' })), /the render worker did not start within 500 ms/);
+    assert.match(String(logged[0]?.fields?.reason), /did not start/);
+    assert.match(skipped(await r.render({ mode: 'draw' })), /did not start/);
+    assert.equal(r.stats().workersStarted, 2);
   });
 
   it('skips a real chart given too little time', { skip: NO_FONTS }, async () => {
