@@ -32,7 +32,8 @@ export type Command =
   | { verb: 'schedules' }
   | { verb: 'unschedule'; name: string }
   | { verb: 'pause'; name: string }
-  | { verb: 'resume'; name: string };
+  | { verb: 'resume'; name: string }
+  | { verb: 'lineage'; run: RunRef };
 
 export type Verb = Command['verb'];
 

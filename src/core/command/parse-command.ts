@@ -1,3 +1,4 @@
+import { gitRefProblem } from '../code/git-ref.ts';
 import { plural } from '../plural.ts';
 import { checkScheduleName } from '../schedule/schedule-name.ts';
 import { collectArguments, isPositional, positionalError, toRecord } from './arguments.ts';
@@ -23,6 +24,7 @@ export const COMMAND_VERBS = [
   'unschedule',
   'pause',
   'resume',
+  'lineage',
 ] as const;
 
 export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['forbid', 'allow', 'replace'];
@@ -85,6 +87,7 @@ function parseWords(tokens: Token[], context: ParseContext): Command {
     case 'status':
     case 'logs':
     case 'stop':
+    case 'lineage':
       return { verb, run: parseSingleRun(verb, rest) };
     case 'rerun':
       return parseRerun(rest);
@@ -112,6 +115,8 @@ function parseLaunch(words: Token[], context: ParseContext): Command {
     throw new CommandError(positionalError(args.positionals[0]));
   }
   const template = namedFirst ? first.text : takeModelParam(args.params);
+  const ref = args.options.get('ref');
+  if (ref !== undefined) checkRef(ref);
   return { verb: 'launch', template, params: toRecord(args.params), options: toRecord(args.options) };
 }
 
@@ -181,6 +186,16 @@ function checkTimeZone(zone: string): string {
     const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
     throw new CommandError(
       `${showInput(zone)} is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC.${didYouMean(zone, zones)}`,
+    );
+  }
+}
+
+/** `--ref` ends up as an argument of git in the job's init container: only a well-formed ref name. */
+function checkRef(ref: string): void {
+  const problem = gitRefProblem(ref);
+  if (problem) {
+    throw new CommandError(
+      `--ref ${showInput(ref)} is not a git branch, tag or commit: it ${problem}; e.g. --ref main, --ref v1.2 or --ref 3f2a9c1.`,
     );
   }
 }

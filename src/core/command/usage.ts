@@ -39,4 +39,9 @@ export const USAGE: readonly VerbUsage[] = [
   { verb: 'unschedule', usage: '/train unschedule <name>', description: 'Delete a schedule.' },
   { verb: 'pause', usage: '/train pause <name>', description: 'Pause a schedule without deleting it.' },
   { verb: 'resume', usage: '/train resume <name>', description: 'Resume a paused schedule.' },
+  {
+    verb: 'lineage',
+    usage: '/train lineage <run>',
+    description: 'Show which runs, data, code and image a run came from, up to its roots.',
+  },
 ];

@@ -1,4 +1,5 @@
 import type { MetricSample, Progress, Run } from '../run/run.ts';
+import { readOutputLine, setOutput } from '../run/run-outputs.ts';
 
 /** What one log line told us. */
 export interface LineReading {
@@ -86,15 +87,23 @@ export function parseLogLine(line: string, custom?: RegExp): LineReading {
 }
 
 /**
- * Applies a batch of log lines to a run: latest progress, latest metrics, and one history
- * sample per line that had metrics, at the step the progress had reached by that line.
- * Returns undefined when the lines changed nothing.
+ * Applies a batch of log lines to a run: latest progress, latest metrics, one history sample per
+ * line that had metrics (at the step the progress had reached by that line), and outputs from
+ * `::output name=value` lines (which are never read as metrics or progress). Returns undefined
+ * when the lines changed nothing.
  */
 export function applyLogLines(run: Run, lines: string[], now: Date, custom?: RegExp): Run | undefined {
   let progress = run.progress;
   let metrics = run.metrics;
+  let outputs = run.outputs;
   const samples: MetricSample[] = [];
   for (const line of lines) {
+    const output = readOutputLine(String(line));
+    if (output !== undefined) {
+      if (output !== 'invalid' && outputs?.[output.name] !== output.value)
+        outputs = setOutput(outputs, output) ?? outputs;
+      continue;
+    }
     const reading = parseLogLine(line, custom);
     if (reading.progress && !sameProgress(reading.progress, progress)) progress = reading.progress;
     if (reading.metrics) {
@@ -104,10 +113,11 @@ export function applyLogLines(run: Run, lines: string[], now: Date, custom?: Reg
       samples.push(sample);
     }
   }
-  if (progress === run.progress && samples.length === 0) return undefined;
+  if (progress === run.progress && samples.length === 0 && outputs === run.outputs) return undefined;
   // Seen alive now: if the run is later lost, its time ends here rather than when the loss is noticed.
   const next: Run = { ...run, metrics, lastSeenAt: now.toISOString() };
   if (progress) next.progress = progress;
+  if (outputs) next.outputs = outputs;
   if (samples.length > 0) next.history = boundHistory([...run.history, ...samples], MAX_HISTORY);
   return next;
 }

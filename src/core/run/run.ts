@@ -148,4 +148,41 @@ export interface Run {
   card?: MessageRef;
   /** Set once the completion notice went out, so a restart never sends it twice. */
   noticeSent?: boolean;
+  /**
+   * Text outputs the job set with `::output name=value` log lines (last value wins); see
+   * run-outputs.ts, whose runOutputs adds the final metrics.
+   */
+  outputs?: Record<string, string>;
+  /** What made this run: template version, image, code, origin and the runs it consumed. */
+  lineage?: RunLineage;
 }
+
+/**
+ * Everything needed to answer "which data and which code made this?" for one run. Recorded
+ * once, before the job starts (the commit as soon as the clone resolves it); never rewritten.
+ * Params and launcher are in the run itself (spec.params, launchedBy).
+ */
+export interface RunLineage {
+  /** The template's name and the sha256 (hex) of its file's text when the run was created. */
+  template: { name: string; hash: string };
+  /** Image the job ran: a content tag or a digest when known. */
+  image?: string;
+  /** Code from git: the clone URL with credentials removed (see redactGitUrl), the ref asked for. */
+  code?: { repo: string; ref?: string };
+  /** Full commit SHA the code was checked out at. */
+  commit?: string;
+  origin: RunOrigin;
+  /** Ids of the runs whose outputs or artifacts this run consumed, in the order it read them. */
+  inputs: string[];
+}
+
+/**
+ * Why a run exists. Numbers of sweeps and pipelines are kept beside their ids so a view can
+ * name them (`sweep #57`) even once the sweep or pipeline record is gone.
+ */
+export type RunOrigin =
+  | { kind: 'command' }
+  | { kind: 'rerun'; runId: string }
+  | { kind: 'schedule'; name: string }
+  | { kind: 'sweep'; sweepId: string; sweepNumber?: number; trial: number }
+  | { kind: 'pipeline'; pipelineId: string; pipelineNumber?: number; step: string };

@@ -64,6 +64,9 @@ export const jobSchema = z.strictObject({
 
 export const progressSchema = z.strictObject({ pattern: z.string().min(1) });
 
+/** Where a template's code comes from: a git repository, at a branch, tag or commit (default: its HEAD). */
+export const codeSchema = z.strictObject({ git: z.string().min(1), ref: z.string().min(1).optional() });
+
 export const templateSchema = z.strictObject({
   description: z.string().optional(),
   params: z.record(z.string(), paramSchema).default({}),
@@ -75,6 +78,9 @@ export const templateSchema = z.strictObject({
   resources: resourcesSchema.default({}),
   job: jobSchema.default({ backoffLimit: 0 }),
   progress: progressSchema.optional(),
+  objective: z.strictObject({ metric: z.string().min(1), goal: z.enum(['min', 'max']) }).optional(),
+  outputs: z.array(z.string()).optional(),
+  code: codeSchema.optional(),
 });
 
 export type TemplateFile = z.infer<typeof templateSchema>;

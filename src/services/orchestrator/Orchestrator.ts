@@ -175,6 +175,9 @@ export class Orchestrator implements ChatHandlers, Launcher {
         if (cmd.verb === 'logs') return { reply: await this.logsReply(found.run) };
         return { reply: await this.stopFor(found.run, from.user) };
       }
+      case 'lineage':
+        // Answering needs a lineage reply kind and its rendering in the chat adapters; until then, say so.
+        return { reply: { kind: 'info', text: 'Lineage is not answered yet; it comes with pipelines.' } };
       case 'launch': {
         const result = await this.launch({ ...cmd, user: from.user, channel: from.channel });
         return result.ok ? { started: result.run } : { reply: { kind: 'error', text: result.error } };

@@ -77,6 +77,15 @@ export function plain(text: string, max = 2000): Mrkdwn {
   return trusted(escapeWithin(text, max));
 }
 
+/**
+ * External text as one line of mrkdwn (line breaks become spaces), at most `max` characters
+ * once escaped: for views that show one thing per line, where a step name or reason holding a
+ * line break would otherwise start a line of its own.
+ */
+export function inline(text: string, max = 300): Mrkdwn {
+  return plain(text.replace(/[\r\n\u2028\u2029]+/g, ' '), max);
+}
+
 export const bold = (text: string | Mrkdwn): Mrkdwn => md`*${text}*`;
 
 /**

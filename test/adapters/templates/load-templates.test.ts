@@ -45,7 +45,7 @@ describe('loadTemplates', () => {
         file: join(dir, 'broken.yaml'),
         field: 'imgae',
         message:
-          '"imgae" is not a known key here; allowed keys are description, params, image, build, command, args, env, resources, job, progress.',
+          '"imgae" is not a known key here; allowed keys are description, params, image, build, command, args, env, resources, job, progress, objective, outputs, code.',
       },
     ]);
     assert.match(catalog.broken.get('Bad_Name')?.[0].message ?? '', /lowercase letters, digits and -/);
@@ -80,7 +80,7 @@ describe('loadTemplates', () => {
   it('loads the shipped templates without problems', async () => {
     const catalog = await loadTemplates(new URL('../../../manifests', import.meta.url).pathname);
     assert.deepEqual(Object.fromEntries(catalog.broken), {});
-    assert.deepEqual([...catalog.templates.keys()].sort(), ['demo', 'resnet', 'sleep']);
+    assert.deepEqual([...catalog.templates.keys()].sort(), ['demo', 'evaluate', 'prep', 'resnet', 'sleep']);
   });
 });
 

@@ -69,7 +69,8 @@ const templateName = fc
   .stringMatching(/^[a-z][a-z0-9-]{0,20}$/)
   .filter((name) => !(COMMAND_VERBS as readonly string[]).includes(name));
 const paramName = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,15}$/).filter((name) => name !== 'model');
-const optionName = fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/);
+// --ref takes only a git ref name (checked by the parser), so random values are not for it.
+const optionName = fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/).filter((name) => name !== 'ref');
 const separator = fc.constantFrom(' ', '  ', '\u00A0', '\t', ' \n ');
 
 type Piece = { order: number; word: string };

@@ -162,7 +162,7 @@ describe('parseCommand: verbs without arguments', () => {
 });
 
 describe('parseCommand: run references', () => {
-  for (const verb of ['status', 'logs', 'stop'] as const) {
+  for (const verb of ['status', 'logs', 'stop', 'lineage'] as const) {
     it(`reads ${verb} with a number, #number or run id`, () => {
       assert.deepEqual(parsed(`${verb} 42`), { verb, run: { kind: 'number', number: 42 } });
       assert.deepEqual(parsed(`${verb} #7`), { verb, run: { kind: 'number', number: 7 } });
@@ -190,6 +190,39 @@ describe('parseCommand: run references', () => {
 
   it('refuses a second run', () => {
     assert.equal(failure('stop 4 5'), 'stop takes one run, e.g. /train stop 42; remove "5".');
+  });
+});
+
+describe('parseCommand: --ref', () => {
+  it('takes a branch, tag or commit as a launch option', () => {
+    for (const ref of ['main', 'v1.2.3', 'feature/new-loss', '3f2a9c1']) {
+      assert.deepEqual(parsed(`demo --ref ${ref}`), {
+        verb: 'launch',
+        template: 'demo',
+        params: {},
+        options: { ref },
+      });
+    }
+    assert.deepEqual(parsed('demo --ref=main epochs=2'), {
+      verb: 'launch',
+      template: 'demo',
+      params: { epochs: '2' },
+      options: { ref: 'main' },
+    });
+  });
+
+  it('refuses what is not a git ref name, saying why', () => {
+    assert.equal(
+      failure('demo --ref "a b"'),
+      '--ref "a b" is not a git branch, tag or commit: it contains a space or a control character; e.g. --ref main, --ref v1.2 or --ref 3f2a9c1.',
+    );
+    assert.match(
+      failure('demo --ref a..b'),
+      /^--ref "a\.\.b" is not a git branch, tag or commit: it contains "\.\."/,
+    );
+    assert.match(failure('demo --ref=-x'), /it starts with "-", which git would read as an option/);
+    assert.match(failure('demo --ref "-x"'), /it starts with "-"/);
+    assert.match(failure('demo --ref "x~1"'), /it contains "~"/);
   });
 });
 

@@ -227,3 +227,23 @@ describe('boundHistory', () => {
     assert.equal(boundHistory(history, 20), history);
   });
 });
+
+describe('applyLogLines: outputs', () => {
+  it('sets outputs from ::output lines, the last value winning, and never reads them as metrics', () => {
+    const next = applyLogLines(
+      run(),
+      ['::output rows=1000', 'epoch 1/2 loss=0.5', '::output rows=1200', '::output path=data/x.json'],
+      NOW,
+    );
+    assert.deepEqual(next?.outputs, { rows: '1200', path: 'data/x.json' });
+    assert.deepEqual(next?.metrics, { loss: 0.5 });
+    assert.equal(next?.history.length, 1);
+  });
+
+  it('counts an output change as a change, and an unchanged or malformed one as none', () => {
+    const r = run({ outputs: { rows: '5' } });
+    assert.equal(applyLogLines(r, ['::output rows=5'], NOW), undefined);
+    assert.equal(applyLogLines(r, ['::output Bad=1 loss=3', '::output =2'], NOW), undefined);
+    assert.deepEqual(applyLogLines(r, ['::output rows=6'], NOW)?.outputs, { rows: '6' });
+  });
+});

@@ -6,6 +6,7 @@ import {
   code,
   codeBlock,
   escapeMrkdwn,
+  inline,
   md,
   mention,
   plain,
@@ -35,6 +36,13 @@ describe('md', () => {
 
   it('keeps composed mrkdwn as it is', () => {
     assert.equal(md`by ${mention('U42')}`.mrkdwn, 'by <@U42>');
+  });
+});
+
+describe('inline', () => {
+  it('escapes like plain and keeps the text on one line', () => {
+    assert.equal(inline('a\r\n\nb <!here>\u2028`c`').mrkdwn, 'a b &lt;!here&gt; ˋcˋ');
+    assert.equal(inline('<'.repeat(50), 9).mrkdwn, '&lt;&lt;…');
   });
 });
 
