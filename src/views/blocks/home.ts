@@ -19,7 +19,7 @@ import {
   STATE_LABEL,
 } from '../format.ts';
 import { type Block, button, context, header, section, VIEW_LIMITS } from './block-kit.ts';
-import { bold, code, joinMd, type Mrkdwn, md, plain, slackDate } from './mrkdwn.ts';
+import { bold, code, inline, joinMd, type Mrkdwn, md, slackDate } from './mrkdwn.ts';
 
 export interface HomeInput {
   now: Date;
@@ -46,7 +46,8 @@ const SPARKLINE_WIDTH = 16;
  * Buttons reuse the card's actions (ACTIONS.stop, ACTIONS.rerunForm, ACTIONS.schedulePause,
  * ACTIONS.scheduleResume) with the same values, so one handler serves both places; a press in the
  * Home tab has no channel, so its answer goes back to the viewer (a DM or the refreshed tab).
- * Everything not written by Trainyard is escaped; the whole tab stays within 100 blocks.
+ * Everything not written by Trainyard is escaped, and names are kept on their row's line; the
+ * whole tab stays within 100 blocks.
  */
 export function renderHome(input: HomeInput): types.HomeView {
   const blocks: Block[] = [];
@@ -106,11 +107,11 @@ function listed<T>(items: readonly T[], max: number, render: (item: T) => Block,
 
 /** `🏃 *#42 resnet*`: a run's emoji, number and template. */
 const runName = (run: Run): Mrkdwn =>
-  md`${STATE_EMOJI[run.state]} ${bold(md`#${run.number} ${plain(run.spec.template, 200)}`)}`;
+  md`${STATE_EMOJI[run.state]} ${bold(md`#${run.number} ${inline(run.spec.template, 200)}`)}`;
 
 /** The main metric's latest value: `loss 0.3121`. */
 const metricValue = (run: Run, metric: string): Mrkdwn =>
-  md`${plain(metric, 200)} ${formatNumber(run.metrics[metric])}`;
+  md`${inline(metric, 200)} ${formatNumber(run.metrics[metric])}`;
 
 /** `🏃 *#42 resnet* · Running · epoch 3/10 (30%)` then the bar and the main metric with its sparkline. */
 function activeRun(run: Run, now: Date, objectiveOf: (t: string) => string | undefined): Block {
@@ -118,7 +119,7 @@ function activeRun(run: Run, now: Date, objectiveOf: (t: string) => string | und
   const detail: Mrkdwn[] = [];
   if (run.progress) {
     detail.push(
-      md`${code(progressBar(progressFraction(run.progress), 12))} ${plain(formatProgress(run.progress), 200)}`,
+      md`${code(progressBar(progressFraction(run.progress), 12))} ${inline(formatProgress(run.progress), 200)}`,
     );
   }
   const metric = mainMetric(run.metrics, objectiveOf(run.spec.template));
@@ -137,7 +138,7 @@ function activeRun(run: Run, now: Date, objectiveOf: (t: string) => string | und
       style: 'danger',
       confirm: {
         title: `Stop run #${run.number}?`,
-        text: md`This stops ${bold(plain(run.spec.template, 100))} #${run.number} for good.`,
+        text: md`This stops ${bold(inline(run.spec.template, 100))} #${run.number} for good.`,
         confirm: 'Stop it',
         deny: 'Keep running',
       },
@@ -159,7 +160,7 @@ function result(run: Run, now: Date, objectiveOf: (t: string) => string | undefi
 function scheduleLine({ schedule, nextFire }: { schedule: Schedule; nextFire?: Date }): Block {
   const launch = [schedule.template, formatParams(schedule.params)].filter(Boolean).join(' ');
   const when = schedule.paused ? md`paused` : nextFire ? md`next ${slackDate(nextFire)}` : md`no next run`;
-  const text = md`${schedule.paused ? '⏸️' : '🗓️'} ${bold(plain(schedule.name, 200))} · ${code(launch, 500)} · ${when}`;
+  const text = md`${schedule.paused ? '⏸️' : '🗓️'} ${bold(inline(schedule.name, 200))} · ${code(launch, 500)} · ${when}`;
   return section(
     text,
     schedule.paused
@@ -170,10 +171,10 @@ function scheduleLine({ schedule, nextFire }: { schedule: Schedule; nextFire?: D
 
 /** `*resnet*: Trains ResNet…` with the Launch button that opens its form. */
 function templateLine(template: Template): Block {
-  const name = bold(plain(template.name, 200));
+  const name = bold(inline(template.name, 200));
   const about = template.description?.trim();
   return section(
-    about ? md`${name}: ${plain(about, 300)}` : name,
+    about ? md`${name}: ${inline(about, 300)}` : name,
     button({ text: 'Launch', actionId: ACTIONS.launchForm, value: template.name, style: 'primary' }),
   );
 }

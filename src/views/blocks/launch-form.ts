@@ -6,7 +6,7 @@ import type { Template } from '../../core/template/template.ts';
 import { type Block, context, plainText, section, VIEW_LIMITS } from './block-kit.ts';
 import { encodeFormContext } from './form-context.ts';
 import { channelInput, optionInputs, paramInput } from './form-fields.ts';
-import { bold, code, md, plain } from './mrkdwn.ts';
+import { bold, code, inline, md, plain } from './mrkdwn.ts';
 
 /** The run a form reruns with changes: its values start the fields. */
 export type RerunSource = Pick<Run, 'id' | 'number' | 'options'> & { spec: Pick<Run['spec'], 'params'> };
@@ -47,7 +47,7 @@ export function launchFormBlocks(input: LaunchFormInput, reserved: number): Bloc
   const { template, rerun } = input;
   const head: Block[] = [];
   const about = template.description?.trim();
-  if (about) head.push(section(md`${bold(plain(template.name, 200))}: ${plain(about, 2500)}`));
+  if (about) head.push(section(md`${bold(inline(template.name, 200))}: ${plain(about, 2500)}`));
   if (rerun) {
     head.push(
       context(md`Starts from the values of run #${rerun.number}; a field left empty keeps its value.`),

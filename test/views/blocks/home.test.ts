@@ -111,6 +111,27 @@ describe('renderHome', () => {
     );
   });
 
+  it('keeps each row’s names on its line, whatever line breaks they hold', () => {
+    const broken = 'res\nnet\r\n2';
+    const view = renderHome({
+      now: NOW,
+      active: [makeRun({ metrics: { 'val\nloss': 0.5 } }, { template: broken })],
+      recent: [{ ...ended(1), spec: { ...ended(1).spec, template: broken } }],
+      schedules: [{ schedule: schedule('night\nly'), nextFire: NOW }],
+      templates: [makeTemplate(broken, [], 'Trains\nthings')],
+      objectiveOf: () => 'val\nloss',
+    });
+    const rows = sections(view.blocks).map((b) => b.text?.text ?? '');
+    assert.deepEqual(
+      rows.map((text) => text.split('\n').length),
+      [2, 2, 1, 1],
+      'an active run has a title and a detail line, a result its params line',
+    );
+    assert.match(rows[0], /\*#42 res net 2\*/);
+    assert.match(rows[2], /\*night ly\*/);
+    assertSafeView(view);
+  });
+
   it('says what to do when the viewer has nothing yet', () => {
     const view = renderHome({ now: NOW, active: [], recent: [], schedules: [], templates: [] });
     assert.match(JSON.stringify(view.blocks), /Nothing running/);
