@@ -14,6 +14,18 @@ export const ACTIONS = {
   sweepStop: 'sweep_stop',
   sweepLogsOfBest: 'sweep_logs_best',
   sweepRerunBest: 'sweep_rerun_best',
+  /** Opens the param form pre-filled with an ended run's values (value: the run id). */
+  rerunForm: 'run_rerun_form',
+  /** Home tab: opens the launch form of a template (value: the template name). */
+  launchForm: 'template_launch_form',
+  /** `/train new`: the template select (a block_actions with its selected option, the template name). */
+  pickTemplate: 'new_run_template',
 } as const;
 
 export const ACTION_IDS: ReadonlySet<string> = new Set(Object.values(ACTIONS));
+
+/** callback_id of Trainyard's modals; a view_submission with any other one is not Trainyard's. */
+export const VIEWS = {
+  /** The param form (a launch, a rerun with changes, or `/train new` once a template is chosen). */
+  launchForm: 'launch_form',
+} as const;

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import type { types } from '@slack/bolt';
 import type { SlackMessage } from '../../src/views/blocks/block-kit.ts';
 
 /**
- * Checks on what a Block Kit view would post: Slack's limits, and that no outside text became
- * markup. Used by the view tests and their property tests (with test/support/hostile-text.ts).
+ * Checks on what a Block Kit view would post (a message, or a modal or Home tab view): Slack's
+ * limits, and that no outside text became markup. Used by the view tests and their property
+ * tests (with test/support/hostile-text.ts).
  */
 
 /** The `<…>` tokens Trainyard itself writes: mentions of ids it holds, and dates. */
@@ -111,11 +113,100 @@ export function assertSafeSlackMessage(msg: SlackMessage, allowedMentions: Itera
   const allowed = [...allowedMentions];
   assertWithinLimits(msg);
   assertSafeMrkdwn(msg.text, allowed, 'notification text');
-  for (const { path, obj } of textObjects(msg.blocks, 'blocks')) {
+  assertSafeTexts(msg.blocks, 'blocks', allowed);
+}
+
+/** Every mrkdwn text in `value` is safe; every plain_text is one line, not empty. */
+function assertSafeTexts(value: unknown, path: string, allowed: readonly string[]): void {
+  for (const { path: at, obj } of textObjects(value, path)) {
     // plain_text is shown as written (Slack parses no markup in it): only its form matters.
-    if (obj.type === 'mrkdwn') assertSafeMrkdwn(obj.text as string, allowed, path);
-    else assert.ok(!/[\r\n]/.test(obj.text as string) && obj.text !== '', `${path}: plain text on one line`);
+    if (obj.type === 'mrkdwn') assertSafeMrkdwn(obj.text as string, allowed, at);
+    else assert.ok(!/[\r\n]/.test(obj.text as string) && obj.text !== '', `${at}: plain text on one line`);
   }
+}
+
+interface AnyJson {
+  [key: string]: unknown;
+}
+
+/** Every object in some JSON, depth first. */
+function objectsOf(value: unknown): AnyJson[] {
+  if (!value || typeof value !== 'object') return [];
+  const own = Array.isArray(value) ? [] : [value as AnyJson];
+  return [...own, ...Object.values(value).flatMap(objectsOf)];
+}
+
+const textOf = (o: unknown): string => ((o as AnyJson).text as string) ?? '';
+
+/**
+ * Fails unless a modal or Home tab view respects every limit Slack enforces on views: 100 blocks,
+ * a title and buttons of 24, unique block ids, labels, hints, placeholders, options, and inputs
+ * that start with a value they can hold.
+ */
+function assertViewWithinLimits(view: types.View): void {
+  assert.ok(view.blocks.length <= 100, `at most 100 blocks, got ${view.blocks.length}`);
+  if (view.type === 'modal') {
+    assert.ok(view.title.text.length <= 24, `title ≤ 24: ${view.title.text}`);
+    assert.ok((view.submit?.text.length ?? 0) <= 24 && (view.close?.text.length ?? 0) <= 24, 'buttons ≤ 24');
+    const hasInputs = view.blocks.some((b) => b.type === 'input');
+    if (hasInputs) assert.ok(view.submit, 'a view with inputs has a submit button');
+  }
+  assert.ok((view.private_metadata ?? '').length <= 3000, 'private_metadata ≤ 3000');
+  assert.ok((view.callback_id ?? '').length <= 255, 'callback_id ≤ 255');
+  const blockIds = new Set<string>();
+  for (const block of view.blocks as unknown as AnyJson[]) {
+    const id = block.block_id as string | undefined;
+    if (id !== undefined) {
+      assert.ok(id.length <= 255, 'block_id ≤ 255');
+      assert.ok(!blockIds.has(id), `block_id ${id} is unique`);
+      blockIds.add(id);
+    }
+    if (block.type === 'header') assert.ok(textOf(block.text).length <= 150, 'header ≤ 150');
+    if (block.type === 'section' && block.text)
+      assert.ok(textOf(block.text).length <= 3000, 'section ≤ 3000');
+    if (block.type === 'context')
+      assert.ok((block.elements as unknown[]).length <= 10, 'context ≤ 10 elements');
+    if (block.type === 'input') {
+      assert.ok(textOf(block.label).length <= 2000, 'label ≤ 2000');
+      if (block.hint) assert.ok(textOf(block.hint).length <= 2000, 'hint ≤ 2000');
+    }
+  }
+  for (const o of objectsOf(view.blocks)) {
+    if (typeof o.action_id === 'string') assert.ok(o.action_id.length <= 255, 'action_id ≤ 255');
+    if (o.type === 'button') {
+      assert.ok(textOf(o.text).length <= 75, 'button text ≤ 75');
+      assert.ok(((o.value as string) ?? '').length <= 2000, 'button value ≤ 2000');
+    }
+    if (o.placeholder) assert.ok(textOf(o.placeholder).length <= 150, 'placeholder ≤ 150');
+    if (Array.isArray(o.options)) {
+      assert.ok(o.options.length <= (o.type === 'checkboxes' ? 10 : 100), 'option count');
+      for (const option of o.options as AnyJson[]) {
+        assert.ok(textOf(option.text).length <= 75, 'option text ≤ 75');
+        assert.ok((option.value as string).length <= 150, 'option value ≤ 150');
+        if (option.description) assert.ok(textOf(option.description).length <= 75, 'option description ≤ 75');
+      }
+    }
+    if (typeof o.initial_value === 'string' && typeof o.max_length === 'number') {
+      assert.ok(o.initial_value.length <= o.max_length, 'initial value within max_length');
+    }
+    if (o.type === 'number_input' && typeof o.initial_value === 'string') {
+      assert.match(o.initial_value, /^-?\d+(\.\d+)?$/, 'a number input starts with plain decimals');
+      const n = Number(o.initial_value);
+      if (typeof o.min_value === 'string') assert.ok(n >= Number(o.min_value), 'initial value ≥ min');
+      if (typeof o.max_value === 'string') assert.ok(n <= Number(o.max_value), 'initial value ≤ max');
+    }
+    if (o.type === 'mrkdwn' || o.type === 'plain_text') assert.ok(textOf(o).length <= 3000, 'text ≤ 3000');
+  }
+}
+
+/**
+ * Fails unless a modal or Home tab view is within Slack's limits on views and no mrkdwn in it
+ * holds markup that outside text put there (see assertSafeSlackMessage); its title, labels,
+ * hints and options are plain text on one line.
+ */
+export function assertSafeView(view: types.View, allowedMentions: Iterable<string> = []): void {
+  assertViewWithinLimits(view);
+  assertSafeTexts(view, 'view', [...allowedMentions]);
 }
 
 // C0 (tab included), DEL, C1, ESC sequences, and bidirectional overrides/isolates.

@@ -88,8 +88,9 @@ export function parseLogLine(line: string, custom?: RegExp): LineReading {
 
 /**
  * Applies a batch of log lines to a run: latest progress, latest metrics, one history sample per
- * line that had metrics, and outputs from `::output name=value` lines (which are never read as
- * metrics or progress). Returns undefined when the lines changed nothing.
+ * line that had metrics (at the step the progress had reached by that line), and outputs from
+ * `::output name=value` lines (which are never read as metrics or progress). Returns undefined
+ * when the lines changed nothing.
  */
 export function applyLogLines(run: Run, lines: string[], now: Date, custom?: RegExp): Run | undefined {
   let progress = run.progress;
@@ -107,7 +108,9 @@ export function applyLogLines(run: Run, lines: string[], now: Date, custom?: Reg
     if (reading.progress && !sameProgress(reading.progress, progress)) progress = reading.progress;
     if (reading.metrics) {
       metrics = { ...metrics, ...reading.metrics };
-      samples.push({ at: now.getTime(), values: reading.metrics });
+      const sample: MetricSample = { at: now.getTime(), values: reading.metrics };
+      if (progress) sample.step = progress.current;
+      samples.push(sample);
     }
   }
   if (progress === run.progress && samples.length === 0 && outputs === run.outputs) return undefined;

@@ -33,13 +33,36 @@ export const LIMITS = {
   fallbackText: 3000,
 } as const;
 
+/** Limits of views (modals and the Home tab) and their inputs, beyond those of messages. */
+export const VIEW_LIMITS = {
+  blocks: 100,
+  modalTitle: 24,
+  modalButton: 24,
+  privateMetadata: 3000,
+  callbackId: 255,
+  blockId: 255,
+  actionId: 255,
+  label: 2000,
+  hint: 2000,
+  placeholder: 150,
+  optionText: 75,
+  optionValue: 150,
+  optionDescription: 75,
+  selectOptions: 100,
+  checkboxOptions: 10,
+  textInput: 3000,
+} as const;
+
 const mrkdwnText = (text: Mrkdwn, max: number) => ({
   type: 'mrkdwn' as const,
   text: truncateMrkdwn(text.mrkdwn, max),
 });
 
-/** Slack shows plain_text as written; a header or button is one line, so line breaks become spaces. */
-const plainText = (text: string, max: number) => ({
+/**
+ * Slack shows plain_text as written (nothing in it needs escaping); a header, button, label or
+ * option is one line, so line breaks become spaces.
+ */
+export const plainText = (text: string, max: number) => ({
   type: 'plain_text' as const,
   text: truncate(text.replace(/\r\n|\r|\n/g, ' '), max) || ' ',
   emoji: true,
@@ -49,8 +72,9 @@ export function header(text: string): Block {
   return { type: 'header', text: plainText(text, LIMITS.headerText) };
 }
 
-export function section(text: Mrkdwn): Block {
-  return { type: 'section', text: mrkdwnText(text, LIMITS.sectionText) };
+/** A section of text, with a button on its right if given (the Home tab's lists). */
+export function section(text: Mrkdwn, accessory?: Button): Block {
+  return { type: 'section', text: mrkdwnText(text, LIMITS.sectionText), ...(accessory ? { accessory } : {}) };
 }
 
 /** A section of label/value pairs (two columns on desktop, stacked on a phone). */

@@ -180,9 +180,20 @@ describe('applyLogLines', () => {
     assert.deepEqual(next?.progress, { current: 2, total: 3, unit: 'epoch' });
     assert.deepEqual(next?.metrics, { loss: 0.5, acc: 0.7 });
     assert.deepEqual(next?.history, [
-      { at: NOW.getTime(), values: { loss: 1.0 } },
-      { at: NOW.getTime(), values: { loss: 0.5, acc: 0.7 } },
+      { at: NOW.getTime(), values: { loss: 1.0 }, step: 1 },
+      { at: NOW.getTime(), values: { loss: 0.5, acc: 0.7 }, step: 2 },
     ]);
+  });
+
+  it('gives a sample no step until the log has reported progress, then the step reached by its line', () => {
+    const first = applyLogLines(run(), ['loss=2.5', 'epoch 1/3', 'loss=1.5'], NOW);
+    assert.deepEqual(first?.history, [
+      { at: NOW.getTime(), values: { loss: 2.5 } },
+      { at: NOW.getTime(), values: { loss: 1.5 }, step: 1 },
+    ]);
+    // A later batch starts from the progress the run already has.
+    const next = first && applyLogLines(first, ['loss=1.2'], NOW);
+    assert.equal(next?.history.at(-1)?.step, 1);
   });
 
   it('records when the run was last seen alive, so a lost run is not charged for the bot being down', () => {

@@ -1,9 +1,9 @@
-import type { Run } from '../../../src/core/run/run.ts';
+import type { Run, RunSpec } from '../../../src/core/run/run.ts';
 import type { Block } from '../../../src/views/blocks/block-kit.ts';
 import { makeRun as makeBaseRun } from '../../support/make-run.ts';
 
 /** A run in the middle of its life, with every fact a card shows; override what a test is about. */
-export function makeRun(overrides: Partial<Run> = {}): Run {
+export function makeRun(overrides: Partial<Run> = {}, spec: Partial<RunSpec> = {}): Run {
   return makeBaseRun(
     {
       id: 'r-abc123def4',
@@ -25,6 +25,7 @@ export function makeRun(overrides: Partial<Run> = {}): Run {
       workdir: '/templates/resnet',
       resources: { gpu: 1 },
       ...overrides.spec,
+      ...spec,
     },
   );
 }
