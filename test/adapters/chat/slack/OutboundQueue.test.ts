@@ -157,7 +157,10 @@ describe('OutboundQueue', () => {
     );
     assert.ok(results.every((r) => r?.ok === true));
     assert.equal(fake.rateLimited.get('chat.update') ?? 0, 0);
-    assert.match(metrics.render(), /trainyard_slack_calls_total\{method="chat.update",outcome="ok"\} 15/);
+    assert.match(
+      await metrics.render(),
+      /trainyard_slack_calls_total\{method="chat.update",outcome="ok"\} 15/,
+    );
     queue.close();
   });
 
