@@ -43,7 +43,7 @@ async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promis
   const { config, env, log } = opts;
   let choice = config.runtime;
   if (choice === 'auto') {
-    const { findKubeconfig } = await import('../adapters/runtimes/kubernetes/kubeconfig.ts');
+    const { findKubeconfig } = await import('../adapters/runtimes/kubernetes/find-kubeconfig.ts');
     const { dockerAnswers } = await import('../adapters/docker/docker-engine.ts');
     choice = findKubeconfig(env) ? 'kubernetes' : (await dockerAnswers()) ? 'docker' : 'process';
   }
