@@ -21,11 +21,11 @@ import { copyAssets } from '../../scripts/dist.mjs';
 const temp = mkdtempSync(join(tmpdir(), 'trainyard-dist-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
 
-/** Package names a module imports (static, re-exported and dynamic), relative paths left out. */
+/** Package names a module loads (static, re-exported, dynamic and required), relative paths left out. */
 function importedPackages(code: string): string[] {
-  const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)].map(
-    (m) => m[1],
-  );
+  const specifiers = [
+    ...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"]([^'"]+)['"]/g),
+  ].map((m) => m[1]);
   return specifiers
     .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !builtinModules.includes(s))
     .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]));
