@@ -167,10 +167,27 @@ const setups: Setup[] = [
   { name: 'Slack HTTP + Kubernetes, tsx', args: TSX, env: k8sEnv, portLine: slackPort, ready: '/readyz' },
 ];
 
+/** CPU and RSS that importing one package costs a fresh process (where start-up time goes). */
+async function importCost(name: string): Promise<{ cpuMs: number; rssMb: number }> {
+  const code = `const r0 = process.memoryUsage().rss; const c0 = process.cpuUsage();
+await import(${JSON.stringify(name)});
+const c = process.cpuUsage(c0);
+console.log(JSON.stringify({ cpuMs: (c.user + c.system) / 1000, rssMb: (process.memoryUsage().rss - r0) / 2 ** 20 }));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  await new Promise((resolve) => child.once('exit', resolve));
+  return JSON.parse(out);
+}
+
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
 const samples = new Map<string, Sample[]>(setups.map((s) => [s.name, []]));
 for (let round = 0; round < ROUNDS; round++)
   for (const setup of setups) samples.get(setup.name)?.push(await measure(setup));
+const PACKAGES = ['@kubernetes/client-node', '@slack/bolt', 'dockerode', 'prom-client'];
+const imports = new Map<string, { cpuMs: number; rssMb: number }[]>(PACKAGES.map((p) => [p, []]));
+for (let round = 0; round < ROUNDS; round++)
+  for (const name of PACKAGES) imports.get(name)?.push(await importCost(name));
 const loadAfter = readFileSync('/proc/loadavg', 'utf8').trim();
 await kube.close();
 await slack.close();
@@ -197,3 +214,8 @@ for (const setup of setups) {
     `| ${setup.name} | ${range(healthz)} | ${range(cpu)} | ${range(rss)} | ${ratio(healthz, baseHealthz)}, ${ratio(cpu, baseCpu)}, ${ratio(rss, baseRss)} |`,
   );
 }
+
+console.log('\n| package imported alone | CPU (ms) | RSS added (MB) |');
+console.log('|---|---|---|');
+for (const [name, costs] of imports)
+  console.log(`| ${name} | ${range(costs.map((c) => c.cpuMs))} | ${range(costs.map((c) => c.rssMb))} |`);
