@@ -65,6 +65,20 @@ describe('dist/ and the trainyard bin', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 
+  it('`npm run dev` runs the same command from the sources through tsx', () => {
+    const run = (entry: string) =>
+      spawnSync(process.execPath, [entry, 'templates'], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      });
+    const compiled = run('bin/trainyard.mjs');
+    const sources = run('scripts/dev.mjs');
+    assert.equal(compiled.status, 0, compiled.stderr);
+    assert.equal(sources.status, 0, sources.stderr);
+    assert.match(compiled.stdout, /^demo /m);
+    assert.equal(sources.stdout, compiled.stdout);
+  });
+
   it('the build copies files tsc does not compile (e.g. a worker asset) beside the compiled code', () => {
     const src = join(temp, 'src');
     mkdirSync(join(src, 'adapters', 'charts', 'fonts'), { recursive: true });
