@@ -88,7 +88,8 @@ describe('deploy/Dockerfile', () => {
       ['context', 'package.json'],
       ['deps', '/app/node_modules'],
     ]);
-    assert.deepEqual(runs(final), [], 'nothing is installed or compiled in the final stage');
+    // System packages (e.g. fonts for charts) may be installed there; npm packages and builds may not.
+    for (const run of runs(final)) assert.doesNotMatch(run, /\b(npm|npx|tsc|tsx)\b/, run);
     assert.ok(final.steps.some((i) => i.op === 'USER' && i.args === '1000:1000'));
   });
 
