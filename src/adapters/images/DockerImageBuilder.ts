@@ -23,7 +23,8 @@ import {
 } from './context-hash.ts';
 
 export interface DockerImageBuilderOptions {
-  docker: Docker;
+  /** The engine; when not given, connected on the first build, so dockerode loads only if something is built. */
+  docker?: Docker;
   log: Logger;
   /** TRAINYARD_REGISTRY: built images are tagged under it and pushed there. */
   registry?: string;
@@ -47,7 +48,7 @@ interface InFlightBuild {
  */
 export class DockerImageBuilder implements ImageBuilder {
   private readonly inFlight = new Map<string, InFlightBuild>();
-  private readonly docker: Docker;
+  private client?: Docker;
   private readonly log: Logger;
   private readonly registry?: string;
   private readonly contextLimitBytes: number;
@@ -55,12 +56,17 @@ export class DockerImageBuilder implements ImageBuilder {
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(opts: DockerImageBuilderOptions) {
-    this.docker = opts.docker;
+    this.client = opts.docker;
     this.log = opts.log;
     this.registry = opts.registry;
     this.contextLimitBytes = opts.contextLimitBytes ?? DEFAULT_CONTEXT_LIMIT_BYTES;
     this.networkMode = opts.networkMode;
     this.env = opts.env ?? process.env;
+  }
+
+  private get docker(): Docker {
+    this.client ??= connectDocker();
+    return this.client;
   }
 
   async ensureImage(
@@ -256,7 +262,7 @@ export function createDockerImageBuilder(opts: {
   }
   const limitMb = parsed.data.TRAINYARD_BUILD_CONTEXT_LIMIT_MB;
   return new DockerImageBuilder({
-    docker: opts.docker ?? connectDocker(),
+    docker: opts.docker,
     log: opts.log.child({ component: 'image-builder' }),
     registry: opts.config.registry,
     contextLimitBytes: limitMb === undefined ? undefined : limitMb * 1024 * 1024,

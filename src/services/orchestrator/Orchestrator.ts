@@ -76,7 +76,7 @@ export class Orchestrator implements ChatHandlers, Launcher {
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.now = deps.now ?? (() => new Date());
-    deps.metrics.gauge('trainyard_runs', 'Runs in the store by state', () => {
+    deps.metrics.gauge('trainyard_runs', 'Runs in the store by state', ['state'], () => {
       const counts = new Map<RunState, number>(RUN_STATES.map((s) => [s, 0]));
       for (const r of deps.store.listRuns()) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
       return [...counts].map(([state, value]) => ({ labels: { state }, value }));

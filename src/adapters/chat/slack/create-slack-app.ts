@@ -128,6 +128,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
   const repeats = opts.metrics.counter(
     'trainyard_slack_repeated_deliveries_total',
     'Slack deliveries dropped as repeats',
+    ['kind'],
   );
 
   const timedAck = async (ack: () => Promise<void>) => {

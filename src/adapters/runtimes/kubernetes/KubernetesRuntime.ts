@@ -115,10 +115,12 @@ export class KubernetesRuntime implements Runtime {
     this.restarts = opts.metrics.counter(
       'trainyard_kubernetes_watch_restarts_total',
       'Times a Kubernetes watch was restarted, by resource and reason (timeout, expired, error).',
+      ['resource', 'reason'],
     );
     opts.metrics.gauge(
       'trainyard_kubernetes_tracked_runs',
       'Runs whose Job or pods the runtime is tracking.',
+      [],
       () => [{ labels: {}, value: this.runs.size }],
     );
     const ns = opts.namespace;

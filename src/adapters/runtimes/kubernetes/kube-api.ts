@@ -46,6 +46,7 @@ export class KubeApi {
     this.requests = metrics.counter(
       'trainyard_kubernetes_requests_total',
       'Requests Trainyard sent to the Kubernetes API, by verb, resource and HTTP code (0: no answer).',
+      ['verb', 'resource', 'code'],
     );
     const timeoutMs = this.requestTimeoutMs;
     const timeout: ObservableMiddleware = {

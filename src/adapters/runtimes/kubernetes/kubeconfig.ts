@@ -1,23 +1,4 @@
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-
-const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
-/**
- * Whether a cluster is configured, as kubectl would find one: a file named by KUBECONFIG, else
- * ~/.kube/config, else the service account Kubernetes mounts into a pod. (TRAINYARD_RUNTIME=auto)
- */
-export function findKubeconfig(
-  env: NodeJS.ProcessEnv,
-  exists: (path: string) => boolean = existsSync,
-): boolean {
-  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).some((file) => file !== '' && exists(file));
-  const home = env.HOME || homedir();
-  if (home && exists(join(home, '.kube', 'config'))) return true;
-  return Boolean(env.KUBERNETES_SERVICE_HOST) && exists(SERVICE_ACCOUNT_TOKEN);
-}
 
 /** Loads the kubeconfig the way kubectl does; one plain sentence when it cannot. */
 export function loadKubeConfig(): KubeConfig {

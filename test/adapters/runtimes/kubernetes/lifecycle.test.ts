@@ -46,7 +46,7 @@ describe('KubernetesRuntime lifecycle', () => {
     await h.sink.untilState(run.id, 'pending');
     await h.runtime.stop({ ...run, placement: { handle: h.fake.jobOf(run.id)!.metadata.name } });
     await h.sink.untilState(run.id, 'stopped');
-    const metrics = h.metrics.render();
+    const metrics = await h.metrics.render();
     assert.match(
       metrics,
       /trainyard_kubernetes_requests_total\{code="201",resource="jobs",verb="create"\} 1/,
