@@ -280,7 +280,7 @@ function describeIssue(issue: ZodIssue, file: string, data: unknown): TemplatePr
     case 'invalid_key':
       return [
         at(
-          field.startsWith('env.')
+          field.startsWith('env.') || field.startsWith('job.secretEnv.')
             ? `"${subject}" is not a valid environment variable name.`
             : `"${subject}" is not a valid key.`,
         ),

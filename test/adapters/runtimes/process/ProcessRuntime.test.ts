@@ -26,7 +26,7 @@ describe('ProcessRuntime', () => {
     await sink.ended(run.id);
     assert.deepEqual(sink.statesOf(run.id), ['running', 'succeeded']);
     assert.deepEqual([...(sink.lines.get(run.id) ?? [])].sort(), ['epoch 1/2 loss=0.5', 'warn']);
-    assert.equal(sink.lastOf(run.id)?.exitCode, 0);
+    assert.equal(sink.last(run.id)?.exitCode, 0);
   });
 
   it('passes param values as literal arguments, never through a shell', async () => {
@@ -57,7 +57,7 @@ describe('ProcessRuntime', () => {
     const run = makeRun({}, { command: ['node', '-e', 'process.exit(3)'] });
     await runtime.submit(run);
     await sink.ended(run.id);
-    const end = sink.lastOf(run.id);
+    const end = sink.last(run.id);
     assert.equal(end?.state, 'failed');
     assert.equal(end?.exitCode, 3);
     assert.match(end?.reason ?? '', /exited with code 3/);
@@ -67,7 +67,7 @@ describe('ProcessRuntime', () => {
     const run = makeRun({}, { command: ['trainyard-no-such-program'] });
     await runtime.submit(run);
     await sink.ended(run.id);
-    const end = sink.lastOf(run.id);
+    const end = sink.last(run.id);
     assert.equal(end?.state, 'failed');
     assert.match(end?.reason ?? '', /"trainyard-no-such-program" was not found/);
   });
@@ -81,11 +81,11 @@ describe('ProcessRuntime', () => {
       setInterval(() => {}, 1000);`;
     const run = makeRun({}, { command: ['node', '-e', script] });
     await runtime.submit(run);
-    await sink.until(() => (sink.lines.get(run.id) ?? []).length > 0);
+    await sink.until('the lines', () => (sink.lines.get(run.id) ?? []).length > 0);
     const childPid = Number(sink.lines.get(run.id)?.[0].split(' ')[1]);
     await runtime.stop(run);
     await sink.ended(run.id);
-    assert.equal(sink.lastOf(run.id)?.state, 'stopped');
+    assert.equal(sink.last(run.id)?.state, 'stopped');
     for (let i = 0; i < 50 && isAlive(childPid); i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(isAlive(childPid), false, "the job's child process outlived the stop");
   });
@@ -100,14 +100,14 @@ describe('ProcessRuntime', () => {
     );
     await runtime.submit(run);
     await sink.ended(run.id);
-    assert.equal(sink.lastOf(run.id)?.state, 'failed');
-    assert.match(sink.lastOf(run.id)?.reason ?? '', /DeadlineExceeded/);
+    assert.equal(sink.last(run.id)?.state, 'failed');
+    assert.match(sink.last(run.id)?.reason ?? '', /DeadlineExceeded/);
   });
 
   it('reports runs from before a restart as lost', async () => {
     const run = makeRun({ state: 'running' });
     await runtime.recover([run]);
-    assert.equal(sink.lastOf(run.id)?.state, 'lost');
+    assert.equal(sink.last(run.id)?.state, 'lost');
   });
 });
 
