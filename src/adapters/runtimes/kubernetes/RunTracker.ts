@@ -1,15 +1,8 @@
 import { isEnded, type Run, type RuntimeUpdate } from '../../../core/run/run.ts';
-import {
-  goneStatus,
-  type JobFacts,
-  type JobStatus,
-  jobStatus,
-  newestPod,
-  type PodFacts,
-  podMayStillReport,
-} from './job-status.ts';
+import { goneStatus, type JobFacts, newestPod, type PodFacts } from './job-status.ts';
 import { RecheckTimer } from './RecheckTimer.ts';
 import type { RunLogs } from './RunLogs.ts';
+import { clusterStatus, newTrackedRun, podMayStillReport, type TrackedRun } from './tracked-run.ts';
 
 export interface RunTrackerOptions {
   logs: RunLogs;
@@ -20,32 +13,6 @@ export interface RunTrackerOptions {
   stuckGraceMs: number;
   /** How long a run's end may wait for its pod to say how it ended and for its log. */
   drainMs: number;
-}
-
-/**
- * What the tracker knows about one run: the facts the status mapping reads (its Job and pods,
- * reduced), what this process did to it, and where its report stands.
- */
-interface TrackedRun {
-  runId: string;
-  job?: JobFacts;
-  /** The Job was seen and then deleted. */
-  jobGone: boolean;
-  pods: Map<string, PodFacts>;
-  /** Some pod of the run has been seen. */
-  sawPod: boolean;
-  /** Seen alive by this process (submitted here or seen before its end): its logs are worth reading. */
-  seenLive: boolean;
-  /** We deleted its Jobs: on request (stop) or because it could never start. */
-  deletedByUs: boolean;
-  /**
-   * `live` until the run is seen to end; `ending` while its end waits for the pod to say how its
-   * container ended and for the rest of its log (until `endBy` at most); `over` once reported.
-   */
-  phase: 'live' | 'ending' | 'over';
-  end?: RuntimeUpdate;
-  endBy?: number;
-  reported?: RuntimeUpdate;
 }
 
 /**
@@ -209,7 +176,7 @@ export class RunTracker {
       if (run.jobGone) this.finish(run, goneStatus(run.deletedByUs, false));
       return;
     }
-    const status = this.status(run.job, run);
+    const status = clusterStatus(run, run.job, this.opts.stuckGraceMs);
     const ended = isEnded(status.update.state);
     if (!ended) run.seenLive = true;
     if (run.seenLive) this.followLogs(run);
@@ -237,7 +204,7 @@ export class RunTracker {
   private settle(run: TrackedRun, due: boolean): void {
     const { logs } = this.opts;
     if (run.phase !== 'ending' || !run.end) return;
-    if (!due && run.job && this.podMayStillReport(run)) return;
+    if (!due && run.job && podMayStillReport(run)) return;
     // A run that ended while we were down still has its log read on from where it was left.
     if ((run.seenLive || logs.wasHandedOver(run.runId)) && run.job) this.followLogs(run);
     if (!due && logs.reading(run.runId)) {
@@ -250,19 +217,9 @@ export class RunTracker {
     run.end = undefined;
     this.timer.set(run, undefined);
     // What the Job and pods say now is the most precise account of the end, if they are still there.
-    const latest = run.job && this.status(run.job, run).update;
+    const latest = run.job && clusterStatus(run, run.job, this.opts.stuckGraceMs).update;
     this.report(run, latest && isEnded(latest.state) ? latest : end);
     this.forgetIfEmpty(run);
-  }
-
-  /** The newest pod may still report how it ended, or the Job had pods we have not seen yet. */
-  private podMayStillReport(run: TrackedRun): boolean {
-    const pod = newestPod(run.pods.values());
-    return pod ? podMayStillReport(pod) : run.seenLive && !run.sawPod;
-  }
-
-  private status(job: JobFacts, run: TrackedRun): JobStatus {
-    return jobStatus(job, [...run.pods.values()], { now: new Date(), stuckGraceMs: this.opts.stuckGraceMs });
   }
 
   private report(run: TrackedRun, update: RuntimeUpdate): void {
@@ -296,15 +253,7 @@ export class RunTracker {
   private track(runId: string): TrackedRun {
     let run = this.runs.get(runId);
     if (!run) {
-      run = {
-        runId,
-        jobGone: false,
-        pods: new Map(),
-        sawPod: false,
-        seenLive: false,
-        deletedByUs: false,
-        phase: 'live',
-      };
+      run = newTrackedRun(runId);
       this.runs.set(runId, run);
     }
     return run;
