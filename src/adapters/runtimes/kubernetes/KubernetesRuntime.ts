@@ -120,8 +120,12 @@ export class KubernetesRuntime implements Runtime {
     const { namespace } = this.opts;
     const body = renderJobManifest(run, { namespace });
     this.tracker.submitting(run.id);
+    // Its Job may be there already, its log read up to the run's cursor (a restart between the
+    // create and storing the placement): go on from there.
+    if (run.logCursor) this.logs.handOver(run.id, run.logCursor);
     try {
       await this.jobs.create(body, run.id);
+      this.tracker.submitted(run.id);
       return { handle: body.metadata?.name ?? '', namespace };
     } catch (err) {
       this.tracker.submitFailed(run.id);
@@ -149,13 +153,17 @@ export class KubernetesRuntime implements Runtime {
    * Reconciles the runs the store believes are in flight with what the cluster holds. Resolves at
    * once: if the cluster has not answered yet, this happens as soon as it does, so an outage never
    * holds up the bot's start (its health endpoints must come up to say it is not ready).
-   * Call it right after start(), as the orchestrator does: the logs of running runs are followed
-   * from the first sync on, after the positions given here (`run.logCursor`).
+   * Runs neither submitted by this process nor handed over here are not reported, so calling this
+   * before or after the first sync makes no difference: their logs are followed after the
+   * positions given here (`run.logCursor`), and the end of one that ended meanwhile waits for them.
    */
   async recover(runs: Run[]): Promise<void> {
     const inFlight = runs.filter((run) => !isEnded(run.state) && run.placement);
     // Noted at once: the first sync, if it comes before the reconciling, already follows their logs.
-    for (const run of inFlight) this.logs.handOver(run.id, run.logCursor);
+    for (const run of inFlight) {
+      this.logs.handOver(run.id, run.logCursor);
+      this.tracker.recovered(run.id);
+    }
     if (this.cluster.synced) this.tracker.reconcile(inFlight);
     else void this.cluster.whenSynced.then(() => this.tracker.reconcile(inFlight));
   }

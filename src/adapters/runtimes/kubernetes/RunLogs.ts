@@ -52,11 +52,6 @@ export class RunLogs {
     this.handedOver.set(runId, decodeLogCursor(cursor));
   }
 
-  /** Recovered after a restart: its log is worth reading even if this process never saw it live. */
-  wasHandedOver(runId: string): boolean {
-    return this.handedOver.has(runId);
-  }
-
   /**
    * Follows the log of the run's newest pod once its container has started. A newer attempt's
    * pod takes over from the previous one, whose log is read to its end first.

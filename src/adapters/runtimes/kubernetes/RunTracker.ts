@@ -2,7 +2,13 @@ import { isEnded, type Run, type RuntimeUpdate } from '../../../core/run/run.ts'
 import { goneStatus, type JobFacts, newestPod, type PodFacts } from './job-status.ts';
 import { RecheckTimer } from './RecheckTimer.ts';
 import type { RunLogs } from './RunLogs.ts';
-import { clusterStatus, newTrackedRun, podMayStillReport, type TrackedRun } from './tracked-run.ts';
+import {
+  clusterStatus,
+  containerRan,
+  newTrackedRun,
+  podMayStillReport,
+  type TrackedRun,
+} from './tracked-run.ts';
 
 export interface RunTrackerOptions {
   logs: RunLogs;
@@ -103,7 +109,20 @@ export class RunTracker {
 
   /** A Job is being created for the run: this process sees it live, so its log is read. */
   submitting(runId: string): void {
-    this.track(runId).seenLive = true;
+    const run = this.track(runId);
+    run.followed = true;
+    run.seenLive = true;
+  }
+
+  /** Its Job exists now (created, or found as the run's own): look at it, even if nothing changes. */
+  submitted(runId: string): void {
+    const run = this.runs.get(runId);
+    if (run) this.review(run);
+  }
+
+  /** A run from before a restart: this process answers for it from now on. */
+  recovered(runId: string): void {
+    this.track(runId).followed = true;
   }
 
   submitFailed(runId: string): void {
@@ -113,7 +132,9 @@ export class RunTracker {
 
   /** Its Jobs are being deleted on request: when they go, the run ends stopped, not lost. */
   stopping(runId: string): void {
-    this.track(runId).deletedByUs = true;
+    const run = this.track(runId);
+    run.followed = true;
+    run.deletedByUs = true;
   }
 
   /** The watch has seen a Job of the run that is still there. */
@@ -171,7 +192,7 @@ export class RunTracker {
       this.settle(run, due);
       return;
     }
-    if (!this.synced || run.phase === 'over') return;
+    if (!this.synced || !run.followed || run.phase === 'over') return;
     if (!run.job) {
       if (run.jobGone) this.finish(run, goneStatus(run.deletedByUs, false));
       return;
@@ -179,7 +200,7 @@ export class RunTracker {
     const status = clusterStatus(run, run.job, this.opts.stuckGraceMs);
     const ended = isEnded(status.update.state);
     if (!ended) run.seenLive = true;
-    if (run.seenLive) this.followLogs(run);
+    this.followLogs(run);
     this.timer.set(run, status.recheckAt?.getTime());
     if (status.deleteJob) this.deleteStuck(run);
     if (ended) this.finish(run, status.update);
@@ -206,7 +227,7 @@ export class RunTracker {
     if (run.phase !== 'ending' || !run.end) return;
     if (!due && run.job && podMayStillReport(run)) return;
     // A run that ended while we were down still has its log read on from where it was left.
-    if ((run.seenLive || logs.wasHandedOver(run.runId)) && run.job) this.followLogs(run);
+    if (run.job) this.followLogs(run);
     if (!due && logs.reading(run.runId)) {
       logs.drain(run.runId).then(() => this.settle(run, false));
       return;
@@ -218,6 +239,9 @@ export class RunTracker {
     this.timer.set(run, undefined);
     // What the Job and pods say now is the most precise account of the end, if they are still there.
     const latest = run.job && clusterStatus(run, run.job, this.opts.stuckGraceMs).update;
+    const ran = containerRan(run);
+    // A job that ended between two looks still ran: say so first (and since when).
+    if (ran && run.reported?.state !== 'running') this.report(run, { state: 'running', at: ran.startedAt });
     this.report(run, latest && isEnded(latest.state) ? latest : end);
     this.forgetIfEmpty(run);
   }

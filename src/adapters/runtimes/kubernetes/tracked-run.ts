@@ -20,7 +20,13 @@ export interface TrackedRun {
   pods: Map<string, PodFacts>;
   /** Some pod of the run has been seen. */
   sawPod: boolean;
-  /** Seen alive by this process (submitted here or seen before its end): its logs are worth reading. */
+  /**
+   * This process answers for the run: it submitted it, or recover() handed it over. Only such
+   * runs are reported and have their logs read; others are known by their facts alone, so a
+   * recover() that comes after the first sync still finds them untouched.
+   */
+  followed: boolean;
+  /** Seen alive by this process (submitted here or seen before its end): its pods may still report. */
   seenLive: boolean;
   /** We deleted its Jobs: on request (stop) or because it could never start. */
   deletedByUs: boolean;
@@ -40,6 +46,7 @@ export function newTrackedRun(runId: string): TrackedRun {
     jobGone: false,
     pods: new Map(),
     sawPod: false,
+    followed: false,
     seenLive: false,
     deletedByUs: false,
     phase: 'live',
@@ -55,4 +62,10 @@ export function clusterStatus(run: TrackedRun, job: JobFacts, stuckGraceMs: numb
 export function podMayStillReport(run: TrackedRun): boolean {
   const pod = newestPod(run.pods.values());
   return pod ? podMayStillSay(pod) : run.seenLive && !run.sawPod;
+}
+
+/** The newest pod's container ran and has ended (so the run did run), with when it started. */
+export function containerRan(run: TrackedRun): { startedAt?: Date } | undefined {
+  const terminated = newestPod(run.pods.values())?.main?.terminated;
+  return terminated && terminated.exitCode !== undefined ? { startedAt: terminated.startedAt } : undefined;
 }
