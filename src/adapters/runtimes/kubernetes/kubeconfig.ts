@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { ConfigError } from '../../../config/env.ts';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -19,18 +20,34 @@ export function findKubeconfig(
   return Boolean(env.KUBERNETES_SERVICE_HOST) && exists(SERVICE_ACCOUNT_TOKEN);
 }
 
-/** Loads the kubeconfig the way kubectl does; one plain sentence when it cannot. */
-export function loadKubeConfig(): KubeConfig {
+/** Where `findKubeconfig` looks, in words, for the message when it finds nothing. */
+function placesLooked(env: NodeJS.ProcessEnv): string {
+  if (env.KUBECONFIG) return `KUBECONFIG=${env.KUBECONFIG}`;
+  const home = env.HOME || homedir();
+  return `${join(home, '.kube', 'config')} and the in-cluster service account token ${SERVICE_ACCOUNT_TOKEN}`;
+}
+
+/**
+ * Loads the kubeconfig the way kubectl does; a ConfigError with one plain sentence when it cannot
+ * (the bot then refuses to start). Without this check client-node would quietly fall back to
+ * http://localhost:8080 and every request would fail later.
+ */
+export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  if (!findKubeconfig(env)) {
+    throw new ConfigError(
+      `No kubeconfig or in-cluster service account was found for TRAINYARD_RUNTIME=kubernetes (looked at ${placesLooked(env)}); set KUBECONFIG to a kubeconfig file, run Trainyard inside the cluster, or set TRAINYARD_RUNTIME to docker or process.`,
+    );
+  }
   const kc = new KubeConfig();
   try {
     kc.loadFromDefault();
   } catch (err) {
-    throw new Error(
+    throw new ConfigError(
       `The kubeconfig could not be read (${(err as Error).message}); set KUBECONFIG to a valid file or run inside the cluster.`,
     );
   }
   if (!kc.getCurrentCluster()) {
-    throw new Error(
+    throw new ConfigError(
       'The kubeconfig has no current context with a cluster; run `kubectl config use-context <name>`.',
     );
   }
