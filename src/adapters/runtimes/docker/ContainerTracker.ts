@@ -53,6 +53,11 @@ export class ContainerTracker {
     return this.byRun.get(runId);
   }
 
+  /** A run that has no container to follow ends here (stopped before it had one, gone while down). */
+  endWithout(runId: string, update: RuntimeUpdate): void {
+    if (!this.closed && !this.byRun.has(runId)) this.opts.report(runId, update);
+  }
+
   /** The engine started one of our containers. */
   started(containerId: string, at: Date): void {
     const tracked = this.byContainer.get(containerId);

@@ -134,7 +134,7 @@ export class DockerRuntime implements Runtime {
   async stop(run: Run): Promise<void> {
     const tracked = this.containers.ofRun(run.id);
     if (!tracked) {
-      this.sink?.update(run.id, { state: 'stopped', reason: 'It had no container left to stop.' });
+      this.containers.endWithout(run.id, { state: 'stopped', reason: 'It had no container left to stop.' });
       return;
     }
     tracked.cause ??= { kind: 'stop' };
@@ -150,7 +150,7 @@ export class DockerRuntime implements Runtime {
       if (!containerId) {
         // Without a placement the run never reached the engine (it was queued or building).
         if (run.placement) {
-          this.sink?.update(run.id, {
+          this.containers.endWithout(run.id, {
             state: 'lost',
             reason: 'Its container is gone; it was removed while Trainyard was not watching.',
           });
