@@ -285,7 +285,8 @@ export class RunTracker {
 
   /** Drops a run that has nothing left in the cluster and nothing left to say. */
   private forgetIfEmpty(run: TrackedRun): boolean {
-    const waitingToBeLost = run.phase === 'live' && run.jobGone;
+    // A run this process answers for is kept until it is reported lost; others go with their Job.
+    const waitingToBeLost = run.followed && run.phase === 'live' && run.jobGone;
     if (run.job || run.pods.size > 0 || waitingToBeLost || run.phase === 'ending') return false;
     if (this.opts.logs.reading(run.runId)) return false;
     this.timer.set(run, undefined);

@@ -85,6 +85,17 @@ describe('KubernetesRuntime stop and lost runs', () => {
     assert.match(h.sink.last(run.id)?.reason ?? '', /deleted outside Trainyard/);
   });
 
+  it('says nothing about Jobs it was not told about, and forgets them when they go', async () => {
+    const stranger = makeRun();
+    await apiFor(h.kubeconfig).createJob(NAMESPACE, renderJobManifest(stranger, { namespace: NAMESPACE }));
+    const pod = await podName(h, stranger.id);
+    h.fake.startContainer(pod);
+    await h.sink.until('the runtime to see it', () => h.runtime.trackedRuns === 1);
+    h.fake.deleteJobExternally(h.fake.jobOf(stranger.id)!.metadata.name);
+    await h.sink.until('the runtime to forget it', () => h.runtime.trackedRuns === 0);
+    assert.deepEqual(h.sink.statesOf(stranger.id), [], 'not a run of this bot: nothing reported');
+  });
+
   it('reports nothing more once a run has ended, even when its Job is deleted later (TTL)', async () => {
     const run = makeRun();
     const { handle } = await h.runtime.submit(run);
