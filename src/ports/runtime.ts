@@ -49,6 +49,8 @@ export interface Runtime {
   /**
    * Called once after start with the runs the store believes are in flight:
    * re-attach to live ones, report ended ones (sink.update), report missing ones as 'lost'.
+   * It may come before or after whenSynced() resolves; logs resume after each run's `logCursor`.
+   * Jobs of runs neither handed over here nor submitted by this process are not reported.
    */
   recover(runs: Run[]): Promise<void>;
   /** Latest log lines straight from the backend, if it still has them. */
