@@ -132,7 +132,7 @@ if (CHILD_STATE) {
       assert.ok(check(), `timed out waiting for ${what}`);
     }
 
-    it('persists every line once across 8 kills, progress-bar redraws (\\r) included', async () => {
+    it('persists every line once across 6 kills, progress-bar redraws (\\r) included', async () => {
       const stateFile = join(dir, 'state.jsonl');
       // Each tick is one message with a carriage return inside (a tqdm-style redraw): two lines.
       const script =
@@ -141,7 +141,7 @@ if (CHILD_STATE) {
         { number: 1, state: 'pending' },
         { template, image, command: ['/bin/busybox', 'sh', '-c'], args: [script] },
       );
-      for (let kill = 0; kill < 8; kill++) {
+      for (let kill = 0; kill < 6; kill++) {
         const seen = readState(stateFile).lines.length;
         const bot = startBot(stateFile, run);
         // Kill it while lines are flowing, a different moment each time.
