@@ -5,7 +5,7 @@ import type { BuildSpec } from '../../core/run/run.ts';
 import { LABELS, MANAGED_BY } from '../../core/run/run-identity.ts';
 import { BuildError, type BuildProgress, type ImageBuilder } from '../../ports/image-builder.ts';
 import type { Logger } from '../../shared/log.ts';
-import { BuildStreamReader, type StreamEvent } from '../docker/build-stream.ts';
+import { readEngineStream } from '../docker/build-stream.ts';
 import {
   asSentence,
   connectDocker,
@@ -185,7 +185,7 @@ export class DockerImageBuilder implements ImageBuilder {
         version: '1',
       },
     );
-    const reader = await this.follow(stream, report);
+    const reader = await readEngineStream(this.docker, stream, report);
     if (reader.error !== undefined) {
       throw new BuildError(
         asSentence(`The image build for ${template} failed: ${reader.error}`),
@@ -203,7 +203,7 @@ export class DockerImageBuilder implements ImageBuilder {
     const stream = await this.docker
       .getImage(tag.slice(0, colon))
       .push({ tag: tag.slice(colon + 1), ...(auth ? { authconfig: auth } : {}) });
-    const reader = await this.follow(stream, report);
+    const reader = await readEngineStream(this.docker, stream, report);
     if (reader.error !== undefined) {
       throw new BuildError(
         asSentence(`Pushing ${tag} to the registry ${this.registry} failed: ${reader.error}`),
@@ -211,23 +211,6 @@ export class DockerImageBuilder implements ImageBuilder {
       );
     }
     this.log.info('image pushed', { tag });
-  }
-
-  /** Reads a build/push stream to its end; the engine reports failures inside it, not as HTTP errors. */
-  private follow(
-    stream: NodeJS.ReadableStream,
-    report: (p: BuildProgress) => void,
-  ): Promise<BuildStreamReader> {
-    const reader = new BuildStreamReader();
-    return new Promise((resolve, reject) => {
-      this.docker.modem.followProgress(
-        stream,
-        (err: Error | null) => (err ? reject(err) : resolve(reader)),
-        (event: StreamEvent) => {
-          for (const progress of reader.read(event)) report(progress);
-        },
-      );
-    });
   }
 }
 

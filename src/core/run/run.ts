@@ -54,6 +54,12 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+/** One key of a Kubernetes Secret (`secretEnv: { HF_TOKEN: hf/token }`). */
+export interface SecretKeyRef {
+  secret: string;
+  key: string;
+}
+
 /** Everything a runtime needs to start a run: the template with params applied. Pure data. */
 export interface RunSpec {
   template: string;
@@ -76,6 +82,12 @@ export interface RunSpec {
     /** Kubernetes volume objects and their mounts, passed through as written in the template. */
     volumes?: Record<string, unknown>[];
     volumeMounts?: Record<string, unknown>[];
+    /** Environment variables read from Kubernetes Secrets: name → the Secret and the key in it. */
+    secretEnv?: Record<string, SecretKeyRef>;
+    /** Secrets holding the registry credentials the cluster pulls the image with. */
+    imagePullSecrets?: string[];
+    /** The Kubernetes service account the job's pod runs as. */
+    serviceAccountName?: string;
   };
   /** A template's own progress regex (named groups: current, total, or any metric name). */
   progressPattern?: string;

@@ -347,7 +347,7 @@ export function describeIssue(
     case 'invalid_key':
       return [
         at(
-          field.startsWith('env.')
+          field.startsWith('env.') || field.startsWith('job.secretEnv.')
             ? `"${subject}" is not a valid environment variable name.`
             : `"${subject}" is not a valid key.`,
         ),

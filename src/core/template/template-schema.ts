@@ -60,6 +60,9 @@ export const jobSchema = z.strictObject({
   tolerations: z.array(tolerationSchema).optional(),
   volumes: z.array(z.record(z.string(), z.unknown())).optional(),
   volumeMounts: z.array(z.record(z.string(), z.unknown())).optional(),
+  secretEnv: z.record(z.string().regex(ENV_NAME), z.string()).optional(),
+  imagePullSecrets: z.array(z.string()).optional(),
+  serviceAccountName: z.string().optional(),
 });
 
 export const progressSchema = z.strictObject({ pattern: z.string().min(1) });
