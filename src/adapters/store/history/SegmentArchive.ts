@@ -1,0 +1,213 @@
+import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../../shared/log.ts';
+import { type ArchivedEntry, ArchiveIndex } from './ArchiveIndex.ts';
+import type { PointHook, RecordKind } from './record-kind.ts';
+import {
+  listSegments,
+  readSidecar,
+  removeFile,
+  scanSegment,
+  segmentPath,
+  sidecarPath,
+  writeSidecar,
+} from './segment-files.ts';
+
+export interface SegmentArchiveOptions {
+  /** A segment is sealed once it reaches this size and the next record starts a new one. */
+  segmentBytes: number;
+  log: Logger;
+  hook?: PointHook;
+}
+
+/** The segment records are appended to; its entries are kept for its sidecar. */
+interface OpenSegment {
+  number: number;
+  bytes: number;
+  entries: ArchivedEntry[];
+  handle?: FileHandle;
+}
+
+/**
+ * One record kind's finished records in append-only, size-bounded segments under
+ * `<dataDir>/history/`, with the index over them. Nothing is ever rewritten: a record archived
+ * again gets a new line and the index points at the newest. A line cut short by a crash is
+ * skipped (with a log line) and appending carries on in a new segment, so it never glues onto it.
+ */
+export class SegmentArchive<T> {
+  readonly index = new ArchiveIndex();
+  readonly #dir: string;
+  readonly #kind: RecordKind<T>;
+  readonly #opts: SegmentArchiveOptions;
+  /** Every segment on disk, oldest first. */
+  readonly #segments: number[] = [];
+  #open: OpenSegment | undefined;
+
+  private constructor(dir: string, kind: RecordKind<T>, opts: SegmentArchiveOptions) {
+    this.#dir = dir;
+    this.#kind = kind;
+    this.#opts = opts;
+  }
+
+  static async open<T>(dataDir: string, kind: RecordKind<T>, opts: SegmentArchiveOptions) {
+    const archive = new SegmentArchive(join(dataDir, 'history'), kind, opts);
+    await mkdir(archive.#dir, { recursive: true });
+    await archive.#load();
+    return archive;
+  }
+
+  get segmentCount(): number {
+    return this.#segments.length;
+  }
+
+  /**
+   * Appends records as lines (one write), then indexes them. Resolves once the bytes are in the
+   * file, so the caller may then drop its own copies. On failure nothing is indexed and the next
+   * append starts a new segment, in case part of this one was written.
+   */
+  async append(records: { record: T; json: string }[]): Promise<void> {
+    if (records.length === 0) return;
+    const segment = this.#open ?? this.#startSegment();
+    const entries: ArchivedEntry[] = [];
+    let offset = segment.bytes;
+    for (const { record, json } of records) {
+      const length = Buffer.byteLength(json);
+      entries.push(this.#entry(record, segment.number, offset, length));
+      offset += length + 1;
+    }
+    const text = `${records.map((r) => r.json).join('\n')}\n`;
+    try {
+      segment.handle ??= await open(segmentPath(this.#dir, this.#kind.name, segment.number), 'a');
+      await segment.handle.appendFile(text);
+    } catch (error) {
+      this.#open = undefined;
+      await segment.handle?.close().catch(() => {});
+      throw error;
+    }
+    segment.bytes = offset;
+    for (const entry of entries) {
+      segment.entries.push(entry);
+      this.index.add(entry);
+    }
+    this.#opts.hook?.('segment-appended');
+    if (segment.bytes >= this.#opts.segmentBytes) await this.#seal(segment);
+  }
+
+  /** The record an entry points at; undefined (with a log line) when it cannot be read back. */
+  async read(entry: ArchivedEntry): Promise<T | undefined> {
+    const file = segmentPath(this.#dir, this.#kind.name, entry.segment);
+    let handle: FileHandle | undefined;
+    let problem: string;
+    try {
+      handle = await open(file, 'r');
+      const buffer = Buffer.alloc(entry.length);
+      await handle.read(buffer, 0, entry.length, entry.offset);
+      const decoded = this.#kind.decode(JSON.parse(buffer.toString('utf8')));
+      if ('record' in decoded) return decoded.record;
+      problem = decoded.error;
+    } catch (error) {
+      // Dropped by retention between the lookup and the read: it is simply gone.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      problem = (error as Error).message;
+    } finally {
+      await handle?.close();
+    }
+    this.#opts.log.warn('history record unreadable', { file, offset: entry.offset, problem });
+    return undefined;
+  }
+
+  /**
+   * Drops whole segments, oldest first, while `keepDropping(records left afterwards)` says so.
+   * The newest segment always stays. Returns the records that went.
+   */
+  async dropOldestWhile(keepDropping: (remaining: number) => boolean): Promise<ArchivedEntry[]> {
+    const dropped: ArchivedEntry[] = [];
+    while (this.#segments.length > 1) {
+      const oldest = this.#segments[0];
+      if (!keepDropping(this.index.size - this.index.countIn(oldest))) break;
+      // The file goes first: were the index forgotten first, a failed unlink would hide records.
+      await removeFile(segmentPath(this.#dir, this.#kind.name, oldest));
+      this.#segments.shift();
+      dropped.push(...this.index.removeSegment(oldest));
+      this.#opts.hook?.('segment-dropped');
+      await removeFile(sidecarPath(this.#dir, this.#kind.name, oldest));
+      this.#opts.hook?.('sidecar-dropped');
+    }
+    return dropped;
+  }
+
+  async close(): Promise<void> {
+    await this.#open?.handle?.close();
+    this.#open = undefined;
+  }
+
+  #entry(record: T, segment: number, offset: number, length: number): ArchivedEntry {
+    const kind = this.#kind;
+    return {
+      id: kind.id(record),
+      number: kind.number(record),
+      owner: kind.owner(record),
+      segment,
+      offset,
+      length,
+    };
+  }
+
+  #startSegment(): OpenSegment {
+    const number = (this.#segments.at(-1) ?? 0) + 1;
+    this.#segments.push(number);
+    this.#open = { number, bytes: 0, entries: [] };
+    return this.#open;
+  }
+
+  async #seal(segment: OpenSegment): Promise<void> {
+    this.#open = undefined;
+    await segment.handle?.close();
+    await writeSidecar(this.#dir, this.#kind.name, segment.number, segment.bytes, segment.entries);
+    this.#opts.hook?.('segment-sealed');
+  }
+
+  /** Reads every sidecar (or segment, where a sidecar is missing or stale) into the index. */
+  async #load(): Promise<void> {
+    const { segments, orphanSidecars, temps } = await listSegments(this.#dir, this.#kind.name);
+    for (const file of temps) await removeFile(file);
+    for (const n of orphanSidecars) await removeFile(sidecarPath(this.#dir, this.#kind.name, n));
+    for (const n of segments) {
+      const file = segmentPath(this.#dir, this.#kind.name, n);
+      const bytes = (await stat(file)).size;
+      let entries = await readSidecar(this.#dir, this.#kind.name, n, bytes);
+      if (!entries) {
+        const scan = await this.#scan(n, file);
+        entries = scan.entries;
+        const last = n === segments.at(-1);
+        if (last && !scan.partialTail && bytes < this.#opts.segmentBytes) {
+          this.#open = { number: n, bytes, entries };
+        } else {
+          await writeSidecar(this.#dir, this.#kind.name, n, bytes, entries);
+        }
+      }
+      for (const entry of entries) this.index.add(entry);
+      this.#segments.push(n);
+    }
+  }
+
+  async #scan(n: number, file: string) {
+    const scan = await scanSegment(file);
+    const entries: ArchivedEntry[] = [];
+    const skipped = [...scan.broken];
+    for (const line of scan.lines) {
+      const decoded = this.#kind.decode(line.value);
+      if ('record' in decoded) entries.push(this.#entry(decoded.record, n, line.offset, line.length));
+      else skipped.push(line.offset);
+    }
+    if (skipped.length > 0) {
+      // A crash mid-append leaves a cut-short last line; its records were still in the live file.
+      this.#opts.log.warn('history segment has unreadable lines; they are skipped', {
+        file,
+        lines: skipped.length,
+        atBytes: skipped.sort((a, b) => a - b).slice(0, 5),
+      });
+    }
+    return { entries, partialTail: scan.partialTail };
+  }
+}
