@@ -182,7 +182,11 @@ export class RecordHistory<T> {
   /** Drops whole old segments beyond the retention count; returns the ids of records that went. */
   async applyRetention(): Promise<string[]> {
     const { retention } = this.#opts;
-    const dropped = await this.#archive.dropOldestWhile((left) => left + this.#settledLive >= retention);
+    const { id, settled } = this.#kind;
+    // Settled live records not also archived (after a crash both copies exist): counted once.
+    let liveOnly = 0;
+    for (const r of this.#byId.values()) if (settled(r) && !this.#archive.index.get(id(r))) liveOnly++;
+    const dropped = await this.#archive.dropOldestWhile((left) => left + liveOnly >= retention);
     return dropped.map((e) => e.id).filter((id) => !this.#byId.has(id));
   }
 

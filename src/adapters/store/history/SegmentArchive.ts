@@ -61,21 +61,44 @@ export class SegmentArchive<T> {
   }
 
   /**
-   * Appends records as lines (one write), then indexes them. Resolves once the bytes are in the
-   * file, so the caller may then drop its own copies. On failure nothing is indexed and the next
-   * append starts a new segment, in case part of this one was written.
+   * Appends records as lines, then indexes them, starting a new segment whenever one is full.
+   * Resolves once the bytes are in the files, so the caller may then drop its own copies. On
+   * failure the records not yet written are not indexed, and the next append starts a new
+   * segment in case part of a line was written.
    */
   async append(records: { record: T; json: string }[]): Promise<void> {
-    if (records.length === 0) return;
-    const segment = this.#open ?? this.#startSegment();
-    const entries: ArchivedEntry[] = [];
-    let offset = segment.bytes;
-    for (const { record, json } of records) {
-      const length = Buffer.byteLength(json);
-      entries.push(this.#entry(record, segment.number, offset, length));
-      offset += length + 1;
+    let from = 0;
+    while (from < records.length) {
+      const segment = this.#open ?? this.#startSegment();
+      // Fill this segment up to its size (at least one record, however large).
+      let bytes = segment.bytes;
+      let to = from;
+      const entries: ArchivedEntry[] = [];
+      while (to < records.length && (to === from || bytes < this.#opts.segmentBytes)) {
+        const { record, json } = records[to++];
+        const length = Buffer.byteLength(json);
+        entries.push(this.#entry(record, segment.number, bytes, length));
+        bytes += length + 1;
+      }
+      await this.#write(
+        segment,
+        `${records
+          .slice(from, to)
+          .map((r) => r.json)
+          .join('\n')}\n`,
+      );
+      segment.bytes = bytes;
+      for (const entry of entries) {
+        segment.entries.push(entry);
+        this.index.add(entry);
+      }
+      this.#opts.hook?.('segment-appended');
+      if (segment.bytes >= this.#opts.segmentBytes) await this.#seal(segment);
+      from = to;
     }
-    const text = `${records.map((r) => r.json).join('\n')}\n`;
+  }
+
+  async #write(segment: OpenSegment, text: string): Promise<void> {
     try {
       segment.handle ??= await open(segmentPath(this.#dir, this.#kind.name, segment.number), 'a');
       await segment.handle.appendFile(text);
@@ -84,13 +107,6 @@ export class SegmentArchive<T> {
       await segment.handle?.close().catch(() => {});
       throw error;
     }
-    segment.bytes = offset;
-    for (const entry of entries) {
-      segment.entries.push(entry);
-      this.index.add(entry);
-    }
-    this.#opts.hook?.('segment-appended');
-    if (segment.bytes >= this.#opts.segmentBytes) await this.#seal(segment);
   }
 
   /** The record an entry points at; undefined (with a log line) when it cannot be read back. */

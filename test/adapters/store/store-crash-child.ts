@@ -1,0 +1,74 @@
+// Spawned by FileStore.crash.test.ts: writes runs through the real FileStore as fast as it can and
+// reports on stdout what it saved and what a flush acknowledged, until it is killed (by the test,
+// or by itself at a chosen write moment). Imported by the test only for its types.
+import { writeSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { FileStore, type FileStoreOptions } from '../../../src/adapters/store/FileStore.ts';
+import type { HistoryPoint } from '../../../src/adapters/store/history/record-kind.ts';
+import { runId, settledRun } from './store-runs.ts';
+
+export interface CrashChildConfig {
+  dataDir: string;
+  store: FileStoreOptions;
+  /** Kill this process at the nth time the write reaches this point. */
+  killAt?: { point: HistoryPoint; nth: number };
+  /** Also save some older runs again (they come back live, then are archived again). */
+  resave: boolean;
+  seed: number;
+}
+
+/** One stdout line per event: `save <number> <reason>` before saveRun, `ack <number> <reason>` after flush. */
+export type CrashChildEvent = { kind: 'save' | 'ack'; number: number; reason: string };
+
+export function parseEvent(line: string): CrashChildEvent | undefined {
+  const [kind, number, reason] = line.split(' ');
+  if ((kind !== 'save' && kind !== 'ack') || reason === undefined) return undefined;
+  return { kind, number: Number(number), reason };
+}
+
+const say = (line: string) => writeSync(1, `${line}\n`);
+
+async function main(config: CrashChildConfig): Promise<void> {
+  let reached = 0;
+  const hook = (point: HistoryPoint) => {
+    if (point === config.killAt?.point && ++reached === config.killAt.nth)
+      process.kill(process.pid, 'SIGKILL');
+  };
+  const store = await FileStore.open(config.dataDir, { ...config.store, hook });
+  let random = config.seed;
+  const next = (n: number) => {
+    random = (random * 1103515245 + 12345) % 2 ** 31;
+    return random % n;
+  };
+  for (;;) {
+    // A few changes per flush, as a busy bot coalesces them.
+    const saved: [number, string][] = [];
+    for (let k = 1 + next(4); k > 0; k--) {
+      const n = store.nextRunNumber();
+      const reason = `first-${n}`;
+      say(`save ${n} ${reason}`);
+      store.saveRun({
+        ...settledRun(n, { reason, launchedBy: `U${n % 3}` }),
+        state: 'running',
+        noticeSent: undefined,
+      });
+      store.saveRun(settledRun(n, { reason, launchedBy: `U${n % 3}` }));
+      saved.push([n, reason]);
+      const old = n - 10 - next(10);
+      const archived =
+        config.resave && old > 0 && next(3) === 0 ? await store.loadRun(runId(old)) : undefined;
+      if (archived) {
+        const again = `again-${n}`;
+        say(`save ${old} ${again}`);
+        store.saveRun({ ...archived, reason: again });
+        saved.push([old, again]);
+      }
+    }
+    await store.flush();
+    for (const [n, reason] of saved) say(`ack ${n} ${reason}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main(JSON.parse(process.argv[2]) as CrashChildConfig);
+}
