@@ -1,7 +1,7 @@
 /** Keys in the order they were claimed, with their JSON once the chunk is full or unchanged. */
 interface Chunk {
   entries: [key: string, expiresAt: number][];
-  json?: string;
+  line?: Buffer;
 }
 
 /**
@@ -47,12 +47,12 @@ export class ClaimedKeys {
     return true;
   }
 
-  /** The keys as lines of a JSON object's members (`"k":1767225600000,"k2":…`). */
-  lines(now: number): string[] {
+  /** The keys as lines of a JSON object's members (`"k":1767225600000,"k2":…`), UTF-8. */
+  lines(now: number): Buffer[] {
     this.#dropExpired(now);
     return this.#chunks.map((chunk) => {
-      chunk.json ??= chunk.entries.map(([k, at]) => `${JSON.stringify(k)}:${at}`).join(',');
-      return chunk.json;
+      chunk.line ??= Buffer.from(chunk.entries.map(([k, at]) => `${JSON.stringify(k)}:${at}`).join(','));
+      return chunk.line;
     });
   }
 
@@ -67,7 +67,7 @@ export class ClaimedKeys {
       this.#chunks.push(last);
     }
     last.entries.push([key, expiresAt]);
-    last.json = undefined;
+    last.line = undefined;
   }
 
   #dropExpired(now: number): void {

@@ -21,18 +21,27 @@ export interface Section {
   name: string;
   /** A list of values, or the members of an object (`"key":value,…`). */
   shape: 'list' | 'object';
-  lines: string[];
+  /** Each line's UTF-8 bytes, kept by their owner: a write encodes nothing it wrote before. */
+  lines: Buffer[];
 }
 
-export function encodeDocument(head: Record<string, string | number>, sections: Section[]): string {
-  const parts = [JSON.stringify(head).slice(0, -1)];
+const SEPARATOR = Buffer.from(',\n');
+const END = Buffer.from('}');
+
+/** The file's bytes: gathered, not re-encoded, so a write costs one copy of each line. */
+export function encodeDocument(head: Record<string, string | number>, sections: Section[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(JSON.stringify(head).slice(0, -1))];
   for (const { name, shape, lines } of sections) {
     const [open, close] = shape === 'list' ? ['[', ']'] : ['{', '}'];
-    const body = lines.length === 0 ? '' : `${lines.join(',\n')}\n`;
-    parts.push(`,\n${JSON.stringify(name)}:${open}\n${body}${close}`);
+    parts.push(Buffer.from(`,\n${JSON.stringify(name)}:${open}\n`));
+    lines.forEach((line, i) => {
+      if (i > 0) parts.push(SEPARATOR);
+      parts.push(line);
+    });
+    parts.push(lines.length === 0 ? Buffer.from(close) : Buffer.from(`\n${close}`));
   }
-  parts.push('}');
-  return parts.join('');
+  parts.push(END);
+  return Buffer.concat(parts);
 }
 
 /**

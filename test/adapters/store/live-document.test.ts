@@ -4,11 +4,12 @@ import { encodeDocument, sectionLines } from '../../../src/adapters/store/live-d
 
 describe('live document layout', () => {
   const lines = ['{"id":"r-1","n":1}', '{"id":"r-2","s":"a,\\nb"}'];
+  const bytes = (xs: string[]) => xs.map((x) => Buffer.from(x));
   const text = encodeDocument({ version: 3, nextRunNumber: 3 }, [
     { name: 'schedules', shape: 'list', lines: [] },
-    { name: 'keys', shape: 'object', lines: ['"k":1,"j":2', '"i":3'] },
-    { name: 'runs', shape: 'list', lines },
-  ]);
+    { name: 'keys', shape: 'object', lines: bytes(['"k":1,"j":2', '"i":3']) },
+    { name: 'runs', shape: 'list', lines: bytes(lines) },
+  ]).toString('utf8');
   const startOf = (i: number) => `{"id":"r-${i + 1}",`;
 
   it('is plain JSON with one member a line', () => {

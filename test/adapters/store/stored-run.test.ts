@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { runRecords } from '../../../src/adapters/store/run-records.ts';
 import {
   fromStoredRun,
   isColumnarHistory,
@@ -57,5 +58,22 @@ describe('stored run', () => {
     assert.equal(isColumnarHistory({ at: ['1'], values: {} }), false);
     assert.equal(isColumnarHistory([{ at: 1, values: {} }]), false);
     assert.equal(isColumnarHistory(null), false);
+  });
+});
+
+describe('run records', () => {
+  it('encode a run exactly as its stored form, whether or not its history was encoded before', () => {
+    const first = runRecords.encode(run);
+    assert.equal(first, JSON.stringify(toStoredRun(run)));
+    const moved = { ...run, state: 'failed' as const, reason: 'OOMKilled' };
+    assert.equal(runRecords.encode(moved), JSON.stringify(toStoredRun(moved)), 'same history array');
+    const bare = { ...run, metrics: {}, history: [] };
+    assert.equal(runRecords.encode(bare), JSON.stringify(toStoredRun(bare)));
+    const decoded = runRecords.decode(JSON.parse(first));
+    assert.ok('record' in decoded);
+    assert.deepEqual(decoded.record, run);
+    assert.deepEqual(runRecords.decode({ ...JSON.parse(first), state: 'done' }), {
+      error: 'state: Expected one of queued, building, pending, running, succeeded, failed, stopped, lost',
+    });
   });
 });

@@ -37,8 +37,8 @@ export class RecordHistory<T> {
   readonly #opts: RecordHistoryOptions;
   readonly #byId = new Map<string, T>();
   readonly #byNumber = new Map<number, T>();
-  /** Each record's line, computed once: a stored record object is never changed, only replaced. */
-  readonly #json = new WeakMap<object, string>();
+  /** Each record's line (UTF-8), encoded once: a stored record object is never changed, only replaced. */
+  readonly #lines = new WeakMap<object, Buffer>();
   #settledLive = 0;
 
   private constructor(kind: RecordKind<T>, archive: SegmentArchive<T>, opts: RecordHistoryOptions) {
@@ -66,8 +66,8 @@ export class RecordHistory<T> {
     return this.#byId.values();
   }
 
-  /** Stores a record the caller will not change; `json` is its line when already known. */
-  put(record: T, json?: string): void {
+  /** Stores a record the caller will not change; `line` is its JSON when already known. */
+  put(record: T, line?: string): void {
     const { id, number, settled } = this.#kind;
     const previous = this.#byId.get(id(record));
     if (previous) {
@@ -77,11 +77,11 @@ export class RecordHistory<T> {
     if (settled(record)) this.#settledLive++;
     this.#byId.set(id(record), record);
     this.#byNumber.set(number(record), record);
-    if (json !== undefined) this.#json.set(record as object, json);
+    if (line !== undefined) this.#lines.set(record as object, Buffer.from(line));
   }
 
   /** The live records' lines, by number. */
-  lines(): string[] {
+  lines(): Buffer[] {
     const { number } = this.#kind;
     return [...this.#byId.values()].sort((a, b) => number(a) - number(b)).map((r) => this.#line(r));
   }
@@ -168,7 +168,7 @@ export class RecordHistory<T> {
       .slice(this.#opts.keepSettled)
       .filter((r) => !pinned(id(r)))
       .reverse();
-    await this.#archive.append(moving.map((record) => ({ record, json: this.#line(record) })));
+    await this.#archive.append(moving.map((record) => ({ record, line: this.#line(record) })));
     for (const record of moving) {
       // Saved again while the append was under way: the newer copy stays live.
       if (this.#byId.get(id(record)) !== record) continue;
@@ -194,13 +194,13 @@ export class RecordHistory<T> {
     return this.#archive.close();
   }
 
-  #line(record: T): string {
-    let json = this.#json.get(record as object);
-    if (json === undefined) {
-      json = this.#kind.encode(record);
-      this.#json.set(record as object, json);
+  #line(record: T): Buffer {
+    let line = this.#lines.get(record as object);
+    if (line === undefined) {
+      line = Buffer.from(this.#kind.encode(record));
+      this.#lines.set(record as object, line);
     }
-    return json;
+    return line;
   }
 
   #read(entry: ArchivedEntry): Promise<T | undefined> {

@@ -20,6 +20,8 @@ export interface SegmentArchiveOptions {
   hook?: PointHook;
 }
 
+const NEWLINE = Buffer.from('\n');
+
 /** The segment records are appended to; its entries are kept for its sidecar. */
 interface OpenSegment {
   number: number;
@@ -66,7 +68,7 @@ export class SegmentArchive<T> {
    * failure the records not yet written are not indexed, and the next append starts a new
    * segment in case part of a line was written.
    */
-  async append(records: { record: T; json: string }[]): Promise<void> {
+  async append(records: { record: T; line: Buffer }[]): Promise<void> {
     let from = 0;
     while (from < records.length) {
       const segment = this.#open ?? this.#startSegment();
@@ -74,19 +76,14 @@ export class SegmentArchive<T> {
       let bytes = segment.bytes;
       let to = from;
       const entries: ArchivedEntry[] = [];
+      const parts: Buffer[] = [];
       while (to < records.length && (to === from || bytes < this.#opts.segmentBytes)) {
-        const { record, json } = records[to++];
-        const length = Buffer.byteLength(json);
-        entries.push(this.#entry(record, segment.number, bytes, length));
-        bytes += length + 1;
+        const { record, line } = records[to++];
+        entries.push(this.#entry(record, segment.number, bytes, line.length));
+        parts.push(line, NEWLINE);
+        bytes += line.length + 1;
       }
-      await this.#write(
-        segment,
-        `${records
-          .slice(from, to)
-          .map((r) => r.json)
-          .join('\n')}\n`,
-      );
+      await this.#write(segment, Buffer.concat(parts));
       segment.bytes = bytes;
       for (const entry of entries) {
         segment.entries.push(entry);
@@ -98,10 +95,10 @@ export class SegmentArchive<T> {
     }
   }
 
-  async #write(segment: OpenSegment, text: string): Promise<void> {
+  async #write(segment: OpenSegment, bytes: Buffer): Promise<void> {
     try {
       segment.handle ??= await open(segmentPath(this.#dir, this.#kind.name, segment.number), 'a');
-      await segment.handle.appendFile(text);
+      await segment.handle.appendFile(bytes);
     } catch (error) {
       this.#open = undefined;
       await segment.handle?.close().catch(() => {});
