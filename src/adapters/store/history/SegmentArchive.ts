@@ -85,10 +85,8 @@ export class SegmentArchive<T> {
       }
       await this.#write(segment, Buffer.concat(parts));
       segment.bytes = bytes;
-      for (const entry of entries) {
-        segment.entries.push(entry);
-        this.index.add(entry);
-      }
+      segment.entries.push(...entries);
+      this.index.add(entries);
       this.#opts.hook?.('segment-appended');
       if (segment.bytes >= this.#opts.segmentBytes) await this.#seal(segment);
       from = to;
@@ -199,7 +197,7 @@ export class SegmentArchive<T> {
           await writeSidecar(this.#dir, this.#kind.name, n, bytes, entries);
         }
       }
-      for (const entry of entries) this.index.add(entry);
+      this.index.add(entries);
       this.#segments.push(n);
     }
   }

@@ -7,7 +7,7 @@ export interface RecordKind<T> {
   /** Names its segment files: `history/<name>-000042.jsonl`. Lowercase letters and dashes. */
   readonly name: string;
   id(record: T): string;
-  /** The short number people use (`#42`), unique within the kind. */
+  /** The short number people use (`#42`): unique within the kind, and a record's for life. */
   number(record: T): number;
   /** Whose record it is (runs: the launcher), for "my latest" queries; undefined for nobody's. */
   owner(record: T): string | undefined;

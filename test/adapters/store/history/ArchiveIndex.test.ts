@@ -14,9 +14,8 @@ const entry = (number: number, segment: number, owner = 'U1', id = `r-${number}`
 describe('ArchiveIndex', () => {
   it('finds records by id and number; a record archived again points at its newest line', () => {
     const index = new ArchiveIndex();
-    index.add(entry(1, 1));
-    index.add(entry(2, 1));
-    index.add({ ...entry(1, 2), offset: 7 });
+    index.add([entry(1, 1), entry(2, 1)]);
+    index.add([{ ...entry(1, 2), offset: 7 }]);
     assert.equal(index.size, 2);
     assert.equal(index.get('r-1')?.segment, 2);
     assert.equal(index.getByNumber(1)?.offset, 7);
@@ -27,7 +26,7 @@ describe('ArchiveIndex', () => {
 
   it('lists each owner’s numbers newest first, whatever order they were archived in', () => {
     const index = new ArchiveIndex();
-    for (const n of [3, 1, 7, 5, 2]) index.add(entry(n, 1, n % 2 ? 'U1' : 'U2'));
+    index.add([3, 1, 7, 5, 2].map((n) => entry(n, 1, n % 2 ? 'U1' : 'U2')));
     assert.deepEqual([...index.numbersNewestFirst('U1')], [7, 5, 3, 1]);
     assert.deepEqual([...index.numbersNewestFirst('U2')], [2]);
     assert.deepEqual([...index.numbersNewestFirst('U9')], []);
@@ -36,13 +35,13 @@ describe('ArchiveIndex', () => {
 
   it('forgets a dropped segment’s records, except those archived again later', () => {
     const index = new ArchiveIndex();
-    for (const n of [1, 2, 3]) index.add(entry(n, 1));
-    index.add(entry(4, 2));
-    index.add(entry(2, 2));
+    index.add([1, 2, 3].map((n) => entry(n, 1)));
+    index.add([entry(4, 2), entry(2, 2)]);
     const removed = index.removeSegment(1);
     assert.deepEqual(removed.map((e) => e.number).sort(), [1, 3]);
     assert.deepEqual([...index.numbersNewestFirst('U1')], [4, 2]);
     assert.equal(index.get('r-1'), undefined);
     assert.equal(index.getByNumber(2)?.segment, 2);
+    assert.equal(index.countIn(2), 2);
   });
 });
