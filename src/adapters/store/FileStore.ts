@@ -280,7 +280,7 @@ export class FileStore implements Store {
     this.#opts.onPrune?.(pruned);
   }
 
-  #encode(): Buffer {
+  #encode(): Buffer[] {
     return encodeDocument({ version: STORE_VERSION, nextRunNumber: this.#nextRunNumber }, [
       { name: 'schedules', shape: 'list', lines: this.#schedules.lines() },
       { name: 'keys', shape: 'object', lines: this.#keys.lines(this.#now().getTime()) },

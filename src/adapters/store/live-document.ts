@@ -28,8 +28,11 @@ export interface Section {
 const SEPARATOR = Buffer.from(',\n');
 const END = Buffer.from('}');
 
-/** The file's bytes: gathered, not re-encoded, so a write costs one copy of each line. */
-export function encodeDocument(head: Record<string, string | number>, sections: Section[]): Buffer {
+/**
+ * The file's bytes as a list of chunks, gathered rather than re-encoded or even copied: the write
+ * hands the list to the kernel as it is (writev).
+ */
+export function encodeDocument(head: Record<string, string | number>, sections: Section[]): Buffer[] {
   const parts: Buffer[] = [Buffer.from(JSON.stringify(head).slice(0, -1))];
   for (const { name, shape, lines } of sections) {
     const [open, close] = shape === 'list' ? ['[', ']'] : ['{', '}'];
@@ -41,7 +44,7 @@ export function encodeDocument(head: Record<string, string | number>, sections: 
     parts.push(lines.length === 0 ? Buffer.from(close) : Buffer.from(`\n${close}`));
   }
   parts.push(END);
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /**

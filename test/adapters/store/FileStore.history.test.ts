@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -224,3 +224,40 @@ const schedule: Schedule = {
   createdAt: '2026-01-01T00:00:00.000Z',
   startingDeadlineSeconds: 300,
 };
+
+describe('FileStore when a write fails', () => {
+  it('says so in one sentence, keeps every change, and writes it once it can', async () => {
+    const store = await storeWith([settledRun(1)]);
+    const temp = join(dir, '.trainyard.json.tmp');
+    await mkdir(temp);
+    store.saveRun(storedRun(2, 'running'));
+    await assert.rejects(store.flush(), (error: Error) => {
+      assert.match(error.message, /^Cannot write .*trainyard\.json or its history \(.*\); check the disk/);
+      assert.equal(error.message.split('\n').length, 1);
+      return true;
+    });
+    assert.equal(store.getRunByNumber(2)?.state, 'running');
+    await rm(temp, { recursive: true });
+    await store.close();
+    const again = await FileStore.open(dir, small);
+    assert.equal(again.getRunByNumber(2)?.state, 'running');
+    await again.close();
+  });
+
+  it('keeps runs live when their segment cannot be appended to, and moves them later', async () => {
+    const store = await storeWith(range(1, 5).map((n) => settledRun(n)));
+    // The segment the next runs would go to cannot be created.
+    const blocked = join(history, 'runs-000001.jsonl');
+    assert.equal(existsSync(blocked), false);
+    await mkdir(blocked);
+    for (let n = 6; n <= 12; n++) store.saveRun(settledRun(n));
+    await assert.rejects(store.flush());
+    assert.deepEqual(numbers(store.listRuns()), range(1, 12).reverse(), 'nothing left the live file');
+    await rm(blocked, { recursive: true });
+    await store.close();
+    const again = await FileStore.open(dir, small);
+    assert.deepEqual(numbers(await again.loadRuns({ limit: 100 })), range(1, 12).reverse());
+    assert.deepEqual(numbers(again.listRuns()), range(8, 12).reverse());
+    await again.close();
+  });
+});

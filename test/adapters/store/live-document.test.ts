@@ -9,7 +9,9 @@ describe('live document layout', () => {
     { name: 'schedules', shape: 'list', lines: [] },
     { name: 'keys', shape: 'object', lines: bytes(['"k":1,"j":2', '"i":3']) },
     { name: 'runs', shape: 'list', lines: bytes(lines) },
-  ]).toString('utf8');
+  ])
+    .map((chunk) => chunk.toString('utf8'))
+    .join('');
   const startOf = (i: number) => `{"id":"r-${i + 1}",`;
 
   it('is plain JSON with one member a line', () => {
