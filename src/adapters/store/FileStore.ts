@@ -8,8 +8,8 @@ import type { RunQuery, Store } from '../../ports/store.ts';
 import { type Logger, silentLogger } from '../../shared/log.ts';
 import { ClaimedKeys } from './ClaimedKeys.ts';
 import { CoalescedWrites } from './CoalescedWrites.ts';
+import { type FileStoreOptions, type FileStoreStats, historyOptions } from './file-store-options.ts';
 import { RecordHistory } from './history/RecordHistory.ts';
-import type { PointHook } from './history/record-kind.ts';
 import { LiveFile } from './LiveFile.ts';
 import { LiveSchedules } from './LiveSchedules.ts';
 import { encodeDocument } from './live-document.ts';
@@ -18,36 +18,6 @@ import { runRecords } from './run-records.ts';
 import { StoreError } from './StoreError.ts';
 import { takeStoreLock } from './store-lock.ts';
 import { STORE_VERSION } from './store-schema.ts';
-
-export interface FileStoreOptions {
-  /** Finished runs kept in all; whole history segments beyond it are dropped. Default 100,000. */
-  retention?: number;
-  /** Finished runs (notice sent) kept in the live file besides the active ones. Default 200. */
-  liveFinished?: number;
-  /** A history segment is sealed at this size and a new one started. Default 2 MiB. */
-  segmentBytes?: number;
-  /** At most one write per this many ms, however many changes. Default 50 (≤ 20 writes/s). */
-  writeIntervalMs?: number;
-  log?: Logger;
-  now?: () => Date;
-  /** Told which runs were dropped from history, e.g. to remove their archived logs. */
-  onPrune?: (runIds: string[]) => void;
-  /** Tests only: called at named moments of a write, e.g. to kill the process right there. */
-  hook?: PointHook;
-}
-
-export interface FileStoreStats {
-  /** Live file writes since open. */
-  writes: number;
-  /** How long the last write took in all (archive append, encode, write, rename, retention), in ms. */
-  lastWriteMs: number;
-  /** How much of it held the event loop (encoding the live file), in ms. */
-  lastEncodeMs: number;
-  /** Runs in the live file, in history segments, and the number of segments. */
-  live: number;
-  archived: number;
-  segments: number;
-}
 
 const FILE_NAME = 'trainyard.json';
 /** A finished run keeps a coarser history than a live one: enough for its final chart. */
@@ -104,17 +74,13 @@ export class FileStore implements Store {
     const file = join(dataDir, FILE_NAME);
     const release = takeStoreLock(file);
     try {
-      const runs = await RecordHistory.open(dataDir, runRecords, {
-        keepSettled: opts.liveFinished ?? 200,
-        retention: opts.retention ?? 100_000,
-        segmentBytes: opts.segmentBytes ?? 2 * 1024 * 1024,
-        log: opts.log ?? silentLogger,
-        hook: opts.hook,
-      }).catch((error: Error) => {
-        throw new StoreError(
-          `Cannot read the run history in ${join(dataDir, 'history')} (${error.message}); check the folder's permissions.`,
-        );
-      });
+      const runs = await RecordHistory.open(dataDir, runRecords, historyOptions(opts)).catch(
+        (error: Error) => {
+          throw new StoreError(
+            `Cannot read the run history in ${join(dataDir, 'history')} (${error.message}); check the folder's permissions.`,
+          );
+        },
+      );
       const store = new FileStore(file, runs, release, opts);
       const existed = await store.#load();
       if (!existed) await store.flush();
@@ -237,19 +203,21 @@ export class FileStore implements Store {
     const text = await this.#file.read();
     if (text === undefined) return false;
     const contents = readLiveFile(this.file, text);
-    // Runs already in history: the live copy wins (a crash between appending and the live write).
-    for (const [i, run] of contents.runs.entries()) this.#runs.put(run, contents.runLines?.[i]);
+    // A run both here and in history was caught by a crash between its append and this file's
+    // rewrite: the newer copy is kept (see RecordHistory.loadLive).
+    const superseded = this.#runs.loadLive(contents.runs, contents.runLines, contents.runsArchivedTo);
     for (const schedule of contents.schedules) this.#schedules.save(schedule);
     this.#keys.load(contents.keys, this.#now().getTime());
     this.#nextRunNumber = Math.max(contents.nextRunNumber, this.#runs.highestNumber() + 1);
     // Older versions are rewritten (their finished runs moving to history) by the first write.
     const migrating = contents.version !== STORE_VERSION;
-    if (migrating || this.#runs.needsArchiving()) this.#changed();
+    if (migrating || superseded > 0 || this.#runs.needsArchiving()) this.#changed();
     this.#log.info('store loaded', {
       file: this.file,
       ...this.#runs.stats(),
       schedules: this.#schedules.size,
       ...(migrating ? { migratingFromVersion: contents.version } : {}),
+      ...(superseded > 0 ? { supersededByHistory: superseded } : {}),
     });
     return true;
   }
@@ -281,7 +249,12 @@ export class FileStore implements Store {
   }
 
   #encode(): Buffer[] {
-    return encodeDocument({ version: STORE_VERSION, nextRunNumber: this.#nextRunNumber }, [
+    const head = {
+      version: STORE_VERSION,
+      nextRunNumber: this.#nextRunNumber,
+      archivedTo: { runs: this.#runs.archivedTo() },
+    };
+    return encodeDocument(head, [
       { name: 'schedules', shape: 'list', lines: this.#schedules.lines() },
       { name: 'keys', shape: 'object', lines: this.#keys.lines(this.#now().getTime()) },
       { name: 'runs', shape: 'list', lines: this.#runs.lines() },

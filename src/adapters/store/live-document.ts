@@ -2,7 +2,7 @@
  * The live file's text layout: a small head, then one section per collection with one member a
  * line, so each record's JSON can be cached and a write only joins lines:
  *
- *   {"version":3,"nextRunNumber":58,
+ *   {"version":3,"nextRunNumber":58,"archivedTo":{"runs":[42,1048576]},
  *   "schedules":[
  *   {"name":"nightly",…}
  *   ],
@@ -32,7 +32,7 @@ const END = Buffer.from('}');
  * The file's bytes as a list of chunks, gathered rather than re-encoded or even copied: the write
  * hands the list to the kernel as it is (writev).
  */
-export function encodeDocument(head: Record<string, string | number>, sections: Section[]): Buffer[] {
+export function encodeDocument(head: Record<string, unknown>, sections: Section[]): Buffer[] {
   const parts: Buffer[] = [Buffer.from(JSON.stringify(head).slice(0, -1))];
   for (const { name, shape, lines } of sections) {
     const [open, close] = shape === 'list' ? ['[', ']'] : ['{', '}'];

@@ -13,7 +13,9 @@ export interface LiveContents {
   keys: Record<string, number>;
   runs: Run[];
   /** Each run's line of the file, when laid out as this version writes it (see live-document.ts). */
-  runLines?: string[];
+  runLines: (string | undefined)[];
+  /** Where the runs' history ended when the file was written; unknown before version 3. */
+  runsArchivedTo?: [number, number];
 }
 
 const KEEP_FILE = 'fix or move it away — Trainyard will not overwrite it';
@@ -56,6 +58,7 @@ export function readLiveFile(file: string, text: string): LiveContents {
     schedules: data.schedules as unknown as Schedule[],
     keys: data.keys,
     runs,
-    runLines,
+    runLines: runLines ?? [],
+    runsArchivedTo: data.version === 1 ? undefined : data.archivedTo?.runs,
   };
 }

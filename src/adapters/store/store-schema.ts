@@ -185,6 +185,10 @@ const envelopeFields = {
 export const storeFileSchema = z.object({
   version: z.union([z.literal(2), z.literal(STORE_VERSION)]),
   ...envelopeFields,
+  /** Version 3: where each kind's history ended when the file was written ([segment, byte]). */
+  archivedTo: z
+    .record(z.string(), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]))
+    .optional(),
   runs: storedRunListSchema,
 });
 

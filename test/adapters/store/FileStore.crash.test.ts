@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FileStore, type FileStoreOptions } from '../../../src/adapters/store/FileStore.ts';
+import { FileStore } from '../../../src/adapters/store/FileStore.ts';
+import type { FileStoreOptions } from '../../../src/adapters/store/file-store-options.ts';
 import type { HistoryPoint } from '../../../src/adapters/store/history/record-kind.ts';
 import { type CrashChildConfig, type CrashChildEvent, parseEvent } from './store-crash-child.ts';
 
@@ -15,6 +16,14 @@ import { type CrashChildConfig, type CrashChildEvent, parseEvent } from './store
 // hold every acknowledged run exactly once, in its latest acknowledged form (or a later one).
 
 const CHILD = fileURLToPath(new URL('./store-crash-child.ts', import.meta.url));
+
+// Where and when the kills land changes from run to run; a failure names the seed to repeat it with.
+const SEED = Number(process.env.STORE_CRASH_SEED ?? Date.now() % 1_000_000);
+let state = SEED;
+const random = (n: number) => {
+  state = (state * 1103515245 + 12345) % 2 ** 31;
+  return state % n;
+};
 
 /** What the child said about one run number: its saves in order, and how many were acknowledged. */
 interface Saves {
@@ -95,6 +104,8 @@ async function check(dataDir: string, opts: FileStoreOptions, ledger: Ledger, ke
     assert.equal(new Set(all.map((r) => r.number)).size, all.length, 'no number is listed twice');
     for (const run of all) {
       assert.ok(ledger.allowed(run.number).includes(run.reason ?? ''), `#${run.number} is "${run.reason}"`);
+      const running = run.reason?.startsWith('running-');
+      assert.equal(run.state === 'running', running, `#${run.number} is ${run.state} as "${run.reason}"`);
     }
     const present = new Set(all.map((r) => r.number));
     let acked = ledger.ackedNumbers();
@@ -131,30 +142,32 @@ describe('FileStore under kill -9', { concurrency: false }, () => {
   // Tiny segments (a handful of runs each) and a tiny live window: every write moves runs.
   const store: FileStoreOptions = { liveFinished: 3, segmentBytes: 2500, writeIntervalMs: 1 };
 
-  it('loses and duplicates nothing when killed at random moments or at any write moment', async () => {
+  it('loses and duplicates nothing when killed at random moments or at any write moment', async (t) => {
+    t.diagnostic(`STORE_CRASH_SEED=${SEED} repeats these kills`);
     const dataDir = join(dir, 'history');
     const ledger = new Ledger();
     const points: HistoryPoint[] = ['segment-appended', 'segment-sealed', 'live-written'];
     const kills: Kill[] = [
-      ...points.map((point, i) => ({ at: { point, nth: 5 + 7 * i } })),
-      ...[40, 7, 120, 25].map((afterAcks, i) => ({ afterAcks, delayMs: [0, 3, 11, 29][i] })),
+      ...points.map((point) => ({ at: { point, nth: 1 + random(30) } })),
+      ...[0, 1, 2, 3].map(() => ({ afterAcks: 5 + random(150), delayMs: random(30) })),
     ];
     for (const [round, kill] of kills.entries()) {
-      const config: CrashChildConfig = { dataDir, store, killAt: kill.at, resave: true, seed: round + 1 };
+      const config: CrashChildConfig = { dataDir, store, killAt: kill.at, resave: true, seed: SEED + round };
       await runChild(config, kill, ledger);
       await check(dataDir, store, ledger);
     }
     assert.ok(ledger.ackedNumbers().length > 100, 'enough runs went through to move many');
   });
 
-  it('loses nothing within retention when killed while dropping old segments', async () => {
+  it('loses nothing within retention when killed while dropping old segments', async (t) => {
+    t.diagnostic(`STORE_CRASH_SEED=${SEED} repeats these kills`);
     const dataDir = join(dir, 'retention');
     const ledger = new Ledger();
     const retained = { ...store, retention: 20 };
     const kills: Kill[] = [
-      { at: { point: 'segment-dropped', nth: 3 } },
-      { at: { point: 'sidecar-dropped', nth: 4 } },
-      { afterAcks: 60, delayMs: 2 },
+      { at: { point: 'segment-dropped', nth: 1 + random(5) } },
+      { at: { point: 'sidecar-dropped', nth: 1 + random(5) } },
+      { afterAcks: 20 + random(80), delayMs: random(10) },
     ];
     for (const [round, kill] of kills.entries()) {
       const config: CrashChildConfig = {
@@ -162,7 +175,7 @@ describe('FileStore under kill -9', { concurrency: false }, () => {
         store: retained,
         killAt: kill.at,
         resave: false,
-        seed: round + 1,
+        seed: SEED + round,
       };
       await runChild(config, kill, ledger);
       const kept = await check(dataDir, retained, ledger, 20);

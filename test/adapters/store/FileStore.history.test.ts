@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { FileStore, type FileStoreOptions } from '../../../src/adapters/store/FileStore.ts';
+import { FileStore } from '../../../src/adapters/store/FileStore.ts';
+import type { FileStoreOptions } from '../../../src/adapters/store/file-store-options.ts';
+import type { HistoryPoint } from '../../../src/adapters/store/history/record-kind.ts';
 import type { Run } from '../../../src/core/run/run.ts';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import { capturingLogger, runId, settledRun, storedRun } from './store-runs.ts';
@@ -259,5 +261,59 @@ describe('FileStore when a write fails', () => {
     assert.deepEqual(numbers(await again.loadRuns({ limit: 100 })), range(1, 12).reverse());
     assert.deepEqual(numbers(again.listRuns()), range(8, 12).reverse());
     await again.close();
+  });
+});
+
+describe('FileStore after a crash between a segment append and the live rewrite', () => {
+  /**
+   * A store whose hook, once armed, copies the data folder at the next `point`: the folder as a
+   * kill at that moment would leave it.
+   */
+  async function storeCopiedAt(point: HistoryPoint) {
+    const data = join(dir, 'data');
+    const copy = join(dir, 'copy');
+    let armed = false;
+    const hook = (reached: HistoryPoint) => {
+      if (reached !== point || !armed) return;
+      armed = false;
+      cpSync(data, copy, { recursive: true });
+      rmSync(join(copy, 'trainyard.json.lock'));
+    };
+    const store = await FileStore.open(data, { ...small, liveFinished: 0, hook });
+    const arm = () => {
+      armed = true;
+    };
+    return { store, arm, copy: () => FileStore.open(copy, { ...small, liveFinished: 0 }) };
+  }
+
+  it('keeps the archived copy when it is the newer one', async () => {
+    const { store, arm, copy } = await storeCopiedAt('segment-appended');
+    store.saveRun(storedRun(1, 'running'));
+    await store.flush();
+    arm();
+    store.saveRun(settledRun(1));
+    await store.flush();
+    await store.close();
+    const crashed = await copy();
+    assert.equal(crashed.getRunByNumber(1), undefined, 'the stale live copy is dropped');
+    assert.deepEqual(await crashed.loadRunByNumber(1), settledRun(1));
+    assert.deepEqual(numbers(await crashed.loadRuns({ limit: 10 })), [1]);
+    await crashed.close();
+  });
+
+  it('keeps the live copy when the run was saved again after it was archived', async () => {
+    const { store, arm, copy } = await storeCopiedAt('live-written');
+    store.saveRun(settledRun(1));
+    await store.flush();
+    arm();
+    const again = { ...settledRun(1), state: 'running' as const, reason: 'saved again' };
+    store.saveRun(again);
+    store.saveRun(settledRun(2));
+    await store.flush();
+    await store.close();
+    const crashed = await copy();
+    assert.equal((await crashed.loadRunByNumber(1))?.reason, 'saved again');
+    assert.deepEqual(numbers(await crashed.loadRuns({ limit: 10 })), [2, 1]);
+    await crashed.close();
   });
 });

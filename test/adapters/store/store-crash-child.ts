@@ -3,7 +3,8 @@
 // or by itself at a chosen write moment). Imported by the test only for its types.
 import { writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { FileStore, type FileStoreOptions } from '../../../src/adapters/store/FileStore.ts';
+import { FileStore } from '../../../src/adapters/store/FileStore.ts';
+import type { FileStoreOptions } from '../../../src/adapters/store/file-store-options.ts';
 import type { HistoryPoint } from '../../../src/adapters/store/history/record-kind.ts';
 import { runId, settledRun } from './store-runs.ts';
 
@@ -45,19 +46,27 @@ async function main(config: CrashChildConfig): Promise<void> {
     const saved: [number, string][] = [];
     for (let k = 1 + next(4); k > 0; k--) {
       const n = store.nextRunNumber();
-      const reason = `first-${n}`;
-      say(`save ${n} ${reason}`);
+      const launchedBy = `U${n % 3}`;
+      // Running first; sometimes written (and acknowledged) so before it ends, so that a later
+      // write may append the ended run to history while the live file still says running.
+      say(`save ${n} running-${n}`);
       store.saveRun({
-        ...settledRun(n, { reason, launchedBy: `U${n % 3}` }),
+        ...settledRun(n, { reason: `running-${n}`, launchedBy }),
         state: 'running',
         noticeSent: undefined,
       });
-      store.saveRun(settledRun(n, { reason, launchedBy: `U${n % 3}` }));
-      saved.push([n, reason]);
+      if (next(3) === 0) {
+        await store.flush();
+        say(`ack ${n} running-${n}`);
+      }
+      say(`save ${n} ended-${n}`);
+      store.saveRun(settledRun(n, { reason: `ended-${n}`, launchedBy }));
+      saved.push([n, `ended-${n}`]);
       const old = n - 10 - next(10);
       const archived =
         config.resave && old > 0 && next(3) === 0 ? await store.loadRun(runId(old)) : undefined;
-      if (archived) {
+      // A run left running by an earlier crash stays as it is, so a run's reason says its state.
+      if (archived && archived.state !== 'running') {
         const again = `again-${n}`;
         say(`save ${old} ${again}`);
         store.saveRun({ ...archived, reason: again });

@@ -1,7 +1,7 @@
 import type { Logger } from '../../../shared/log.ts';
 import type { ArchivedEntry } from './ArchiveIndex.ts';
 import type { PointHook, RecordKind } from './record-kind.ts';
-import { SegmentArchive } from './SegmentArchive.ts';
+import { type HistoryPosition, SegmentArchive } from './SegmentArchive.ts';
 
 export interface RecordHistoryOptions {
   /** Settled records kept live (newest by number); older ones move to segments. */
@@ -78,6 +78,28 @@ export class RecordHistory<T> {
     this.#byId.set(id(record), record);
     this.#byNumber.set(number(record), record);
     if (line !== undefined) this.#lines.set(record as object, Buffer.from(line));
+  }
+
+  /**
+   * Takes the records of the live file as read at start-up. `archivedTo` is where the history
+   * ended when that file was written: a record also archived at or after it was appended by a
+   * write that never got to rewrite the live file (a crash), so its archived copy is the newer
+   * one and the live copy is dropped. One archived earlier is older: the live copy (saved again
+   * since) wins. Returns how many live copies were dropped.
+   */
+  loadLive(records: T[], lines: (string | undefined)[], archivedTo: HistoryPosition | undefined): number {
+    let dropped = 0;
+    records.forEach((record, i) => {
+      const entry = this.#archive.index.get(this.#kind.id(record));
+      if (entry && archivedTo && SegmentArchive.isAtOrAfter(entry, archivedTo)) dropped++;
+      else this.put(record, lines[i]);
+    });
+    return dropped;
+  }
+
+  /** Where the history ends: written into the live file with it (see loadLive). */
+  archivedTo(): HistoryPosition {
+    return this.#archive.end();
   }
 
   /** The live records' lines, by number. */

@@ -22,6 +22,9 @@ export interface SegmentArchiveOptions {
 
 const NEWLINE = Buffer.from('\n');
 
+/** A place in the history: segment number and byte offset in it. Orders every line ever appended. */
+export type HistoryPosition = [segment: number, bytes: number];
+
 /** The segment records are appended to; its entries are kept for its sidecar. */
 interface OpenSegment {
   number: number;
@@ -44,6 +47,8 @@ export class SegmentArchive<T> {
   /** Every segment on disk, oldest first. */
   readonly #segments: number[] = [];
   #open: OpenSegment | undefined;
+  /** Just after the last line appended. */
+  #end: HistoryPosition = [0, 0];
 
   private constructor(dir: string, kind: RecordKind<T>, opts: SegmentArchiveOptions) {
     this.#dir = dir;
@@ -60,6 +65,16 @@ export class SegmentArchive<T> {
 
   get segmentCount(): number {
     return this.#segments.length;
+  }
+
+  /** Where the next line will go: everything appended so far is before it. */
+  end(): HistoryPosition {
+    return [...this.#end];
+  }
+
+  /** Whether a record's newest line was appended at or after a position. */
+  static isAtOrAfter(entry: ArchivedEntry, [segment, bytes]: HistoryPosition): boolean {
+    return entry.segment > segment || (entry.segment === segment && entry.offset >= bytes);
   }
 
   /**
@@ -85,6 +100,7 @@ export class SegmentArchive<T> {
       }
       await this.#write(segment, Buffer.concat(parts));
       segment.bytes = bytes;
+      this.#end = [segment.number, bytes];
       segment.entries.push(...entries);
       this.index.add(entries);
       this.#opts.hook?.('segment-appended');
@@ -199,6 +215,7 @@ export class SegmentArchive<T> {
       }
       this.index.add(entries);
       this.#segments.push(n);
+      this.#end = [n, bytes];
     }
   }
 
