@@ -90,7 +90,8 @@ export class RecordHistory<T> {
   loadLive(records: T[], lines: (string | undefined)[], archivedTo: HistoryPosition | undefined): number {
     let dropped = 0;
     records.forEach((record, i) => {
-      const entry = this.#archive.index.get(this.#kind.id(record));
+      // By number: a record keeps its number, and the lookup by id is built only after start-up.
+      const entry = this.#archive.index.getByNumber(this.#kind.number(record));
       if (entry && archivedTo && SegmentArchive.isAtOrAfter(entry, archivedTo)) dropped++;
       else this.put(record, lines[i]);
     });
@@ -204,10 +205,11 @@ export class RecordHistory<T> {
   /** Drops whole old segments beyond the retention count; returns the ids of records that went. */
   async applyRetention(): Promise<string[]> {
     const { retention } = this.#opts;
-    const { id, settled } = this.#kind;
+    const { number, settled } = this.#kind;
     // Settled live records not also archived (after a crash both copies exist): counted once.
     let liveOnly = 0;
-    for (const r of this.#byId.values()) if (settled(r) && !this.#archive.index.get(id(r))) liveOnly++;
+    for (const r of this.#byId.values())
+      if (settled(r) && !this.#archive.index.getByNumber(number(r))) liveOnly++;
     const dropped = await this.#archive.dropOldestWhile((left) => left + liveOnly >= retention);
     return dropped.map((e) => e.id).filter((id) => !this.#byId.has(id));
   }

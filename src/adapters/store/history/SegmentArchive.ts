@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../../shared/log.ts';
-import { type ArchivedEntry, ArchiveIndex } from './ArchiveIndex.ts';
+import { type ArchivedEntry, ArchiveIndex, emptyRows, type SegmentRows } from './ArchiveIndex.ts';
 import type { PointHook, RecordKind } from './record-kind.ts';
 import {
   listSegments,
@@ -25,11 +25,11 @@ const NEWLINE = Buffer.from('\n');
 /** A place in the history: segment number and byte offset in it. Orders every line ever appended. */
 export type HistoryPosition = [segment: number, bytes: number];
 
-/** The segment records are appended to; its entries are kept for its sidecar. */
+/** The segment records are appended to; its rows (shared with the index) make its sidecar. */
 interface OpenSegment {
   number: number;
   bytes: number;
-  entries: ArchivedEntry[];
+  rows: SegmentRows;
   handle?: FileHandle;
 }
 
@@ -90,19 +90,21 @@ export class SegmentArchive<T> {
       // Fill this segment up to its size (at least one record, however large).
       let bytes = segment.bytes;
       let to = from;
-      const entries: ArchivedEntry[] = [];
       const parts: Buffer[] = [];
+      const lines: { record: T; offset: number; length: number }[] = [];
       while (to < records.length && (to === from || bytes < this.#opts.segmentBytes)) {
         const { record, line } = records[to++];
-        entries.push(this.#entry(record, segment.number, bytes, line.length));
+        lines.push({ record, offset: bytes, length: line.length });
         parts.push(line, NEWLINE);
         bytes += line.length + 1;
       }
       await this.#write(segment, Buffer.concat(parts));
       segment.bytes = bytes;
       this.#end = [segment.number, bytes];
-      segment.entries.push(...entries);
-      this.index.add(entries);
+      const { rows } = segment;
+      const first = rows.numbers.length;
+      for (const { record, offset, length } of lines) this.#pushRow(rows, record, offset, length);
+      this.index.add(rows, first);
       this.#opts.hook?.('segment-appended');
       if (segment.bytes >= this.#opts.segmentBytes) await this.#seal(segment);
       from = to;
@@ -168,65 +170,74 @@ export class SegmentArchive<T> {
     this.#open = undefined;
   }
 
-  #entry(record: T, segment: number, offset: number, length: number): ArchivedEntry {
+  #pushRow(rows: SegmentRows, record: T, offset: number, length: number): void {
     const kind = this.#kind;
-    return {
-      id: kind.id(record),
-      number: kind.number(record),
-      owner: kind.owner(record),
-      segment,
-      offset,
-      length,
-    };
+    rows.ids.push(kind.id(record));
+    rows.numbers.push(kind.number(record));
+    rows.owners.push(kind.owner(record));
+    rows.offsets.push(offset);
+    rows.lengths.push(length);
   }
 
   #startSegment(): OpenSegment {
     const number = (this.#segments.at(-1) ?? 0) + 1;
     this.#segments.push(number);
-    this.#open = { number, bytes: 0, entries: [] };
+    this.#open = { number, bytes: 0, rows: emptyRows(number) };
     return this.#open;
   }
 
   async #seal(segment: OpenSegment): Promise<void> {
     this.#open = undefined;
     await segment.handle?.close();
-    await writeSidecar(this.#dir, this.#kind.name, segment.number, segment.bytes, segment.entries);
+    await writeSidecar(this.#dir, this.#kind.name, segment.bytes, segment.rows);
     this.#opts.hook?.('segment-sealed');
   }
 
-  /** Reads every sidecar (or segment, where a sidecar is missing or stale) into the index. */
+  /**
+   * Reads every sidecar (or segment, where a sidecar is missing or stale) into the index. The
+   * files are read all at once (the thread pool overlaps them) and indexed oldest first.
+   */
   async #load(): Promise<void> {
     const { segments, orphanSidecars, temps } = await listSegments(this.#dir, this.#kind.name);
     for (const file of temps) await removeFile(file);
     for (const n of orphanSidecars) await removeFile(sidecarPath(this.#dir, this.#kind.name, n));
-    for (const n of segments) {
-      const file = segmentPath(this.#dir, this.#kind.name, n);
-      const bytes = (await stat(file)).size;
-      let entries = await readSidecar(this.#dir, this.#kind.name, n, bytes);
-      if (!entries) {
-        const scan = await this.#scan(n, file);
-        entries = scan.entries;
+    const read = await Promise.all(
+      segments.map(async (n) => {
+        const bytes = (await stat(segmentPath(this.#dir, this.#kind.name, n))).size;
+        return { n, bytes, rows: await readSidecar(this.#dir, this.#kind.name, n, bytes) };
+      }),
+    );
+    for (const { n, bytes, rows: sealed } of read) {
+      let rows = sealed;
+      if (!rows) {
+        const scan = await this.#scan(n, segmentPath(this.#dir, this.#kind.name, n));
+        rows = scan.rows;
         const last = n === segments.at(-1);
         if (last && !scan.partialTail && bytes < this.#opts.segmentBytes) {
-          this.#open = { number: n, bytes, entries };
+          this.#open = { number: n, bytes, rows };
         } else {
-          await writeSidecar(this.#dir, this.#kind.name, n, bytes, entries);
+          await writeSidecar(this.#dir, this.#kind.name, bytes, rows);
         }
       }
-      this.index.add(entries);
+      this.index.add(rows);
       this.#segments.push(n);
       this.#end = [n, bytes];
     }
+    // The lookups by id and owner are built after start-up, a segment per event-loop turn.
+    void this.index.warmUp();
   }
 
-  async #scan(n: number, file: string) {
+  async #scan(n: number, file: string): Promise<{ rows: SegmentRows; partialTail: boolean }> {
     const scan = await scanSegment(file);
-    const entries: ArchivedEntry[] = [];
+    const rows = emptyRows(n);
     const skipped = [...scan.broken];
     for (const line of scan.lines) {
       const decoded = this.#kind.decode(line.value);
-      if ('record' in decoded) entries.push(this.#entry(decoded.record, n, line.offset, line.length));
-      else skipped.push(line.offset);
+      if (!('record' in decoded)) {
+        skipped.push(line.offset);
+        continue;
+      }
+      this.#pushRow(rows, decoded.record, line.offset, line.length);
     }
     if (skipped.length > 0) {
       // A crash mid-append leaves a cut-short last line; its records were still in the live file.
@@ -236,6 +247,6 @@ export class SegmentArchive<T> {
         atBytes: skipped.sort((a, b) => a - b).slice(0, 5),
       });
     }
-    return { entries, partialTail: scan.partialTail };
+    return { rows, partialTail: scan.partialTail };
   }
 }

@@ -1,6 +1,6 @@
 import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArchivedEntry } from './ArchiveIndex.ts';
+import type { SegmentRows } from './ArchiveIndex.ts';
 
 /**
  * The files of one record kind's history in `<dataDir>/history/`:
@@ -69,35 +69,34 @@ interface Sidecar {
 export async function writeSidecar(
   dir: string,
   kind: string,
-  segment: number,
   bytes: number,
-  entries: ArchivedEntry[],
+  rows: SegmentRows,
 ): Promise<void> {
-  const owners = [...new Set(entries.map((e) => e.owner).filter((o) => o !== undefined))];
+  const owners = [...new Set(rows.owners.filter((o) => o !== undefined))];
   const ownerIndex = new Map(owners.map((owner, i) => [owner, i]));
   const sidecar: Sidecar = {
     version: SIDECAR_VERSION,
     bytes,
-    ids: entries.map((e) => e.id),
-    numbers: entries.map((e) => e.number),
+    ids: rows.ids,
+    numbers: rows.numbers,
     owners,
-    ownerOf: entries.map((e) => (e.owner === undefined ? -1 : (ownerIndex.get(e.owner) ?? -1))),
-    offsets: entries.map((e) => e.offset),
-    lengths: entries.map((e) => e.length),
+    ownerOf: rows.owners.map((o) => (o === undefined ? -1 : (ownerIndex.get(o) ?? -1))),
+    offsets: rows.offsets,
+    lengths: rows.lengths,
   };
-  const file = sidecarPath(dir, kind, segment);
-  const temp = join(dir, `.${kind}-${String(segment).padStart(6, '0')}.index.json.tmp`);
+  const file = sidecarPath(dir, kind, rows.segment);
+  const temp = join(dir, `.${kind}-${String(rows.segment).padStart(6, '0')}.index.json.tmp`);
   await writeFile(temp, JSON.stringify(sidecar));
   await rename(temp, file);
 }
 
-/** The entries a sidecar lists, or undefined when it is missing, unreadable or stale. */
+/** The rows a sidecar lists, or undefined when it is missing, unreadable or stale. */
 export async function readSidecar(
   dir: string,
   kind: string,
   segment: number,
   segmentBytes: number,
-): Promise<ArchivedEntry[] | undefined> {
+): Promise<SegmentRows | undefined> {
   let sidecar: Sidecar;
   try {
     sidecar = JSON.parse(await readFile(sidecarPath(dir, kind, segment), 'utf8'));
@@ -114,14 +113,7 @@ export async function readSidecar(
   ) {
     return undefined;
   }
-  return ids.map((id, i) => ({
-    id,
-    number: numbers[i],
-    owner: owners[ownerOf[i]],
-    segment,
-    offset: offsets[i],
-    length: lengths[i],
-  }));
+  return { segment, ids, numbers, owners: ownerOf.map((i) => owners[i]), offsets, lengths };
 }
 
 export interface ScannedLine {
