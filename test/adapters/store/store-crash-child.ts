@@ -18,7 +18,10 @@ export interface CrashChildConfig {
   seed: number;
 }
 
-/** One stdout line per event: `save <number> <reason>` before saveRun, `ack <number> <reason>` after flush. */
+/**
+ * One stdout line per event: `save <number> <reason>` before saveRun, `ack <number> <reason>` after
+ * flush, and `kill <point> <nth>` just before it kills itself.
+ */
 export type CrashChildEvent = { kind: 'save' | 'ack'; number: number; reason: string };
 
 export function parseEvent(line: string): CrashChildEvent | undefined {
@@ -27,13 +30,28 @@ export function parseEvent(line: string): CrashChildEvent | undefined {
   return { kind, number: Number(number), reason };
 }
 
-const say = (line: string) => writeSync(1, `${line}\n`);
+/**
+ * Writes a whole line to stdout before going on (an acknowledgement must be out before the next
+ * write can be killed). stdout is a pipe the test reads: when it is full, wait for it to drain.
+ */
+function say(line: string): void {
+  const bytes = Buffer.from(`${line}\n`);
+  let written = 0;
+  while (written < bytes.length) {
+    try {
+      written += writeSync(1, bytes, written);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
 
 async function main(config: CrashChildConfig): Promise<void> {
   let reached = 0;
   const hook = (point: HistoryPoint) => {
-    if (point === config.killAt?.point && ++reached === config.killAt.nth)
-      process.kill(process.pid, 'SIGKILL');
+    if (point !== config.killAt?.point || ++reached !== config.killAt.nth) return;
+    say(`kill ${point} ${reached}`);
+    process.kill(process.pid, 'SIGKILL');
   };
   const store = await FileStore.open(config.dataDir, { ...config.store, hook });
   let random = config.seed;
