@@ -1,12 +1,14 @@
 import type { Server } from 'node:http';
 import { ConsoleChat } from '../adapters/chat/console/ConsoleChat.ts';
 import type { LiveScreen } from '../adapters/chat/console/LiveScreen.ts';
+import { watchEventLoop } from '../adapters/http/event-loop-watch.ts';
 import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
 import { listeningPort, startHttpServer } from '../adapters/http/http-server.ts';
 import { MetricsRegistry } from '../adapters/http/metrics.ts';
 import { ProcessRuntime } from '../adapters/runtimes/process/ProcessRuntime.ts';
 import { FileLogArchive } from '../adapters/store/FileLogArchive.ts';
 import { FileStore } from '../adapters/store/FileStore.ts';
+import { templateFolderWarning } from '../adapters/templates/template-files.ts';
 import { createTemplateSource } from '../adapters/templates/template-source.ts';
 import type { Config } from '../config/env.ts';
 import { loadPolicyFile } from '../config/policy-file.ts';
@@ -42,7 +44,7 @@ async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promis
   const { config, env, log } = opts;
   let choice = config.runtime;
   if (choice === 'auto') {
-    const { findKubeconfig } = await import('../adapters/runtimes/kubernetes/kubeconfig.ts');
+    const { findKubeconfig } = await import('../adapters/runtimes/kubernetes/find-kubeconfig.ts');
     const { dockerAnswers } = await import('../adapters/docker/docker-engine.ts');
     choice = findKubeconfig(env) ? 'kubernetes' : (await dockerAnswers()) ? 'docker' : 'process';
   }
@@ -90,7 +92,8 @@ async function createChat(
 /** The composition root: builds every adapter from the config and wires them to the orchestrator. */
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
-  const metrics = new MetricsRegistry();
+  // The bot as a server also reports process metrics (CPU, memory, GC, event-loop lag).
+  const metrics = new MetricsRegistry({ processMetrics: opts.http });
   const policy = await loadPolicyFile(config.configFile);
   const logs = new FileLogArchive(config.dataDir, { log: log.child({ part: 'logs' }) });
   const store = await FileStore.open(config.dataDir, {
@@ -144,6 +147,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     });
     orchestrator.setScheduler(scheduler);
     let server: Server | undefined;
+    // Long event-loop stalls get a warning line (rate-limited); one-shot commands need none.
+    const stalls = opts.http ? watchEventLoop({ log: log.child({ part: 'event-loop' }) }) : undefined;
     log.info('trainyard starting', {
       runtime: runtime.kind,
       chat: chat.kind,
@@ -155,6 +160,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       chat,
       runtime,
       async start() {
+        await templateFolderWarning(config.templatesDir).then((warning) => warning && log.warn(warning));
         await templates();
         await orchestrator.start();
         await scheduler.start();
@@ -171,6 +177,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         started = true;
       },
       async close() {
+        stalls?.stop();
         await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
         await scheduler.close();
         await runtime.close();

@@ -1,4 +1,4 @@
-import type { Run, RuntimeUpdate } from '../../src/core/run/run.ts';
+import type { Run, RunSpec, RuntimeUpdate } from '../../src/core/run/run.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../src/ports/runtime.ts';
 
 /** A runtime the test drives by hand: it records submits and stops and reports what it is told. */
@@ -19,6 +19,16 @@ export class FakeRuntime implements Runtime {
   }
   ready(): boolean {
     return Boolean(this.sink);
+  }
+  /** While set, whenSynced waits for it: a backend slow to answer its first list. */
+  syncGate?: Promise<void>;
+  async whenSynced(): Promise<void> {
+    await this.syncGate;
+  }
+  /** Set to refuse specs (as the process and docker runtimes refuse Kubernetes-only settings). */
+  refuse?: (spec: RunSpec) => string | undefined;
+  cannotHonour(spec: RunSpec): string | undefined {
+    return this.refuse?.(spec);
   }
   /** While set, submits wait for it: a slow API server. */
   submitGate?: Promise<void>;

@@ -12,6 +12,7 @@ import {
   type RuntimeUpdate,
 } from '../../core/run/run.ts';
 import { applyUpdate } from '../../core/run/status-machine.ts';
+import { sentence, userMention } from '../../core/sentence.ts';
 import type { TemplateCatalog } from '../../core/template/template.ts';
 import type { ChatHandlers, ChatPort, Requester } from '../../ports/chat.ts';
 import { BuildError, type ImageBuilder } from '../../ports/image-builder.ts';
@@ -71,11 +72,11 @@ export class Orchestrator implements ChatHandlers, Launcher {
   /** Runs whose completion notice is being sent right now. */
   private readonly finishing = new Set<string>();
   /** Why each run is being stopped, so the end state says who stopped it. */
-  private readonly stopReasons = new Map<string, string>();
+  private readonly stopReasons = new Map<string, { reason?: string; stoppedBy?: string }>();
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.now = deps.now ?? (() => new Date());
-    deps.metrics.gauge('trainyard_runs', 'Runs in the store by state', () => {
+    deps.metrics.gauge('trainyard_runs', 'Runs in the store by state', ['state'], () => {
       const counts = new Map<RunState, number>(RUN_STATES.map((s) => [s, 0]));
       for (const r of deps.store.listRuns()) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
       return [...counts].map(([state, value]) => ({ labels: { state }, value }));
@@ -139,7 +140,8 @@ export class Orchestrator implements ChatHandlers, Launcher {
 
   /** Parses and carries out one command. Never throws for anything a user typed. */
   async execute(text: string, from: Requester): Promise<Outcome> {
-    const parsed = parseCommand(text);
+    const { templates, broken } = await this.deps.templates();
+    const parsed = parseCommand(text, { templates: [...templates.keys(), ...broken.keys()] });
     if (!parsed.ok) return { reply: { kind: 'error', text: parsed.error } };
     try {
       return await this.run(parsed.command, from);
@@ -173,10 +175,17 @@ export class Orchestrator implements ChatHandlers, Launcher {
         if (cmd.verb === 'logs') return { reply: await this.logsReply(found.run) };
         return { reply: await this.stopFor(found.run, from.user) };
       }
+      case 'lineage':
+        // Answering needs a lineage reply kind and its rendering in the chat adapters; until then, say so.
+        return { reply: { kind: 'info', text: 'Lineage is not answered yet; it comes with pipelines.' } };
       case 'launch': {
         const result = await this.launch({ ...cmd, user: from.user, channel: from.channel });
         return result.ok ? { started: result.run } : { reply: { kind: 'error', text: result.error } };
       }
+      case 'sweep':
+      case 'sweeps':
+        // The parser knows sweeps (src/core/sweep); the sweep service that runs them is still to come.
+        return { reply: { kind: 'error', text: 'Sweeps are not available in this version yet.' } };
       default:
         return { reply: await this.schedulerCommand(cmd, from) };
     }
@@ -249,9 +258,12 @@ export class Orchestrator implements ChatHandlers, Launcher {
       return { kind: 'info', text: `Run #${run.number} already ended (${run.state}); nothing to stop.` };
     }
     if (!this.deps.policy.mayStop(user, run)) {
-      return { kind: 'error', text: `Only <@${run.launchedBy}> or an admin can stop run #${run.number}.` };
+      return {
+        kind: 'error',
+        text: sentence`Only ${userMention(run.launchedBy)} or an admin can stop run #${run.number}.`,
+      };
     }
-    await this.stop(run.id, `stopped by <@${user}>`);
+    await this.stop(run.id, undefined, user);
     return { kind: 'info', text: `Stopping run #${run.number}.` };
   }
 
@@ -307,16 +319,17 @@ export class Orchestrator implements ChatHandlers, Launcher {
     if (latest.state !== run.state || latest.progress) this.deps.chat.updateRunCard({ ...latest, card });
   }
 
-  async stop(runId: string, reason: string): Promise<void> {
+  /** Stops a run; `stoppedBy` is the user who asked (the views mention them), if a person did. */
+  async stop(runId: string, reason?: string, stoppedBy?: string): Promise<void> {
     const run = this.deps.store.getRun(runId);
     if (!run || isEnded(run.state)) return;
     if (!run.placement) {
       // Not handed to the runtime yet: it never starts.
       this.cancelled.add(runId);
-      this.sink.update(runId, { state: 'stopped', reason });
+      this.sink.update(runId, { state: 'stopped', reason, stoppedBy });
       return;
     }
-    this.stopReasons.set(runId, reason);
+    this.stopReasons.set(runId, { reason, stoppedBy });
     try {
       await this.deps.runtime.stop(run);
     } catch (err) {
@@ -413,10 +426,10 @@ export class Orchestrator implements ChatHandlers, Launcher {
     update: (runId: string, update: RuntimeUpdate) => {
       const run = this.deps.store.getRun(runId);
       if (!run) return;
-      const stopReason = this.stopReasons.get(runId);
+      const stop = this.stopReasons.get(runId);
       const adjusted =
-        update.state === 'stopped' && stopReason && !update.reason
-          ? { ...update, reason: stopReason }
+        update.state === 'stopped' && stop
+          ? { ...update, reason: update.reason ?? stop.reason, stoppedBy: stop.stoppedBy }
           : update;
       const next = applyUpdate(run, adjusted, update.at ?? this.now());
       if (!next) return;

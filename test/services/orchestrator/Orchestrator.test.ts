@@ -152,7 +152,7 @@ describe('Orchestrator', () => {
     assert.deepEqual(w.runtime.stopped, [run.id]);
     const final = await ended;
     assert.equal(final.state, 'stopped');
-    assert.match(final.reason ?? '', /stopped by <@UALICE>/);
+    assert.equal(final.stoppedBy, 'UALICE');
     await w.orchestrator.command(`stop ${run.number}`, alice);
     assert.match(JSON.stringify(w.chat.answers.at(-1)?.reply), /already ended/);
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Command } from '../../../src/core/command/command.ts';
 import type { Reply } from '../../../src/core/reply.ts';
+import { sentenceText } from '../../../src/core/sentence.ts';
 import { CronScheduler, type ScheduleValidator } from '../../../src/services/scheduler/CronScheduler.ts';
 import { silentLogger } from '../../../src/shared/log.ts';
 import { MemoryStore } from '../../support/memory-store.ts';
@@ -74,7 +75,7 @@ function scheduleCommand(cron: string, extra: Partial<CreateCommand> = {}): Crea
 
 function errorText(reply: Reply): string {
   assert.equal(reply.kind, 'error', `expected an error, got ${JSON.stringify(reply)}`);
-  return reply.kind === 'error' ? reply.text : '';
+  return reply.kind === 'error' ? sentenceText(reply.text) : '';
 }
 
 describe('CronScheduler: creating', () => {
@@ -282,7 +283,7 @@ describe('CronScheduler: managing', () => {
     assert.equal(h.launcher.launches.length, 0);
     const resumed = await h.scheduler.execute({ verb: 'resume', name: 'hourly' }, owner);
     assert.match(
-      resumed.kind === 'info' ? resumed.text : '',
+      resumed.kind === 'info' ? sentenceText(resumed.text) : '',
       /^Resumed "hourly"; next run Sat 10 Jan 2026 16:00 UTC\.$/,
     );
     await h.advanceTo('2026-01-10T16:00:00Z');

@@ -1,9 +1,9 @@
 import type { Reply } from '../../../core/reply.ts';
 import { isEnded, type MessageRef, type Run } from '../../../core/run/run.ts';
 import type { ChatPort, Requester } from '../../../ports/chat.ts';
-import { renderNoticeText } from '../../../views/text/notice-text.ts';
-import { renderReplyText } from '../../../views/text/reply-text.ts';
-import { plainMentions, renderRunCardText, renderRunLine } from '../../../views/text/run-card-text.ts';
+import { renderLaunchedText, renderLogKeptText, renderNoticeText } from '../../../views/text/notice-text.ts';
+import { renderAnnouncementText, renderReplyText } from '../../../views/text/reply-text.ts';
+import { renderRunCardText, renderRunLine } from '../../../views/text/run-card-text.ts';
 import type { LiveScreen } from './LiveScreen.ts';
 
 /** Without a TTY, a running run prints a progress line at most this often (state changes always print). */
@@ -35,7 +35,7 @@ export class ConsoleChat implements ChatPort {
   }
 
   async postRunCard(run: Run): Promise<MessageRef> {
-    this.screen.print(`🚂 Launched run #${run.number} (${run.spec.template}) as ${run.id}.`);
+    this.screen.print(renderLaunchedText(run));
     this.updateRunCard(run);
     return { channel: run.channel, ts: run.id };
   }
@@ -77,12 +77,11 @@ export class ConsoleChat implements ChatPort {
   }
 
   async uploadFile(run: Run, _filename: string, content: string): Promise<void> {
-    const lines = content.split('\n').filter(Boolean).length;
-    this.screen.print(`   📄 full log: ${lines} lines; "logs ${run.number}" shows the end of it.`);
+    this.screen.print(renderLogKeptText(run, content.split('\n').filter(Boolean).length));
   }
 
   async announce(_channel: string, text: string): Promise<void> {
-    this.screen.print(plainMentions(text));
+    this.screen.print(renderAnnouncementText(text));
   }
 
   async start(): Promise<void> {}

@@ -10,6 +10,7 @@ import {
 } from '@slack/bolt';
 import { type Config, ConfigError } from '../../../config/env.ts';
 import { ACTION_IDS } from '../../../core/actions.ts';
+import { codeText, sentence } from '../../../core/sentence.ts';
 import type { ChatHandlers, Requester } from '../../../ports/chat.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { Logger } from '../../../shared/log.ts';
@@ -127,6 +128,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
   const repeats = opts.metrics.counter(
     'trainyard_slack_repeated_deliveries_total',
     'Slack deliveries dropped as repeats',
+    ['kind'],
   );
 
   const timedAck = async (ack: () => Promise<void>) => {
@@ -188,7 +190,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
     if (!ACTION_IDS.has(action.action_id)) {
       void opts.chat.answer(from, {
         kind: 'info',
-        text: 'That button belongs to an older version of Trainyard; use `/train help` to see what you can do now.',
+        text: sentence`That button belongs to an older version of Trainyard; use ${codeText('/train help')} to see what you can do now.`,
       });
       return;
     }
