@@ -144,7 +144,7 @@ const storedRunRules: Record<string, FieldRule> = {
   metrics: optional((v) => isRecordOf(v, isNumber), 'an object of numbers'),
   history: optional(
     isColumnarHistory,
-    '{ at: [...], values: { name: [...] } } with every column as long as at',
+    '{ at: [...], values: { name: [...] }, steps?: [...] } with every column as long as at',
   ),
 };
 const storedRunListSchema = runListSchema<StoredRun>(storedRunRules);

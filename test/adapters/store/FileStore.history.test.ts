@@ -125,6 +125,19 @@ describe('FileStore history', () => {
     await again.close();
   });
 
+  it('keeps each metric sample’s step, live and in history, across a restart', async () => {
+    const history = [
+      { at: 1000, values: { acc: 0.5 }, step: 1 },
+      { at: 2000, values: { acc: 0.7 }, step: 2 },
+    ];
+    const stepped = [settledRun(1, { history }), storedRun(2, 'running', { history })];
+    (await storeWith([...stepped, ...range(3, 12).map((n) => settledRun(n))])).close();
+    const store = await FileStore.open(dir, small);
+    assert.deepEqual((await store.loadRunByNumber(1))?.history, history, 'from history');
+    assert.deepEqual(store.getRunByNumber(2)?.history, history, 'from the live file');
+    await store.close();
+  });
+
   it('keeps a schedule’s last run live however old, so `schedules` can show its result', async () => {
     const store = await FileStore.open(dir, small);
     store.saveRun(settledRun(1, { schedule: 'nightly' }));

@@ -34,6 +34,23 @@ describe('stored run', () => {
     assert.deepEqual(unpackHistory(packHistory([])), []);
   });
 
+  it('keeps each sample’s step, in a column present only when some sample has one', () => {
+    const stepped: MetricSample[] = [
+      { at: 1000, values: { loss: 1 } },
+      { at: 2000, values: { loss: 0.5 }, step: 1 },
+      { at: 3000, values: { loss: 0.25 }, step: 2 },
+    ];
+    const packed = packHistory(stepped);
+    assert.deepEqual(packed.steps, [null, 1, 2]);
+    assert.equal(isColumnarHistory(packed), true);
+    assert.deepEqual(unpackHistory(packed), stepped);
+    assert.equal('steps' in packHistory(run.history), false);
+    assert.equal(isColumnarHistory({ ...packed, steps: [1] }), false);
+    assert.equal(isColumnarHistory({ ...packed, steps: [1, 'x', 2] }), false);
+    const withSteps = { ...run, history: stepped };
+    assert.deepEqual(fromStoredRun(JSON.parse(runRecords.encode(withSteps))), withSteps);
+  });
+
   it('round-trips a run through its file form', () => {
     assert.deepEqual(fromStoredRun(JSON.parse(JSON.stringify(toStoredRun(run)))), run);
     const bare = { ...run, metrics: {}, history: [] as MetricSample[] };
