@@ -15,10 +15,11 @@ export interface RunQuery {
 /**
  * The bot's memory of the conversation: runs (which card belongs to which run) and schedules.
  *
- * Two tiers. The live document holds every run that is not settled (not ended, or ended with its
- * completion notice not yet sent), the run each schedule started last, and the newest few hundred
- * settled runs; it is in memory, so getRun, getRunByNumber and listRuns are synchronous and see
- * only it. Older runs are history: loadRun, loadRunByNumber and loadRuns reach them too.
+ * Two tiers. The live document holds every run that is not settled (not ended, or ended with
+ * something still owed to the chat: its notice, its log upload, a stale card), the run each
+ * schedule started last, and the newest few hundred settled runs; it is in memory, so getRun,
+ * getRunByNumber and listRuns are synchronous and see only it. Older runs are history: loadRun,
+ * loadRunByNumber and loadRuns reach them too.
  * Writes are coalesced and written atomically in the background.
  *
  * Runs and schedules are values: the store keeps its own copy of what is saved and hands out

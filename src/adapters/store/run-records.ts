@@ -24,16 +24,32 @@ function encodeRun(run: Run): string {
 }
 
 /**
- * Runs as the history machinery sees them. A run is settled once it has ended and its completion
- * notice is out: until then the hub may still need it at start-up (to send that notice), so it
- * stays in the live document, which is all the synchronous reads see.
+ * What the chat may still be owed for a run besides its notice: fields the hub sets on ended runs
+ * (`logUploaded: false` until the whole log is in the card's thread, `cardStale` while the card
+ * lags behind). Read loosely, so the store settles runs correctly before and after they exist.
+ */
+interface OwedWork {
+  logUploaded?: boolean;
+  cardStale?: boolean;
+}
+
+/**
+ * Runs as the history machinery sees them. A run is settled once it has ended and nothing is owed
+ * for it any more (its notice is out, its log uploaded, its card up to date): until then the hub
+ * needs it at start-up to finish that work, and start-up reads the live document (listRuns), so
+ * it stays there. This mirrors the hub's `completed(run)`.
  */
 export const runRecords: RecordKind<Run> = {
   name: 'runs',
   id: (run) => run.id,
   number: (run) => run.number,
   owner: (run) => run.launchedBy,
-  settled: (run) => isEnded(run.state) && run.noticeSent === true,
+  settled: (run) => {
+    const owed = run as Run & OwedWork;
+    return (
+      isEnded(run.state) && run.noticeSent === true && owed.logUploaded !== false && owed.cardStale !== true
+    );
+  },
   // toStoredRun puts the id first, which is how the live file's lines are matched to their runs.
   encode: encodeRun,
   decode: (value) => {

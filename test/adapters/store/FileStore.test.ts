@@ -193,6 +193,15 @@ describe('FileStore', () => {
       'the newest settled run, the unsettled ended one and the active one',
     );
     assert.equal(store.getRunByNumber(3), undefined, 'older settled runs left the live file');
+    // Work the hub may still owe an ended run keeps it live too: its log upload, its stale card.
+    store.saveRun({ ...run(6, 'succeeded', { noticeSent: true }), logUploaded: false } as Run);
+    store.saveRun({ ...run(7, 'succeeded', { noticeSent: true }), cardStale: true } as Run);
+    store.saveRun(run(8, 'succeeded', { noticeSent: true }));
+    await store.flush();
+    assert.deepEqual(
+      store.listRuns({ active: false }).map((r) => r.number),
+      [8, 7, 6, 2],
+    );
     assert.equal((await store.loadRunByNumber(3))?.state, 'succeeded', 'and are found in history');
     await store.close();
   });
