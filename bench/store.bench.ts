@@ -1,192 +1,256 @@
-// Store figures with 10,000 finished runs on file:
-//  - persisting a status change: the caller's cost (saveRun, synchronous) and the background
-//    write it triggers (serialise the whole file, write a temp file, rename);
-//  - 1,000 status changes per second for 3 s → how many file writes per second;
-//  - loading the store at start-up.
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Store figures at 10,000 and 100,000 finished runs (issue 11), each next to a baseline measured in
+// the same run on the same files, three repetitions (each a fresh start-up):
+//  - start-up: FileStore.open vs read + JSON.parse of the live file, and of one file holding every
+//    run (the old layout);
+//  - one persisted change (saveRun + the write it causes, awaited one at a time), each paired with a
+//    bare writeFile of the live file's bytes: event-loop time (event-loop utilisation: wall time the
+//    loop was busy, fs callbacks and GC included, and stretched when the OS runs other processes),
+//    the main thread's own CPU time (from /proc/self/task/<pid>/schedstat, which load does not
+//    stretch), and the background write's wall time;
+//  - 1,000 changes/s for 3 s: writes per second, event-loop time per change, event-loop delay p99;
+//  - loadRunByNumber of an old (archived) run vs a bare open + read + close of 2 KB in a segment;
+//  - live file and history sizes.
+// BENCH_STORE_SIZES=10000 runs one size only.
+import { readFileSync } from 'node:fs';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { FileStore } from '../src/adapters/store/FileStore.ts';
-import type { MetricSample, Run } from '../src/core/run/run.ts';
+import type { Run } from '../src/core/run/run.ts';
+import { activeRun, buildStore, finishedRun, folderBytes } from './store-fixture.ts';
 
-const RUNS = 10_000;
-// Samples each finished run keeps on file (the store thins longer histories to 30 at the end),
-// stored as columns (see src/store/stored-run.ts).
-const HISTORY = 30;
+const SIZES = (process.env.BENCH_STORE_SIZES ?? '10000,100000').split(',').map(Number);
+const REPS = 3;
+const ACTIVE = 50;
+const CHANGES = 200;
+const LOADS = 200;
 
-const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
+const median = (xs: number[]) => pct(xs, 0.5);
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
-function finishedRun(n: number): Run {
-  const started = Date.UTC(2026, 0, 1) + n * 60_000;
-  const history: MetricSample[] = [];
-  for (let i = 0; i < HISTORY; i++) {
-    history.push({
-      at: started + i * 30_000,
-      // Values as training scripts print them (4 decimals), which is what the parser stores.
-      values: {
-        loss: round(2 / (i + 1) + Math.random() * 0.01),
-        acc: round(1 - 1 / (i + 2)),
-        lr: round(0.01 * 0.97 ** i, 6),
-      },
-    });
-  }
-  return {
-    id: `r-${n.toString(36).padStart(10, '0')}`,
-    number: n,
-    spec: {
-      template: 'resnet',
-      params: { epochs: 30, lr: 0.01, batch_size: 128, gpus: 1 },
-      image: 'registry.example.com/ml/resnet:3f2a9c1',
-      command: ['python', 'train.py'],
-      args: ['--epochs', '30', '--lr', '0.01', '--batch-size', '128'],
-      env: { PYTHONUNBUFFERED: '1', DATA_DIR: '/data/cifar10' },
-      workdir: '/srv/trainyard/manifests/resnet',
-      resources: { cpu: '4', memory: '16Gi', gpu: 1 },
-      job: { backoffLimit: 0, activeDeadlineSeconds: 86400, ttlSecondsAfterFinished: 3600 },
-    },
-    state: n % 10 === 0 ? 'failed' : 'succeeded',
-    reason: n % 10 === 0 ? 'OOMKilled' : undefined,
-    exitCode: n % 10 === 0 ? 137 : 0,
-    launchedBy: 'U024BE7LH',
-    channel: 'C0123456789',
-    createdAt: new Date(started - 5000).toISOString(),
-    startedAt: new Date(started).toISOString(),
-    endedAt: new Date(started + HISTORY * 30_000).toISOString(),
-    placement: { handle: `resnet-${n}-x7k2p`, namespace: 'ml-team' },
-    progress: { current: 30, total: 30, unit: 'epoch' },
-    metrics: history[history.length - 1].values,
-    history,
-    card: { channel: 'C0123456789', ts: `1767225600.${String(n).padStart(6, '0')}` },
-    noticeSent: true,
+/** Nanoseconds the main thread has spent on a CPU (Linux). */
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+const mainThreadCpu = () => Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]);
+
+interface Cost {
+  /** Event-loop busy time, ms. */
+  loop: number;
+  /** Main thread CPU time, ms. */
+  cpu: number;
+  wall: number;
+}
+
+async function measure(work: () => Promise<unknown>): Promise<Cost> {
+  const elu = performance.eventLoopUtilization();
+  const cpu = mainThreadCpu();
+  const t = performance.now();
+  await work();
+  const wall = performance.now() - t;
+  return { loop: performance.eventLoopUtilization(elu).active, cpu: (mainThreadCpu() - cpu) / 1e6, wall };
+}
+
+/** Progress of the active runs; every tenth change ends one (notice sent) and starts a new one. */
+function changes(store: FileStore, first: number) {
+  const slots = Array.from({ length: ACTIVE }, (_, i) => ({ n: first + i, epoch: 10 }));
+  let i = 0;
+  return (): Run => {
+    const slot = slots[i++ % ACTIVE];
+    if (i % 10 === 0) {
+      const ended = finishedRun(slot.n);
+      slot.n = store.nextRunNumber();
+      slot.epoch = 1;
+      return ended;
+    }
+    slot.epoch = (slot.epoch % 29) + 1;
+    return activeRun(slot.n, slot.epoch);
   };
 }
 
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
-const ms = (x: number) => `${x.toFixed(3)} ms`;
-const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
-
-/**
- * Writes the store file with 10,000 finished runs, and the same runs in the version 1 layout (one
- * object per history sample) to compare with what loading cost before the columnar format. Nothing
- * it builds stays reachable, so the loads below run on a heap like a fresh start-up's.
- */
-async function writeFiles(dir: string, v1Dir: string): Promise<void> {
-  const runs = Array.from({ length: RUNS }, (_, i) => finishedRun(i + 1));
-  const store = await FileStore.open(dir, { retention: RUNS + 100 });
-  for (const run of runs) store.saveRun(run);
-  await store.close();
-  await mkdir(v1Dir);
-  const v1 = { version: 1, nextRunNumber: RUNS + 1, runs, schedules: [], keys: {} };
-  await writeFile(join(v1Dir, 'trainyard.json'), JSON.stringify(v1));
-}
-
-const timed = async (work: () => Promise<unknown>, into: number[]) => {
-  const t = performance.now();
-  await work();
-  into.push(performance.now() - t);
-};
-
-const dir = await mkdtemp(join(tmpdir(), 'trainyard-store-bench-'));
-try {
-  const file = join(dir, 'trainyard.json');
-  const v1Dir = join(dir, 'v1');
-  const v1File = join(v1Dir, 'trainyard.json');
-  await writeFiles(dir, v1Dir);
-  const mb = async (f: string) => `${((await stat(f)).size / 1e6).toFixed(1)} MB`;
-  console.log(
-    `file: ${RUNS} finished runs, ${HISTORY} history samples each, ${await mb(file)} (version 1 layout: ${await mb(v1File)})`,
-  );
-
-  // The migration rewrites the version 1 file; the baseline reads a copy of it.
-  const v1Copy = join(dir, 'version-1-copy.json');
-  await copyFile(v1File, v1Copy);
-  const migration: number[] = [];
-  await timed(async () => (await FileStore.open(v1Dir, { retention: RUNS + 100 })).close(), migration);
-  console.log(
-    `opening a version 1 file once, migrating it and closing (rewritten as version 2): ${ms(migration[0])}`,
-  );
-
-  // Start-up load, median of 5. Each load is paired with baselines measured right before it on
-  // the same (shared, noisy) machine: reading a file and JSON.parse-ing it, nothing else.
-  const loads: number[] = [];
-  const rawParses: number[] = [];
-  const rawV1Parses: number[] = [];
+async function repetition(dir: string, finished: number, oneFile: string) {
+  const figures: Record<string, number> = {};
+  const liveFile = join(dir, 'trainyard.json');
+  gc();
+  const parseOld = await measure(async () => JSON.parse(await readFile(oneFile, 'utf8')));
+  gc();
+  const parse = await measure(async () => JSON.parse(await readFile(liveFile, 'utf8')));
   let store: FileStore | undefined;
-  for (let i = 0; i < 5; i++) {
-    await store?.close();
-    store = undefined;
-    await timed(async () => JSON.parse(await readFile(v1Copy, 'utf8')), rawV1Parses);
-    await timed(async () => JSON.parse(await readFile(file, 'utf8')), rawParses);
-    await timed(async () => {
-      store = await FileStore.open(dir, { retention: RUNS + 100 });
-    }, loads);
-  }
-  const load = percentile(loads, 0.5);
-  const rawParse = percentile(rawParses, 0.5);
-  const rawV1Parse = percentile(rawV1Parses, 0.5);
-  console.log(
-    `load at start-up: median ${ms(load)}, max ${ms(Math.max(...loads))}; raw read+JSON.parse of the same file median ${ms(rawParse)} (load = ${(load / rawParse).toFixed(2)}× raw), of the version 1 layout ${ms(rawV1Parse)} (load = ${(load / rawV1Parse).toFixed(2)}× that)`,
-  );
+  const startup = await measure(async () => {
+    store = await FileStore.open(dir, { retention: finished * 2 });
+  });
   if (!store) throw new Error('the store did not open');
-
-  // The first write after start-up serialises every loaded run once (later writes reuse that JSON).
-  store.saveRun({ ...finishedRun(RUNS + 1), state: 'running', endedAt: undefined, history: [] });
+  Object.assign(figures, { startup: startup.wall, startupLive: parse.wall, startupOld: parseOld.wall });
+  const firstActive = Math.min(...store.listRuns({ active: true }).map((r) => r.number));
+  const next = changes(store, firstActive);
   await store.flush();
-  console.log(`first write after start-up: ${ms(store.stats().lastWriteMs)}`);
 
-  // One status change at a time: caller's cost, then the write it causes.
-  const callerCost: number[] = [];
-  const writeCost: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const active: Run = { ...finishedRun(RUNS + 1 + i), state: 'running', endedAt: undefined, history: [] };
-    const t = performance.now();
-    store.saveRun(active);
-    callerCost.push(performance.now() - t);
-    await store.flush();
-    writeCost.push(store.stats().lastWriteMs);
+  // One change at a time, each followed by the baseline: a bare writeFile of the live file's bytes.
+  const costs: Cost[] = [];
+  const writes: number[] = [];
+  const bare: Cost[] = [];
+  const bytes = await readFile(liveFile);
+  for (let i = 0; i < CHANGES; i++) {
+    const change = next();
+    const s = store;
+    costs.push(
+      await measure(async () => {
+        s.saveRun(change);
+        await s.flush();
+      }),
+    );
+    writes.push(store.stats().lastWriteMs);
+    bare.push(await measure(() => writeFile(join(dir, 'baseline.json'), bytes)));
   }
-  console.log(
-    `status change, caller (saveRun): p50 ${ms(percentile(callerCost, 0.5))}, p99 ${ms(percentile(callerCost, 0.99))}`,
-  );
-  // Baseline, median of 5: writing the same bytes with one plain writeFile (no serialising, no rename).
-  const bytes = await readFile(join(dir, 'trainyard.json'), 'utf8');
-  const rawWrites: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t1 = performance.now();
-    await writeFile(join(dir, 'baseline.json'), bytes, 'utf8');
-    rawWrites.push(performance.now() - t1);
-  }
-  const rawWrite = percentile(rawWrites, 0.5);
-  const writeP50 = percentile(writeCost, 0.5);
-  console.log(
-    `status change, background write: p50 ${ms(writeP50)}, p99 ${ms(percentile(writeCost, 0.99))}; raw writeFile of the same bytes median ${ms(rawWrite)} (p50 = ${(writeP50 / rawWrite).toFixed(2)}× raw)`,
-  );
+  const p = (xs: Cost[], key: keyof Cost, q: number) =>
+    pct(
+      xs.map((c) => c[key]),
+      q,
+    );
+  Object.assign(figures, {
+    loopP50: p(costs, 'loop', 0.5),
+    loopP99: p(costs, 'loop', 0.99),
+    cpuP50: p(costs, 'cpu', 0.5),
+    cpuP99: p(costs, 'cpu', 0.99),
+    writeP50: pct(writes, 0.5),
+    writeP99: pct(writes, 0.99),
+    bareLoopP50: p(bare, 'loop', 0.5),
+    bareLoopP99: p(bare, 'loop', 0.99),
+    bareCpuP50: p(bare, 'cpu', 0.5),
+    bareCpuP99: p(bare, 'cpu', 0.99),
+    bareWriteP50: p(bare, 'wall', 0.5),
+    bareWriteP99: p(bare, 'wall', 0.99),
+  });
 
   // 1,000 changes per second for 3 seconds, paced in 1 ms ticks.
+  const delay = monitorEventLoopDelay({ resolution: 1 });
   const before = store.stats().writes;
-  const seconds = 3;
-  const rateCaller: number[] = [];
+  const elu = performance.eventLoopUtilization();
+  const cpu = mainThreadCpu();
   const start = performance.now();
-  let changes = 0;
-  while (changes < 1000 * seconds) {
-    const due = Math.floor(performance.now() - start) - changes;
-    for (let k = 0; k < due && changes < 1000 * seconds; k++, changes++) {
-      const run = store.getRun(`r-${(RUNS + 1 + (changes % 50)).toString(36).padStart(10, '0')}`)!;
-      const t = performance.now();
-      store.saveRun({ ...run, reason: `step ${changes}` });
-      rateCaller.push(performance.now() - t);
-    }
+  delay.enable();
+  let done = 0;
+  while (done < 3000) {
+    const due = Math.min(3000, Math.floor(performance.now() - start)) - done;
+    for (let k = 0; k < due; k++, done++) store.saveRun(next());
     await sleep(1);
   }
-  const elapsed = (performance.now() - start) / 1000;
+  const seconds = (performance.now() - start) / 1000;
   await store.flush();
-  const writes = store.stats().writes - before;
-  console.log(
-    `${changes} status changes in ${elapsed.toFixed(2)} s (${(changes / elapsed).toFixed(0)}/s) → ${writes} file writes (${(writes / elapsed).toFixed(1)}/s); caller p99 ${ms(percentile(rateCaller, 0.99))}`,
-  );
+  delay.disable();
+  Object.assign(figures, {
+    rate: done / seconds,
+    writesPerSecond: (store.stats().writes - before) / seconds,
+    rateLoopPerChange: performance.eventLoopUtilization(elu).active / done,
+    rateCpuPerChange: (mainThreadCpu() - cpu) / 1e6 / done,
+    rateDelayP99: delay.percentile(99) / 1e6,
+  });
+
+  // Old runs by number, against a bare read of as many bytes at a random place in a segment.
+  const history = join(dir, 'history');
+  const segments = (await readdir(history)).filter((f) => f.endsWith('.jsonl'));
+  const loadTimes: number[] = [];
+  const preads: number[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    const n = 1 + Math.floor(Math.random() * (finished - 1000));
+    const s = store;
+    loadTimes.push((await measure(() => s.loadRunByNumber(n))).wall);
+    const file = join(history, segments[Math.floor(Math.random() * segments.length)]);
+    const pread = await measure(async () => {
+      const handle = await open(file, 'r');
+      await handle.read(Buffer.alloc(2048), 0, 2048, Math.floor(Math.random() * 1_000_000));
+      await handle.close();
+    });
+    preads.push(pread.wall);
+  }
+  Object.assign(figures, {
+    loadP50: pct(loadTimes, 0.5),
+    loadP99: pct(loadTimes, 0.99),
+    preadP50: pct(preads, 0.5),
+    preadP99: pct(preads, 0.99),
+    liveBytes: bytes.length,
+    historyBytes: await folderBytes(history),
+    segments: store.stats().segments,
+  });
   await store.close();
-} finally {
-  await rm(dir, { recursive: true, force: true });
+  return figures;
+}
+
+/** The old layout's file: every run in one JSON document, as the old store kept them. */
+async function writeOneFile(dir: string, file: string): Promise<number> {
+  const history = join(dir, 'history');
+  const names = (await readdir(history)).filter((f) => f.endsWith('.jsonl')).sort();
+  const lines: string[] = [];
+  for (const name of names) lines.push(...(await readFile(join(history, name), 'utf8')).trim().split('\n'));
+  const text = `{"version":2,"runs":[\n${lines.join(',\n')}\n]}`;
+  await writeFile(file, text);
+  return Buffer.byteLength(text);
+}
+
+const fmt = (x: number, unit = 'ms') =>
+  unit === 'ms' ? `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms` : `${x.toFixed(0)}`;
+const mb = (x: number) => `${(x / 1e6).toFixed(2)} MB`;
+
+console.log(`machine: nproc ${cpus().length}, ${cpus()[0]?.model}, Node ${process.version}`);
+for (const finished of SIZES) {
+  const dir = await mkdtemp(join(tmpdir(), 'trainyard-store-bench-'));
+  try {
+    const built = performance.now();
+    await buildStore(dir, finished, ACTIVE);
+    console.log(
+      `\n## ${finished} finished runs + ${ACTIVE} active (built in ${((performance.now() - built) / 1000).toFixed(0)} s)`,
+    );
+    const oneFile = join(tmpdir(), `trainyard-one-file-${process.pid}.json`);
+    const oneFileBytes = await writeOneFile(dir, oneFile);
+    const reps: Record<string, number>[] = [];
+    for (let r = 0; r < REPS; r++) {
+      const load = loadavg();
+      const figures = await repetition(dir, finished, oneFile);
+      reps.push(figures);
+      const rounded = JSON.stringify(figures, (_, v) => (typeof v === 'number' ? Number(v.toFixed(3)) : v));
+      console.log(`rep ${r + 1} (load average ${load}): ${rounded}`);
+    }
+    await rm(oneFile, { force: true });
+    const row = (label: string, key: string, base?: string, unit = 'ms') => {
+      const xs = reps.map((f) => f[key]);
+      const [lo, mid, hi] = [Math.min(...xs), median(xs), Math.max(...xs)];
+      const b = base === undefined ? undefined : median(reps.map((f) => f[base]));
+      const show = unit === 'MB' ? mb : (x: number) => fmt(x, unit);
+      const baseText = b === undefined ? '—' : show(b);
+      const ratio = b === undefined ? '—' : `${(mid / b).toFixed(2)}×`;
+      console.log(`| ${label} | ${show(lo)} | ${show(mid)} | ${show(hi)} | ${baseText} | ${ratio} |`);
+    };
+    console.log('| figure | min | median | max | baseline (median) | median ÷ baseline |');
+    console.log('|---|---|---|---|---|---|');
+    row('start-up: FileStore.open (baseline: read + JSON.parse of the live file)', 'startup', 'startupLive');
+    row(
+      `start-up (baseline: read + JSON.parse of one ${mb(oneFileBytes)} file of every run)`,
+      'startup',
+      'startupOld',
+    );
+    row(
+      'one change: event-loop time p50 (baseline: bare writeFile of the live bytes)',
+      'loopP50',
+      'bareLoopP50',
+    );
+    row('one change: event-loop time p99', 'loopP99', 'bareLoopP99');
+    row('one change: main-thread CPU p50', 'cpuP50', 'bareCpuP50');
+    row('one change: main-thread CPU p99', 'cpuP99', 'bareCpuP99');
+    row('one change: background write p50 (baseline: bare writeFile, wall)', 'writeP50', 'bareWriteP50');
+    row('one change: background write p99', 'writeP99', 'bareWriteP99');
+    row('1,000 changes/s: changes per second', 'rate', undefined, 'n');
+    row('1,000 changes/s: live file writes per second', 'writesPerSecond', undefined, 'n');
+    row('1,000 changes/s: event-loop time per change', 'rateLoopPerChange');
+    row('1,000 changes/s: main-thread CPU per change', 'rateCpuPerChange');
+    row('1,000 changes/s: event-loop delay p99', 'rateDelayP99');
+    row('loadRunByNumber of an old run p50 (baseline: open + 2 KB read + close)', 'loadP50', 'preadP50');
+    row('loadRunByNumber of an old run p99', 'loadP99', 'preadP99');
+    row('live file size', 'liveBytes', undefined, 'MB');
+    row('history size (segments + sidecars)', 'historyBytes', undefined, 'MB');
+    row('history segments', 'segments', undefined, 'n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

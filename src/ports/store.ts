@@ -1,10 +1,30 @@
 import type { Run } from '../core/run/run.ts';
 import type { Schedule } from '../core/schedule/schedule.ts';
 
+/** Which runs loadRuns returns. */
+export interface RunQuery {
+  /** Only runs launched by this user. */
+  launchedBy?: string;
+  /** true: ended runs only; false: runs not ended only. */
+  ended?: boolean;
+  /** Only runs numbered below this, to page back through history. */
+  before?: number;
+  limit: number;
+}
+
 /**
  * The bot's memory of the conversation: runs (which card belongs to which run) and schedules.
- * Reads are synchronous from memory; writes are coalesced and written atomically in the background.
- * Implementation: FileStore (lowdb, TRAINYARD_DATA/trainyard.json).
+ *
+ * Two tiers. The live document holds every run that is not settled (not ended, or ended with
+ * something still owed to the chat: its notice, its log upload, a stale card), the run each
+ * schedule started last, and the newest few hundred settled runs; it is in memory, so getRun,
+ * getRunByNumber and listRuns are synchronous and see only it. Older runs are history: loadRun,
+ * loadRunByNumber and loadRuns reach them too.
+ * Writes are coalesced and written atomically in the background.
+ *
+ * Runs and schedules are values: the store keeps its own copy of what is saved and hands out
+ * copies, and nested parts (spec, metrics, history) are never changed in place by anyone.
+ * Implementation: FileStore (lowdb live file TRAINYARD_DATA/trainyard.json + history segments).
  */
 export interface Store {
   /** Reserves the next short run number. */
@@ -17,9 +37,17 @@ export interface Store {
    */
   loadRun(id: string): Promise<Run | undefined>;
   loadRunByNumber(n: number): Promise<Run | undefined>;
-  /** Newest first. */
+  /**
+   * Newest first, over the live document only (see above): enough for `list`, recovery at start
+   * and counting active runs. `active: true` gives the runs not ended, `false` the ended ones.
+   */
   listRuns(filter?: { active?: boolean; limit?: number }): Run[];
-  /** Inserts or replaces (by id) and schedules a write. */
+  /**
+   * Newest first, live and history merged, reading only the runs it returns: a user's latest
+   * results (Home tab), paging back through old runs.
+   */
+  loadRuns(query: RunQuery): Promise<Run[]>;
+  /** Inserts or replaces (by id) and schedules a write. A run found only in history comes back live. */
   saveRun(run: Run): void;
   listSchedules(): Schedule[];
   getSchedule(name: string): Schedule | undefined;

@@ -1,10 +1,11 @@
 import { isEnded, type Run } from '../../src/core/run/run.ts';
 import type { Schedule } from '../../src/core/schedule/schedule.ts';
-import type { Store } from '../../src/ports/store.ts';
+import type { RunQuery, Store } from '../../src/ports/store.ts';
 
 /**
- * A Store kept in memory. Values are copied in and out, as a real store would, so a test
- * never passes because two parts shared an object.
+ * A Store kept in memory, with no history tier: every run stays "live". Values are copied in and
+ * out, as a real store would, so a test never passes because two parts shared an object.
+ * test/adapters/store/store-contract.test.ts holds it to the same behaviours as FileStore.
  */
 export class MemoryStore implements Store {
   private runs = new Map<string, Run>();
@@ -29,15 +30,28 @@ export class MemoryStore implements Store {
   }
   listRuns(filter: { active?: boolean; limit?: number } = {}): Run[] {
     let runs = [...this.runs.values()].sort((a, b) => b.number - a.number);
-    if (filter.active) runs = runs.filter((r) => !isEnded(r.state));
+    if (filter.active !== undefined) runs = runs.filter((r) => isEnded(r.state) !== filter.active);
     if (filter.limit !== undefined) runs = runs.slice(0, filter.limit);
     return runs.map((r) => structuredClone(r));
   }
+  async loadRuns(query: RunQuery): Promise<Run[]> {
+    return [...this.runs.values()]
+      .filter((r) => query.launchedBy === undefined || r.launchedBy === query.launchedBy)
+      .filter((r) => query.ended === undefined || isEnded(r.state) === query.ended)
+      .filter((r) => query.before === undefined || r.number < query.before)
+      .sort((a, b) => b.number - a.number)
+      .slice(0, query.limit)
+      .map((r) => structuredClone(r));
+  }
   saveRun(run: Run): void {
     this.runs.set(run.id, structuredClone(run));
+    // A run saved with a number never handed out (e.g. imported) must not be handed out later.
+    if (run.number >= this.runNumber) this.runNumber = run.number + 1;
   }
   listSchedules(): Schedule[] {
-    return [...this.schedules.values()].map((s) => structuredClone(s));
+    return [...this.schedules.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => structuredClone(s));
   }
   getSchedule(name: string): Schedule | undefined {
     return copy(this.schedules.get(name));

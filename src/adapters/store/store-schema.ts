@@ -3,10 +3,12 @@ import { RUN_STATES, type Run } from '../../core/run/run.ts';
 import { isColumnarHistory, type StoredRun } from './stored-run.ts';
 
 /**
- * The store file format this code writes. Version 1 (row histories) is still read and rewritten
- * as version 2 (columnar histories) on the next write; a file with a higher version is refused.
+ * The live file format this code writes. Version 3 keeps only the live document (active runs, the
+ * newest finished ones, schedules, keys) and one line per record; older finished runs live in
+ * history segments. Versions 1 (row histories) and 2 (every run in the file) are still read, and
+ * their finished runs move to segments on the next write. A file with a higher version is refused.
  */
-export const STORE_VERSION = 2;
+export const STORE_VERSION = 3;
 
 /*
  * A store of 10,000 finished runs is checked at every start-up. zod object schemas for each run
@@ -136,15 +138,16 @@ function runListSchema<T>(rules: Record<string, FieldRule>) {
     });
 }
 
-/** Version 2: columnar history; empty metrics and history are left out. */
-const storedRunListSchema = runListSchema<StoredRun>({
+/** Versions 2 and 3: columnar history; empty metrics and history are left out. */
+const storedRunRules: Record<string, FieldRule> = {
   ...runFieldRules,
   metrics: optional((v) => isRecordOf(v, isNumber), 'an object of numbers'),
   history: optional(
     isColumnarHistory,
-    '{ at: [...], values: { name: [...] } } with every column as long as at',
+    '{ at: [...], values: { name: [...] }, steps?: [...] } with every column as long as at',
   ),
-});
+};
+const storedRunListSchema = runListSchema<StoredRun>(storedRunRules);
 
 /** Version 1: a run exactly as in memory, one { at, values } object per history sample. */
 const runV1ListSchema = runListSchema<Run>({
@@ -178,11 +181,23 @@ const envelopeFields = {
   keys: numberRecord,
 };
 
+/** Versions 2 and 3 share their fields; 3 is laid out one record a line and holds fewer runs. */
 export const storeFileSchema = z.object({
-  version: z.literal(STORE_VERSION),
+  version: z.union([z.literal(2), z.literal(STORE_VERSION)]),
   ...envelopeFields,
+  /** Version 3: where each kind's history ended when the file was written ([segment, byte]). */
+  archivedTo: z
+    .record(z.string(), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]))
+    .optional(),
   runs: storedRunListSchema,
 });
+
+/** Checks one run read from a history segment: undefined when it is good, else what is wrong. */
+export function storedRunProblem(value: unknown): string | undefined {
+  const field = brokenField(value, storedRunRules);
+  if (field === undefined) return undefined;
+  return field === '' ? 'Expected a run object' : `${field}: Expected ${storedRunRules[field].expected}`;
+}
 
 export const storeFileV1Schema = z.object({
   version: z.literal(1),

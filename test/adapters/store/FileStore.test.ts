@@ -75,10 +75,16 @@ describe('FileStore', () => {
   });
 
   it('never reuses a run number, even when the run holding it was pruned', async () => {
-    const store = await FileStore.open(dir, { retention: 1 });
-    for (let i = 0; i < 3; i++) store.saveRun(run(store.nextRunNumber()));
+    // Every settled run goes to a segment of its own, and retention keeps one of them.
+    const opts = { retention: 1, liveFinished: 0, segmentBytes: 1 };
+    const store = await FileStore.open(dir, opts);
+    for (let i = 0; i < 3; i++) {
+      store.saveRun(run(store.nextRunNumber(), 'succeeded', { noticeSent: true }));
+      await store.flush();
+    }
     await store.close();
-    const again = await FileStore.open(dir, { retention: 1 });
+    const again = await FileStore.open(dir, opts);
+    assert.equal(await again.loadRunByNumber(1), undefined, 'run 1 was pruned');
     assert.equal(again.nextRunNumber(), 4);
     await again.close();
   });
@@ -127,8 +133,8 @@ describe('FileStore', () => {
     ],
     [
       'is from a newer version',
-      JSON.stringify({ version: 3, stuff: [] }),
-      /newer Trainyard \(store version 3, this one reads 2\)/,
+      JSON.stringify({ version: 4, stuff: [] }),
+      /newer Trainyard \(store version 4, this one reads 3\)/,
     ],
   ] as const) {
     it(`refuses a file that ${what}, with one sentence, and leaves it untouched`, async () => {
@@ -175,26 +181,29 @@ describe('FileStore', () => {
     await store.close();
   });
 
-  it('prunes the oldest ended runs beyond retention and keeps active ones', async () => {
-    const pruned: string[] = [];
-    const store = await FileStore.open(dir, { retention: 3, onPrune: (ids) => pruned.push(...ids) });
+  it('keeps active runs and runs awaiting their notice live, whatever the window', async () => {
+    const store = await FileStore.open(dir, { liveFinished: 1 });
     store.saveRun(run(1, 'running'));
-    for (let n = 2; n <= 6; n++) store.saveRun(run(n, 'succeeded'));
+    store.saveRun(run(2, 'failed'));
+    for (let n = 3; n <= 5; n++) store.saveRun(run(n, 'succeeded', { noticeSent: true }));
+    await store.flush();
     assert.deepEqual(
       store.listRuns().map((r) => r.number),
-      [6, 5, 4, 1],
+      [5, 2, 1],
+      'the newest settled run, the unsettled ended one and the active one',
     );
-    assert.deepEqual(pruned, [run(2).id, run(3).id]);
-    assert.equal(store.getRunByNumber(2), undefined);
-    await store.close();
-
-    // A smaller retention at start-up prunes the file too.
-    const again = await FileStore.open(dir, { retention: 1 });
+    assert.equal(store.getRunByNumber(3), undefined, 'older settled runs left the live file');
+    // Work the hub may still owe an ended run keeps it live too: its log upload, its stale card.
+    store.saveRun({ ...run(6, 'succeeded', { noticeSent: true }), logUploaded: false } as Run);
+    store.saveRun({ ...run(7, 'succeeded', { noticeSent: true }), cardStale: true } as Run);
+    store.saveRun(run(8, 'succeeded', { noticeSent: true }));
+    await store.flush();
     assert.deepEqual(
-      again.listRuns().map((r) => r.number),
-      [6, 1],
+      store.listRuns({ active: false }).map((r) => r.number),
+      [8, 7, 6, 2],
     );
-    await again.close();
+    assert.equal((await store.loadRunByNumber(3))?.state, 'succeeded', 'and are found in history');
+    await store.close();
   });
 
   it('keeps stored histories bounded, coarser once a run has ended', async () => {
@@ -219,14 +228,19 @@ describe('FileStore', () => {
     await store.close();
   });
 
-  it('claimOnce keeps a bounded number of keys', async () => {
+  it('claimOnce keeps a bounded number of keys, forgetting the oldest first', async () => {
     const store = await FileStore.open(dir);
     for (let i = 0; i < 10_050; i++) store.claimOnce(`k${i}`);
     await store.close();
     const keys = Object.keys(JSON.parse(await readFile(file, 'utf8')).keys);
-    assert.equal(keys.length, 10_000);
+    // Forgotten a chunk of 250 at a time.
+    assert.ok(keys.length <= 10_000 && keys.length > 9_750, `${keys.length} keys`);
     assert.equal(keys.includes('k0'), false);
     assert.equal(keys.includes('k10049'), true);
+    const again = await FileStore.open(dir);
+    assert.equal(again.claimOnce('k10049'), false, 'the newest is still claimed after a restart');
+    assert.equal(again.claimOnce('k0'), true, 'the oldest was forgotten');
+    await again.close();
   });
 });
 
@@ -243,7 +257,7 @@ describe('FileStore file format', () => {
     store.saveRun(run(2, 'queued'));
     await store.close();
     const onDisk = JSON.parse(await readFile(file, 'utf8'));
-    assert.equal(onDisk.version, 2);
+    assert.equal(onDisk.version, 3);
     assert.deepEqual(onDisk.runs[0].history, {
       at: [1000, 500, 1000],
       values: { loss: [0.9, 0.5, 0.25], acc: [0.1, null, 0.8] },
@@ -289,7 +303,7 @@ describe('FileStore file format', () => {
     await again.close();
   });
 
-  it('reads a version 1 file (row histories) and rewrites it as version 2', async () => {
+  it('reads a version 1 file (row histories) and rewrites it as version 3', async () => {
     const v1Runs = [run(1, 'succeeded', { metrics: { loss: 0.25 }, history }), run(2, 'running')];
     const v1 = { version: 1, nextRunNumber: 5, runs: v1Runs, schedules: [schedule], keys: { k: 8.64e15 } };
     await writeFile(file, JSON.stringify(v1));
@@ -302,7 +316,7 @@ describe('FileStore file format', () => {
     await store.close();
 
     const onDisk = JSON.parse(await readFile(file, 'utf8'));
-    assert.equal(onDisk.version, 2);
+    assert.equal(onDisk.version, 3);
     assert.deepEqual(onDisk.runs[0].history.at, [1000, 500, 1000]);
     const again = await FileStore.open(dir);
     assert.deepEqual(again.listRuns().reverse(), v1Runs);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { runRecords } from '../../../src/adapters/store/run-records.ts';
 import {
   fromStoredRun,
   isColumnarHistory,
@@ -33,6 +34,23 @@ describe('stored run', () => {
     assert.deepEqual(unpackHistory(packHistory([])), []);
   });
 
+  it('keeps each sample’s step, in a column present only when some sample has one', () => {
+    const stepped: MetricSample[] = [
+      { at: 1000, values: { loss: 1 } },
+      { at: 2000, values: { loss: 0.5 }, step: 1 },
+      { at: 3000, values: { loss: 0.25 }, step: 2 },
+    ];
+    const packed = packHistory(stepped);
+    assert.deepEqual(packed.steps, [null, 1, 2]);
+    assert.equal(isColumnarHistory(packed), true);
+    assert.deepEqual(unpackHistory(packed), stepped);
+    assert.equal('steps' in packHistory(run.history), false);
+    assert.equal(isColumnarHistory({ ...packed, steps: [1] }), false);
+    assert.equal(isColumnarHistory({ ...packed, steps: [1, 'x', 2] }), false);
+    const withSteps = { ...run, history: stepped };
+    assert.deepEqual(fromStoredRun(JSON.parse(runRecords.encode(withSteps))), withSteps);
+  });
+
   it('round-trips a run through its file form', () => {
     assert.deepEqual(fromStoredRun(JSON.parse(JSON.stringify(toStoredRun(run)))), run);
     const bare = { ...run, metrics: {}, history: [] as MetricSample[] };
@@ -57,5 +75,22 @@ describe('stored run', () => {
     assert.equal(isColumnarHistory({ at: ['1'], values: {} }), false);
     assert.equal(isColumnarHistory([{ at: 1, values: {} }]), false);
     assert.equal(isColumnarHistory(null), false);
+  });
+});
+
+describe('run records', () => {
+  it('encode a run exactly as its stored form, whether or not its history was encoded before', () => {
+    const first = runRecords.encode(run);
+    assert.equal(first, JSON.stringify(toStoredRun(run)));
+    const moved = { ...run, state: 'failed' as const, reason: 'OOMKilled' };
+    assert.equal(runRecords.encode(moved), JSON.stringify(toStoredRun(moved)), 'same history array');
+    const bare = { ...run, metrics: {}, history: [] };
+    assert.equal(runRecords.encode(bare), JSON.stringify(toStoredRun(bare)));
+    const decoded = runRecords.decode(JSON.parse(first));
+    assert.ok('record' in decoded);
+    assert.deepEqual(decoded.record, run);
+    assert.deepEqual(runRecords.decode({ ...JSON.parse(first), state: 'done' }), {
+      error: 'state: Expected one of queued, building, pending, running, succeeded, failed, stopped, lost',
+    });
   });
 });
