@@ -95,7 +95,7 @@ describe('FileStore history', () => {
   });
 
   it('applies a lowered retention at start-up', async () => {
-    (await storeWith(range(1, 30).map((n) => settledRun(n)))).close();
+    await (await storeWith(range(1, 30).map((n) => settledRun(n)))).close();
     const pruned: string[] = [];
     const store = await FileStore.open(dir, {
       ...small,
@@ -130,7 +130,7 @@ describe('FileStore history', () => {
       { at: 2000, values: { acc: 0.7 }, step: 2 },
     ];
     const stepped = [settledRun(1, { history }), storedRun(2, 'running', { history })];
-    (await storeWith([...stepped, ...range(3, 12).map((n) => settledRun(n))])).close();
+    await (await storeWith([...stepped, ...range(3, 12).map((n) => settledRun(n))])).close();
     const store = await FileStore.open(dir, small);
     assert.deepEqual((await store.loadRunByNumber(1))?.history, history, 'from history');
     assert.deepEqual(store.getRunByNumber(2)?.history, history, 'from the live file');
@@ -151,7 +151,7 @@ describe('FileStore history', () => {
 
 describe('FileStore history on disk', () => {
   it('ignores a cut-short last line with a log line, and appends to a new segment after it', async () => {
-    (await storeWith(range(1, 12).map((n) => settledRun(n)))).close();
+    await (await storeWith(range(1, 12).map((n) => settledRun(n)))).close();
     const files = await segmentFiles();
     const last = join(history, files.at(-1)!);
     await appendFile(last, '{"id":"r-9999999999","number":99');
@@ -170,7 +170,7 @@ describe('FileStore history on disk', () => {
   });
 
   it('skips a damaged line in the middle of a segment and a line that is not a run', async () => {
-    (await storeWith(range(1, 12).map((n) => settledRun(n)))).close();
+    await (await storeWith(range(1, 12).map((n) => settledRun(n)))).close();
     const first = join(history, (await segmentFiles())[0]);
     const text = await readFile(first, 'utf8');
     const [line1, ...rest] = text.split('\n');
@@ -185,12 +185,14 @@ describe('FileStore history on disk', () => {
 
   it('rebuilds a missing or stale sidecar and removes one whose segment is gone', async () => {
     const runs = range(1, 12).map((n) => settledRun(n));
-    (await storeWith(runs)).close();
+    // One run per segment, so there are several sealed segments with sidecars to damage.
+    const tiny = { ...small, segmentBytes: 200 };
+    await (await storeWith(runs, tiny)).close();
     const sidecars = (await readdir(history)).filter((f) => f.endsWith('.index.json')).sort();
     await unlink(join(history, sidecars[0]));
     await writeFile(join(history, sidecars[1]), '{"version":1,"bytes":1,"ids":[]}');
     await writeFile(join(history, 'runs-000999.index.json'), '{}');
-    const store = await FileStore.open(dir, small);
+    const store = await FileStore.open(dir, tiny);
     for (const run of runs) assert.deepEqual(await store.loadRunByNumber(run.number), run);
     assert.equal(existsSync(join(history, 'runs-000999.index.json')), false);
     assert.ok(existsSync(join(history, sidecars[0])), 'rebuilt');
