@@ -27,8 +27,15 @@ export interface Runtime {
   readonly location: string;
   /** Connects and starts watching; events for managed runs go to the sink from now on. */
   start(sink: RuntimeSink): Promise<void>;
-  /** True once the runtime has synced with its backend (for /readyz). */
+  /** True while the runtime is in sync with its backend (for /readyz). */
   ready(): boolean;
+  /**
+   * Resolves once the runtime has mirrored its backend for the first time after start (Kubernetes:
+   * the first list of Jobs and pods; Docker: its event stream is open; processes: at once). A job
+   * created for a run before a restart has been reported to the sink by then, so a run the store
+   * still holds as queued has none.
+   */
+  whenSynced(): Promise<void>;
   /** Creates the job for a run whose spec has an image (or a command for processes). */
   submit(run: Run): Promise<Placement>;
   /** Asks the job to end; the sink later gets state 'stopped'. */

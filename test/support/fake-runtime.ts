@@ -18,7 +18,18 @@ export class FakeRuntime implements Runtime {
     this.sink = sink;
   }
   ready(): boolean {
-    return Boolean(this.sink);
+    return Boolean(this.sink) && this.synced;
+  }
+  /** Cleared to hold the first sync back (an API server that answers late); syncNow() lets it through. */
+  synced = true;
+  private syncWaiters: (() => void)[] = [];
+  whenSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+  syncNow(): void {
+    this.synced = true;
+    for (const resolve of this.syncWaiters.splice(0)) resolve();
   }
   /** While set, submits wait for it: a slow API server. */
   submitGate?: Promise<void>;

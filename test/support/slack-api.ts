@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Budget } from '../../src/adapters/chat/slack/OutboundQueue.ts';
+import type { Budget } from '../../src/adapters/chat/slack/budget-window.ts';
 
 /** One request the fake received. `args` are the decoded form/JSON fields (blocks parsed back to objects). */
 export interface RecordedCall {

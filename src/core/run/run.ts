@@ -90,6 +90,22 @@ export interface MessageRef {
   ts: string;
 }
 
+/**
+ * What started a run, for lineage and for people: a typed command, a rerun of another run, or a
+ * schedule. Services that launch runs of their own (sweeps, pipelines) add their kinds here.
+ */
+export type RunOrigin =
+  | { kind: 'command' }
+  | { kind: 'rerun'; runId: string }
+  | { kind: 'schedule'; name: string };
+
+/** The service that started a run and reports for it (e.g. a sweep and its trials). */
+export interface RunParent {
+  /** What the parent is: `sweep`, `pipeline` ... */
+  kind: string;
+  id: string;
+}
+
 export interface Run {
   /** Stable id, used in labels: `r-` + 10 base36 chars. */
   id: string;
@@ -105,9 +121,23 @@ export interface Run {
   /** Slack user id (or the console user). */
   launchedBy: string;
   channel: string;
+  /** Name of the schedule that started it (also in `origin`; cards and labels read it here). */
   schedule?: string;
-  /** Run this one is a rerun of. */
+  /** Run this one is a rerun of (also in `origin`). */
   rerunOf?: string;
+  /** What started it; absent on runs stored before origins were recorded. */
+  origin?: RunOrigin;
+  /** Set when another service started it; runs that share a parent count as one against the policy's run limit. */
+  parent?: RunParent;
+  /**
+   * Posts no card and no completion notice of its own: its parent reports for it. Otherwise a
+   * normal run (status, logs and stop work).
+   */
+  quiet?: boolean;
+  /** Extra labels for its Job, pod or container (e.g. `trainyard.io/sweep`); never override the run's own. */
+  labels?: Record<string, string>;
+  /** Extra annotations, as `labels`. */
+  annotations?: Record<string, string>;
   createdAt: string;
   startedAt?: string;
   endedAt?: string;
@@ -122,6 +152,19 @@ export interface Run {
   logCursor?: string;
   /** The run card, once posted. */
   card?: MessageRef;
-  /** Set once the completion notice went out, so a restart never sends it twice. */
+  /**
+   * Set once the completion notice went out (or, for a quiet run, was not needed), so a restart
+   * never sends it twice.
+   */
   noticeSent?: boolean;
+  /**
+   * `false` from the notice until the whole log is in the card's thread, `true` after. Absent on
+   * runs from before it was tracked apart from the notice: nothing is pending for those.
+   */
+  logUploaded?: boolean;
+  /**
+   * The card does not show the run's latest state: its update was still waiting when the bot shut
+   * down. The card is brought up to date after the next start.
+   */
+  cardStale?: boolean;
 }

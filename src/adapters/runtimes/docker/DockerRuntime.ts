@@ -73,6 +73,10 @@ export class DockerRuntime implements Runtime {
   private lastEventSeconds?: number;
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectDelayMs = 500;
+  private markStarted!: () => void;
+  private readonly started = new Promise<void>((resolve) => {
+    this.markStarted = resolve;
+  });
 
   constructor(opts: DockerRuntimeOptions) {
     this.docker = opts.docker;
@@ -93,10 +97,16 @@ export class DockerRuntime implements Runtime {
       throw new Error(noEngineMessage(this.env));
     }
     await this.watchEvents();
+    this.markStarted();
   }
 
   ready(): boolean {
     return this.connected;
+  }
+
+  /** start() opens the event stream before it resolves, and recover() lists the containers itself. */
+  whenSynced(): Promise<void> {
+    return this.started;
   }
 
   async submit(run: Run): Promise<Placement> {

@@ -158,6 +158,10 @@ export class KubernetesRuntime implements Runtime {
     return this.jobs.synced && this.pods.synced;
   }
 
+  whenSynced(): Promise<void> {
+    return this.firstSync;
+  }
+
   async submit(run: Run): Promise<Placement> {
     const { api, namespace } = this.opts;
     const tracked = this.track(run.id);

@@ -55,6 +55,9 @@ export class ProcessRuntime implements Runtime {
     return this.sink !== undefined;
   }
 
+  /** Nothing to mirror: the processes of this bot are all there is. */
+  async whenSynced(): Promise<void> {}
+
   async submit(run: Run): Promise<Placement> {
     const sink = this.sink;
     if (!sink) throw new Error('the process runtime is not started');
