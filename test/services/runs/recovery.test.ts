@@ -64,7 +64,7 @@ describe('Recovery after a restart', () => {
     w.store.saveRun({ ...neverSubmitted, state: 'queued' });
     w = await restart(w, { prepare: (runtime) => (runtime.synced = false) });
     await settle(() => w.runtime.submitted.length > 0);
-    assert.deepEqual(w.runtime.submitted, [], 'nothing starts before the runtime synced');
+    assert.equal(w.runtime.submitted.length, 0, 'nothing starts before the runtime synced');
     assert.equal(w.hub.ready(), false, '/readyz waits for the resume pass');
     w.runtime.syncNow();
     await w.hub.whenResumed();
