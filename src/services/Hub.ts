@@ -1,3 +1,4 @@
+import { isEnded } from '../core/run/run.ts';
 import type { TemplateCatalog } from '../core/template/template.ts';
 import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
@@ -128,5 +129,7 @@ export class Hub {
     await this.runs.completion.settle(SETTLE_MS);
     await logs.flush();
     await store.flush();
+    const noticesOwed = store.listRuns().filter((run) => isEnded(run.state) && !run.noticeSent).length;
+    this.deps.log.info('shut down', { staleCards: left.staleCards.length, noticesOwed });
   }
 }

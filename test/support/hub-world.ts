@@ -40,6 +40,8 @@ export interface WorldOptions {
   prepare?: (runtime: FakeRuntime) => void;
   policy?: Policy;
   builder?: ImageBuilder;
+  /** Sets up the chat before the hub starts (e.g. a slow one). */
+  chat?: (chat: RecordingChat) => void;
 }
 
 /** A started hub over the store in `dir`, with a recording chat and a hand-driven runtime. */
@@ -49,6 +51,7 @@ export async function world(dir: string, opts: WorldOptions = {}): Promise<World
   const chat = new RecordingChat();
   const runtime = new FakeRuntime();
   opts.prepare?.(runtime);
+  opts.chat?.(chat);
   const hub = new Hub({
     store,
     templates,
@@ -80,6 +83,12 @@ export async function close(w: World): Promise<void> {
 /** Lets every pending callback run, up to `rounds` turns of the event loop, until `done` holds. */
 export async function settle(done: () => boolean, rounds = 100): Promise<void> {
   for (let i = 0; i < rounds && !done(); i++) await new Promise((r) => setImmediate(r));
+}
+
+/** Resolves once `check` holds, looking every few milliseconds (for work that waits on files); fails after 10 s. */
+export async function eventually(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(check(), `timed out waiting for ${what}`);
 }
 
 /** Sends a command that must launch a run, and returns the run as the runtime received it. */

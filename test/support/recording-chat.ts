@@ -18,6 +18,8 @@ export class RecordingChat implements ChatPort {
   leftovers: ChatLeftovers = { staleCards: [] };
   /** Set to make notices and uploads go unsent, as when the chat shuts down first. */
   unsent = false;
+  /** While set, notices and uploads wait for it: a slow chat. */
+  gate?: Promise<void>;
 
   async answer(to: Requester, reply: Reply): Promise<void> {
     this.answers.push({ to, reply });
@@ -30,6 +32,7 @@ export class RecordingChat implements ChatPort {
     this.updates.push(run);
   }
   async postNotice(run: Run, logTail: string[]): Promise<boolean> {
+    await this.gate;
     if (this.unsent) return false;
     this.notices.push({ run, logTail });
     return true;
@@ -38,6 +41,7 @@ export class RecordingChat implements ChatPort {
     this.threads.push({ run, reply });
   }
   async uploadFile(run: Run, filename: string, content: string): Promise<boolean> {
+    await this.gate;
     if (this.unsent) return false;
     this.files.push({ run, filename, content });
     return true;

@@ -35,6 +35,8 @@ export class FakeSlackApi {
   /** What apps.connections.open returns (a FakeSocketMode's url) for Socket Mode tests. */
   socketModeUrl: string | undefined;
   private readonly failures = new Map<string, FakeFailure[]>();
+  /** Methods whose calls get no answer until released (a Slack that hangs). */
+  private readonly held = new Map<string, (() => void)[]>();
   private readonly windows = new Map<string, number[]>();
   private readonly server: Server;
   private seq = 0;
@@ -74,6 +76,19 @@ export class FakeSlackApi {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
   }
 
+  /**
+   * Calls of `method` get no answer until `release()`: a Slack that hangs. A call whose client
+   * went away meanwhile is never recorded, as Slack never saw it complete.
+   */
+  hold(method: string): () => void {
+    this.held.set(method, this.held.get(method) ?? []);
+    return () => {
+      const waiting = this.held.get(method) ?? [];
+      this.held.delete(method);
+      for (const release of waiting) release();
+    };
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -109,6 +124,11 @@ export class FakeSlackApi {
       return;
     }
     const method = path.slice('/api/'.length);
+    const held = this.held.get(method);
+    if (held) {
+      await new Promise<void>((resolve) => held.push(resolve));
+      if (res.destroyed || req.socket.destroyed) return;
+    }
     const args = parseArgs(req, body);
     const failure = this.failures.get(method)?.shift();
     if (failure && 'status' in failure) {

@@ -23,7 +23,7 @@ export interface OutboundQueueOptions {
 }
 
 /** How long a shutdown waits for calls already sent to come back. */
-const IN_FLIGHT_GRACE_MS = 5_000;
+const IN_FLIGHT_GRACE_MS = 2_000;
 
 const FAILED: Delivery<never> = { status: 'failed' };
 const UNSENT: Delivery<never> = { status: 'unsent' };
@@ -39,6 +39,8 @@ export class OutboundQueue {
   private readonly windows: BudgetWindows;
   private readonly waiting = new WaitingCalls();
   private readonly inFlightKeys = new Set<string>();
+  /** Calls on the wire per method: a method Slack is slow to answer never takes every slot. */
+  private readonly inFlightByMethod = new Map<string, number>();
   private readonly lastSentByKey = new Map<string, number>();
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -170,6 +172,8 @@ export class OutboundQueue {
   private waitMs(job: Job, now: number): number {
     const { call } = job;
     if (call.coalesceKey && this.inFlightKeys.has(call.coalesceKey)) return -1;
+    if ((this.inFlightByMethod.get(call.method) ?? 0) >= Math.max(1, (this.opts.maxInFlight ?? 16) - 4))
+      return -1;
     let wait = Math.max(0, job.notBefore - now);
     if (!call.priority && call.coalesceKey && call.minIntervalMs) {
       const last = this.lastSentByKey.get(call.coalesceKey);
@@ -208,6 +212,7 @@ export class OutboundQueue {
     }
     this.windowFor(call).record(now);
     this.inFlight++;
+    this.inFlightByMethod.set(call.method, (this.inFlightByMethod.get(call.method) ?? 0) + 1);
     job.attempts++;
     call.send().then(
       (result) => {
@@ -226,6 +231,7 @@ export class OutboundQueue {
 
   private settle(job: Job): void {
     this.inFlight--;
+    this.inFlightByMethod.set(job.call.method, (this.inFlightByMethod.get(job.call.method) ?? 1) - 1);
     if (job.call.coalesceKey) this.inFlightKeys.delete(job.call.coalesceKey);
     this.schedulePump();
     this.notifyIdle();
