@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Budget } from '../adapters/chat/slack/budget-window.ts';
 import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
 import { listeningPort, startHttpServer } from '../adapters/http/http-server.ts';
 import { MetricsRegistry } from '../adapters/http/metrics.ts';
@@ -24,6 +25,8 @@ export interface AppOptions {
   http: boolean;
   /** Stands in for the Docker image builder (tests give a fake one). */
   builder?: ImageBuilder;
+  /** Slack's per-method budgets, for tests that cannot wait a minute for Slack's own. */
+  slackBudgets?: Record<string, Budget>;
 }
 
 export interface App {
@@ -79,6 +82,7 @@ async function createChat(opts: AppOptions, metrics: MetricsRegistry, routes: Ro
     log: opts.log.child({ part: 'slack' }),
     metrics,
     routes: opts.http ? routes : [],
+    budgets: opts.slackBudgets,
   });
 }
 

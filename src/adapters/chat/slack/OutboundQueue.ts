@@ -3,7 +3,7 @@ import type { Logger } from '../../../shared/log.ts';
 import { within } from '../../../shared/within.ts';
 import { type Budget, type BudgetWindow, BudgetWindows } from './budget-window.ts';
 import { classifySlackError, type SlackFailure } from './slack-error.ts';
-import { type Delivery, type Job, type OutboundCall, WaitingCalls } from './waiting-calls.ts';
+import { type Delivery, FAILED, type Job, type OutboundCall, UNSENT, WaitingCalls } from './waiting-calls.ts';
 
 export type { Delivery, OutboundCall };
 
@@ -25,15 +25,11 @@ export interface OutboundQueueOptions {
 /** How long a shutdown waits for calls already sent to come back. */
 const IN_FLIGHT_GRACE_MS = 2_000;
 
-const FAILED: Delivery<never> = { status: 'failed' };
-const UNSENT: Delivery<never> = { status: 'unsent' };
-
 /**
  * The single budget for every Slack Web API call. Calls wait for their method's budget,
  * 429s pause the method for Retry-After, transient failures retry with backoff, card
- * updates coalesce, and priority calls overtake. Calls never reject: a call that cannot
- * be delivered resolves to undefined after its reason is logged, so a run is never
- * affected by Slack.
+ * updates coalesce, and priority calls overtake. Calls never reject: a call that cannot be
+ * delivered is logged and resolves as such, so a run is never affected by Slack.
  */
 export class OutboundQueue {
   private readonly windows: BudgetWindows;
@@ -42,7 +38,8 @@ export class OutboundQueue {
   /** Calls on the wire per method: a method Slack is slow to answer never takes every slot. */
   private readonly inFlightByMethod = new Map<string, number>();
   private readonly lastSentByKey = new Map<string, number>();
-  private inFlight = 0;
+  /** Calls sent and not answered yet. */
+  private readonly onWire = new Set<Job>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private pumpScheduled = false;
@@ -70,7 +67,7 @@ export class OutboundQueue {
 
   /** Calls waiting or in flight. */
   get pending(): number {
-    return this.waiting.size + this.inFlight;
+    return this.waiting.size + this.onWire.size;
   }
 
   /** Queues a call; resolves with its result (a superseded call: its successor's), or undefined if it was not delivered. */
@@ -106,7 +103,8 @@ export class OutboundQueue {
    * For shutdown: from now on only priority calls (final card states, notices, uploads) are sent.
    * Once none waits or is in flight, or `withinMs` has passed, the queue closes; calls already on
    * the wire then get up to `inFlightMs` to come back, so their callers learn they were delivered.
-   * Resolves with the calls that were never sent (their callers get `unsent`).
+   * Resolves with the calls not known to be delivered: never sent, or sent and never answered
+   * (their callers get `unsent`).
    */
   async closeWithin(withinMs: number, inFlightMs = IN_FLIGHT_GRACE_MS): Promise<OutboundCall<unknown>[]> {
     if (this.closed) return [];
@@ -120,7 +118,9 @@ export class OutboundQueue {
     );
     const unsent = this.close();
     await within(inFlightMs, this.drain());
-    return unsent;
+    const unanswered = [...this.onWire];
+    for (const job of unanswered) for (const w of job.waiters) w(UNSENT);
+    return [...unsent, ...unanswered.map((job) => job.call)];
   }
 
   /** Drops what is still waiting (each caller gets `unsent`), stops the timers, and returns the dropped calls. */
@@ -154,7 +154,7 @@ export class OutboundQueue {
     const { priority, normal } = this.waiting;
     for (const list of this.draining ? [priority] : [priority, normal]) {
       for (const job of [...list]) {
-        if (this.inFlight >= maxInFlight) return; // a completion pumps again
+        if (this.onWire.size >= maxInFlight) return; // a completion pumps again
         const wait = this.waitMs(job, now);
         if (wait > 0) {
           wakeAt = Math.min(wakeAt, now + wait);
@@ -211,7 +211,7 @@ export class OutboundQueue {
       else this.lastSentByKey.set(call.coalesceKey, now);
     }
     this.windowFor(call).record(now);
-    this.inFlight++;
+    this.onWire.add(job);
     this.inFlightByMethod.set(call.method, (this.inFlightByMethod.get(call.method) ?? 0) + 1);
     job.attempts++;
     call.send().then(
@@ -230,7 +230,7 @@ export class OutboundQueue {
   }
 
   private settle(job: Job): void {
-    this.inFlight--;
+    this.onWire.delete(job);
     this.inFlightByMethod.set(job.call.method, (this.inFlightByMethod.get(job.call.method) ?? 1) - 1);
     if (job.call.coalesceKey) this.inFlightKeys.delete(job.call.coalesceKey);
     this.schedulePump();
@@ -285,7 +285,7 @@ export class OutboundQueue {
 
   /** Shutting down and no priority call left to send or in flight: the drain is over. */
   private checkDrained(): void {
-    if (this.draining && this.waiting.priority.length === 0 && this.inFlight === 0) this.draining();
+    if (this.draining && this.waiting.priority.length === 0 && this.onWire.size === 0) this.draining();
   }
 
   private notifyIdle(): void {

@@ -20,6 +20,9 @@ export interface OutboundCall<T> {
  */
 export type Delivery<T> = { status: 'sent'; value: T } | { status: 'failed' } | { status: 'unsent' };
 
+export const FAILED: Delivery<never> = { status: 'failed' };
+export const UNSENT: Delivery<never> = { status: 'unsent' };
+
 export type Waiter = (delivery: Delivery<unknown>) => void;
 
 /** A call and everyone waiting for its answer (callers whose calls it superseded too). */
