@@ -53,6 +53,7 @@ export class Hub {
   readonly door: ChatHandlers;
   private readonly recovery: Recovery;
   private resumed = false;
+  private closing = false;
   private resumePass: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: HubDeps) {
@@ -103,6 +104,8 @@ export class Hub {
     const snapshot = takeSnapshot(this.deps.store);
     await runtime.start(this.runs.sink);
     await this.recovery.reattach(snapshot);
+    // A shutdown that came while the runtime started: open nothing more.
+    if (this.closing) return;
     this.recovery.catchUp(snapshot);
     this.resumePass = this.recovery.resumeInterrupted(snapshot).then(
       () => {
@@ -121,6 +124,7 @@ export class Hub {
    */
   async close(): Promise<void> {
     const { runtime, chat, store, logs } = this.deps;
+    this.closing = true;
     const schedulerClosed = this.scheduler.close();
     await runtime.close();
     const left = await chat.close(this.deps.closeWithinMs ?? CLOSE_WITHIN_MS);

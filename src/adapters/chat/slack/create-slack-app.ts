@@ -190,8 +190,9 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
     async start(handlers, answer) {
       door = { handlers, answer };
       if (appToken) {
+        connection.connecting();
         await app.start();
-        connection.connected();
+        connection.settled();
         log.info('slack connected in socket mode', { healthPort: config.port });
         return config.port;
       }
@@ -201,7 +202,9 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
       return port;
     },
     async stop() {
-      await app.stop();
+      connection.settled();
+      // Never started (a shutdown during start-up): there is nothing to stop.
+      if (door) await app.stop();
     },
   };
 }
@@ -209,15 +212,15 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
 type Answer = (to: Requester, reply: Reply) => Promise<void>;
 
 /**
- * Watches Bolt's Socket Mode client until it connects: the first failure it logs (Slack
+ * Watches Bolt's Socket Mode client while it connects: the first failure it logs then (Slack
  * unreachable, a proxy refusing) is told once, in one sentence naming what cannot be reached,
  * while the client keeps retrying.
  */
 function socketModeWatch(log: Logger, apiUrl: string) {
-  let settled = false;
+  let connecting = false;
   const tell = (reason: unknown[]) => {
-    if (settled) return;
-    settled = true;
+    if (!connecting) return;
+    connecting = false;
     log.warn(`Slack cannot be reached at ${apiUrl}: Socket Mode is not connected; still trying`, {
       reason: reason.map(String).join(' '),
     });
@@ -234,8 +237,12 @@ function socketModeWatch(log: Logger, apiUrl: string) {
         logger.error(...msg);
       },
     }),
-    connected: () => {
-      settled = true;
+    /** From now until connected (or stopped), a failure means Slack cannot be reached. */
+    connecting: () => {
+      connecting = true;
+    },
+    settled: () => {
+      connecting = false;
     },
   };
 }
