@@ -36,7 +36,7 @@ export class FakeSlackApi {
   socketModeUrl: string | undefined;
   private readonly failures = new Map<string, FakeFailure[]>();
   /** Methods whose calls get no answer until released (a Slack that hangs). */
-  private readonly held = new Map<string, (() => void)[]>();
+  private readonly held = new Map<string, ((answer: boolean) => void)[]>();
   private readonly windows = new Map<string, number[]>();
   private readonly server: Server;
   private seq = 0;
@@ -77,15 +77,16 @@ export class FakeSlackApi {
   }
 
   /**
-   * Calls of `method` get no answer until `release()`: a Slack that hangs. A call whose client
-   * went away meanwhile is never recorded, as Slack never saw it complete.
+   * Calls of `method` arriving from now on get no answer until `release()`: a Slack that hangs.
+   * `release('drop')` cuts them off unrecorded instead, as when the bot that made them died; a
+   * call whose client went away meanwhile is never recorded either.
    */
-  hold(method: string): () => void {
+  hold(method: string): (how?: 'answer' | 'drop') => void {
     this.held.set(method, this.held.get(method) ?? []);
-    return () => {
+    return (how = 'answer') => {
       const waiting = this.held.get(method) ?? [];
       this.held.delete(method);
-      for (const release of waiting) release();
+      for (const release of waiting) release(how === 'answer');
     };
   }
 
@@ -105,8 +106,15 @@ export class FakeSlackApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    // Held from its arrival: a call already on its way when the hold ends is held too.
+    const held = this.held.get(path.slice('/api/'.length));
+    const answer = held ? await new Promise<boolean>((resolve) => held.push(resolve)) : true;
+    if (!answer) {
+      res.destroy();
+      return;
+    }
+    const body = await readBody(req);
     if (path.startsWith('/upload/')) {
       const content = await uploadedContent(req, body);
       this.uploads.set(path.slice('/upload/'.length), content);
@@ -124,11 +132,7 @@ export class FakeSlackApi {
       return;
     }
     const method = path.slice('/api/'.length);
-    const held = this.held.get(method);
-    if (held) {
-      await new Promise<void>((resolve) => held.push(resolve));
-      if (res.destroyed || req.socket.destroyed) return;
-    }
+    if (held && (res.destroyed || req.socket.destroyed)) return;
     const args = parseArgs(req, body);
     const failure = this.failures.get(method)?.shift();
     if (failure && 'status' in failure) {
