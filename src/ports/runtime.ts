@@ -5,7 +5,7 @@ export interface RuntimeSink {
   update(runId: string, update: RuntimeUpdate): void;
   /**
    * New log lines, in order, never repeated. `cursor` is the runtime's own position after the
-   * last line (e.g. its timestamp); the orchestrator keeps it on the run (`run.logCursor`) so that
+   * last line (e.g. its timestamp); the run service keeps it on the run (`run.logCursor`) so that
    * after a restart the runtime resumes after it instead of sending the lines again.
    */
   log(runId: string, lines: string[], cursor?: string): void;
