@@ -140,11 +140,6 @@ export class RunService implements Launcher, RunEvents {
     return this.completion.whenCompleted(runId);
   }
 
-  /** Runs not yet ended. */
-  activeCount(): number {
-    return this.deps.store.listRuns({ active: true }).length;
-  }
-
   /** Resolves when no run is in flight any more (every notice sent). */
   async whenIdle(): Promise<void> {
     for (;;) {
