@@ -8,7 +8,7 @@ import { runConsole } from './console.ts';
  * Shutdown delivers final states within 10 s (Hub.close); this is the hard stop behind it, inside
  * the 30 s a Kubernetes pod gets between SIGTERM and SIGKILL.
  */
-const HARD_STOP_MS = 20_000;
+const HARD_STOP_MS = 25_000;
 
 /**
  * `trainyard start`: the bot. Slack when SLACK_BOT_TOKEN is set, the console chat otherwise.
