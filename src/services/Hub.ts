@@ -88,7 +88,7 @@ export class Hub {
     return this.resumed && this.deps.runtime.ready();
   }
 
-  /** Resolves once the resume pass is over (tests, and `console -e` before it looks at the store). */
+  /** Resolves once the resume pass is over. */
   whenResumed(): Promise<void> {
     return this.resumePass;
   }
@@ -107,12 +107,12 @@ export class Hub {
     // A shutdown that came while the runtime started: open nothing more.
     if (this.closing) return;
     this.recovery.catchUp(snapshot);
-    this.resumePass = this.recovery.resumeInterrupted(snapshot).then(
-      () => {
+    this.resumePass = this.recovery
+      .resumeInterrupted(snapshot)
+      .catch((err: unknown) => log.error('resuming interrupted runs failed', { err }))
+      .finally(() => {
         this.resumed = true;
-      },
-      (err: unknown) => log.error('resuming interrupted runs failed', { err }),
-    );
+      });
     this.scheduler.start().catch((err: unknown) => log.error('restoring schedules failed', { err }));
     await chat.start(this.door);
   }
