@@ -173,6 +173,10 @@ async function heapPerRun(): Promise<void> {
   await reply();
   const before = heapUsed();
   const { runtime, sink } = await newRuntime(kc);
+  // As after a restart: the orchestrator hands over the runs its store has in flight.
+  await runtime.recover(
+    runs.map((run) => ({ ...run, state: 'running', placement: { handle: `bench-${run.number}` } })),
+  );
   await sink.all(
     runs.map((r) => r.id),
     'running',

@@ -121,7 +121,9 @@ async function receiver(): Promise<void> {
   console.log(
     `ack latency p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms (Slack allows 3000 ms)`,
   );
-  console.log(`receiver's own time (listener entered → ack sent), p99 bucket: ≤ ${serverAckP99(metrics)} s`);
+  console.log(
+    `receiver's own time (listener entered → ack sent), p99 bucket: ≤ ${await serverAckP99(metrics)} s`,
+  );
   console.log(`non-200 answers: ${failures}`);
   console.log(
     `runs created: ${launches} for ${runsByCommand.size} distinct commands; duplicates: ${duplicates}`,
@@ -153,9 +155,8 @@ function runSender(
 }
 
 /** The smallest histogram bucket holding 99 % of the acks the receiver timed itself. */
-function serverAckP99(metrics: MetricsRegistry): string {
-  const buckets = metrics
-    .render()
+async function serverAckP99(metrics: MetricsRegistry): Promise<string> {
+  const buckets = (await metrics.render())
     .split('\n')
     .map((l) => l.match(/^trainyard_slack_ack_seconds_bucket\{le="([^"]+)"\} (\d+)/))
     .filter((m): m is RegExpMatchArray => m !== null)

@@ -4,15 +4,21 @@
 # deploy/templates/ and writes the kustomization that turns them into the trainyard-templates
 # ConfigMap. kustomize cannot read files outside deploy/, hence the copy. Run it after editing
 # manifests/, then `kubectl apply -k deploy/` (the ConfigMap's name changes, so the bot restarts).
+# Templates are *.yaml and *.yml files, as the bot reads them.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/../manifests"
 dst="$here/templates"
-rm -f "$dst"/*.yaml
+mkdir -p "$dst"
+rm -f "$dst"/*.yaml "$dst"/*.yml
 files=""
-for file in "$src"/*.yaml; do
+for file in "$src"/*.yaml "$src"/*.yml; do
+  # A pattern that matches nothing stays as written.
+  [ -f "$file" ] || continue
   name=$(basename "$file")
-  if grep -q '^image:' "$file" && ! grep -q '^build:' "$file"; then
+  if [ "$name" = kustomization.yaml ] || [ "$name" = kustomization.yml ]; then
+    echo "skipped $name (the name kustomize keeps for itself; rename the template)"
+  elif grep -q '^image:' "$file" && ! grep -q '^build:' "$file"; then
     cp "$file" "$dst/$name"
     files="$files      - $name
 "
@@ -21,12 +27,19 @@ for file in "$src"/*.yaml; do
     echo "skipped $name (it builds its image; push the image and set image: to run it on the cluster)"
   fi
 done
+if [ -z "$files" ]; then
+  echo "no template can run on the cluster; the bot will start with none (and say so)"
+  list="    files: []
+"
+else
+  list="    files:
+$files"
+fi
 cat > "$dst/kustomization.yaml" <<KUSTOMIZATION
 # Written by deploy/sync-templates.sh from manifests/; do not edit by hand.
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 configMapGenerator:
   - name: trainyard-templates
-    files:
 KUSTOMIZATION
-printf '%s' "$files" >> "$dst/kustomization.yaml"
+printf '%s' "$list" >> "$dst/kustomization.yaml"

@@ -1,11 +1,13 @@
 import type { Server } from 'node:http';
 import type { Budget } from '../adapters/chat/slack/budget-window.ts';
+import { watchEventLoop } from '../adapters/http/event-loop-watch.ts';
 import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
 import { listeningPort, startHttpServer } from '../adapters/http/http-server.ts';
 import { MetricsRegistry } from '../adapters/http/metrics.ts';
 import { ProcessRuntime } from '../adapters/runtimes/process/ProcessRuntime.ts';
 import { FileLogArchive } from '../adapters/store/FileLogArchive.ts';
 import { FileStore } from '../adapters/store/FileStore.ts';
+import { templateFolderWarning } from '../adapters/templates/template-files.ts';
 import { createTemplateSource } from '../adapters/templates/template-source.ts';
 import type { Config } from '../config/env.ts';
 import { loadPolicyFile } from '../config/policy-file.ts';
@@ -43,7 +45,7 @@ async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promis
   const { config, env, log } = opts;
   let choice = config.runtime;
   if (choice === 'auto') {
-    const { findKubeconfig } = await import('../adapters/runtimes/kubernetes/kubeconfig.ts');
+    const { findKubeconfig } = await import('../adapters/runtimes/kubernetes/find-kubeconfig.ts');
     const { dockerAnswers } = await import('../adapters/docker/docker-engine.ts');
     choice = findKubeconfig(env) ? 'kubernetes' : (await dockerAnswers()) ? 'docker' : 'process';
   }
@@ -89,7 +91,8 @@ async function createChat(opts: AppOptions, metrics: MetricsRegistry, routes: Ro
 /** The composition root: builds every adapter from the config and hands them to the hub. */
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
-  const metrics = new MetricsRegistry();
+  // The bot as a server also reports process metrics (CPU, memory, GC, event-loop lag).
+  const metrics = new MetricsRegistry({ processMetrics: opts.http });
   const policy = await loadPolicyFile(config.configFile);
   const logs = new FileLogArchive(config.dataDir, { log: log.child({ part: 'logs' }) });
   const store = await FileStore.open(config.dataDir, {
@@ -127,6 +130,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     });
     isReady = () => hub.ready();
     let server: Server | undefined;
+    // Long event-loop stalls get a warning line (rate-limited); one-shot commands need none.
+    const stalls = opts.http ? watchEventLoop({ log: log.child({ part: 'event-loop' }) }) : undefined;
     log.info('trainyard starting', {
       runtime: runtime.kind,
       chat: chat.kind,
@@ -138,6 +143,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       chat,
       runtime,
       async start() {
+        await templateFolderWarning(config.templatesDir).then((warning) => warning && log.warn(warning));
         await templates();
         if (opts.http && chat.kind === 'console') {
           server = await startHttpServer(config.port, routes, config.host).catch((err: Error) => {
@@ -151,6 +157,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await hub.start();
       },
       async close() {
+        stalls?.stop();
         await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
         try {
           await hub.close();

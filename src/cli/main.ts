@@ -60,10 +60,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stderr(`${err.message}\n`);
       return 1;
     }
-    createLogger('error').error('unexpected failure', {
-      err,
-      stack: err instanceof Error ? err.stack : undefined,
-    });
+    // The log line carries the error's stack and causes (secrets masked); the user gets one sentence.
+    createLogger('error').error('unexpected failure', { err });
     io.stderr('Trainyard stopped on an unexpected error; details are in the log line above.\n');
     return 1;
   }

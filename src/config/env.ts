@@ -21,6 +21,8 @@ export interface Config {
   timezone: string;
   scheduleMinIntervalSeconds: number;
   logLevel: Level;
+  /** Variables of the bot's environment the process runtime passes on to jobs (TRAINYARD_PROCESS_ENV). */
+  processEnv: string[];
 }
 
 export class ConfigError extends Error {
@@ -35,6 +37,35 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}".`);
   }
   return n;
+}
+
+const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The bot's own credentials: no job ever gets them, whatever TRAINYARD_PROCESS_ENV says. */
+const BOT_SECRET = /^(SLACK_.*|TRAINYARD_REGISTRY_(USERNAME|PASSWORD))$/;
+
+/**
+ * TRAINYARD_PROCESS_ENV: a comma-separated list of variables the process runtime passes on from
+ * the bot's environment (e.g. HF_HOME,WANDB_API_KEY), beyond the harmless ones it always passes.
+ */
+export function processEnvAllowList(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.TRAINYARD_PROCESS_ENV ?? '';
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of names) {
+    if (!ENV_VAR.test(name)) {
+      throw new ConfigError(
+        `TRAINYARD_PROCESS_ENV must list variable names separated by commas (e.g. HF_HOME,WANDB_API_KEY); "${name}" is not one.`,
+      );
+    }
+    if (BOT_SECRET.test(name)) {
+      throw new ConfigError(
+        `TRAINYARD_PROCESS_ENV may not pass ${name} to jobs: the bot's own credentials never reach a job; remove it from the list.`,
+      );
+    }
+  }
+  return [...new Set(names)];
 }
 
 /** Reads and checks the environment; throws ConfigError with one sentence on a bad value. */
@@ -75,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     timezone,
     scheduleMinIntervalSeconds: intVar(env, 'TRAINYARD_SCHEDULE_MIN_INTERVAL', 60, 0, 31_536_000),
     logLevel,
+    processEnv: processEnvAllowList(env),
   };
 }

@@ -38,8 +38,12 @@ export interface Launcher {
   check(req: LaunchRequest): Promise<LaunchCheck>;
   /** Validates, checks policy, stores the run, posts its card (unless quiet) and starts it. Never throws for bad input. */
   launch(req: LaunchRequest): Promise<LaunchResult>;
-  /** Stops a run on behalf of someone or something; `reason` says who (e.g. `stopped by <@U1>`). */
-  stop(runId: string, reason: string): Promise<void>;
+  /**
+   * Stops a run on behalf of someone or something: `reason` says why, in plain text (e.g.
+   * `replaced by the next run of schedule nightly`); `stoppedBy` is the user who asked, when a
+   * person did (the run's end state carries it and the views mention them).
+   */
+  stop(runId: string, reason?: string, stoppedBy?: string): Promise<void>;
   /** Resolves when the run has ended and its completion notice is dealt with (at once if it has). */
   whenEnded(runId: string): Promise<Run>;
 }

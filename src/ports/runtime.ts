@@ -1,12 +1,14 @@
-import type { Run, RuntimeUpdate } from '../core/run/run.ts';
+import type { Run, RunSpec, RuntimeUpdate } from '../core/run/run.ts';
 
 /** What a runtime reports back to. */
 export interface RuntimeSink {
   update(runId: string, update: RuntimeUpdate): void;
   /**
-   * New log lines, in order, never repeated. `cursor` is the runtime's own position after the
-   * last line (e.g. its timestamp); the run service keeps it on the run (`run.logCursor`) so that
-   * after a restart the runtime resumes after it instead of sending the lines again.
+   * New log lines, in order, never repeated. `cursor` is the runtime's own position just after
+   * the last of these lines (opaque outside the runtime); the run service keeps it on the run
+   * (`run.logCursor`) so that after a restart the runtime resumes after it instead of sending the
+   * lines again. Delivery and cursor are one step: keep the cursor with the lines it came with
+   * (persist both, or neither), and a restart neither repeats nor loses a line.
    */
   log(runId: string, lines: string[], cursor?: string): void;
 }
@@ -31,18 +33,29 @@ export interface Runtime {
   ready(): boolean;
   /**
    * Resolves once the runtime has mirrored its backend for the first time after start (Kubernetes:
-   * the first list of Jobs and pods; Docker: its event stream is open; processes: at once). A job
-   * created for a run before a restart has been reported to the sink by then, so a run the store
-   * still holds as queued has none.
+   * the first list of Jobs and pods; Docker: its event stream is open; processes: once started);
+   * never rejects. A job created for a run before a restart has been reported to the sink by then
+   * (for the runs handed to recover()), so a run the store still holds as queued has none.
    */
   whenSynced(): Promise<void>;
-  /** Creates the job for a run whose spec has an image (or a command for processes). */
+  /**
+   * One sentence saying which settings of the spec this runtime cannot honour and what to do
+   * instead, or undefined when it can run the spec as written. Ask before launching; submit
+   * refuses such a spec with the same sentence.
+   */
+  cannotHonour(spec: RunSpec): string | undefined;
+  /**
+   * Creates the job for a run whose spec has an image (or a command for processes). Submitting a
+   * run that already has its job creates nothing and answers with the existing placement.
+   */
   submit(run: Run): Promise<Placement>;
-  /** Asks the job to end; the sink later gets state 'stopped'. */
+  /** Asks the job to end; the sink later gets state 'stopped' (also for a run it never had). */
   stop(run: Run): Promise<void>;
   /**
    * Called once after start with the runs the store believes are in flight:
    * re-attach to live ones, report ended ones (sink.update), report missing ones as 'lost'.
+   * It may come before or after whenSynced() resolves; logs resume after each run's `logCursor`.
+   * Jobs of runs neither handed over here nor submitted by this process are not reported.
    */
   recover(runs: Run[]): Promise<void>;
   /** Latest log lines straight from the backend, if it still has them. */

@@ -9,6 +9,7 @@ import type { Runtime } from '../ports/runtime.ts';
 import type { Store } from '../ports/store.ts';
 import type { Logger } from '../shared/log.ts';
 import { CommandDispatcher } from './commands/CommandDispatcher.ts';
+import { HoldingAnswers } from './commands/holding-answers.ts';
 import { LaunchCommand } from './commands/launch-command.ts';
 import { RunActions } from './commands/RunActions.ts';
 import { RunButtons } from './commands/run-buttons.ts';
@@ -71,12 +72,14 @@ export class Hub {
     const actions = new RunActions({ launcher: this.runs, logs: deps.logs, runtime, policy });
     this.door = new CommandDispatcher({
       store,
+      templates: deps.templates,
       chat,
       log,
       commands: [
         new RunCommands({ store, templates: deps.templates, actions }),
         new LaunchCommand(this.runs),
         new ScheduleCommands(this.scheduler),
+        new HoldingAnswers(),
       ],
       buttons: [new RunButtons({ store, chat, actions }), new ScheduleButtons(this.scheduler)],
     });

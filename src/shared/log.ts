@@ -1,4 +1,6 @@
-/** Structured JSON logs on stderr. Secrets are masked before anything is written. */
+import { createRedactor, type Redactor, secretsInEnv } from './redact.ts';
+
+/** Structured JSON logs on stderr. Secrets are masked before anything is written (see redact.ts). */
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -10,37 +12,36 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-const SECRET_KEY = /token|secret|password|authorization|cookie/i;
-const SECRET_VALUE = /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)/g;
-
-function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_VALUE, '[redacted]');
-  if (value instanceof Error) return { name: value.name, message: scrub(value.message) };
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value))
-    out[k] = SECRET_KEY.test(k) ? '[redacted]' : scrub(v, depth + 1);
-  return out;
-}
-
+/**
+ * A logger writing one JSON object per line. An Error anywhere in the fields (e.g. `{ err }`) is
+ * written with its name, message, stack, own fields and cause chain. `secrets` are masked wherever
+ * they appear; by default the values of this process's environment variables named like secrets.
+ */
 export function createLogger(
   level: Level = 'info',
   base: Record<string, unknown> = {},
   write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+  secrets: readonly string[] = secretsInEnv(process.env),
 ): Logger {
-  const min = ORDER[level];
+  return makeLogger(ORDER[level], base, write, createRedactor(secrets));
+}
+
+function makeLogger(
+  min: number,
+  base: Record<string, unknown>,
+  write: (line: string) => void,
+  redact: Redactor,
+): Logger {
   const emit = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
-    const entry = scrub({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields });
-    write(JSON.stringify(entry));
+    write(JSON.stringify(redact({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields })));
   };
   return {
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(level, { ...base, ...fields }, write),
+    child: (fields) => makeLogger(min, { ...base, ...fields }, write, redact),
   };
 }
 

@@ -36,10 +36,15 @@ export function formatDuration(ms: number): string {
   return `${sec}s`;
 }
 
-/** How long the run has been going (or went), from start (or creation) to end (or now). */
+/**
+ * How long the run has been going (or went), from start (or creation) to end (or now). A lost
+ * run ended when it was last seen alive (the status machine sets its endedAt so), so a bot's
+ * downtime does not count.
+ */
 export function runDuration(run: Run, now: Date): number {
   const from = Date.parse(run.startedAt ?? run.createdAt);
-  const to = run.endedAt ? Date.parse(run.endedAt) : now.getTime();
+  const end = run.state === 'lost' ? (run.lastSeenAt ?? run.endedAt) : run.endedAt;
+  const to = end ? Date.parse(end) : now.getTime();
   return Math.max(0, to - from);
 }
 
@@ -88,9 +93,16 @@ export function formatParams(params: Record<string, unknown>): string {
     .join(' ');
 }
 
+/** The first `n` UTF-16 units of `text`, one fewer when the cut would split an emoji or other surrogate pair. */
+export function cutAt(text: string, n: number): string {
+  if (n <= 0) return '';
+  const code = text.charCodeAt(n - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+}
+
 /** Cuts text to `max` characters, marking the cut. */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…';
+  return text.length <= max ? text : `${cutAt(text, max - 1)}…`;
 }
 
 /** `epochs (int, default 5, 1..1000): number of passes`. */

@@ -78,7 +78,7 @@ describe('template CLI commands', () => {
     it('passes the shipped templates with a summary', async () => {
       const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
       assert.equal(await check([], io), 0);
-      assert.match(out.stdout, /^3 template\(s\) OK in .*: demo, resnet, sleep\.$/m);
+      assert.match(out.stdout, /^5 templates OK in .*: demo, evaluate, prep, resnet, sleep\.$/m);
     });
 
     it('exits 1 listing every problem as file: field: message', async () => {
@@ -87,7 +87,7 @@ describe('template CLI commands', () => {
       assert.deepEqual(out.stderr.trim().split('\n'), [
         'bad.yaml: params.n.default: default must be a whole number of at least 1, not 0.',
         'bad.yaml: command.1: {{m}} is not a declared param (declared params: n).',
-        '2 problem(s) found.',
+        '2 problems found.',
       ]);
     });
 
@@ -168,7 +168,17 @@ describe('template CLI commands', () => {
 
     for (const [text, expected] of [
       ['demo epochs=abc', 'epochs must be a whole number from 1 to 1000, not "abc".'],
-      ['dmeo', 'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, resnet, sleep.'],
+      [
+        'dmeo',
+        'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, evaluate, prep, resnet, sleep.',
+      ],
+      [
+        'DEMO',
+        'Unknown template or command "DEMO". Did you mean "demo"? Templates: demo, evaluate, prep, resnet, sleep.',
+      ],
+      ['foo 99', 'Unknown template or command "foo". Templates: demo, evaluate, prep, resnet, sleep.'],
+      ['sttaus 1', '"sttaus" is not a command; did you mean "/train status 1"?'],
+      ['demo 30', '"30" is not a name=value param; write params as name=value, e.g. epochs=5.'],
       ['demo --gpu lots', '--gpu must be a whole number of GPUs from 0 to 64, not "lots".'],
       [
         'schedule "0 3 * * *" demo --name "bad name!"',

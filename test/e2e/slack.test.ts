@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parseMetrics } from '../support/prometheus-text.ts';
 import { FakeSlackApi, type RecordedCall } from '../support/slack-api.ts';
 import { buttonPress, sendSigned, slashCommand } from '../support/slack-requests.ts';
 
@@ -132,6 +133,16 @@ describe('trainyard start with Slack (end to end)', { timeout: 90_000 }, () => {
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /trainyard_slack_calls_total\{method="chat.postMessage",outcome="ok"\}/);
+    // A scraper can read all of it: ours beside the process's own, event-loop lag included.
+    const families = parseMetrics(metrics);
+    for (const name of [
+      'trainyard_runs',
+      'trainyard_slack_ack_seconds',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+    ])
+      assert.ok(families.has(name), `${name} is missing from /metrics`);
   });
 
   it('rejects an unsigned request without launching anything', async () => {

@@ -1,4 +1,4 @@
-import type { Run, RuntimeUpdate } from '../../src/core/run/run.ts';
+import type { Run, RunSpec, RuntimeUpdate } from '../../src/core/run/run.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../src/ports/runtime.ts';
 
 /** A runtime the test drives by hand: it records submits and stops and reports what it is told. */
@@ -22,14 +22,21 @@ export class FakeRuntime implements Runtime {
   }
   /** Cleared to hold the first sync back (an API server that answers late); syncNow() lets it through. */
   synced = true;
+  /** While set, whenSynced also waits for it: a backend slow to answer its first list. */
+  syncGate?: Promise<void>;
   private syncWaiters: (() => void)[] = [];
-  whenSynced(): Promise<void> {
-    if (this.synced) return Promise.resolve();
-    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  async whenSynced(): Promise<void> {
+    await this.syncGate;
+    if (!this.synced) await new Promise<void>((resolve) => this.syncWaiters.push(resolve));
   }
   syncNow(): void {
     this.synced = true;
     for (const resolve of this.syncWaiters.splice(0)) resolve();
+  }
+  /** Set to refuse specs (as the process and docker runtimes refuse Kubernetes-only settings). */
+  refuse?: (spec: RunSpec) => string | undefined;
+  cannotHonour(spec: RunSpec): string | undefined {
+    return this.refuse?.(spec);
   }
   /** While set, submits wait for it: a slow API server. */
   submitGate?: Promise<void>;

@@ -2,8 +2,8 @@
  * A loopback fake of the Kubernetes API server, speaking its wire protocol closely enough for the
  * real @kubernetes/client-node: JSON lists with a resourceVersion whose items carry no kind or
  * apiVersion, newline-delimited watch events from a resourceVersion (with `410 Expired` ERROR
- * events once history is compacted), Status bodies for 404/409/422, label selectors, and chunked
- * `follow` pod logs with timestamps and sinceTime.
+ * events once history is compacted), Status bodies for 404/409/422, label selectors (on lists,
+ * watches and deletecollection), and chunked `follow` pod logs with timestamps and sinceTime.
  *
  * It plays the Job controller and the kubelet under the test's control: creating a Job creates its
  * pod; the test then schedules, starts, logs, terminates, evicts... Faults can be injected per
@@ -508,12 +508,7 @@ export class FakeKubeApiServer {
         this.send(res, 404, status(404, 'NotFound', `jobs.batch "${name}" not found`));
         return;
       }
-      this.remove('jobs', ns, name);
-      // Without a propagation policy the API orphans a Job's pods, as a real server does.
-      const policy = query.get('propagationPolicy');
-      if (policy === 'Background' || policy === 'Foreground') {
-        for (const pod of this.podsOfJob(ns, name)) this.remove('pods', ns, pod.metadata.name);
-      }
+      this.deleteJob(ns, name, query);
       this.send(res, 200, {
         kind: 'Status',
         apiVersion: 'v1',
@@ -523,7 +518,32 @@ export class FakeKubeApiServer {
       });
       return;
     }
+    if (method === 'DELETE') {
+      // deletecollection: every Job the selector matches (all of them without one); the reply
+      // lists what was deleted, as a real server's does. Matching nothing is no error.
+      const selector = parseSelector(query.get('labelSelector'));
+      const deleted = [...this.store.jobs.values()].filter(
+        (j) => j.metadata.namespace === ns && selector(j.metadata.labels),
+      );
+      for (const job of deleted) this.deleteJob(ns, job.metadata.name, query);
+      this.send(res, 200, {
+        kind: 'JobList',
+        apiVersion: 'batch/v1',
+        metadata: { resourceVersion: String(this.rv) },
+        items: deleted.map(({ kind: _k, apiVersion: _a, ...rest }) => rest),
+      });
+      return;
+    }
     this.send(res, 405, status(405, 'MethodNotAllowed', `${method} is not supported here`));
+  }
+
+  /** Without a propagation policy the API orphans a Job's pods, as a real server does. */
+  private deleteJob(ns: string, name: string, query: URLSearchParams): void {
+    this.remove('jobs', ns, name);
+    const policy = query.get('propagationPolicy');
+    if (policy === 'Background' || policy === 'Foreground') {
+      for (const pod of this.podsOfJob(ns, name)) this.remove('pods', ns, pod.metadata.name);
+    }
   }
 
   private createJob(ns: string, job: Obj, res: ServerResponse): void {

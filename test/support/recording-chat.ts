@@ -1,5 +1,6 @@
 import type { Reply } from '../../src/core/reply.ts';
 import type { MessageRef, Run } from '../../src/core/run/run.ts';
+import { sentenceText } from '../../src/core/sentence.ts';
 import type { ChatHandlers, ChatLeftovers, ChatPort, Requester } from '../../src/ports/chat.ts';
 
 /** A ChatPort that remembers everything it was asked to say (hubot's test adapter). */
@@ -64,8 +65,10 @@ export class RecordingChat implements ChatPort {
     return reply?.kind === 'logs' ? reply.lines : undefined;
   }
 
-  /** The texts of error answers, for assertions. */
+  /** The texts of error answers, for assertions; mentions Trainyard wrote read as Slack writes them (`<@U1>`). */
   errors(): string[] {
-    return this.answers.flatMap((a) => (a.reply.kind === 'error' ? [a.reply.text] : []));
+    return this.answers.flatMap((a) =>
+      a.reply.kind === 'error' ? [sentenceText(a.reply.text, (id) => `<@${id}>`)] : [],
+    );
   }
 }

@@ -9,7 +9,7 @@ import { makeRun } from './make-run.ts';
  */
 export class RecordingLauncher implements Launcher {
   readonly launches: { request: LaunchRequest; at: Date; run?: Run }[] = [];
-  readonly stops: { runId: string; reason: string }[] = [];
+  readonly stops: { runId: string; reason?: string; stoppedBy?: string }[] = [];
   readonly checks: LaunchRequest[] = [];
   /** Set to refuse launches with this sentence, as the run service does for bad input. */
   refuse: string | undefined;
@@ -50,8 +50,8 @@ export class RecordingLauncher implements Launcher {
     return { ok: true, run };
   }
 
-  async stop(runId: string, reason: string): Promise<void> {
-    this.stops.push({ runId, reason });
+  async stop(runId: string, reason?: string, stoppedBy?: string): Promise<void> {
+    this.stops.push({ runId, reason, stoppedBy });
     this.end(runId, 'stopped');
   }
 

@@ -1,10 +1,11 @@
+import type Docker from 'dockerode';
 import type { BuildProgress } from '../../ports/image-builder.ts';
 
 /**
  * One JSON object of the engine's build or push stream. The engine answers HTTP 200 even
  * when the build fails; the failure is an `errorDetail` (or `error`) object in the stream.
  */
-export interface StreamEvent {
+interface StreamEvent {
   stream?: string;
   status?: string;
   progress?: string;
@@ -63,6 +64,27 @@ export class BuildStreamReader {
     this.lines.push(line);
     if (this.lines.length > KEEP_LINES) this.lines.shift();
   }
+}
+
+/**
+ * Reads a build, push or pull stream to its end. The engine reports failures inside the stream,
+ * not as HTTP errors, so the caller checks the reader's `error`; `report` gets each new line.
+ */
+export function readEngineStream(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  report: (p: BuildProgress) => void = () => {},
+): Promise<BuildStreamReader> {
+  const reader = new BuildStreamReader();
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null) => (err ? reject(err) : resolve(reader)),
+      (event: StreamEvent) => {
+        for (const progress of reader.read(event)) report(progress);
+      },
+    );
+  });
 }
 
 /** Push and pull events carry `status` (+ `id`); byte-progress ticks are left out. */

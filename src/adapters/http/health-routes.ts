@@ -13,7 +13,7 @@ export interface HealthRoutesOptions {
   isReady: () => boolean;
   /** Why it is not ready, for people reading /readyz. */
   notReadyReason?: () => string;
-  metrics: MetricsRegistry;
+  metrics: Pick<MetricsRegistry, 'render' | 'contentType'>;
 }
 
 const text = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
@@ -44,8 +44,12 @@ export function healthRoutes(opts: HealthRoutesOptions): Route[] {
     {
       path: '/metrics',
       method: 'GET',
-      handler: (_req, res) =>
-        text(res, 200, opts.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8'),
+      handler: (_req, res) => {
+        opts.metrics.render().then(
+          (body) => text(res, 200, body, opts.metrics.contentType),
+          (err: Error) => text(res, 500, `the metrics could not be collected: ${err.message}\n`),
+        );
+      },
     },
   ];
 }

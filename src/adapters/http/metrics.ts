@@ -1,101 +1,76 @@
-import type { Metrics } from '../../ports/metrics.ts';
+import {
+  collectDefaultMetrics,
+  Counter as PromCounter,
+  Gauge as PromGauge,
+  Histogram as PromHistogram,
+  Registry,
+} from 'prom-client';
+import type { Counter, Histogram, MetricLabels, Metrics } from '../../ports/metrics.ts';
 
-/** A tiny Prometheus registry: counters, gauges and histograms with labels, text exposition format. */
-type Labels = Record<string, string>;
-
-const key = (labels: Labels) =>
-  Object.keys(labels)
-    .sort()
-    .map(
-      (k) => `${k}="${String(labels[k]).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-    )
-    .join(',');
-
-const sample = (name: string, labelText: string, value: number) =>
-  `${name}${labelText ? `{${labelText}}` : ''} ${value}`;
-
-interface Metric {
-  render(): string[];
+export interface MetricsRegistryOptions {
+  /**
+   * Also report prom-client's default process metrics: CPU, memory, heap, handles, GC and the
+   * event-loop lag (`nodejs_eventloop_lag_seconds` and its min/mean/max/p50/p90/p99). The bot
+   * turns them on; tests and benchmarks that make many registries leave them off.
+   */
+  processMetrics?: boolean;
 }
 
-export class Counter implements Metric {
-  private values = new Map<string, number>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = key(labels);
-    this.values.set(k, (this.values.get(k) ?? 0) + by);
-  }
-  render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [k, v] of this.values) lines.push(sample(this.name, k, v));
-    return lines;
-  }
-}
+/** Labels in name order, so every series prints its labels the same way whatever the caller wrote. */
+const ordered = (labels: MetricLabels): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(labels)
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 
-/** A gauge computed at scrape time (e.g. runs by state), so it can never go stale. */
-export class Gauge implements Metric {
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    private collect: () => { labels: Labels; value: number }[],
-  ) {}
-  render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    for (const e of this.collect()) lines.push(sample(this.name, key(e.labels), e.value));
-    return lines;
-  }
-}
+/** The Metrics port on a prom-client registry, rendered in the Prometheus text format for /metrics. */
+export class MetricsRegistry implements Metrics {
+  /** The content type of `render()`'s output (text exposition format 0.0.4). */
+  readonly contentType: string = Registry.PROMETHEUS_CONTENT_TYPE;
+  private readonly registry = new Registry();
 
-export class Histogram implements Metric {
-  private counts: number[];
-  private sum = 0;
-  private count = 0;
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly buckets: number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  ) {
-    this.counts = buckets.map(() => 0);
+  constructor(opts: MetricsRegistryOptions = {}) {
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
   }
-  observe(value: number): void {
-    this.sum += value;
-    this.count++;
-    this.buckets.forEach((b, i) => {
-      if (value <= b) this.counts[i]++;
+
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    const counter = new PromCounter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
+    return { inc: (labels = {}, by = 1) => counter.inc(ordered(labels) as MetricLabels<L>, by) };
+  }
+
+  gauge<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    collect: () => { labels: MetricLabels<L>; value: number }[],
+  ): void {
+    new PromGauge({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [this.registry],
+      // Called on every scrape: the series are exactly what `collect` says now.
+      collect() {
+        this.reset();
+        for (const { labels, value } of collect()) this.set(ordered(labels) as MetricLabels<L>, value);
+      },
     });
   }
-  render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const [i, b] of this.buckets.entries())
-      lines.push(`${this.name}_bucket{le="${b}"} ${this.counts[i]}`);
-    lines.push(
-      `${this.name}_bucket{le="+Inf"} ${this.count}`,
-      `${this.name}_sum ${this.sum}`,
-      `${this.name}_count ${this.count}`,
-    );
-    return lines;
-  }
-}
 
-export class MetricsRegistry implements Metrics {
-  private metrics: Metric[] = [];
-  counter(name: string, help: string): Counter {
-    return this.add(new Counter(name, help));
-  }
-  gauge(name: string, help: string, collect: () => { labels: Labels; value: number }[]): Gauge {
-    return this.add(new Gauge(name, help, collect));
-  }
   histogram(name: string, help: string, buckets?: number[]): Histogram {
-    return this.add(new Histogram(name, help, buckets));
+    // prom-client's default buckets (5 ms … 10 s) unless the caller has its own.
+    const histogram = new PromHistogram({
+      name,
+      help,
+      registers: [this.registry],
+      ...(buckets && { buckets }),
+    });
+    return { observe: (value) => histogram.observe(value) };
   }
-  private add<M extends Metric>(m: M): M {
-    this.metrics.push(m);
-    return m;
-  }
-  render(): string {
-    return this.metrics.flatMap((m) => m.render()).join('\n') + '\n';
+
+  /** Every metric in the Prometheus text format (collecting gauges may be async, hence the promise). */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

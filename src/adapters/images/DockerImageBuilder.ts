@@ -5,7 +5,7 @@ import type { BuildSpec } from '../../core/run/run.ts';
 import { LABELS, MANAGED_BY } from '../../core/run/run-identity.ts';
 import { BuildError, type BuildProgress, type ImageBuilder } from '../../ports/image-builder.ts';
 import type { Logger } from '../../shared/log.ts';
-import { BuildStreamReader, type StreamEvent } from '../docker/build-stream.ts';
+import { readEngineStream } from '../docker/build-stream.ts';
 import {
   asSentence,
   connectDocker,
@@ -23,7 +23,8 @@ import {
 } from './context-hash.ts';
 
 export interface DockerImageBuilderOptions {
-  docker: Docker;
+  /** The engine; when not given, connected on the first build, so dockerode loads only if something is built. */
+  docker?: Docker;
   log: Logger;
   /** TRAINYARD_REGISTRY: built images are tagged under it and pushed there. */
   registry?: string;
@@ -47,7 +48,7 @@ interface InFlightBuild {
  */
 export class DockerImageBuilder implements ImageBuilder {
   private readonly inFlight = new Map<string, InFlightBuild>();
-  private readonly docker: Docker;
+  private client?: Docker;
   private readonly log: Logger;
   private readonly registry?: string;
   private readonly contextLimitBytes: number;
@@ -55,12 +56,17 @@ export class DockerImageBuilder implements ImageBuilder {
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(opts: DockerImageBuilderOptions) {
-    this.docker = opts.docker;
+    this.client = opts.docker;
     this.log = opts.log;
     this.registry = opts.registry;
     this.contextLimitBytes = opts.contextLimitBytes ?? DEFAULT_CONTEXT_LIMIT_BYTES;
     this.networkMode = opts.networkMode;
     this.env = opts.env ?? process.env;
+  }
+
+  private get docker(): Docker {
+    this.client ??= connectDocker();
+    return this.client;
   }
 
   async ensureImage(
@@ -179,7 +185,7 @@ export class DockerImageBuilder implements ImageBuilder {
         version: '1',
       },
     );
-    const reader = await this.follow(stream, report);
+    const reader = await readEngineStream(this.docker, stream, report);
     if (reader.error !== undefined) {
       throw new BuildError(
         asSentence(`The image build for ${template} failed: ${reader.error}`),
@@ -197,7 +203,7 @@ export class DockerImageBuilder implements ImageBuilder {
     const stream = await this.docker
       .getImage(tag.slice(0, colon))
       .push({ tag: tag.slice(colon + 1), ...(auth ? { authconfig: auth } : {}) });
-    const reader = await this.follow(stream, report);
+    const reader = await readEngineStream(this.docker, stream, report);
     if (reader.error !== undefined) {
       throw new BuildError(
         asSentence(`Pushing ${tag} to the registry ${this.registry} failed: ${reader.error}`),
@@ -205,23 +211,6 @@ export class DockerImageBuilder implements ImageBuilder {
       );
     }
     this.log.info('image pushed', { tag });
-  }
-
-  /** Reads a build/push stream to its end; the engine reports failures inside it, not as HTTP errors. */
-  private follow(
-    stream: NodeJS.ReadableStream,
-    report: (p: BuildProgress) => void,
-  ): Promise<BuildStreamReader> {
-    const reader = new BuildStreamReader();
-    return new Promise((resolve, reject) => {
-      this.docker.modem.followProgress(
-        stream,
-        (err: Error | null) => (err ? reject(err) : resolve(reader)),
-        (event: StreamEvent) => {
-          for (const progress of reader.read(event)) report(progress);
-        },
-      );
-    });
   }
 }
 
@@ -256,7 +245,7 @@ export function createDockerImageBuilder(opts: {
   }
   const limitMb = parsed.data.TRAINYARD_BUILD_CONTEXT_LIMIT_MB;
   return new DockerImageBuilder({
-    docker: opts.docker ?? connectDocker(),
+    docker: opts.docker,
     log: opts.log.child({ component: 'image-builder' }),
     registry: opts.config.registry,
     contextLimitBytes: limitMb === undefined ? undefined : limitMb * 1024 * 1024,

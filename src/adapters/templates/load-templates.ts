@@ -1,23 +1,25 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { parseTemplate } from '../../core/template/parse-template.ts';
 import type { Template, TemplateCatalog, TemplateProblem } from '../../core/template/template.ts';
+import { listTemplateFiles, type TemplateFile } from './template-files.ts';
 
 /** Template names become Job name prefixes and label values, so they must be DNS-1123 labels. */
 const TEMPLATE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const MAX_TEMPLATE_NAME = 40;
 
 /**
- * Loads every `*.yaml` / `*.yml` in `dir` as a template named after the file. A broken
- * template lands in `broken` with its problems while the others keep working; a missing
- * folder is reported in `problems`.
+ * Loads every `*.yaml` / `*.yml` in `dir` as a template named after the file, following symbolic
+ * links (a ConfigMap mount is made of them). A broken template, or a link to nothing, lands in
+ * `broken` with its problems while the others keep working; a missing folder is reported in
+ * `problems`.
  */
 export async function loadTemplates(dir: string): Promise<TemplateCatalog> {
   const root = resolve(dir);
   const catalog: TemplateCatalog = { templates: new Map(), broken: new Map(), problems: [] };
-  let entries: string[];
+  let files: TemplateFile[];
   try {
-    entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+    files = await listTemplateFiles(root);
   } catch {
     catalog.problems?.push({
       file: root,
@@ -26,13 +28,16 @@ export async function loadTemplates(dir: string): Promise<TemplateCatalog> {
     return catalog;
   }
 
-  const files = entries.filter((f) => ['.yaml', '.yml'].includes(extname(f))).sort();
   const seen = new Map<string, string>();
-  for (const fileName of files) {
+  for (const entry of files) {
+    const { fileName, path: file } = entry;
     const name = fileName.slice(0, -extname(fileName).length);
-    const file = join(root, fileName);
     const fail = (problems: TemplateProblem[]) => catalog.broken.set(name, problems);
 
+    if (!entry.ok) {
+      fail([{ file, message: entry.problem }]);
+      continue;
+    }
     if (!TEMPLATE_NAME.test(name) || name.length > MAX_TEMPLATE_NAME) {
       fail([
         {
@@ -50,7 +55,13 @@ export async function loadTemplates(dir: string): Promise<TemplateCatalog> {
     }
     seen.set(name, fileName);
 
-    const result = parseTemplate(name, file, join(root, name), await readFile(file, 'utf8'));
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) {
+      // E.g. a ConfigMap update swapped the files between listing and reading: the next read has it.
+      fail([{ file, message: `${fileName} cannot be read; check that it exists and is readable.` }]);
+      continue;
+    }
+    const result = parseTemplate(name, file, join(root, name), text);
     if (!result.ok) {
       fail(result.problems);
       continue;

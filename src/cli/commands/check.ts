@@ -1,8 +1,10 @@
 import { loadTemplates } from '../../adapters/templates/load-templates.ts';
 import { loadConfig } from '../../config/env.ts';
 import { checkPolicyFile } from '../../config/policy-file.ts';
+import { plural } from '../../core/plural.ts';
 import { formatProblem } from '../../core/template/format-problem.ts';
 import type { TemplateProblem } from '../../core/template/template.ts';
+import { terminalText } from '../../views/text/terminal.ts';
 import type { CliIo } from '../io.ts';
 
 /** Every problem of the templates in `dir`: folder problems, then each broken template's. */
@@ -28,12 +30,13 @@ export async function run(_args: string[], io: CliIo): Promise<number> {
   const problems = (await checkTemplates(templatesDir)).map((p) => formatProblem(p, io.cwd));
   if (configFile) problems.push(...(await checkPolicyFile(configFile)));
   if (problems.length) {
-    for (const p of problems) io.stderr(`${p}\n`);
-    io.stderr(`${problems.length} problem(s) found.\n`);
+    // Problems quote the template files, which may hold anything: no control character reaches the terminal.
+    for (const p of problems) io.stderr(`${terminalText(p, 5000)}\n`);
+    io.stderr(`${plural(problems.length, 'problem')} found.\n`);
     return 1;
   }
   const names = [...(await loadTemplates(templatesDir)).templates.keys()].sort();
-  io.stdout(`${names.length} template(s) OK in ${templatesDir}: ${names.join(', ')}.\n`);
+  io.stdout(`${plural(names.length, 'template')} OK in ${templatesDir}: ${names.join(', ')}.\n`);
   if (configFile) io.stdout(`Policy file ${configFile} OK.\n`);
   return 0;
 }

@@ -19,7 +19,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const config = loadConfig(io.env, io.cwd);
-  const parsed = parseCommand(args.join(' '));
+  const catalog = await loadTemplates(config.templatesDir);
+  const templates = [...catalog.templates.keys(), ...catalog.broken.keys()];
+  const parsed = parseCommand(args.join(' '), { templates });
   if (!parsed.ok) {
     io.stderr(`${parsed.error}\n`);
     return 2;
@@ -40,7 +42,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`${badName}\n`);
     return 2;
   }
-  const catalog = await loadTemplates(config.templatesDir);
   const options = command.verb === 'launch' ? command.options : {};
   const plan = planLaunch(catalog, command.template, command.params, options);
   if (!plan.ok) {

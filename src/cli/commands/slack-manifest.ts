@@ -12,9 +12,22 @@ export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files
 /** Slack shows this beside /train as people type; the full list is `/train help` (from USAGE). */
 const USAGE_HINT = `${(USAGE.find((u) => u.verb === 'launch')?.usage ?? '').replace(/^\/train /, '')} | help`;
 
-/** The Slack app manifest: Socket Mode unless `httpUrl` (the bot's public base URL) is given. */
-export function slackManifest(httpUrl?: string): Record<string, unknown> {
-  const events = httpUrl ? `${httpUrl.replace(/\/+$/, '')}/slack/events` : undefined;
+const EVENTS_PATH = '/slack/events';
+
+/**
+ * The request URL Slack should call, from what the operator gave: the bot's public base URL
+ * (`https://bot.example.com`, also under a path prefix) or the full events URL, never doubled.
+ * Undefined when it is not an https URL Slack can call.
+ */
+export function eventsUrl(given: string): string | undefined {
+  const url = URL.canParse(given) ? new URL(given) : undefined;
+  if (url?.protocol !== 'https:' || url.search || url.hash || url.username || url.password) return undefined;
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${path.endsWith(EVENTS_PATH) ? path : `${path}${EVENTS_PATH}`}`;
+}
+
+/** The Slack app manifest: Socket Mode unless `events` (the public request URL) is given. */
+export function slackManifest(events?: string): Record<string, unknown> {
   return {
     display_information: {
       name: 'Trainyard',
@@ -64,15 +77,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return 2;
     }
   }
-  if (httpUrl !== undefined) {
-    const url = URL.canParse(httpUrl) ? new URL(httpUrl) : undefined;
-    if (!url || !['https:', 'http:'].includes(url.protocol) || url.search || url.hash) {
-      io.stderr(
-        `--http needs the bot's public base URL, such as https://trainyard.example.com, not "${httpUrl}".\n`,
-      );
-      return 2;
-    }
+  const events = httpUrl === undefined ? undefined : eventsUrl(httpUrl);
+  if (httpUrl !== undefined && events === undefined) {
+    io.stderr(
+      `--http needs the bot's public https address (Slack calls only https), such as https://trainyard.example.com or https://trainyard.example.com/slack/events, not "${httpUrl}".\n`,
+    );
+    return 2;
   }
-  io.stdout(stringify(slackManifest(httpUrl), { lineWidth: 0 }));
+  io.stdout(stringify(slackManifest(events), { lineWidth: 0 }));
   return 0;
 }

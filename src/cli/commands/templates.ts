@@ -3,34 +3,36 @@ import { loadConfig } from '../../config/env.ts';
 import { formatProblem } from '../../core/template/format-problem.ts';
 import { describeAllowed } from '../../core/template/param-value.ts';
 import type { ParamDef, Template } from '../../core/template/template.ts';
+import { terminalText } from '../../views/text/terminal.ts';
 import type { CliIo } from '../io.ts';
 
 /** `trainyard templates`: each template with its params (type, default, allowed values, help), then broken ones. */
 export async function run(_args: string[], io: CliIo): Promise<number> {
   const { templatesDir } = loadConfig(io.env, io.cwd);
   const catalog = await loadTemplates(templatesDir);
-  for (const p of catalog.problems ?? []) io.stderr(`${formatProblem(p, io.cwd)}\n`);
+  for (const p of catalog.problems ?? []) io.stderr(`${terminalText(formatProblem(p, io.cwd), 5000)}\n`);
 
   const templates = [...catalog.templates.values()].sort((a, b) => a.name.localeCompare(b.name));
   io.stdout(templates.map(describeTemplate).join('\n'));
   for (const name of [...catalog.broken.keys()].sort()) {
     const problems = catalog.broken.get(name) ?? [];
-    io.stdout(`\n${name}  (broken; fix it and run trainyard check)\n`);
-    for (const p of problems) io.stdout(`  ${formatProblem(p, io.cwd)}\n`);
+    io.stdout(`\n${terminalText(name)}  (broken; fix it and run trainyard check)\n`);
+    for (const p of problems) io.stdout(`  ${terminalText(formatProblem(p, io.cwd), 5000)}\n`);
   }
   if (templates.length === 0 && catalog.broken.size === 0) io.stdout(`No templates in ${templatesDir}.\n`);
   return catalog.problems?.length ? 1 : 0;
 }
 
 function describeTemplate(t: Template): string {
-  const head = `${t.name}${t.description ? `  ${t.description}` : ''}\n`;
+  // Descriptions and help come from the template files: shown as text, never as terminal controls.
+  const head = `${t.name}${t.description ? `  ${terminalText(t.description)}` : ''}\n`;
   if (t.params.length === 0) return `${head}  (no params)\n`;
   const rows = t.params.map((p) => [
     p.name,
     p.type,
     defaultText(p),
-    `must be ${describeAllowed(p)}`,
-    p.help ?? '',
+    terminalText(`must be ${describeAllowed(p)}`),
+    terminalText(p.help ?? ''),
   ]);
   const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
   const lines = rows.map((r) =>

@@ -32,7 +32,11 @@ export type Command =
   | { verb: 'schedules' }
   | { verb: 'unschedule'; name: string }
   | { verb: 'pause'; name: string }
-  | { verb: 'resume'; name: string };
+  | { verb: 'resume'; name: string }
+  | { verb: 'lineage'; run: RunRef }
+  /** Params may hold search spaces (`lr=[0.01,0.1]`); planSweep reads them and the options. */
+  | { verb: 'sweep'; template: string; params: RawParams; options: RawOptions }
+  | { verb: 'sweeps' };
 
 export type Verb = Command['verb'];
 

@@ -1,6 +1,10 @@
+import { gitRefProblem } from '../code/git-ref.ts';
+import { plural } from '../plural.ts';
 import { checkScheduleName } from '../schedule/schedule-name.ts';
-import type { Command, ParseResult, RawOptions, RawParams, RunRef, SchedulePolicy } from './command.ts';
-import { didYouMean } from './suggest.ts';
+import { collectArguments, isPositional, positionalError, toRecord } from './arguments.ts';
+import type { Command, ParseResult, RunRef, SchedulePolicy } from './command.ts';
+import { CommandError } from './command-error.ts';
+import { didYouMean, suggest, unknownTemplateError } from './suggest.ts';
 import { normalizeSlackText, showInput, type Token, tokenize } from './tokenize.ts';
 
 /** Longer input is refused before any work is done; Slack itself caps slash command text near this. */
@@ -20,18 +24,28 @@ export const COMMAND_VERBS = [
   'unschedule',
   'pause',
   'resume',
+  'lineage',
+  'sweep',
+  'sweeps',
 ] as const;
 
 export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['forbid', 'allow', 'replace'];
 
 const SCHEDULE_OPTIONS = ['name', 'tz', 'policy'] as const;
 
-const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const OPTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 // Template names end up in Kubernetes names and labels, hence the short, plain form.
 const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const RUN_NUMBER = /^#?(\d{1,9})$/;
 const RUN_ID = /^r-[a-z0-9]+$/;
+
+/** What the parser may know about the bot it parses for. */
+export interface ParseContext {
+  /**
+   * The template names there are. With them, `foo 99` is answered about `foo` (no such template)
+   * rather than about `99` (not a name=value param), which is right only when `foo` exists.
+   */
+  templates?: readonly string[];
+}
 
 /**
  * Parses the text of a `/train` command (what Slack sends after the slash command; a leading
@@ -39,7 +53,7 @@ const RUN_ID = /^r-[a-z0-9]+$/;
  * is wrong and what would be right. Never throws. Templates, params and launch options are
  * only checked for form here; whether they exist is for the orchestrator to say.
  */
-export function parseCommand(text: string): ParseResult {
+export function parseCommand(text: string, context: ParseContext = {}): ParseResult {
   if (text.length > MAX_COMMAND_CHARS) {
     return {
       ok: false,
@@ -49,35 +63,34 @@ export function parseCommand(text: string): ParseResult {
   const tokenized = tokenize(normalizeSlackText(text));
   if (!tokenized.ok) return tokenized;
   try {
-    return { ok: true, command: parseWords(tokenized.tokens) };
+    return { ok: true, command: parseWords(tokenized.tokens, context) };
   } catch (err) {
     if (err instanceof CommandError) return { ok: false, error: err.message };
     throw err;
   }
 }
 
-/** A mistake in the command; thrown from deep inside the grammar and turned into a ParseResult above. */
-class CommandError extends Error {}
-
-function parseWords(tokens: Token[]): Command {
+function parseWords(tokens: Token[], context: ParseContext): Command {
   const words = tokens[0]?.text.toLowerCase() === '/train' ? tokens.slice(1) : tokens;
   if (words.length === 0) return { verb: 'help' };
   const [first, ...rest] = words;
   const verb = first.equals === -1 ? COMMAND_VERBS.find((v) => v === first.text.toLowerCase()) : undefined;
   switch (verb) {
     case undefined:
-      return parseLaunch(words);
+      return parseLaunch(words, context);
     case 'help':
       // Extra words (`help schedule`) still deserve the help text rather than an error.
       return { verb: 'help' };
     case 'templates':
     case 'list':
     case 'schedules':
+    case 'sweeps':
       expectNothingAfter(verb, rest);
       return { verb };
     case 'status':
     case 'logs':
     case 'stop':
+    case 'lineage':
       return { verb, run: parseSingleRun(verb, rest) };
     case 'rerun':
       return parseRerun(rest);
@@ -87,10 +100,12 @@ function parseWords(tokens: Token[]): Command {
     case 'pause':
     case 'resume':
       return { verb, name: parseScheduleNameArgument(verb, rest) };
+    case 'sweep':
+      return parseSweep(rest);
   }
 }
 
-function parseLaunch(words: Token[]): Command {
+function parseLaunch(words: Token[], context: ParseContext): Command {
   const [first] = words;
   const namedFirst = isPositional(first);
   if (namedFirst && !TEMPLATE_NAME.test(first.text)) {
@@ -100,12 +115,35 @@ function parseLaunch(words: Token[]): Command {
   }
   const args = collectArguments(namedFirst ? words.slice(1) : words, { options: 'any' });
   if (args.positionals.length > 0) {
-    // `stpo 4` reads as template "stpo" with a stray word; the likely intent is a verb.
-    const hint = namedFirst ? didYouMean(first.text, COMMAND_VERBS) : '';
-    throw new CommandError(positionalError(args.positionals[0]) + hint);
+    if (namedFirst)
+      throw new CommandError(strayWordError(first, words.slice(1), args.positionals[0], context));
+    throw new CommandError(positionalError(args.positionals[0]));
   }
   const template = namedFirst ? first.text : takeModelParam(args.params);
+  const ref = args.options.get('ref');
+  if (ref !== undefined) checkRef(ref);
   return { verb: 'launch', template, params: toRecord(args.params), options: toRecord(args.options) };
+}
+
+/**
+ * `sweep <template> name=<space or value> … --option value …`: like a launch, the template first
+ * (or as model=); the values and options are read by planSweep, which knows the template.
+ */
+function parseSweep(rest: Token[]): Command {
+  const example = '/train sweep demo lr=[0.01,0.1,1]';
+  const templateWord = rest[0] && isPositional(rest[0]) ? rest[0] : undefined;
+  if (templateWord && !TEMPLATE_NAME.test(templateWord.text)) {
+    throw new CommandError(
+      `${showInput(templateWord.text)} is not a template name; write the template after sweep, e.g. ${example}.`,
+    );
+  }
+  const args = collectArguments(rest.slice(templateWord ? 1 : 0), { options: 'any' });
+  if (args.positionals.length > 0) throw new CommandError(positionalError(args.positionals[0]));
+  if (!templateWord && !args.params.has('model')) {
+    throw new CommandError(`sweep needs a template and the params to search, e.g. ${example}.`);
+  }
+  const template = templateWord ? templateWord.text : takeModelParam(args.params);
+  return { verb: 'sweep', template, params: toRecord(args.params), options: toRecord(args.options) };
 }
 
 function parseRerun(rest: Token[]): Command {
@@ -153,7 +191,7 @@ function parseCron(word: Token | undefined): string {
   }
   if (!fields[0].startsWith('@') && fields.length !== 5 && fields.length !== 6) {
     throw new CommandError(
-      `The cron expression ${showInput(word.text)} has ${fields.length} field${fields.length === 1 ? '' : 's'}; write five (minute hour day month weekday) or six with seconds first, e.g. "0 6 * * *".`,
+      `The cron expression ${showInput(word.text)} has ${plural(fields.length, 'field')}; write five (minute hour day month weekday) or six with seconds first, e.g. "0 6 * * *".`,
     );
   }
   return fields.join(' ');
@@ -174,6 +212,16 @@ function checkTimeZone(zone: string): string {
     const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
     throw new CommandError(
       `${showInput(zone)} is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC.${didYouMean(zone, zones)}`,
+    );
+  }
+}
+
+/** `--ref` ends up as an argument of git in the job's init container: only a well-formed ref name. */
+function checkRef(ref: string): void {
+  const problem = gitRefProblem(ref);
+  if (problem) {
+    throw new CommandError(
+      `--ref ${showInput(ref)} is not a git branch, tag or commit: it ${problem}; e.g. --ref main, --ref v1.2 or --ref 3f2a9c1.`,
     );
   }
 }
@@ -228,98 +276,22 @@ function expectNothingAfter(verb: string, rest: Token[]): void {
   }
 }
 
-type Arguments = { params: Map<string, string>; options: Map<string, string>; positionals: Token[] };
-
-type OptionRule = { options: 'any' } | { options: 'none'; verb: string } | { options: readonly string[] };
-
 /**
- * Sorts the words after a command into `name=value` params, `--option value` / `--option=value`
- * options and bare words (which the caller decides about). Malformed or repeated params and
- * options are errors here, in the order they appear.
+ * `<word> <stray>`: a launch of template `word` with a word that is not name=value, or a mistyped
+ * command. Blame the first word when it is a near-miss of a verb (`sttaus 1`) or names no template
+ * (`foo 99`, known only with the context's templates), else the stray word (`demo 30`).
  */
-function collectArguments(words: Token[], rule: OptionRule): Arguments {
-  const args: Arguments = { params: new Map(), options: new Map(), positionals: [] };
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i];
-    if (isOption(word)) {
-      const hasInlineValue = word.equals !== -1;
-      const name = word.text.slice(2, hasInlineValue ? word.equals : undefined).toLowerCase();
-      checkOptionName(name, word, rule);
-      let value: string;
-      if (hasInlineValue) {
-        value = word.text.slice(word.equals + 1);
-      } else {
-        const next = words[i + 1];
-        if (!next || isOption(next) || next.equals !== -1) {
-          throw new CommandError(`--${name} needs a value, e.g. --${name} ${optionExample(name)}.`);
-        }
-        value = next.text;
-        i++;
-      }
-      if (args.options.has(name))
-        throw new CommandError(`The option --${name} is given twice; give each option once.`);
-      args.options.set(name, value);
-    } else if (word.equals !== -1) {
-      const [name, value] = checkParam(word);
-      if (args.params.has(name))
-        throw new CommandError(`The param ${name} is given twice; give each param once.`);
-      args.params.set(name, value);
-    } else {
-      args.positionals.push(word);
-    }
+function strayWordError(first: Token, rest: Token[], stray: Token, context: ParseContext): string {
+  const verb = suggest(first.text, COMMAND_VERBS);
+  if (verb !== undefined && verb !== first.text.toLowerCase()) {
+    const corrected = ['/train', verb, ...rest.map((t) => t.raw)].join(' ');
+    return `${showInput(first.text)} is not a command; did you mean ${showInput(corrected, 60)}?`;
   }
-  return args;
-}
-
-function checkOptionName(name: string, word: Token, rule: OptionRule): void {
-  if (!OPTION_NAME.test(name)) {
-    throw new CommandError(
-      `${showInput(word.raw)} is not an option; options are a name after two dashes, e.g. --gpu 2.`,
-    );
+  const { templates } = context;
+  if (templates && !templates.includes(first.text)) {
+    return unknownTemplateError(first.text, templates, COMMAND_VERBS);
   }
-  if (rule.options === 'none') {
-    throw new CommandError(
-      `${rule.verb} takes only name=value changes, not options like --${name}; e.g. /train ${rule.verb} 42 lr=0.01.`,
-    );
-  }
-  if (rule.options !== 'any' && !rule.options.includes(name)) {
-    const allowed = rule.options.map((o) => `--${o}`);
-    throw new CommandError(
-      `--${name} is not an option here; use ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}.${didYouMean(`--${name}`, allowed)}`,
-    );
-  }
-}
-
-function optionExample(name: string): string {
-  const examples: Record<string, string> = { name: 'nightly', tz: 'Europe/Berlin', policy: 'forbid' };
-  return Object.hasOwn(examples, name) ? examples[name] : '<value>';
-}
-
-function checkParam(word: Token): [string, string] {
-  const name = word.text.slice(0, word.equals);
-  const value = word.text.slice(word.equals + 1);
-  if (name === '') {
-    throw new CommandError(
-      `${showInput(word.raw)} has no param name before "="; write name=value, e.g. epochs=5.`,
-    );
-  }
-  if (!PARAM_NAME.test(name)) {
-    throw new CommandError(
-      `${showInput(name)} is not a valid param name; start with a letter or _ and use only letters, digits, _, . and -.`,
-    );
-  }
-  // `lr=` is almost always an unfinished edit; an empty value must be asked for with quotes.
-  if (value === '' && word.raw.endsWith('=')) {
-    throw new CommandError(`${name} has no value; write ${name}=<value>, or ${name}="" for an empty one.`);
-  }
-  return [name, value];
-}
-
-function positionalError(word: Token): string {
-  if (word.raw.startsWith('-')) {
-    return `${showInput(word.raw)} is not an option; options start with two dashes, e.g. --gpu 2.`;
-  }
-  return `${showInput(word.text)} is not a name=value param; write params as name=value, e.g. epochs=5.`;
+  return positionalError(stray);
 }
 
 /** A template given as `model=<template>` instead of first; it is not a param then. */
@@ -337,23 +309,4 @@ function takeModelParam(params: Map<string, string>): string {
   }
   params.delete('model');
   return model;
-}
-
-function isOption(word: Token): boolean {
-  return word.raw.startsWith('--');
-}
-
-function isPositional(word: Token): boolean {
-  return !isOption(word) && word.equals === -1;
-}
-
-function toRecord(map: Map<string, string>): RawParams & RawOptions {
-  const record: Record<string, string> = {};
-  for (const [key, value] of map) {
-    // Plain assignment to `__proto__` would replace the prototype instead of adding a key.
-    if (key === '__proto__')
-      Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-    else record[key] = value;
-  }
-  return record;
 }

@@ -35,8 +35,25 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   return bestDistance <= allowed ? best : undefined;
 }
 
-/** `Did you mean "x"?` or an empty string, ready to append to a sentence. */
+/**
+ * `Did you mean "x"?` or an empty string, ready to append to a sentence. A candidate that differs
+ * only in case is suggested too: `DEMO` is not the template `demo`, and saying so is the help.
+ */
 export function didYouMean(input: string, candidates: Iterable<string>): string {
   const s = suggest(input, candidates);
-  return s && s.toLowerCase() !== input.toLowerCase() ? ` Did you mean "${s}"?` : '';
+  return s !== undefined && s !== input ? ` Did you mean "${s}"?` : '';
+}
+
+/**
+ * The answer to a launch of a template that does not exist: a did-you-mean over the templates
+ * and the commands (a mistyped verb reads as a template name), then the templates there are.
+ */
+export function unknownTemplateError(
+  name: string,
+  templates: readonly string[],
+  verbs: readonly string[],
+): string {
+  const names = [...templates].sort();
+  const list = names.length ? ` Templates: ${names.join(', ')}.` : ' There are no templates yet.';
+  return `Unknown template or command "${name}".${didYouMean(name, [...names, ...verbs])}${list}`;
 }

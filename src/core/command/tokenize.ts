@@ -85,7 +85,56 @@ export function tokenize(text: string): TokenizeResult {
     }
     tokens.push({ text: value, raw: text.slice(start, i), equals, quoted });
   }
-  return { ok: true, tokens };
+  return { ok: true, tokens: joinBracketedValues(tokens) };
+}
+
+/** How many more `(` and `[` than `)` and `]` a piece of text opens. */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+  }
+  return depth;
+}
+
+/**
+ * A `name=value` word whose value opens a bracket takes in the next words up to the one that
+ * closes it, so the space people type after a comma does not split a sweep's search space:
+ * `lr=uniform(1e-4, 1e-1)` and `lr=[0.01, 0.1]` are one word each. A quoted value is meant
+ * literally and never joins; an option or another name=value is never taken in; and words join
+ * only when the brackets do close: otherwise they stay as they were and the grammar reports them.
+ */
+function joinBracketedValues(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const first = tokens[i];
+    let depth =
+      first.equals === -1 || first.quoted || first.raw.startsWith('--')
+        ? 0
+        : bracketDepth(first.text.slice(first.equals + 1));
+    let end = i;
+    while (depth > 0 && end + 1 < tokens.length) {
+      const next = tokens[end + 1];
+      // A quoted continuation is fine (`[“adam”, “sgd”]`: the second item starts a word with a quote).
+      if (next.equals !== -1 || next.raw.startsWith('--')) break;
+      depth += bracketDepth(next.text);
+      end++;
+    }
+    if (end > i && depth <= 0) {
+      const words = tokens.slice(i, end + 1);
+      out.push({
+        text: words.map((w) => w.text).join(' '),
+        raw: words.map((w) => w.raw).join(' '),
+        equals: first.equals,
+        quoted: false,
+      });
+      i = end;
+    } else {
+      out.push(first);
+    }
+  }
+  return out;
 }
 
 type QuotedPart = { ok: true; value: string; end: number } | { ok: false; error: string };

@@ -39,4 +39,17 @@ export const USAGE: readonly VerbUsage[] = [
   { verb: 'unschedule', usage: '/train unschedule <name>', description: 'Delete a schedule.' },
   { verb: 'pause', usage: '/train pause <name>', description: 'Pause a schedule without deleting it.' },
   { verb: 'resume', usage: '/train resume <name>', description: 'Resume a paused schedule.' },
+  {
+    verb: 'lineage',
+    usage: '/train lineage <run>',
+    description: 'Show which runs, data, code and image a run came from, up to its roots.',
+  },
+  {
+    verb: 'sweep',
+    usage:
+      '/train sweep <template> [name=value | name=<space> ...] [--algo grid|random|tpe] [--trials N] [--parallel P] [--metric M] [--goal min|max] [--early-stop none|median|asha] [--seed S]',
+    description:
+      'Run many trials of a template over search spaces ([a,b,c], range(start,stop,step), uniform(lo,hi), loguniform(lo,hi), randint(lo,hi)) and report the best.',
+  },
+  { verb: 'sweeps', usage: '/train sweeps', description: 'List the sweeps and their best trials so far.' },
 ];

@@ -1,4 +1,5 @@
 import type { MetricSample, Progress, Run } from '../run/run.ts';
+import { readOutputLine, setOutput } from '../run/run-outputs.ts';
 
 /** What one log line told us. */
 export interface LineReading {
@@ -86,24 +87,37 @@ export function parseLogLine(line: string, custom?: RegExp): LineReading {
 }
 
 /**
- * Applies a batch of log lines to a run: latest progress, latest metrics, and one history
- * sample per line that had metrics. Returns undefined when the lines changed nothing.
+ * Applies a batch of log lines to a run: latest progress, latest metrics, one history sample per
+ * line that had metrics (at the step the progress had reached by that line), and outputs from
+ * `::output name=value` lines (which are never read as metrics or progress). Returns undefined
+ * when the lines changed nothing.
  */
 export function applyLogLines(run: Run, lines: string[], now: Date, custom?: RegExp): Run | undefined {
   let progress = run.progress;
   let metrics = run.metrics;
+  let outputs = run.outputs;
   const samples: MetricSample[] = [];
   for (const line of lines) {
+    const output = readOutputLine(String(line));
+    if (output !== undefined) {
+      if (output !== 'invalid' && outputs?.[output.name] !== output.value)
+        outputs = setOutput(outputs, output) ?? outputs;
+      continue;
+    }
     const reading = parseLogLine(line, custom);
     if (reading.progress && !sameProgress(reading.progress, progress)) progress = reading.progress;
     if (reading.metrics) {
       metrics = { ...metrics, ...reading.metrics };
-      samples.push({ at: now.getTime(), values: reading.metrics });
+      const sample: MetricSample = { at: now.getTime(), values: reading.metrics };
+      if (progress) sample.step = progress.current;
+      samples.push(sample);
     }
   }
-  if (progress === run.progress && samples.length === 0) return undefined;
-  const next: Run = { ...run, metrics };
+  if (progress === run.progress && samples.length === 0 && outputs === run.outputs) return undefined;
+  // Seen alive now: if the run is later lost, its time ends here rather than when the loss is noticed.
+  const next: Run = { ...run, metrics, lastSeenAt: now.toISOString() };
   if (progress) next.progress = progress;
+  if (outputs) next.outputs = outputs;
   if (samples.length > 0) next.history = boundHistory([...run.history, ...samples], MAX_HISTORY);
   return next;
 }
@@ -136,12 +150,23 @@ function cleanLine(line: string): string {
   return text.trim();
 }
 
+/**
+ * A template's own pattern adds to the built-in readings, it does not replace them: its
+ * `current`/`total` groups win for progress and its other groups are metrics, while the
+ * `key=value` (or JSON) metrics of the same line are still read (the pattern's win a tie).
+ */
 function readLine(text: string, custom?: RegExp): LineReading {
   if (text === '') return {};
-  if (custom) {
-    const reading = readCustom(text, custom);
-    if (reading.progress || reading.metrics) return reading;
-  }
+  const own = custom ? readCustom(text, custom) : {};
+  const builtIn = readBuiltIn(text);
+  const reading: LineReading = {};
+  const progress = own.progress ?? builtIn.progress;
+  if (progress) reading.progress = progress;
+  if (own.metrics || builtIn.metrics) reading.metrics = { ...builtIn.metrics, ...own.metrics };
+  return reading;
+}
+
+function readBuiltIn(text: string): LineReading {
   if (text.startsWith('{') && text.endsWith('}')) {
     const reading = readJsonLine(text);
     if (reading) return reading;

@@ -20,9 +20,18 @@ export const isEnded = (s: RunState): boolean => END_STATES.has(s);
 /** A change the runtime observed. The hub applies it through the status machine. */
 export interface RuntimeUpdate {
   state: RunState;
+  /** Plain text for people (it may quote the cluster or the job); the views escape it. */
   reason?: string;
   exitCode?: number;
   at?: Date;
+  /**
+   * For `lost`: when the run was last known to be alive (its last log line, the last event the
+   * runtime saw before the bot went down). A lost run's duration ends there, not when the loss
+   * was noticed, so a bot's downtime is not counted as run time.
+   */
+  lastSeenAt?: Date;
+  /** For `stopped`: the user who asked for the stop (Slack id); the views mention them. */
+  stoppedBy?: string;
 }
 
 export type ParamValue = string | number | boolean;
@@ -43,6 +52,12 @@ export interface Toleration {
   value?: string;
   effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
   tolerationSeconds?: number;
+}
+
+/** One key of a Kubernetes Secret (`secretEnv: { HF_TOKEN: hf/token }`). */
+export interface SecretKeyRef {
+  secret: string;
+  key: string;
 }
 
 /** Everything a runtime needs to start a run: the template with params applied. Pure data. */
@@ -67,6 +82,12 @@ export interface RunSpec {
     /** Kubernetes volume objects and their mounts, passed through as written in the template. */
     volumes?: Record<string, unknown>[];
     volumeMounts?: Record<string, unknown>[];
+    /** Environment variables read from Kubernetes Secrets: name → the Secret and the key in it. */
+    secretEnv?: Record<string, SecretKeyRef>;
+    /** Secrets holding the registry credentials the cluster pulls the image with. */
+    imagePullSecrets?: string[];
+    /** The Kubernetes service account the job's pod runs as. */
+    serviceAccountName?: string;
   };
   /** A template's own progress regex (named groups: current, total, or any metric name). */
   progressPattern?: string;
@@ -83,21 +104,17 @@ export interface Progress {
 export interface MetricSample {
   at: number;
   values: Record<string, number>;
+  /**
+   * The progress `current` (e.g. the epoch) when the line was read, if the log had reported
+   * progress by then: charts and early stopping put metrics over steps with it.
+   */
+  step?: number;
 }
 
 export interface MessageRef {
   channel: string;
   ts: string;
 }
-
-/**
- * What started a run, for lineage and for people: a typed command, a rerun of another run, or a
- * schedule. Services that launch runs of their own (sweeps, pipelines) add their kinds here.
- */
-export type RunOrigin =
-  | { kind: 'command' }
-  | { kind: 'rerun'; runId: string }
-  | { kind: 'schedule'; name: string };
 
 /** The service that started a run and reports for it (e.g. a sweep and its trials). */
 export interface RunParent {
@@ -115,8 +132,13 @@ export interface Run {
   /** `--option value` pairs it was launched with, so a rerun repeats them. */
   options?: Record<string, string>;
   state: RunState;
-  /** Why the run is in its state (pending reason, failure reason...). Plain sentence for people. */
+  /**
+   * Why the run is in its state (pending reason, failure reason...). Plain text for people; it may
+   * quote the cluster or the job, so it never carries markup (the views escape it).
+   */
   reason?: string;
+  /** Who stopped the run (Slack id), when a person did; shown as a mention beside the reason. */
+  stoppedBy?: string;
   exitCode?: number;
   /** Slack user id (or the console user). */
   launchedBy: string;
@@ -141,6 +163,11 @@ export interface Run {
   createdAt: string;
   startedAt?: string;
   endedAt?: string;
+  /**
+   * When the run was last known to be alive. Set for lost runs (from RuntimeUpdate.lastSeenAt);
+   * a lost run's endedAt is this time, since when exactly it ended is not known.
+   */
+  lastSeenAt?: string;
   /** Where it runs: Job name, container id or pid, set by the runtime on submit. */
   placement?: { handle: string; namespace?: string };
   progress?: Progress;
@@ -167,4 +194,42 @@ export interface Run {
    * down. The card is brought up to date after the next start.
    */
   cardStale?: boolean;
+  /**
+   * Text outputs the job set with `::output name=value` log lines (last value wins); see
+   * run-outputs.ts, whose runOutputs adds the final metrics.
+   */
+  outputs?: Record<string, string>;
+  /** What made this run: template version, image, code, origin and the runs it consumed. */
+  lineage?: RunLineage;
 }
+
+/**
+ * Everything needed to answer "which data and which code made this?" for one run. Recorded
+ * once, before the job starts (the commit as soon as the clone resolves it); never rewritten.
+ * Params and launcher are in the run itself (spec.params, launchedBy).
+ */
+export interface RunLineage {
+  /** The template's name and the sha256 (hex) of its file's text when the run was created. */
+  template: { name: string; hash: string };
+  /** Image the job ran: a content tag or a digest when known. */
+  image?: string;
+  /** Code from git: the clone URL with credentials removed (see redactGitUrl), the ref asked for. */
+  code?: { repo: string; ref?: string };
+  /** Full commit SHA the code was checked out at. */
+  commit?: string;
+  origin: RunOrigin;
+  /** Ids of the runs whose outputs or artifacts this run consumed, in the order it read them. */
+  inputs: string[];
+}
+
+/**
+ * Why a run exists (for lineage and for people): a typed command, a rerun of another run, a
+ * schedule, a sweep's trial or a pipeline's step. Numbers of sweeps and pipelines are kept beside their ids so a view can
+ * name them (`sweep #57`) even once the sweep or pipeline record is gone.
+ */
+export type RunOrigin =
+  | { kind: 'command' }
+  | { kind: 'rerun'; runId: string }
+  | { kind: 'schedule'; name: string }
+  | { kind: 'sweep'; sweepId: string; sweepNumber?: number; trial: number }
+  | { kind: 'pipeline'; pipelineId: string; pipelineNumber?: number; step: string };

@@ -52,8 +52,25 @@ export function applyUpdate(run: Run, update: RuntimeUpdate, now: Date): Run | u
     if (exitCode !== undefined) next.exitCode = exitCode;
     next.reason = update.reason ?? defaultReason(update.state, exitCode);
     if (next.reason === undefined) delete next.reason;
+    if (update.state === 'stopped' && update.stoppedBy) next.stoppedBy = update.stoppedBy;
+    if (update.state === 'lost') {
+      const lastSeen = lastSeenBefore(run, update.lastSeenAt, at);
+      if (lastSeen) next.lastSeenAt = next.endedAt = lastSeen;
+    }
   }
   return next;
+}
+
+/**
+ * When a lost run was last known alive: what the runtime reports, else what the run recorded,
+ * kept between its start and the moment the loss was noticed. Undefined when nothing is known.
+ */
+function lastSeenBefore(run: Run, reported: Date | undefined, noticedAt: string): string | undefined {
+  const seen = reported?.getTime() ?? (run.lastSeenAt ? Date.parse(run.lastSeenAt) : Number.NaN);
+  if (!Number.isFinite(seen)) return undefined;
+  const from = Date.parse(run.startedAt ?? run.createdAt);
+  const clamped = Math.min(Math.max(seen, from), Date.parse(noticedAt));
+  return new Date(clamped).toISOString();
 }
 
 /** One short phrase for people, e.g. "failed: OOMKilled (exit 137)" or "pending: Unschedulable". */

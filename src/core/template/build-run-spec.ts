@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Params, RunSpec, Toleration } from '../run/run.ts';
+import type { Params, RunSpec, SecretKeyRef, Toleration } from '../run/run.ts';
 import { MissingParamError, substitute } from './placeholders.ts';
 import type { Template, TemplateBody } from './template.ts';
 
@@ -77,6 +77,14 @@ function specFromBody(template: Template, params: Params, body: TemplateBody): R
       tolerations: body.job.tolerations as Toleration[] | undefined,
       volumes: body.job.volumes as Record<string, unknown>[] | undefined,
       volumeMounts: body.job.volumeMounts as Record<string, unknown>[] | undefined,
+      secretEnv: secretEnv(body.job.secretEnv as Record<string, string> | undefined, body.env),
+      imagePullSecrets: (body.job.imagePullSecrets as string[] | undefined)?.map((name, i) =>
+        objectName(`job.imagePullSecrets.${i}`, name, 'a Secret'),
+      ),
+      serviceAccountName:
+        body.job.serviceAccountName === undefined
+          ? undefined
+          : objectName('job.serviceAccountName', body.job.serviceAccountName as string, 'a service account'),
     },
   };
   if (body.image !== undefined) {
@@ -100,6 +108,41 @@ function specFromBody(template: Template, params: Params, body: TemplateBody): R
   dropUndefined(spec.resources);
   dropUndefined(spec.job);
   return spec;
+}
+
+/** A Kubernetes object name (DNS-1123 subdomain): what a Secret or a service account is called. */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+function objectName(field: string, value: string, what: string): string {
+  if (!OBJECT_NAME.test(value)) {
+    throw new SpecError(
+      field,
+      `${field} must name ${what} (lowercase letters, digits, '-' and '.'), not "${value}".`,
+    );
+  }
+  return value;
+}
+
+/** `NAME: <secret>/<key>` → the Secret and key; a name may not also be set in `env`. */
+function secretEnv(
+  map: Record<string, string> | undefined,
+  env: Record<string, unknown>,
+): Record<string, SecretKeyRef> | undefined {
+  if (map === undefined) return undefined;
+  const refs: Record<string, SecretKeyRef> = {};
+  for (const [name, value] of Object.entries(map)) {
+    const field = `job.secretEnv.${name}`;
+    const slash = value.indexOf('/');
+    const secret = value.slice(0, slash);
+    const key = value.slice(slash + 1);
+    if (slash < 0 || !OBJECT_NAME.test(secret) || !SECRET_KEY.test(key)) {
+      throw new SpecError(field, `${field} must be <secret>/<key>, e.g. hf-token/token, not "${value}".`);
+    }
+    if (name in env) throw new SpecError(field, `${name} is set in env too; set it in one place.`);
+    refs[name] = { secret, key };
+  }
+  return refs;
 }
 
 function quantity(field: string, value: unknown): string | undefined {

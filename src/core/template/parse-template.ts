@@ -1,13 +1,19 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { gitRefProblem } from '../code/git-ref.ts';
+import { gitUrlProblem, redactGitUrl } from '../code/git-url.ts';
+import { plural } from '../plural.ts';
 import type { ParamValue } from '../run/run.ts';
+import { OUTPUT_NAME } from '../run/run-outputs.ts';
 import { buildRunSpec } from './build-run-spec.ts';
 import { describeAllowed, fitsParam } from './param-value.ts';
 import { findPlaceholders } from './placeholders.ts';
 import type { ParamDef, Template, TemplateProblem } from './template.ts';
 import {
   buildSchema,
+  codeSchema,
   jobSchema,
+  objectiveSchema,
   PARAM_NAME,
   type ParamFile,
   paramSchema,
@@ -82,6 +88,9 @@ export function parseTemplate(
     },
   };
   if (template.description === undefined) delete template.description;
+  if (body.objective) template.objective = body.objective;
+  if (body.outputs) template.outputs = body.outputs;
+  if (body.code) template.code = body.code;
 
   // Required params have no default to try; their placeholders are checked again at launch.
   if (params.every((p) => p.default !== undefined)) {
@@ -93,7 +102,8 @@ export function parseTemplate(
   return { ok: true, template };
 }
 
-function toParamDef(name: string, p: ParamFile): ParamDef {
+/** A param as written in YAML, as the model holds it; pipelines declare params the same way. */
+export function toParamDef(name: string, p: ParamFile): ParamDef {
   const def: ParamDef = { name, type: p.type, required: p.required ?? false };
   for (const key of [
     'default',
@@ -110,7 +120,8 @@ function toParamDef(name: string, p: ParamFile): ParamDef {
   return def;
 }
 
-function checkParams(params: ParamDef[], file: string): TemplateProblem[] {
+/** Every problem of declared params (names, bounds, defaults), at `params.<name>[.<key>]`. */
+export function checkParams(params: ParamDef[], file: string): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   const add = (param: string, key: string | undefined, message: string) =>
     problems.push({ file, field: key ? `params.${param}.${key}` : `params.${param}`, message });
@@ -183,6 +194,7 @@ function checkBody(body: TemplateFile, params: ParamDef[], file: string): Templa
       message: `pattern /${body.progress.pattern}/ is not a valid regular expression.`,
     });
   }
+  problems.push(...checkOutputs(body.outputs, file), ...checkCode(body.code, file));
   const declared = new Set(params.map((p) => p.name));
   const substituted = ['image', 'build', 'command', 'args', 'env', 'resources', 'job'] as const;
   for (const key of substituted) {
@@ -198,6 +210,49 @@ function checkBody(body: TemplateFile, params: ParamDef[], file: string): Templa
         });
       }
     }
+  }
+  return problems;
+}
+
+/** Output names follow the param name rule, since pipelines read them as `{{steps.s.outputs.<name>}}`. */
+function checkOutputs(outputs: string[] | undefined, file: string): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  const seen = new Set<string>();
+  outputs?.forEach((name, i) => {
+    const field = `outputs.${i}`;
+    if (!OUTPUT_NAME.test(name)) {
+      problems.push({
+        file,
+        field,
+        message: `Output name "${name}" must be lowercase letters, digits and _, starting with a letter.`,
+      });
+    } else if (seen.has(name)) {
+      problems.push({ file, field, message: `Output ${name} is listed twice; list each output once.` });
+    }
+    seen.add(name);
+  });
+  return problems;
+}
+
+function checkCode(code: TemplateFile['code'], file: string): TemplateProblem[] {
+  if (!code) return [];
+  const problems: TemplateProblem[] = [];
+  const urlProblem = gitUrlProblem(code.git);
+  if (urlProblem) {
+    // The URL may carry a token, and problems are shown in chat: show it redacted.
+    problems.push({
+      file,
+      field: 'code.git',
+      message: `"${redactGitUrl(code.git)}" is not a git URL: it ${urlProblem}.`,
+    });
+  }
+  const refProblem = code.ref === undefined ? undefined : gitRefProblem(code.ref);
+  if (refProblem) {
+    problems.push({
+      file,
+      field: 'code.ref',
+      message: `"${code.ref}" is not a git branch, tag or commit: it ${refProblem}.`,
+    });
   }
   return problems;
 }
@@ -224,6 +279,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
   job: Object.keys(jobSchema.shape),
   'job.tolerations.*': Object.keys(tolerationSchema.shape),
   progress: Object.keys(progressSchema.shape),
+  objective: Object.keys(objectiveSchema.shape),
+  code: Object.keys(codeSchema.shape),
 };
 
 function valueAt(data: unknown, path: PropertyKey[]): unknown {
@@ -251,7 +308,16 @@ const TYPE_WORDS: Record<string, string> = {
   record: 'a map',
 };
 
-function describeIssue(issue: ZodIssue, file: string, data: unknown): TemplateProblem[] {
+/**
+ * One zod issue as problems in plain sentences. `allowedKeys` names the keys a map at a path
+ * accepts (for "allowed keys are …"); pipeline files pass their own.
+ */
+export function describeIssue(
+  issue: ZodIssue,
+  file: string,
+  data: unknown,
+  allowedKeys: (path: PropertyKey[]) => readonly string[] = (path) => KNOWN_KEYS[pathShape(path)] ?? [],
+): TemplateProblem[] {
   const field = issue.path.map(String).join('.');
   const subject = issue.path.length ? String(issue.path[issue.path.length - 1]) : 'The template';
   const at = (message: string, f = field): TemplateProblem =>
@@ -259,7 +325,7 @@ function describeIssue(issue: ZodIssue, file: string, data: unknown): TemplatePr
 
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const allowed = KNOWN_KEYS[pathShape(issue.path)] ?? [];
+      const allowed = allowedKeys(issue.path);
       return issue.keys.map((key) =>
         at(
           `"${key}" is not a known key here; allowed keys are ${allowed.join(', ')}.`,
@@ -271,6 +337,7 @@ function describeIssue(issue: ZodIssue, file: string, data: unknown): TemplatePr
       if (valueAt(data, issue.path) === undefined) return [at(`${subject} is required.`)];
       return [at(`${subject} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}.`)];
     case 'invalid_value':
+      if (valueAt(data, issue.path) === undefined) return [at(`${subject} is required.`)];
       return [at(`${subject} must be one of ${issue.values.map(String).join(', ')}.`)];
     case 'invalid_union':
       // The only unions are job counts (number or placeholder) and scalars (text, number, bool).
@@ -280,13 +347,18 @@ function describeIssue(issue: ZodIssue, file: string, data: unknown): TemplatePr
     case 'invalid_key':
       return [
         at(
-          field.startsWith('env.')
+          field.startsWith('env.') || field.startsWith('job.secretEnv.')
             ? `"${subject}" is not a valid environment variable name.`
             : `"${subject}" is not a valid key.`,
         ),
       ];
+    case 'invalid_format':
+      // Our own regex messages read as the end of a sentence ("must be …"); zod's do not.
+      if (issue.message.startsWith('must ')) return [at(`${subject} ${issue.message}.`)];
+      return [at(`${subject} is not valid: ${issue.message}.`)];
     case 'too_small':
-      if (issue.origin === 'array') return [at(`${subject} needs at least ${issue.minimum} item(s).`)];
+      if (issue.origin === 'array')
+        return [at(`${subject} needs at least ${plural(Number(issue.minimum), 'item')}.`)];
       if (issue.origin === 'string') return [at(`${subject} must not be empty.`)];
       return [at(`${subject} must be at least ${issue.minimum}.`)];
     default:

@@ -9,9 +9,13 @@ export type ResolveParamsResult = { ok: true; params: Params } | { ok: false; er
 /**
  * Types the raw `name=value` strings of a command by the template's params, checks bounds,
  * patterns and required params, and fills in defaults. The first problem found is
- * returned as one sentence for the person who typed the command.
+ * returned as one sentence for the person who typed the command. Pipelines declare params the
+ * same way, so a pipeline's launch params are resolved by this too.
  */
-export function resolveParams(template: Template, raw: RawParams): ResolveParamsResult {
+export function resolveParams(
+  template: Pick<Template, 'name' | 'params'>,
+  raw: RawParams,
+): ResolveParamsResult {
   const byName = new Map(template.params.map((p) => [p.name, p]));
   for (const name of Object.keys(raw)) {
     if (!byName.has(name)) {

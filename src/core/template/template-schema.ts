@@ -60,9 +60,30 @@ export const jobSchema = z.strictObject({
   tolerations: z.array(tolerationSchema).optional(),
   volumes: z.array(z.record(z.string(), z.unknown())).optional(),
   volumeMounts: z.array(z.record(z.string(), z.unknown())).optional(),
+  secretEnv: z.record(z.string().regex(ENV_NAME), z.string()).optional(),
+  imagePullSecrets: z.array(z.string()).optional(),
+  serviceAccountName: z.string().optional(),
 });
 
 export const progressSchema = z.strictObject({ pattern: z.string().min(1) });
+
+/** Where a template's code comes from: a git repository, at a branch, tag or commit (default: its HEAD). */
+export const codeSchema = z.strictObject({ git: z.string().min(1), ref: z.string().min(1).optional() });
+
+/**
+ * A metric name as the progress parser reads it from log lines (`loss`, `val_acc`, `eval/f1`), so
+ * an objective names something a run can actually report.
+ */
+export const METRIC_NAME = /^[A-Za-z_][\w./-]{0,39}$/;
+
+/** What sweeps of this template optimise unless the command says otherwise. */
+export const objectiveSchema = z.strictObject({
+  metric: z.string().regex(METRIC_NAME, {
+    error:
+      'must be a metric name as the logs print it: letters, digits, _ . / -, starting with a letter or _, at most 40 characters',
+  }),
+  goal: z.enum(['min', 'max']),
+});
 
 export const templateSchema = z.strictObject({
   description: z.string().optional(),
@@ -75,6 +96,9 @@ export const templateSchema = z.strictObject({
   resources: resourcesSchema.default({}),
   job: jobSchema.default({ backoffLimit: 0 }),
   progress: progressSchema.optional(),
+  objective: objectiveSchema.optional(),
+  outputs: z.array(z.string()).optional(),
+  code: codeSchema.optional(),
 });
 
 export type TemplateFile = z.infer<typeof templateSchema>;

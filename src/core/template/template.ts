@@ -32,6 +32,27 @@ export interface Template {
   description?: string;
   params: ParamDef[];
   raw: TemplateBody;
+  /** What sweeps of it optimise by default, and what a pipeline's `best` picks by. */
+  objective?: Objective;
+  /**
+   * The outputs its runs set (`::output name=value` lines and final metrics). Optional: when a
+   * template lists them, a pipeline may read only these; when it does not, any name is accepted.
+   */
+  outputs?: string[];
+  /** Code cloned from git into the job's working directory before it starts. */
+  code?: CodeSource;
+}
+
+export interface Objective {
+  metric: string;
+  goal: 'min' | 'max';
+}
+
+export interface CodeSource {
+  /** Clone URL as written in the template; may hold credentials, so never shown unredacted. */
+  git: string;
+  /** Branch, tag or commit; the repository's default branch when absent (`--ref` overrides). */
+  ref?: string;
 }
 
 export interface TemplateBody {

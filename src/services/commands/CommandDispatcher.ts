@@ -1,6 +1,7 @@
 import type { Command, Verb } from '../../core/command/command.ts';
 import { parseCommand } from '../../core/command/parse-command.ts';
 import type { Reply } from '../../core/reply.ts';
+import type { TemplateCatalog } from '../../core/template/template.ts';
 import type { ChatHandlers, ChatPort, CommandOutcome, Requester } from '../../ports/chat.ts';
 import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
@@ -8,6 +9,8 @@ import { type ButtonModule, type CommandModule, refuse } from './command-module.
 
 export interface CommandDispatcherDeps {
   store: Pick<Store, 'claimOnce'>;
+  /** The current templates: the parser names an unknown word rightly only when it knows them. */
+  templates: () => Promise<TemplateCatalog>;
   chat: Pick<ChatPort, 'answer'>;
   log: Logger;
   commands: CommandModule[];
@@ -46,7 +49,9 @@ export class CommandDispatcher implements ChatHandlers {
   }
 
   private async execute(text: string, from: Requester): Promise<CommandOutcome> {
-    const parsed = parseCommand(text);
+    // Broken templates count as known: `/train broken x` is answered about the template, not `x`.
+    const { templates, broken } = await this.deps.templates();
+    const parsed = parseCommand(text, { templates: [...templates.keys(), ...broken.keys()] });
     if (!parsed.ok) return refuse(parsed.error);
     const command: Command = parsed.command;
     const module = this.byVerb.get(command.verb);

@@ -1,6 +1,7 @@
 import type { RawParams } from '../../core/command/command.ts';
 import type { Reply } from '../../core/reply.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
+import { sentence, userMention } from '../../core/sentence.ts';
 import type { CommandOutcome, Requester } from '../../ports/chat.ts';
 import type { Launcher } from '../../ports/launcher.ts';
 import type { LogArchive } from '../../ports/log-archive.ts';
@@ -34,9 +35,12 @@ export class RunActions {
       return { kind: 'info', text: `Run #${run.number} already ended (${run.state}); nothing to stop.` };
     }
     if (!this.deps.policy.mayStop(user, run)) {
-      return { kind: 'error', text: `Only <@${run.launchedBy}> or an admin can stop run #${run.number}.` };
+      return {
+        kind: 'error',
+        text: sentence`Only ${userMention(run.launchedBy)} or an admin can stop run #${run.number}.`,
+      };
     }
-    await this.deps.launcher.stop(run.id, `stopped by <@${user}>`);
+    await this.deps.launcher.stop(run.id, undefined, user);
     return { kind: 'info', text: `Stopping run #${run.number}.` };
   }
 

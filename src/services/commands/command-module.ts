@@ -1,5 +1,6 @@
 import type { Command, Verb } from '../../core/command/command.ts';
 import type { Reply } from '../../core/reply.ts';
+import type { Sentence } from '../../core/sentence.ts';
 import type { CommandOutcome, Requester } from '../../ports/chat.ts';
 
 /**
@@ -22,4 +23,4 @@ export interface ButtonModule {
 export const answer = (reply: Reply): CommandOutcome => ({ reply, started: [] });
 
 /** An outcome that answers with one sentence saying what is wrong. */
-export const refuse = (text: string): CommandOutcome => answer({ kind: 'error', text });
+export const refuse = (text: Sentence): CommandOutcome => answer({ kind: 'error', text });

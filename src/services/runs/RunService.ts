@@ -64,7 +64,7 @@ export class RunService implements Launcher, RunEvents {
     });
     this.sink = this.updates;
     this.starter = new RunStarter({ ...deps, updates: this.updates });
-    deps.metrics.gauge('trainyard_runs', 'Runs in the store by state', () => {
+    deps.metrics.gauge('trainyard_runs', 'Runs in the store by state', ['state'], () => {
       const counts = new Map<RunState, number>(RUN_STATES.map((s) => [s, 0]));
       for (const r of store.listRuns()) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
       return [...counts].map(([state, value]) => ({ labels: { state }, value }));
@@ -80,7 +80,7 @@ export class RunService implements Launcher, RunEvents {
   }
 
   async check(req: LaunchRequest): Promise<LaunchCheck> {
-    const plan = planLaunch(await this.deps.templates(), req.template, req.params, req.options);
+    const plan = await this.plan(req);
     if (!plan.ok) return plan;
     // No runs counted: the concurrent-runs limit belongs to the moment of a launch.
     const refusal = this.deps.policy.checkLaunch(req.user, req.channel, plan.spec, 0);
@@ -89,7 +89,7 @@ export class RunService implements Launcher, RunEvents {
 
   async launch(req: LaunchRequest): Promise<LaunchResult> {
     const { store, policy } = this.deps;
-    const plan = planLaunch(await this.deps.templates(), req.template, req.params, req.options);
+    const plan = await this.plan(req);
     if (!plan.ok) return plan;
     const going = activeWorkOf(store.listRuns({ active: true }), req);
     const refusal = policy.checkLaunch(req.user, req.channel, plan.spec, going);
@@ -112,22 +112,33 @@ export class RunService implements Launcher, RunEvents {
     return { ok: true, run };
   }
 
+  /**
+   * The spec a request would run, or the one sentence saying why it cannot: the template, its
+   * params and options, and settings the runtime cannot honour (answered now, not as a failed card).
+   */
+  private async plan(req: LaunchRequest): Promise<LaunchCheck> {
+    const plan = planLaunch(await this.deps.templates(), req.template, req.params, req.options);
+    if (!plan.ok) return plan;
+    const unfit = this.deps.runtime.cannotHonour(plan.spec);
+    return unfit ? { ok: false, error: unfit } : plan;
+  }
+
   /** Starts a run that was queued (or building) when the bot went down and never reached the runtime. */
   resume(run: Run): void {
     this.deps.log.info('starting a run interrupted before it reached the runtime', { run: run.id });
     this.starter.start(run.id);
   }
 
-  async stop(runId: string, reason: string): Promise<void> {
+  async stop(runId: string, reason?: string, stoppedBy?: string): Promise<void> {
     const run = this.deps.store.getRun(runId);
     if (!run || isEnded(run.state)) return;
     if (!run.placement) {
       // Not handed to the runtime yet: it never starts.
       this.starter.cancel(runId);
-      this.updates.update(runId, { state: 'stopped', reason });
+      this.updates.update(runId, { state: 'stopped', reason, stoppedBy });
       return;
     }
-    this.updates.stopping(runId, reason);
+    this.updates.stopping(runId, { reason, stoppedBy });
     try {
       await this.deps.runtime.stop(run);
     } catch (err) {

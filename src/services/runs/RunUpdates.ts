@@ -7,6 +7,12 @@ import type { Store } from '../../ports/store.ts';
 import type { RunCards } from './RunCards.ts';
 import type { RunEventHub } from './RunEventHub.ts';
 
+/** Why a run is being stopped (plain text) and the user who asked, if a person did. */
+export interface StopRequest {
+  reason?: string;
+  stoppedBy?: string;
+}
+
 export interface RunUpdatesDeps {
   store: Store;
   cards: Pick<RunCards, 'refresh'>;
@@ -24,8 +30,8 @@ export interface RunUpdatesDeps {
  */
 export class RunUpdates implements RuntimeSink {
   private readonly patterns = new Map<string, RegExp | undefined>();
-  /** Why each run is being stopped, so its end state says who stopped it. */
-  private readonly stopReasons = new Map<string, string>();
+  /** Why each run is being stopped and who asked, so its end state says so. */
+  private readonly stops = new Map<string, StopRequest>();
 
   constructor(private readonly deps: RunUpdatesDeps) {}
 
@@ -36,22 +42,24 @@ export class RunUpdates implements RuntimeSink {
     this.deps.events.runChanged(run);
   }
 
-  /** The run is being stopped for this reason; its `stopped` end will carry it. */
-  stopping(runId: string, reason: string): void {
-    this.stopReasons.set(runId, reason);
+  /** The run is being stopped: its `stopped` end will carry the reason and who asked. */
+  stopping(runId: string, stop: StopRequest): void {
+    this.stops.set(runId, stop);
   }
 
   update(runId: string, update: RuntimeUpdate): void {
     const run = this.deps.store.getRun(runId);
     if (!run) return;
-    const stopReason = this.stopReasons.get(runId);
+    const stop = this.stops.get(runId);
     const adjusted =
-      update.state === 'stopped' && stopReason && !update.reason ? { ...update, reason: stopReason } : update;
+      update.state === 'stopped' && stop
+        ? { ...update, reason: update.reason ?? stop.reason, stoppedBy: update.stoppedBy ?? stop.stoppedBy }
+        : update;
     const next = applyUpdate(run, adjusted, update.at ?? this.deps.now());
     if (!next) return;
     this.save(next);
     if (!isEnded(next.state)) return;
-    this.stopReasons.delete(runId);
+    this.stops.delete(runId);
     this.patterns.delete(runId);
     this.deps.events.runEnded(next);
     this.deps.onEnded(next);
@@ -62,9 +70,11 @@ export class RunUpdates implements RuntimeSink {
     const run = this.deps.store.getRun(runId);
     if (!run) return;
     this.deps.logs.append(runId, lines);
-    const next = applyLogLines(run, lines, this.deps.now(), this.patternFor(run));
+    const now = this.deps.now();
+    const next = applyLogLines(run, lines, now, this.patternFor(run));
     if (next) this.save(cursor ? { ...next, logCursor: cursor } : next);
-    else if (cursor) this.deps.store.saveRun({ ...run, logCursor: cursor });
+    // Lines that change nothing visible still show the run was alive then (a lost run's duration ends there).
+    else if (cursor) this.deps.store.saveRun({ ...run, logCursor: cursor, lastSeenAt: now.toISOString() });
   }
 
   private patternFor(run: Run): RegExp | undefined {

@@ -1,5 +1,5 @@
 import type { RawOptions, RawParams } from '../../core/command/command.ts';
-import { didYouMean } from '../../core/command/suggest.ts';
+import { didYouMean, unknownTemplateError } from '../../core/command/suggest.ts';
 import { USAGE } from '../../core/command/usage.ts';
 import type { RunSpec } from '../../core/run/run.ts';
 import { buildRunSpec } from '../../core/template/build-run-spec.ts';
@@ -60,10 +60,8 @@ export function planLaunch(
         error: `Template "${template}" cannot be used until it is fixed: ${p.field ? `${p.field}: ` : ''}${p.message}`,
       };
     }
-    const names = [...catalog.templates.keys()].sort();
-    const hint = didYouMean(template, [...names, ...USAGE.map((u) => u.verb)]);
-    const list = names.length ? ` Templates: ${names.join(', ')}.` : ' There are no templates yet.';
-    return { ok: false, error: `Unknown template or command "${template}".${hint}${list}` };
+    const verbs = USAGE.map((u) => u.verb);
+    return { ok: false, error: unknownTemplateError(template, [...catalog.templates.keys()], verbs) };
   }
   const resolved = resolveParams(t, params);
   if (!resolved.ok) return resolved;

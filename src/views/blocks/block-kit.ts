@@ -1,9 +1,13 @@
 import type { types } from '@slack/bolt';
+import { plural } from '../../core/plural.ts';
 import { truncate } from '../format.ts';
+import { type Mrkdwn, md, truncateMrkdwn } from './mrkdwn.ts';
 
 /**
  * Block Kit building blocks that respect Slack's limits, so no view can produce a message
  * Slack rejects (`invalid_blocks`) however long a param, metric name or log line is.
+ * Every mrkdwn text is a `Mrkdwn` (see mrkdwn.ts), so nothing reaches Slack unescaped;
+ * plain_text (headers, buttons) is shown by Slack as written and only needs its length kept.
  */
 export type Block = types.KnownBlock;
 export type Button = types.Button;
@@ -29,41 +33,64 @@ export const LIMITS = {
   fallbackText: 3000,
 } as const;
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Limits of views (modals and the Home tab) and their inputs, beyond those of messages. */
+export const VIEW_LIMITS = {
+  blocks: 100,
+  modalTitle: 24,
+  modalButton: 24,
+  privateMetadata: 3000,
+  callbackId: 255,
+  blockId: 255,
+  actionId: 255,
+  label: 2000,
+  hint: 2000,
+  placeholder: 150,
+  optionText: 75,
+  optionValue: 150,
+  optionDescription: 75,
+  selectOptions: 100,
+  checkboxOptions: 10,
+  textInput: 3000,
+} as const;
 
-export const mention = (user: string): string => `<@${user}>`;
+const mrkdwnText = (text: Mrkdwn, max: number) => ({
+  type: 'mrkdwn' as const,
+  text: truncateMrkdwn(text.mrkdwn, max),
+});
+
+/**
+ * Slack shows plain_text as written (nothing in it needs escaping); a header, button, label or
+ * option is one line, so line breaks become spaces.
+ */
+export const plainText = (text: string, max: number) => ({
+  type: 'plain_text' as const,
+  text: truncate(text.replace(/\r\n|\r|\n/g, ' '), max) || ' ',
+  emoji: true,
+});
 
 export function header(text: string): Block {
-  return {
-    type: 'header',
-    text: { type: 'plain_text', text: truncate(text, LIMITS.headerText), emoji: true },
-  };
+  return { type: 'header', text: plainText(text, LIMITS.headerText) };
 }
 
-export function section(text: string): Block {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } };
+/** A section of text, with a button on its right if given (the Home tab's lists). */
+export function section(text: Mrkdwn, accessory?: Button): Block {
+  return { type: 'section', text: mrkdwnText(text, LIMITS.sectionText), ...(accessory ? { accessory } : {}) };
 }
 
 /** A section of label/value pairs (two columns on desktop, stacked on a phone). */
-export function fields(pairs: [label: string, value: string][]): Block {
+export function fields(pairs: [label: string, value: Mrkdwn][]): Block {
   return {
     type: 'section',
-    fields: pairs.slice(0, LIMITS.fields).map(([label, value]) => ({
-      type: 'mrkdwn',
-      text: truncate(`*${label}*\n${value}`, LIMITS.fieldText),
-    })),
+    fields: pairs
+      .slice(0, LIMITS.fields)
+      .map(([label, value]) => mrkdwnText(md`*${label}*\n${value}`, LIMITS.fieldText)),
   };
 }
 
-export function context(...texts: string[]): Block {
+export function context(...texts: Mrkdwn[]): Block {
   return {
     type: 'context',
-    elements: texts
-      .slice(0, LIMITS.contextElements)
-      .map((text) => ({ type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) })),
+    elements: texts.slice(0, LIMITS.contextElements).map((text) => mrkdwnText(text, LIMITS.sectionText)),
   };
 }
 
@@ -72,23 +99,23 @@ export interface ButtonSpec {
   actionId: string;
   value: string;
   style?: 'primary' | 'danger';
-  confirm?: { title: string; text: string; confirm: string; deny: string };
+  confirm?: { title: string; text: Mrkdwn; confirm: string; deny: string };
 }
 
 export function button(spec: ButtonSpec): Button {
   const b: Button = {
     type: 'button',
-    text: { type: 'plain_text', text: truncate(spec.text, LIMITS.buttonText), emoji: true },
+    text: plainText(spec.text, LIMITS.buttonText),
     action_id: spec.actionId,
     value: spec.value.slice(0, LIMITS.buttonValue),
   };
   if (spec.style) b.style = spec.style;
   if (spec.confirm) {
     b.confirm = {
-      title: { type: 'plain_text', text: truncate(spec.confirm.title, LIMITS.confirmTitle) },
-      text: { type: 'mrkdwn', text: truncate(spec.confirm.text, LIMITS.confirmText) },
-      confirm: { type: 'plain_text', text: truncate(spec.confirm.confirm, LIMITS.buttonText) },
-      deny: { type: 'plain_text', text: truncate(spec.confirm.deny, LIMITS.buttonText) },
+      title: plainText(spec.confirm.title, LIMITS.confirmTitle),
+      text: mrkdwnText(spec.confirm.text, LIMITS.confirmText),
+      confirm: plainText(spec.confirm.confirm, LIMITS.buttonText),
+      deny: plainText(spec.confirm.deny, LIMITS.buttonText),
       ...(spec.style === 'danger' ? { style: 'danger' as const } : {}),
     };
   }
@@ -103,38 +130,20 @@ export function actions(buttons: Button[], blockId?: string): Block {
   };
 }
 
-/**
- * The last lines that fit in one section as a code block. Older lines are cut first (the
- * end of a log is what people need), and each line is cut at `maxLineChars` so one huge
- * line cannot hide all the others.
- */
-export function codeBlock(
-  lines: string[],
-  maxChars: number = LIMITS.sectionText,
-  maxLineChars = 500,
-): string {
-  const fence = '```';
-  // Two fences, their two newlines, and room for the `…` line that marks cut lines.
-  const budget = maxChars - 2 * fence.length - 2 - 2;
-  const kept: string[] = [];
-  let used = 0;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = truncate(escapeMrkdwn(lines[i].replace(/```/g, "'''")), Math.min(maxLineChars, budget - 1));
-    if (used + line.length + 1 > budget) break;
-    kept.unshift(line);
-    used += line.length + 1;
-  }
-  const cut = kept.length < lines.length ? ['…'] : [];
-  return `${fence}\n${[...cut, ...kept].join('\n') || ' '}\n${fence}`;
-}
-
-/** Keeps a message within 50 blocks, saying how much was left out. */
-function fitBlocks(blocks: Block[], what = 'items'): Block[] {
+/** Keeps a message within 50 blocks, saying how many `what`s were left out. */
+function fitBlocks(blocks: Block[], what: string): Block[] {
   if (blocks.length <= LIMITS.blocks) return blocks;
   const kept = blocks.slice(0, LIMITS.blocks - 1);
-  return [...kept, context(`…and ${blocks.length - kept.length} more ${what} not shown.`)];
+  return [
+    ...kept,
+    context(md`…and ${plural(blocks.length - kept.length, `more ${what}`, `more ${what}s`)} not shown.`),
+  ];
 }
 
-export function message(text: string, blocks: Block[], what?: string): SlackMessage {
-  return { text: truncate(text, LIMITS.fallbackText), blocks: fitBlocks(blocks, what) };
+/**
+ * A whole message. `text` is the notification text: Slack reads it as mrkdwn too, so it is
+ * composed like the blocks. `what` names one block's worth of content (`run`, `template`).
+ */
+export function message(text: Mrkdwn, blocks: Block[], what = 'item'): SlackMessage {
+  return { text: truncateMrkdwn(text.mrkdwn, LIMITS.fallbackText), blocks: fitBlocks(blocks, what) };
 }

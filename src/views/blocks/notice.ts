@@ -1,15 +1,9 @@
+import { plural } from '../../core/plural.ts';
 import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
 import { formatDuration, formatMetrics, runDuration, STATE_EMOJI, STATE_LABEL } from '../format.ts';
-import {
-  type Block,
-  codeBlock,
-  escapeMrkdwn,
-  LIMITS,
-  mention,
-  message,
-  type SlackMessage,
-  section,
-} from './block-kit.ts';
+import { type Block, LIMITS, message, type SlackMessage, section } from './block-kit.ts';
+import { bold, code, codeBlock, type Mrkdwn, md, mention, plain } from './mrkdwn.ts';
+import { runReason } from './run-card.ts';
 
 /**
  * The completion notice (a thread reply also shown in the channel): mentions the launcher,
@@ -19,18 +13,19 @@ import {
 export function renderNotice(run: Run, logTail: string[], now: Date = new Date()): SlackMessage {
   const took = formatDuration(runDuration(run, now));
   // One sentence for both: the block shows the template bold, the notification as typed.
-  const sentence = (template: string) =>
-    `${STATE_EMOJI[run.state]} ${mention(run.launchedBy)} run #${run.number} ${template} ${STATE_LABEL[run.state].toLowerCase()} after ${took}.`;
-  const blocks: Block[] = [section(sentence(`*${escapeMrkdwn(run.spec.template)}*`))];
+  const sentence = (template: Mrkdwn) =>
+    md`${STATE_EMOJI[run.state]} ${mention(run.launchedBy)} run #${run.number} ${template} ${STATE_LABEL[run.state].toLowerCase()} after ${took}.`;
+  const blocks: Block[] = [section(sentence(bold(plain(run.spec.template, 200))))];
   const metrics = formatMetrics(run.metrics);
-  if (metrics) blocks.push(section(`*Final metrics*\n\`${escapeMrkdwn(metrics)}\``));
+  if (metrics) blocks.push(section(md`*Final metrics*\n${code(metrics, 2900)}`));
   if (run.state !== 'succeeded') {
-    if (run.reason) blocks.push(section(`*Reason:* ${run.reason}`));
+    const reason = runReason(run);
+    if (reason) blocks.push(section(md`*Reason:* ${reason}`));
     const tail = logTail.slice(-NOTICE_LOG_LINES);
     if (tail.length) {
-      const title = `*Last ${tail.length} log lines*\n`;
-      blocks.push(section(title + codeBlock(tail, LIMITS.sectionText - title.length)));
+      const title = md`*Last ${plural(tail.length, 'log line')}*\n`;
+      blocks.push(section(md`${title}${codeBlock(tail, LIMITS.sectionText - title.mrkdwn.length)}`));
     }
   }
-  return message(sentence(run.spec.template), blocks);
+  return message(sentence(plain(run.spec.template, 200)), blocks);
 }

@@ -1,8 +1,10 @@
 import { ACTIONS } from '../../core/actions.ts';
 import { USAGE } from '../../core/command/usage.ts';
+import { plural } from '../../core/plural.ts';
 import type { Reply } from '../../core/reply.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
+import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { Template } from '../../core/template/template.ts';
 import {
   describeParam,
@@ -12,30 +14,45 @@ import {
   formatProgress,
   runDuration,
 } from '../format.ts';
+import { bestText, sweepDuration, sweepTitle, trialsText } from '../sweep-format.ts';
 import {
   actions,
   type Block,
   button,
-  codeBlock,
   context,
-  escapeMrkdwn,
   fields,
   header,
   LIMITS,
-  mention,
   message,
   type SlackMessage,
   section,
 } from './block-kit.ts';
+import {
+  bold,
+  code,
+  codeBlock,
+  joinMd,
+  type Mrkdwn,
+  md,
+  mention,
+  plain,
+  sentenceMd,
+  slackDate,
+} from './mrkdwn.ts';
 import { renderRunCard, runTitle } from './run-card.ts';
+import { renderSweepCard } from './sweep-card.ts';
 
 /** Any reply to a command as Block Kit: short sections that read well on a phone. */
 export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage {
   switch (reply.kind) {
-    case 'error':
-      return message(`⚠️ ${reply.text}`, [section(`⚠️ ${reply.text}`)]);
-    case 'info':
-      return message(reply.text, [section(reply.text)]);
+    case 'error': {
+      const text = md`⚠️ ${sentenceMd(reply.text)}`;
+      return message(text, [section(text)]);
+    }
+    case 'info': {
+      const text = sentenceMd(reply.text);
+      return message(text, [section(text)]);
+    }
     case 'help':
       return renderHelp();
     case 'templates':
@@ -50,65 +67,73 @@ export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage 
       return renderSchedule(reply.schedule, reply.nextFires, reply.description);
     case 'schedules':
       return renderSchedules(reply.schedules, now);
+    case 'sweep':
+      return renderSweepCard(reply.sweep, now);
+    case 'sweeps':
+      return renderSweeps(reply.sweeps, now);
   }
 }
 
 function renderHelp(): SlackMessage {
   const blocks = [
     header('Trainyard commands'),
-    ...USAGE.map((u) => section(`\`${escapeMrkdwn(u.usage)}\`\n${escapeMrkdwn(u.description)}`)),
+    ...USAGE.map((u) => section(md`${code(u.usage)}\n${u.description}`)),
   ];
   return message(
-    'Trainyard commands: /train help, templates, list, status, logs, stop, rerun, schedule…',
+    md`Trainyard commands: /train help, templates, list, status, logs, stop, rerun, schedule…`,
     blocks,
+    'command',
   );
 }
 
 function renderTemplates(templates: Template[]): SlackMessage {
   if (templates.length === 0) {
-    const text =
-      'There are no templates yet; a platform engineer adds them as YAML files in the templates folder.';
+    const text = md`There are no templates yet; a platform engineer adds them as YAML files in the templates folder.`;
     return message(text, [section(text)]);
   }
   const blocks = [
     header('Templates'),
     ...templates.map((t) => {
-      const title = `*${escapeMrkdwn(t.name)}*${t.description ? ` — ${escapeMrkdwn(t.description)}` : ''}`;
-      const params = t.params.map((p) => `• ${escapeMrkdwn(describeParam(p))}`);
-      return section([title, ...params].join('\n'));
+      const title = t.description
+        ? md`${bold(plain(t.name, 100))} — ${plain(t.description, 500)}`
+        : bold(plain(t.name, 100));
+      const params = t.params.map((p) => md`• ${plain(describeParam(p), 400)}`);
+      return section(joinMd([title, ...params], '\n'));
     }),
   ];
-  return message(`Templates: ${templates.map((t) => t.name).join(', ')}`, blocks, 'templates');
+  const names = templates.map((t) => t.name).join(', ');
+  return message(md`Templates: ${names}`, blocks, 'template');
 }
 
 /** One line per run: state, progress or metrics, time. */
-function runLine(run: Run, now: Date): string {
-  const parts = [`*${escapeMrkdwn(runTitle(run))}*`, mention(run.launchedBy)];
-  if (run.progress && !isEnded(run.state)) parts.push(escapeMrkdwn(formatProgress(run.progress)));
+function runLine(run: Run, now: Date): Mrkdwn {
+  const parts = [bold(plain(runTitle(run), 200)), mention(run.launchedBy)];
+  if (run.progress && !isEnded(run.state)) parts.push(md`${formatProgress(run.progress)}`);
   const metrics = formatMetrics(run.metrics, 3);
-  if (metrics) parts.push(`\`${escapeMrkdwn(metrics)}\``);
-  parts.push(formatDuration(runDuration(run, now)));
-  return parts.join(' · ');
+  if (metrics) parts.push(code(metrics, 300));
+  parts.push(md`${formatDuration(runDuration(run, now))}`);
+  return joinMd(parts, ' · ');
 }
 
 function renderRuns(runs: Run[], now: Date): SlackMessage {
   if (runs.length === 0) {
-    const text = 'No runs yet; start one with `/train <template>` (see `/train templates`).';
+    const text = md`No runs yet; start one with ${code('/train <template>')} (see ${code('/train templates')}).`;
     return message(text, [section(text)]);
   }
   const blocks = [header('Recent runs'), ...runs.map((r) => section(runLine(r, now)))];
-  return message(`${runs.length} recent runs`, blocks, 'runs');
+  return message(md`${plural(runs.length, 'recent run')}`, blocks, 'run');
 }
 
 function renderLogs(run: Run, lines: string[]): SlackMessage {
   if (lines.length === 0) {
-    const text = `Run #${run.number} has no log lines yet.`;
+    const text = md`Run #${run.number} has no log lines yet.`;
     return message(text, [section(text)]);
   }
-  const title = `*Last ${lines.length} log lines of run #${run.number}* (${escapeMrkdwn(run.spec.template)})\n`;
-  const blocks = [section(title + codeBlock(lines, LIMITS.sectionText - title.length))];
-  if (!isEnded(run.state)) blocks.push(context('The full log is uploaded to this thread when the run ends.'));
-  return message(`Last log lines of run #${run.number}`, blocks);
+  const title = md`*Last ${plural(lines.length, 'log line')} of run #${run.number}* (${plain(run.spec.template, 200)})\n`;
+  const blocks = [section(md`${title}${codeBlock(lines, LIMITS.sectionText - title.mrkdwn.length)}`)];
+  if (!isEnded(run.state))
+    blocks.push(context(md`The full log is uploaded to this thread when the run ends.`));
+  return message(md`Last log lines of run #${run.number}`, blocks);
 }
 
 function scheduleButtons(schedule: Schedule): Block {
@@ -126,7 +151,7 @@ function scheduleButtons(schedule: Schedule): Block {
         style: 'danger',
         confirm: {
           title: `Delete schedule ${name}?`,
-          text: 'Runs it already started keep going; no new ones start.',
+          text: md`Runs it already started keep going; no new ones start.`,
           confirm: 'Delete it',
           deny: 'Keep it',
         },
@@ -136,48 +161,66 @@ function scheduleButtons(schedule: Schedule): Block {
   );
 }
 
-const when = (d: Date): string =>
-  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`;
-
+/** `🗓️ nightly (paused)`: plain text, for headers and (escaped) in mrkdwn. */
 function scheduleTitle(schedule: Schedule): string {
   return `${schedule.paused ? '⏸️' : '🗓️'} ${schedule.name}${schedule.paused ? ' (paused)' : ''}`;
 }
 
 function renderSchedule(schedule: Schedule, nextFires: Date[], description: string): SlackMessage {
   const launch = [schedule.template, formatParams(schedule.params)].filter(Boolean).join(' ');
-  const facts: [string, string][] = [
-    [
-      'When',
-      `${escapeMrkdwn(description)}\n\`${escapeMrkdwn(schedule.cron)}\` (${escapeMrkdwn(schedule.timezone)})`,
-    ],
-    ['Launches', `\`${escapeMrkdwn(launch)}\``],
+  const facts: [string, Mrkdwn][] = [
+    ['When', md`${plain(description, 500)}\n${code(schedule.cron, 200)} (${plain(schedule.timezone, 100)})`],
+    ['Launches', code(launch, 1800)],
     ['Owner', mention(schedule.owner)],
-    ['If still running', escapeMrkdwn(schedule.policy)],
+    ['If still running', plain(schedule.policy, 50)],
   ];
   const blocks = [header(scheduleTitle(schedule)), fields(facts)];
   if (nextFires.length && !schedule.paused) {
-    blocks.push(section(`*Next runs*\n${nextFires.map((d) => `• ${when(d)}`).join('\n')}`));
+    const dates = nextFires.map((d) => md`• ${slackDate(d)}`);
+    blocks.push(section(md`*Next runs*\n${joinMd(dates, '\n')}`));
   }
   blocks.push(scheduleButtons(schedule));
-  return message(`Schedule ${schedule.name}: ${description}`, blocks);
+  return message(md`Schedule ${plain(schedule.name, 200)}: ${plain(description, 500)}`, blocks);
 }
+
+/** Each schedule takes two blocks (facts and buttons); a header and a "more" line take two more. */
+const MAX_SCHEDULES_LISTED = Math.floor((LIMITS.blocks - 2) / 2);
 
 function renderSchedules(
   schedules: { schedule: Schedule; nextFire?: Date; lastRun?: Run }[],
   now: Date,
 ): SlackMessage {
   if (schedules.length === 0) {
-    const text = 'No schedules yet; create one with `/train schedule "<cron>" <template>`.';
+    const text = md`No schedules yet; create one with ${code('/train schedule "<cron>" <template>')}.`;
     return message(text, [section(text)]);
   }
   const blocks: Block[] = [header('Schedules')];
-  for (const { schedule, nextFire, lastRun } of schedules) {
+  for (const { schedule, nextFire, lastRun } of schedules.slice(0, MAX_SCHEDULES_LISTED)) {
     const lines = [
-      `*${escapeMrkdwn(scheduleTitle(schedule))}* · \`${escapeMrkdwn(schedule.cron)}\` · ${escapeMrkdwn(schedule.template)}`,
+      md`${bold(plain(scheduleTitle(schedule), 200))} · ${code(schedule.cron, 200)} · ${plain(schedule.template, 200)}`,
     ];
-    if (nextFire && !schedule.paused) lines.push(`next ${when(nextFire)}`);
-    if (lastRun) lines.push(`last: ${runLine(lastRun, now)}`);
-    blocks.push(section(lines.join('\n')), scheduleButtons(schedule));
+    if (nextFire && !schedule.paused) lines.push(md`next ${slackDate(nextFire)}`);
+    if (lastRun) lines.push(md`last: ${runLine(lastRun, now)}`);
+    blocks.push(section(joinMd(lines, '\n')), scheduleButtons(schedule));
   }
-  return message(`${schedules.length} schedules`, blocks, 'blocks of schedules');
+  const hidden = schedules.length - MAX_SCHEDULES_LISTED;
+  if (hidden > 0) blocks.push(context(md`…and ${plural(hidden, 'more schedule')} not shown.`));
+  return message(md`${plural(schedules.length, 'schedule')}`, blocks);
+}
+
+/** `/train sweeps`: one section per sweep with its progress and best trial. */
+function renderSweeps(sweeps: Sweep[], now: Date): SlackMessage {
+  if (sweeps.length === 0) {
+    const text = md`No sweeps yet; start one with ${code('/train sweep <template> lr=[0.01,0.1,1]')}.`;
+    return message(text, [section(text)]);
+  }
+  const blocks: Block[] = [header('Sweeps')];
+  for (const sweep of sweeps) {
+    const best = bestText(sweep);
+    const parts = [bold(plain(sweepTitle(sweep), 200)), plain(trialsText(sweep), 300)];
+    if (best) parts.push(md`best ${plain(best, 300)}`);
+    parts.push(md`${sweepDuration(sweep, now)}`);
+    blocks.push(section(joinMd(parts, ' · ')));
+  }
+  return message(md`${plural(sweeps.length, 'sweep')}`, blocks, 'sweep');
 }

@@ -16,25 +16,38 @@ import {
   type Block,
   button,
   context,
-  escapeMrkdwn,
   fields,
   header,
-  mention,
   message,
   type SlackMessage,
   section,
 } from './block-kit.ts';
+import { code, joinMd, type Mrkdwn, md, mention, plain } from './mrkdwn.ts';
 
-/** `✅ #42 resnet · Succeeded`: the line that names a run everywhere. */
+/** Longest reason shown; a termination message can be a whole traceback. */
+const MAX_REASON = 1500;
+
+/** `✅ #42 resnet · Succeeded`: the line that names a run everywhere (plain text, not mrkdwn). */
 export function runTitle(run: Run): string {
   return `${STATE_EMOJI[run.state]} #${run.number} ${run.spec.template} · ${STATE_LABEL[run.state]}`;
 }
 
+/**
+ * Why the run is where it is: the reason (plain text, perhaps the cluster's or the job's own
+ * words, so escaped) and who stopped it (a mention Trainyard writes from the stored id).
+ */
+export function runReason(run: Run): Mrkdwn | undefined {
+  const parts: Mrkdwn[] = [];
+  if (run.state === 'stopped' && run.stoppedBy) parts.push(md`Stopped by ${mention(run.stoppedBy)}.`);
+  if (run.reason) parts.push(plain(run.reason, MAX_REASON));
+  return parts.length ? joinMd(parts, ' ') : undefined;
+}
+
 /** Where the run runs: `namespace/job-name`, or the container id / pid for other runtimes. */
-function placement(run: Run): string | undefined {
+function placement(run: Run): Mrkdwn | undefined {
   if (!run.placement) return undefined;
   const { namespace, handle } = run.placement;
-  return `\`${escapeMrkdwn(namespace ? `${namespace}/${handle}` : handle)}\``;
+  return code(namespace ? `${namespace}/${handle}` : handle, 300);
 }
 
 /** Stop (only while the run is going), Rerun and Logs; every value is the run id. */
@@ -49,7 +62,7 @@ function runButtons(run: Run): Block {
         style: 'danger',
         confirm: {
           title: `Stop run #${run.number}?`,
-          text: `This stops *${escapeMrkdwn(run.spec.template)}* #${run.number} for good; its progress so far is kept in the log.`,
+          text: md`This stops *${plain(run.spec.template, 100)}* #${run.number} for good; its progress so far is kept in the log.`,
           confirm: 'Stop it',
           deny: 'Keep running',
         },
@@ -67,28 +80,29 @@ function runButtons(run: Run): Block {
 export function renderRunCard(run: Run, now: Date): SlackMessage {
   const ended = isEnded(run.state);
   const took = formatDuration(runDuration(run, now));
-  const facts: [string, string][] = [
-    ['Status', `${STATE_EMOJI[run.state]} ${STATE_LABEL[run.state]}`],
+  const facts: [string, Mrkdwn][] = [
+    ['Status', md`${STATE_EMOJI[run.state]} ${STATE_LABEL[run.state]}`],
     ['Launched by', mention(run.launchedBy)],
-    [ended ? 'Duration' : 'Elapsed', took],
+    [ended ? 'Duration' : 'Elapsed', md`${took}`],
   ];
-  if (run.spec.image) facts.push(['Image', `\`${escapeMrkdwn(run.spec.image)}\``]);
+  if (run.spec.image) facts.push(['Image', code(run.spec.image, 500)]);
   const where = placement(run);
   if (where) facts.push([run.placement?.namespace ? 'Job' : 'Runs as', where]);
-  if (run.schedule) facts.push(['Schedule', escapeMrkdwn(run.schedule)]);
+  if (run.schedule) facts.push(['Schedule', plain(run.schedule, 200)]);
 
   const blocks: Block[] = [header(runTitle(run)), fields(facts)];
   const params = formatParams(run.spec.params);
-  if (params) blocks.push(section(`*Params*\n\`${escapeMrkdwn(params)}\``));
+  if (params) blocks.push(section(md`*Params*\n${code(params, 2900)}`));
   if (run.progress) {
     const bar = progressBar(progressFraction(run.progress), 20);
-    blocks.push(section(`\`${bar}\` ${escapeMrkdwn(formatProgress(run.progress))}`));
+    blocks.push(section(md`${code(bar)} ${formatProgress(run.progress)}`));
   }
   const metrics = formatMetrics(run.metrics);
-  if (metrics) blocks.push(section(`*${ended ? 'Final' : 'Latest'} metrics*\n\`${escapeMrkdwn(metrics)}\``));
-  if (run.reason && run.state !== 'running' && run.state !== 'succeeded') blocks.push(context(run.reason));
+  if (metrics) blocks.push(section(md`*${ended ? 'Final' : 'Latest'} metrics*\n${code(metrics, 2900)}`));
+  const reason = run.state !== 'running' && run.state !== 'succeeded' ? runReason(run) : undefined;
+  if (reason) blocks.push(context(reason));
   blocks.push(runButtons(run));
 
-  const text = `${runTitle(run)} by ${mention(run.launchedBy)}, ${ended ? 'took' : 'elapsed'} ${took}`;
+  const text = md`${runTitle(run)} by ${mention(run.launchedBy)}, ${ended ? 'took' : 'elapsed'} ${took}`;
   return message(text, blocks);
 }

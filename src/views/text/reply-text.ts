@@ -1,24 +1,41 @@
 import { USAGE } from '../../core/command/usage.ts';
+import { plural } from '../../core/plural.ts';
 import type { Reply } from '../../core/reply.ts';
+import { type Sentence, sentenceParts } from '../../core/sentence.ts';
 import type { Template } from '../../core/template/template.ts';
 import { describeParam } from '../format.ts';
-import { plainMentions, renderRunCardText, renderRunLine } from './run-card-text.ts';
+import { renderRunCardText, renderRunLine, userName } from './run-card-text.ts';
 import { renderSchedulesText, renderScheduleText } from './schedule-text.ts';
+import { renderSweepCardText, renderSweepsText } from './sweep-text.ts';
+import { terminalText, tx } from './terminal.ts';
 
 function templateLines(t: Template): string[] {
   return [
-    `${t.name}${t.description ? ` — ${t.description}` : ''}`,
-    ...t.params.map((p) => `   ${describeParam(p)}`),
+    t.description ? tx`${t.name} — ${t.description}` : tx`${t.name}`,
+    ...t.params.map((p) => tx`   ${describeParam(p)}`),
   ];
+}
+
+/** A core Sentence for the terminal: its text made safe, mentions as `@U123`, code as typed. */
+export function sentenceTerminalText(s: Sentence): string {
+  return sentenceParts(s)
+    .map((part) =>
+      typeof part === 'string'
+        ? terminalText(part, 3000)
+        : 'user' in part
+          ? userName(part.user)
+          : terminalText(part.code, 500),
+    )
+    .join('');
 }
 
 /** Any reply as terminal text. */
 export function renderReplyText(reply: Reply, now: Date): string {
   switch (reply.kind) {
     case 'error':
-      return `⚠️  ${plainMentions(reply.text)}`;
+      return `⚠️  ${sentenceTerminalText(reply.text)}`;
     case 'info':
-      return plainMentions(reply.text);
+      return sentenceTerminalText(reply.text);
     case 'help':
       return [
         'Commands (type them with or without /train):',
@@ -37,13 +54,22 @@ export function renderReplyText(reply: Reply, now: Date): string {
     case 'logs':
       return reply.lines.length
         ? [
-            `Last ${reply.lines.length} log lines of run #${reply.run.number}:`,
-            ...reply.lines.map((l) => `│ ${l}`),
+            `Last ${plural(reply.lines.length, 'log line')} of run #${reply.run.number}:`,
+            ...reply.lines.map((l) => `│ ${terminalText(l, 2000)}`),
           ].join('\n')
         : `Run #${reply.run.number} has no log lines yet.`;
     case 'schedule':
       return renderScheduleText(reply, now);
     case 'schedules':
       return renderSchedulesText(reply, now);
+    case 'sweep':
+      return renderSweepCardText(reply.sweep, now).join('\n');
+    case 'sweeps':
+      return renderSweepsText(reply.sweeps, now);
   }
+}
+
+/** A schedule's announcement in its channel (plain text from the scheduler), for the terminal. */
+export function renderAnnouncementText(text: string): string {
+  return terminalText(text, 3000);
 }

@@ -10,45 +10,55 @@ import {
   STATE_EMOJI,
   STATE_LABEL,
 } from '../format.ts';
+import { terminalText, tx } from './terminal.ts';
 
-/** Slack mentions (`<@U123>`) read as `@U123` on a terminal. */
-export function plainMentions(text: string): string {
-  return text.replace(/<@([A-Za-z0-9._-]+)(\|[^>]*)?>/g, '@$1');
+/** Longest reason shown on a card line; a termination message can be a whole traceback. */
+const MAX_REASON = 300;
+
+/** `@U123`: how the console names a user. */
+export const userName = (id: string): string => tx`@${id}`;
+
+/** Why a run is where it is, on one line: who stopped it, and the reason in its own words. */
+export function runReasonText(run: Run): string | undefined {
+  const parts: string[] = [];
+  if (run.state === 'stopped' && run.stoppedBy) parts.push(`stopped by ${userName(run.stoppedBy)}.`);
+  if (run.reason) parts.push(terminalText(run.reason, MAX_REASON));
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 /** The run card as terminal lines: the same facts as the Slack card. */
 export function renderRunCardText(run: Run, now: Date): string[] {
-  const head = `${STATE_EMOJI[run.state]} #${run.number} ${run.spec.template}  ${STATE_LABEL[run.state]}`;
-  const lines = [head];
+  const lines = [
+    tx`${STATE_EMOJI[run.state]} #${run.number} ${run.spec.template}  ${STATE_LABEL[run.state]}`,
+  ];
   const params = formatParams(run.spec.params);
-  if (params) lines.push(`   params: ${params}`);
-  if (run.schedule) lines.push(`   from schedule ${run.schedule}`);
+  if (params) lines.push(tx`   params: ${params}`);
+  if (run.schedule) lines.push(tx`   from schedule ${run.schedule}`);
   if (run.progress) {
-    lines.push(`   ${progressBar(progressFraction(run.progress), 24)} ${formatProgress(run.progress)}`);
+    lines.push(tx`   ${progressBar(progressFraction(run.progress), 24)} ${formatProgress(run.progress)}`);
   }
   const metrics = formatMetrics(run.metrics);
-  if (metrics) lines.push(`   ${metrics}`);
+  if (metrics) lines.push(tx`   ${metrics}`);
   const time = `${isEnded(run.state) ? 'took' : 'elapsed'} ${formatDuration(runDuration(run, now))}`;
   const where = run.placement
-    ? `  ·  ${run.placement.namespace ? `${run.placement.namespace}/` : ''}${run.placement.handle}`
+    ? tx`  ·  ${run.placement.namespace ? `${run.placement.namespace}/` : ''}${run.placement.handle}`
     : '';
-  lines.push(`   ${time}  ·  by ${plainMentions(`<@${run.launchedBy}>`)}${where}`);
-  if (run.reason && run.state !== 'running' && run.state !== 'succeeded') {
-    lines.push(`   ${plainMentions(run.reason)}`);
-  }
+  lines.push(`   ${time}  ·  by ${userName(run.launchedBy)}${where}`);
+  const reason = run.state !== 'running' && run.state !== 'succeeded' ? runReasonText(run) : undefined;
+  if (reason) lines.push(`   ${reason}`);
   return lines;
 }
 
 /** One line per run for non-interactive output: state, progress and metrics. */
 export function renderRunLine(run: Run, now: Date): string {
   const parts = [
-    `${STATE_EMOJI[run.state]} #${run.number} ${run.spec.template} ${STATE_LABEL[run.state].toLowerCase()}`,
+    tx`${STATE_EMOJI[run.state]} #${run.number} ${run.spec.template} ${STATE_LABEL[run.state].toLowerCase()}`,
   ];
-  if (run.progress && !isEnded(run.state)) parts.push(formatProgress(run.progress));
+  if (run.progress && !isEnded(run.state)) parts.push(tx`${formatProgress(run.progress)}`);
   const metrics = formatMetrics(run.metrics, 4);
-  if (metrics) parts.push(metrics);
+  if (metrics) parts.push(tx`${metrics}`);
   parts.push(formatDuration(runDuration(run, now)));
-  if (run.reason && run.state !== 'running' && run.state !== 'succeeded')
-    parts.push(plainMentions(run.reason));
+  const reason = run.state !== 'running' && run.state !== 'succeeded' ? runReasonText(run) : undefined;
+  if (reason) parts.push(reason);
   return parts.join('  ');
 }

@@ -10,7 +10,9 @@ describe('health routes on the plain HTTP server', () => {
   let base: string;
   let ready = false;
   const metrics = new MetricsRegistry();
-  metrics.counter('trainyard_test_total', 'A test counter.').inc({ verb: 'list', code: '200' });
+  metrics
+    .counter('trainyard_test_total', 'A test counter.', ['verb', 'code'])
+    .inc({ verb: 'list', code: '200' });
 
   before(async () => {
     const routes = healthRoutes({
@@ -47,6 +49,25 @@ describe('health routes on the plain HTTP server', () => {
     const body = await res.text();
     assert.match(body, /# TYPE trainyard_test_total counter/);
     assert.match(body, /trainyard_test_total\{code="200",verb="list"\} 1/);
+  });
+
+  it('answers /metrics with 500 and one sentence when a collector fails, and keeps serving', async () => {
+    const broken = new MetricsRegistry();
+    broken.gauge('trainyard_broken', 'A collector that fails.', [], () => {
+      throw new Error('the store is closed');
+    });
+    const routes = healthRoutes({ isReady: () => true, metrics: broken });
+    const other = await startHttpServer(0, routes, '127.0.0.1');
+    try {
+      const res = await fetch(`http://127.0.0.1:${listeningPort(other)}/metrics`);
+      assert.equal(res.status, 500);
+      assert.equal(await res.text(), 'the metrics could not be collected: the store is closed\n');
+      const health = await fetch(`http://127.0.0.1:${listeningPort(other)}/healthz`);
+      assert.equal(health.status, 200);
+      await health.text();
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it('answers unknown paths with 404 and wrong methods with 405', async () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadTemplates } from '../../../src/adapters/templates/load-templates.ts';
+import { checkTemplates } from '../../../src/cli/commands/check.ts';
 
 describe('loadTemplates', () => {
   let dir: string;
@@ -44,7 +45,7 @@ describe('loadTemplates', () => {
         file: join(dir, 'broken.yaml'),
         field: 'imgae',
         message:
-          '"imgae" is not a known key here; allowed keys are description, params, image, build, command, args, env, resources, job, progress.',
+          '"imgae" is not a known key here; allowed keys are description, params, image, build, command, args, env, resources, job, progress, objective, outputs, code.',
       },
     ]);
     assert.match(catalog.broken.get('Bad_Name')?.[0].message ?? '', /lowercase letters, digits and -/);
@@ -79,6 +80,66 @@ describe('loadTemplates', () => {
   it('loads the shipped templates without problems', async () => {
     const catalog = await loadTemplates(new URL('../../../manifests', import.meta.url).pathname);
     assert.deepEqual(Object.fromEntries(catalog.broken), {});
-    assert.deepEqual([...catalog.templates.keys()].sort(), ['demo', 'resnet', 'sleep']);
+    assert.deepEqual([...catalog.templates.keys()].sort(), ['demo', 'evaluate', 'prep', 'resnet', 'sleep']);
+  });
+});
+
+describe('loadTemplates from a ConfigMap mount', () => {
+  let dir: string;
+  const template = (seconds: number) => `image: busybox\ncommand: [sleep, "${seconds}"]\n`;
+
+  /** The layout the kubelet writes for a ConfigMap volume, keys linked through `..data`. */
+  async function mountConfigMap(root: string, files: Record<string, string>, stamp: string) {
+    const real = join(root, `..${stamp}`);
+    await mkdir(real);
+    for (const [name, content] of Object.entries(files)) await writeFile(join(real, name), content);
+    // Swapped atomically, as the kubelet does on an update: a new link renamed over the old one.
+    await symlink(`..${stamp}`, join(root, '..data_tmp'));
+    await rename(join(root, '..data_tmp'), join(root, '..data'));
+    for (const name of Object.keys(files)) {
+      await symlink(join('..data', name), join(root, name)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+    }
+  }
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'trainyard-configmap-'));
+    await mountConfigMap(
+      dir,
+      { 'demo.yaml': template(1), 'sleep.yml': template(2) },
+      '2026_12_01_12_00_00.123456789',
+    );
+    // A key whose file is gone: a link to nothing.
+    await symlink(join('..data', 'gone.yaml'), join(dir, 'gone.yaml'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('follows the links, skips the ..data bookkeeping and reports a broken link instead of crashing', async () => {
+    const catalog = await loadTemplates(dir);
+    assert.deepEqual([...catalog.templates.keys()].sort(), ['demo', 'sleep']);
+    assert.deepEqual(catalog.templates.get('demo')?.raw.command, ['sleep', '1']);
+    assert.deepEqual([...catalog.broken.keys()], ['gone']);
+    assert.match(
+      catalog.broken.get('gone')?.[0].message ?? '',
+      /gone\.yaml is a link to a file that does not exist/,
+    );
+    assert.deepEqual(catalog.problems, []);
+  });
+
+  it('lists the broken link as a problem in trainyard check', async () => {
+    const problems = await checkTemplates(dir);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].file, join(dir, 'gone.yaml'));
+  });
+
+  it('reads the new files after the kubelet swaps ..data', async () => {
+    await mountConfigMap(
+      dir,
+      { 'demo.yaml': template(9), 'sleep.yml': template(2) },
+      '2026_12_01_13_00_00.987654321',
+    );
+    const catalog = await loadTemplates(dir);
+    assert.deepEqual(catalog.templates.get('demo')?.raw.command, ['sleep', '9']);
   });
 });

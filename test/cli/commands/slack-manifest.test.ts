@@ -43,10 +43,38 @@ describe('trainyard slack-manifest', () => {
     assert.equal(m.settings.socket_mode_enabled, false);
   });
 
-  it('refuses a URL that is not http(s) and unknown arguments with exit 2', async () => {
-    const bad = await manifest(['--http', 'ftp://x']);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /public base URL/);
+  it('takes the full events URL, or a base under a path, without doubling /slack/events', async () => {
+    for (const [given, expected] of [
+      ['https://bot.example.com/slack/events', 'https://bot.example.com/slack/events'],
+      ['https://bot.example.com/slack/events/', 'https://bot.example.com/slack/events'],
+      ['https://bot.example.com', 'https://bot.example.com/slack/events'],
+      ['https://example.com/bots/trainyard/', 'https://example.com/bots/trainyard/slack/events'],
+      ['https://bot.example.com:8443/slack/events', 'https://bot.example.com:8443/slack/events'],
+    ]) {
+      const { code, stdout } = await manifest([`--http=${given}`]);
+      assert.equal(code, 0, given);
+      const m = parse(stdout);
+      assert.equal(m.features.slash_commands[0].url, expected, given);
+      assert.equal(m.settings.interactivity.request_url, expected, given);
+    }
+  });
+
+  it('refuses http://, other schemes, queries and credentials with one sentence and exit 2', async () => {
+    for (const given of [
+      'http://bot.example.com',
+      'ftp://x',
+      'bot.example.com',
+      'https://x/?a=1',
+      'https://u:p@x',
+    ]) {
+      const bad = await manifest(['--http', given]);
+      assert.equal(bad.code, 2, given);
+      assert.equal(bad.stdout, '');
+      assert.equal(
+        bad.stderr,
+        `--http needs the bot's public https address (Slack calls only https), such as https://trainyard.example.com or https://trainyard.example.com/slack/events, not "${given}".\n`,
+      );
+    }
     const unknown = await manifest(['--socket']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /Unexpected argument "--socket"/);

@@ -9,7 +9,8 @@ const TRICKY_PIECES = [
   '"', "'", '“', '”', '‘', '’', '\\', '<', '>', '&', '&amp;', '&lt;', '&gt;', '=', '--', '-', '#', '@',
   ' ', '  ', '\u00A0', '\t', '\n', '\u200B', '<@U1|bob>', '<http://x.io|x>', '/train', 'r-', '42', '0',
   'status', 'stop', 'rerun', 'schedule', 'pause', 'help', 'model=', 'demo', '--tz', '--policy', '--name',
-  '"0 6 * * *"', 'é', '😀', '\uD800',
+  '"0 6 * * *"', 'é', '😀', '\uD800', 'sweep', 'sweeps', 'lr=', '[', ']', '(', ')', ',', ', ', 'uniform(',
+  'range(1,', '--algo', '--trials', '1e-4',
 ];
 
 const anyText = fc.oneof(
@@ -32,6 +33,45 @@ describe('parseCommand properties', () => {
         }
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('reads back search spaces typed with or without spaces after the commas', () => {
+    const number = fc.oneof(
+      fc.integer({ min: -1000, max: 1000 }).map(String),
+      fc.constantFrom('1e-4', '0.5', '.25', '1E3', '-2.5e-3'),
+    );
+    const separator = fc.constantFrom(',', ', ', ' ,', ' , ');
+    const space = fc.oneof(
+      fc.array(number, { minLength: 1, maxLength: 5 }).chain((items) =>
+        fc.array(separator, { minLength: items.length, maxLength: items.length }).map((seps) => {
+          return `[${items.map((item, i) => (i === 0 ? item : seps[i] + item)).join('')}]`;
+        }),
+      ),
+      fc
+        .tuple(fc.constantFrom('range', 'uniform', 'loguniform', 'randint'), number, separator, number)
+        .map(([fn, a, sep, b]) => `${fn}(${a}${sep}${b})`),
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), space), {
+          selector: ([name]) => name,
+          minLength: 1,
+          maxLength: 5,
+        }),
+        (params) => {
+          const text = `sweep demo ${params.map(([name, value]) => `${name}=${value}`).join(' ')} --trials 5`;
+          const result = parseCommand(slackEscape(text));
+          assert.ok(result.ok, `${text} → ${result.ok ? '' : result.error}`);
+          assert.deepEqual(result.command, {
+            verb: 'sweep',
+            template: 'demo',
+            params: Object.fromEntries(params),
+            options: { trials: '5' },
+          });
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
@@ -69,7 +109,8 @@ const templateName = fc
   .stringMatching(/^[a-z][a-z0-9-]{0,20}$/)
   .filter((name) => !(COMMAND_VERBS as readonly string[]).includes(name));
 const paramName = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,15}$/).filter((name) => name !== 'model');
-const optionName = fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/);
+// --ref takes only a git ref name (checked by the parser), so random values are not for it.
+const optionName = fc.stringMatching(/^[a-z][a-z0-9_-]{0,12}$/).filter((name) => name !== 'ref');
 const separator = fc.constantFrom(' ', '  ', '\u00A0', '\t', ' \n ');
 
 type Piece = { order: number; word: string };

@@ -9,8 +9,8 @@ function parsed(text: string): Command {
   return result.command;
 }
 
-function failure(text: string): string {
-  const result = parseCommand(text);
+function failure(text: string, templates?: readonly string[]): string {
+  const result = parseCommand(text, { templates });
   assert.ok(!result.ok, `expected ${JSON.stringify(text)} to be refused, got ${JSON.stringify(result)}`);
   return result.error;
 }
@@ -162,7 +162,7 @@ describe('parseCommand: verbs without arguments', () => {
 });
 
 describe('parseCommand: run references', () => {
-  for (const verb of ['status', 'logs', 'stop'] as const) {
+  for (const verb of ['status', 'logs', 'stop', 'lineage'] as const) {
     it(`reads ${verb} with a number, #number or run id`, () => {
       assert.deepEqual(parsed(`${verb} 42`), { verb, run: { kind: 'number', number: 42 } });
       assert.deepEqual(parsed(`${verb} #7`), { verb, run: { kind: 'number', number: 7 } });
@@ -190,6 +190,39 @@ describe('parseCommand: run references', () => {
 
   it('refuses a second run', () => {
     assert.equal(failure('stop 4 5'), 'stop takes one run, e.g. /train stop 42; remove "5".');
+  });
+});
+
+describe('parseCommand: --ref', () => {
+  it('takes a branch, tag or commit as a launch option', () => {
+    for (const ref of ['main', 'v1.2.3', 'feature/new-loss', '3f2a9c1']) {
+      assert.deepEqual(parsed(`demo --ref ${ref}`), {
+        verb: 'launch',
+        template: 'demo',
+        params: {},
+        options: { ref },
+      });
+    }
+    assert.deepEqual(parsed('demo --ref=main epochs=2'), {
+      verb: 'launch',
+      template: 'demo',
+      params: { epochs: '2' },
+      options: { ref: 'main' },
+    });
+  });
+
+  it('refuses what is not a git ref name, saying why', () => {
+    assert.equal(
+      failure('demo --ref "a b"'),
+      '--ref "a b" is not a git branch, tag or commit: it contains a space or a control character; e.g. --ref main, --ref v1.2 or --ref 3f2a9c1.',
+    );
+    assert.match(
+      failure('demo --ref a..b'),
+      /^--ref "a\.\.b" is not a git branch, tag or commit: it contains "\.\."/,
+    );
+    assert.match(failure('demo --ref=-x'), /it starts with "-", which git would read as an option/);
+    assert.match(failure('demo --ref "-x"'), /it starts with "-"/);
+    assert.match(failure('demo --ref "x~1"'), /it contains "~"/);
   });
 });
 
@@ -372,11 +405,30 @@ describe('parseCommand: launch mistakes', () => {
     );
   });
 
-  it('suggests a verb when the "template" is a near-miss of one and a run follows', () => {
+  it('blames the first word, not the run, when it is a near-miss of a verb', () => {
+    assert.equal(failure('stpo 4'), '"stpo" is not a command; did you mean "/train stop 4"?');
+    assert.equal(failure('sttaus 1'), '"sttaus" is not a command; did you mean "/train status 1"?');
     assert.equal(
-      failure('stpo 4'),
-      '"4" is not a name=value param; write params as name=value, e.g. epochs=5. Did you mean "stop"?',
+      failure('Stauts #12', ['demo']),
+      '"Stauts" is not a command; did you mean "/train status #12"?',
     );
+  });
+
+  it('blames the first word when no template has that name, the stray word when one does', () => {
+    const templates = ['demo', 'resnet', 'sleep'];
+    assert.equal(
+      failure('foo 99', templates),
+      'Unknown template or command "foo". Templates: demo, resnet, sleep.',
+    );
+    assert.equal(
+      failure('DEMO 3', templates),
+      'Unknown template or command "DEMO". Did you mean "demo"? Templates: demo, resnet, sleep.',
+    );
+    assert.equal(
+      failure('demo 30', templates),
+      '"30" is not a name=value param; write params as name=value, e.g. epochs=5.',
+    );
+    assert.equal(failure('foo 99', []), 'Unknown template or command "foo". There are no templates yet.');
   });
 
   it('points out single-dash options', () => {
@@ -436,5 +488,74 @@ describe('parseCommand: launch mistakes', () => {
       failure(`demo note=${'x'.repeat(MAX_COMMAND_CHARS)}`),
       `The command is ${MAX_COMMAND_CHARS + 10} characters long; keep it under ${MAX_COMMAND_CHARS}.`,
     );
+  });
+});
+
+describe('parseCommand: sweep', () => {
+  it('reads the template, the spaces and fixed params, and the options', () => {
+    assert.deepEqual(
+      parsed(
+        '/train sweep demo lr=loguniform(1e-4, 1e-1) epochs=[2, 4] batch=range(16,64,16) opt=adam --algo tpe --trials 30 --parallel 4 --metric val_acc --goal max --early-stop asha --seed 7',
+      ),
+      {
+        verb: 'sweep',
+        template: 'demo',
+        params: {
+          lr: 'loguniform(1e-4, 1e-1)',
+          epochs: '[2, 4]',
+          batch: 'range(16,64,16)',
+          opt: 'adam',
+        },
+        options: {
+          algo: 'tpe',
+          trials: '30',
+          parallel: '4',
+          metric: 'val_acc',
+          goal: 'max',
+          'early-stop': 'asha',
+          seed: '7',
+        },
+      },
+    );
+  });
+
+  it('understands what Slack sends: escapes and curly quotes', () => {
+    assert.deepEqual(parsed('sweep demo lr=[0.01,0.1,1] note=“a &amp; b” --metric=loss'), {
+      verb: 'sweep',
+      template: 'demo',
+      params: { lr: '[0.01,0.1,1]', note: 'a & b' },
+      options: { metric: 'loss' },
+    });
+  });
+
+  it('takes model=<template> as the template', () => {
+    assert.deepEqual(parsed('sweep model=demo lr=uniform(0.1,1)'), {
+      verb: 'sweep',
+      template: 'demo',
+      params: { lr: 'uniform(0.1,1)' },
+      options: {},
+    });
+  });
+
+  it('reads sweeps, and status, stop and logs with a sweep number', () => {
+    assert.deepEqual(parsed('sweeps'), { verb: 'sweeps' });
+    assert.deepEqual(parsed('status #57'), { verb: 'status', run: { kind: 'number', number: 57 } });
+    assert.deepEqual(parsed('stop 57'), { verb: 'stop', run: { kind: 'number', number: 57 } });
+  });
+
+  it('explains what a sweep needs', () => {
+    assert.equal(
+      failure('sweep'),
+      'sweep needs a template and the params to search, e.g. /train sweep demo lr=[0.01,0.1,1].',
+    );
+    assert.equal(
+      failure('sweep de/mo lr=[1,2]'),
+      '"de/mo" is not a template name; write the template after sweep, e.g. /train sweep demo lr=[0.01,0.1,1].',
+    );
+    assert.equal(
+      failure('sweep demo lr=uniform(1, 2 extra'),
+      '"2" is not a name=value param; write params as name=value, e.g. epochs=5.',
+    );
+    assert.equal(failure('sweeps 3'), 'sweeps takes nothing after it; type just /train sweeps.');
   });
 });

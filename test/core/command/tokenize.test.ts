@@ -102,3 +102,32 @@ describe('showInput', () => {
     assert.equal(showInput('x'.repeat(50), 10), `"${'x'.repeat(10)}…"`);
   });
 });
+
+describe('tokenize: search spaces of sweeps', () => {
+  it('keeps a bracketed value whole across the spaces people type after commas', () => {
+    assert.deepEqual(words('sweep demo lr=uniform(1e-4, 1e-1) epochs=[2, 4,  8] --trials 5'), [
+      'sweep',
+      'demo',
+      'lr=uniform(1e-4, 1e-1)',
+      'epochs=[2, 4, 8]',
+      '--trials',
+      '5',
+    ]);
+    assert.deepEqual(words('lr=loguniform(1e-4,1e-1) x=range( 1 , 9 , 2 )'), [
+      'lr=loguniform(1e-4,1e-1)',
+      'x=range( 1 , 9 , 2 )',
+    ]);
+  });
+
+  it('reads spaces as Slack sends them, with curly quotes inside lists', () => {
+    // The second item starts a word, so its quotes are read as quotes: the list parser sees sgd.
+    assert.deepEqual(words('opt=[“adam”, “sgd”] note=&lt;x&gt;'), ['opt=["adam", sgd]', 'note=<x>']);
+  });
+
+  it('does not join when the bracket never closes, or across an option or another param', () => {
+    assert.deepEqual(words('lr=uniform(1, 2 epochs=3'), ['lr=uniform(1,', '2', 'epochs=3']);
+    assert.deepEqual(words('lr=uniform(1, --trials 2)'), ['lr=uniform(1,', '--trials', '2)']);
+    assert.deepEqual(words('note="a (b" c)'), ['note=a (b', 'c)']);
+    assert.deepEqual(words('(a b)'), ['(a', 'b)']);
+  });
+});

@@ -122,6 +122,26 @@ describe('parseLogLine', () => {
     });
   });
 
+  it("still reads key=value metrics on a line the template's pattern matches", () => {
+    const pattern = createProgressPattern('it (?<current>\\d+) of (?<total>\\d+)');
+    assert.deepEqual(parseLogLine('it 4 of 8 loss=0.25 acc=0.9', pattern), {
+      progress: { current: 4, total: 8, unit: 'step' },
+      metrics: { loss: 0.25, acc: 0.9 },
+    });
+    // The pattern's own groups are metrics too, and win over the same name read as key=value.
+    const withMetric = createProgressPattern('it (?<current>\\d+) of (?<total>\\d+) .*r=(?<reward>[-\\d.]+)');
+    assert.deepEqual(parseLogLine('it 4 of 8 loss=0.25 reward=7 r=-1.5', withMetric), {
+      progress: { current: 4, total: 8, unit: 'step' },
+      metrics: { loss: 0.25, reward: -1.5, r: -1.5 },
+    });
+    // A pattern with only metric groups leaves progress to the built-in readings.
+    const metricOnly = createProgressPattern('reward (?<reward>[-\\d.]+)');
+    assert.deepEqual(parseLogLine('epoch 2/5 reward 3 loss=0.5', metricOnly), {
+      progress: { current: 2, total: 5, unit: 'epoch' },
+      metrics: { loss: 0.5, reward: 3 },
+    });
+  });
+
   it('is not affected by a g flag in a template regex', () => {
     const pattern = createProgressPattern('(?<current>\\d+)/(?<total>\\d+)');
     const g = new RegExp(pattern!.source, 'g');
@@ -160,9 +180,24 @@ describe('applyLogLines', () => {
     assert.deepEqual(next?.progress, { current: 2, total: 3, unit: 'epoch' });
     assert.deepEqual(next?.metrics, { loss: 0.5, acc: 0.7 });
     assert.deepEqual(next?.history, [
-      { at: NOW.getTime(), values: { loss: 1.0 } },
-      { at: NOW.getTime(), values: { loss: 0.5, acc: 0.7 } },
+      { at: NOW.getTime(), values: { loss: 1.0 }, step: 1 },
+      { at: NOW.getTime(), values: { loss: 0.5, acc: 0.7 }, step: 2 },
     ]);
+  });
+
+  it('gives a sample no step until the log has reported progress, then the step reached by its line', () => {
+    const first = applyLogLines(run(), ['loss=2.5', 'epoch 1/3', 'loss=1.5'], NOW);
+    assert.deepEqual(first?.history, [
+      { at: NOW.getTime(), values: { loss: 2.5 } },
+      { at: NOW.getTime(), values: { loss: 1.5 }, step: 1 },
+    ]);
+    // A later batch starts from the progress the run already has.
+    const next = first && applyLogLines(first, ['loss=1.2'], NOW);
+    assert.equal(next?.history.at(-1)?.step, 1);
+  });
+
+  it('records when the run was last seen alive, so a lost run is not charged for the bot being down', () => {
+    assert.equal(applyLogLines(run(), ['epoch 1/3 loss=1.0'], NOW)?.lastSeenAt, NOW.toISOString());
   });
 
   it('returns undefined when nothing changed', () => {
@@ -190,5 +225,25 @@ describe('boundHistory', () => {
       [0, 2, 4, 6, 8, 10],
     );
     assert.equal(boundHistory(history, 20), history);
+  });
+});
+
+describe('applyLogLines: outputs', () => {
+  it('sets outputs from ::output lines, the last value winning, and never reads them as metrics', () => {
+    const next = applyLogLines(
+      run(),
+      ['::output rows=1000', 'epoch 1/2 loss=0.5', '::output rows=1200', '::output path=data/x.json'],
+      NOW,
+    );
+    assert.deepEqual(next?.outputs, { rows: '1200', path: 'data/x.json' });
+    assert.deepEqual(next?.metrics, { loss: 0.5 });
+    assert.equal(next?.history.length, 1);
+  });
+
+  it('counts an output change as a change, and an unchanged or malformed one as none', () => {
+    const r = run({ outputs: { rows: '5' } });
+    assert.equal(applyLogLines(r, ['::output rows=5'], NOW), undefined);
+    assert.equal(applyLogLines(r, ['::output Bad=1 loss=3', '::output =2'], NOW), undefined);
+    assert.deepEqual(applyLogLines(r, ['::output rows=6'], NOW)?.outputs, { rows: '6' });
   });
 });

@@ -102,6 +102,42 @@ describe('applyUpdate details', () => {
     assert.equal(applyUpdate(run('running'), { state: 'succeeded', exitCode: 0 }, NOW)?.reason, undefined);
   });
 
+  it('records who stopped a run, as an id beside the reason (never as markup in it)', () => {
+    const next = applyUpdate(run('running'), { state: 'stopped', stoppedBy: 'UALICE' }, NOW);
+    assert.equal(next?.stoppedBy, 'UALICE');
+    assert.equal(next?.reason, undefined);
+    assert.equal(
+      applyUpdate(run('running'), { state: 'failed', stoppedBy: 'UALICE' }, NOW)?.stoppedBy,
+      undefined,
+    );
+  });
+
+  it("ends a lost run when it was last seen alive, not when the loss was noticed after a bot's downtime", () => {
+    const started = run('running', { startedAt: '2026-01-02T03:00:00.000Z' });
+    const reported = applyUpdate(
+      started,
+      { state: 'lost', lastSeenAt: new Date('2026-01-02T03:00:13.000Z') },
+      NOW,
+    );
+    assert.equal(reported?.endedAt, '2026-01-02T03:00:13.000Z');
+    assert.equal(reported?.lastSeenAt, '2026-01-02T03:00:13.000Z');
+
+    const recorded = applyUpdate(
+      { ...started, lastSeenAt: '2026-01-02T03:00:20.000Z' },
+      { state: 'lost' },
+      NOW,
+    );
+    assert.equal(recorded?.endedAt, '2026-01-02T03:00:20.000Z');
+
+    // Nothing known: the moment the loss was noticed, as before.
+    assert.equal(applyUpdate(started, { state: 'lost' }, NOW)?.endedAt, NOW.toISOString());
+    // A report outside the run's life is kept within it.
+    const early = applyUpdate(started, { state: 'lost', lastSeenAt: new Date('2025-01-01T00:00:00Z') }, NOW);
+    assert.equal(early?.endedAt, '2026-01-02T03:00:00.000Z');
+    const late = applyUpdate(started, { state: 'lost', lastSeenAt: new Date('2027-01-01T00:00:00Z') }, NOW);
+    assert.equal(late?.endedAt, NOW.toISOString());
+  });
+
   it('does not modify the run it was given', () => {
     const before = run('running');
     const copy = structuredClone(before);

@@ -218,11 +218,120 @@ resources: { cpu: '{{cpu}}' }
     problemAt(`${MINIMAL}resources: { gpu: -1 }\n`, 'resources.gpu');
   });
 
+  it('reads an optional objective, the metric and goal sweeps optimise by default', () => {
+    const result = parseTemplate(
+      't',
+      FILE,
+      '/templates/t',
+      `${MINIMAL}objective: { metric: val/acc, goal: max }\n`,
+    );
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.template.objective, { metric: 'val/acc', goal: 'max' });
+    const without = parseTemplate('t', FILE, '/templates/t', MINIMAL);
+    assert.ok(without.ok);
+    assert.equal('objective' in without.template, false);
+  });
+
+  it('refuses an objective that is not a metric name and a goal of min or max', () => {
+    assert.equal(
+      problemAt(`${MINIMAL}objective: { metric: 'two words', goal: min }\n`, 'objective.metric').message,
+      'metric must be a metric name as the logs print it: letters, digits, _ . / -, starting with a letter or _, at most 40 characters.',
+    );
+    assert.equal(
+      problemAt(`${MINIMAL}objective: { metric: loss, goal: down }\n`, 'objective.goal').message,
+      'goal must be one of min, max.',
+    );
+    assert.equal(
+      problemAt(`${MINIMAL}objective: { metric: loss }\n`, 'objective.goal').message,
+      'goal is required.',
+    );
+    assert.equal(
+      problemAt(`${MINIMAL}objective: { goal: min }\n`, 'objective.metric').message,
+      'metric is required.',
+    );
+    assert.match(
+      problemAt(`${MINIMAL}objective: { metric: loss, goal: min, direction: up }\n`, 'objective.direction')
+        .message,
+      /allowed keys are metric, goal/,
+    );
+    assert.equal(problemAt(`${MINIMAL}objective: loss\n`, 'objective').message, 'objective must be a map.');
+  });
+
   it('reports every problem of a file at once', () => {
     const problems = problemsOf(`${MINIMAL}params:
   a: { type: int, default: 0, min: 1 }
   b: { type: enum }
 `);
     assert.ok(problems.length >= 2, JSON.stringify(problems));
+  });
+});
+
+describe('parseTemplate: objective, outputs and code', () => {
+  it('reads them into the template', () => {
+    const result = parseTemplate(
+      't',
+      FILE,
+      '/templates/t',
+      `${MINIMAL}objective: { metric: loss, goal: min }
+outputs: [rows, model_path]
+code: { git: 'https://github.com/acme/models.git', ref: v1.2 }
+`,
+    );
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.template.objective, { metric: 'loss', goal: 'min' });
+    assert.deepEqual(result.template.outputs, ['rows', 'model_path']);
+    assert.deepEqual(result.template.code, { git: 'https://github.com/acme/models.git', ref: 'v1.2' });
+  });
+
+  it('leaves them out when the file has none', () => {
+    const result = parseTemplate('t', FILE, '/templates/t', MINIMAL);
+    assert.ok(result.ok);
+    assert.deepEqual(
+      ['objective', 'outputs', 'code'].filter((k) => k in result.template),
+      [],
+    );
+  });
+
+  it('refuses output names that are not param-like names, and repeated ones', () => {
+    assert.equal(
+      problemAt(`${MINIMAL}outputs: [rows, Model]\n`, 'outputs.1').message,
+      'Output name "Model" must be lowercase letters, digits and _, starting with a letter.',
+    );
+    assert.equal(
+      problemAt(`${MINIMAL}outputs: [rows, rows]\n`, 'outputs.1').message,
+      'Output rows is listed twice; list each output once.',
+    );
+    assert.match(problemAt(`${MINIMAL}outputs: rows\n`, 'outputs').message, /must be a list/);
+  });
+
+  it('refuses a clone URL git would misread, without showing its credentials', () => {
+    const { message } = problemAt(`${MINIMAL}code: { git: 'ftp://bob:hunter2@host/x.git' }\n`, 'code.git');
+    assert.equal(
+      message,
+      '"ftp://***@host/x.git" is not a git URL: it uses ftp://; use one of https://, http://, ssh://, git://, file://.',
+    );
+    assert.match(problemAt(`${MINIMAL}code: { git: '--upload-pack=x' }\n`, 'code.git').message, /option/);
+  });
+
+  it('refuses a ref that is not a git ref name', () => {
+    assert.equal(
+      problemAt(`${MINIMAL}code: { git: 'https://h/x.git', ref: 'a..b' }\n`, 'code.ref').message,
+      '"a..b" is not a git branch, tag or commit: it contains "..".',
+    );
+  });
+
+  it('is strict about their keys and values', () => {
+    assert.match(
+      problemAt(`${MINIMAL}code: { url: x }\n`, 'code.url').message,
+      /"url" is not a known key here; allowed keys are git, ref\./,
+    );
+    assert.match(
+      problemAt(`${MINIMAL}objective: { metric: loss, goal: up }\n`, 'objective.goal').message,
+      /goal must be one of min, max\./,
+    );
+    assert.match(
+      problemAt(`${MINIMAL}objective: { metric: loss, goal: min, x: 1 }\n`, 'objective.x').message,
+      /allowed keys are metric, goal\./,
+    );
   });
 });

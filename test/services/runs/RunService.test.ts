@@ -59,6 +59,50 @@ describe('RunService: the life of a run', () => {
     await settle(() => w.runtime.stopped.length > 0);
     assert.deepEqual(w.runtime.stopped, [run.id]);
     assert.equal(w.store.getRun(run.id)?.state, 'stopped');
+    assert.equal(w.store.getRun(run.id)?.stoppedBy, 'UALICE');
+  });
+
+  it('records who stopped a run on its end state, and a reason only when one was given', async () => {
+    const byHand = await launched(w, 'sleep seconds=100');
+    w.runtime.report(byHand.id, { state: 'running' });
+    const ended = w.hub.runs.whenEnded(byHand.id);
+    await w.door.command(`stop ${byHand.number}`, alice);
+    const final = await ended;
+    assert.equal(final.state, 'stopped');
+    assert.equal(final.stoppedBy, 'UALICE');
+    assert.equal(final.reason, undefined, 'the views say who stopped it; no reason text repeats it');
+
+    const replaced = await launched(w, 'sleep seconds=100');
+    await w.hub.runs.stop(replaced.id, 'replaced by the next run of schedule nightly');
+    const last = await w.hub.runs.whenEnded(replaced.id);
+    assert.equal(last.reason, 'replaced by the next run of schedule nightly');
+    assert.equal(last.stoppedBy, undefined);
+  });
+
+  it('answers a spec the runtime cannot honour with its sentence, and starts nothing', async () => {
+    const refusal =
+      'Template sleep uses job.secretEnv, which the process runtime cannot honour (only Kubernetes can).';
+    w.runtime.refuse = (spec) => (spec.params.seconds === 7 ? refusal : undefined);
+    const outcome = await w.door.command('sleep seconds=7', alice);
+    assert.deepEqual(outcome, { reply: { kind: 'error', text: refusal }, started: [] });
+    const request = { template: 'sleep', params: { seconds: '7' }, options: {}, ...alice };
+    assert.deepEqual(await w.hub.runs.check(request), { ok: false, error: refusal });
+    assert.equal(w.store.listRuns().length, 0);
+    assert.equal(w.chat.cards.length, 0, 'no card, failed or otherwise');
+    assert.equal(w.runtime.submitted.length, 0);
+    const other = await w.door.command('sleep seconds=8', alice);
+    assert.equal(other.started.length, 1, 'a spec it can honour starts as usual');
+  });
+
+  it('notes when a run was last seen alive with each log cursor, even from lines that change nothing', async () => {
+    const run = await launched(w, 'sleep seconds=5');
+    w.runtime.report(run.id, { state: 'running' });
+    assert.equal(w.store.getRun(run.id)?.lastSeenAt, undefined);
+    w.runtime.sink?.log(run.id, ['warming up'], 'cursor-1');
+    const seen = w.store.getRun(run.id);
+    assert.equal(seen?.logCursor, 'cursor-1');
+    assert.ok(seen?.lastSeenAt, 'a cursor saved alone still says the run was alive');
+    assert.equal(seen?.progress, undefined);
   });
 
   it('fails a run whose submit fails, with the API message', async () => {

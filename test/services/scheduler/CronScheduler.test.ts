@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Command } from '../../../src/core/command/command.ts';
 import type { Reply } from '../../../src/core/reply.ts';
+import { sentenceText } from '../../../src/core/sentence.ts';
 import type { LaunchRequest } from '../../../src/ports/launcher.ts';
 import { CronScheduler } from '../../../src/services/scheduler/CronScheduler.ts';
 import { silentLogger } from '../../../src/shared/log.ts';
@@ -75,7 +76,7 @@ function scheduleCommand(cron: string, extra: Partial<CreateCommand> = {}): Crea
 
 function errorText(reply: Reply): string {
   assert.equal(reply.kind, 'error', `expected an error, got ${JSON.stringify(reply)}`);
-  return reply.kind === 'error' ? reply.text : '';
+  return reply.kind === 'error' ? sentenceText(reply.text) : '';
 }
 
 describe('CronScheduler: creating', () => {
@@ -283,7 +284,7 @@ describe('CronScheduler: managing', () => {
     assert.equal(h.launcher.launches.length, 0);
     const resumed = await h.scheduler.execute({ verb: 'resume', name: 'hourly' }, owner);
     assert.match(
-      resumed.kind === 'info' ? resumed.text : '',
+      resumed.kind === 'info' ? sentenceText(resumed.text) : '',
       /^Resumed "hourly"; next run Sat 10 Jan 2026 16:00 UTC\.$/,
     );
     await h.advanceTo('2026-01-10T16:00:00Z');

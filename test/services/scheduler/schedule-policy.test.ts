@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createPolicy } from '../../../src/config/policy.ts';
+import { sentenceText } from '../../../src/core/sentence.ts';
 import { close, type World, world } from '../../support/hub-world.ts';
 
 const owner = { user: 'UOWNER', channel: 'CLAB' };
@@ -41,7 +42,7 @@ describe('Schedules are checked against the policy when they are created', () =>
     for (const [text, from, sentence] of refused) {
       const outcome = await w.door.command(text, from);
       assert.equal(outcome.reply?.kind, 'error');
-      assert.match(outcome.reply?.kind === 'error' ? outcome.reply.text : '', sentence);
+      assert.match(outcome.reply?.kind === 'error' ? sentenceText(outcome.reply.text) : '', sentence);
     }
     assert.deepEqual(w.store.listSchedules(), []);
   });

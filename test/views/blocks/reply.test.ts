@@ -6,9 +6,13 @@ import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import type { Template } from '../../../src/core/template/template.ts';
 import type { Block } from '../../../src/views/blocks/block-kit.ts';
 import { renderReply } from '../../../src/views/blocks/reply.ts';
-import { assertWithinLimits, buttonsOf, makeRun } from './fixtures.ts';
+import { assertSafeSlackMessage } from '../../support/view-checks.ts';
+import { buttonsOf, makeRun } from './fixtures.ts';
 
 const NOW = new Date('2026-11-28T10:03:10.000Z');
+/** Within limits, and the only mentions are the fixtures' launcher (U123) and schedule owner (U7). */
+const assertSafe = (msg: Parameters<typeof assertSafeSlackMessage>[0]) =>
+  assertSafeSlackMessage(msg, ['U123', 'U7']);
 const json = (x: unknown) => JSON.stringify(x);
 const actionIds = (blocks: Block[]) => buttonsOf(blocks).map((b) => b.action_id);
 
@@ -50,7 +54,7 @@ describe('renderReply', () => {
     const error = renderReply({ kind: 'error', text: 'Unknown template "resnt"; did you mean resnet?' });
     assert.match(error.text, /did you mean resnet/);
     assert.equal(error.blocks.length, 1);
-    assertWithinLimits(renderReply({ kind: 'info', text: 'i'.repeat(10_000) }));
+    assertSafe(renderReply({ kind: 'info', text: 'i'.repeat(10_000) }));
   });
 
   it('lists every command of USAGE in help', () => {
@@ -59,7 +63,7 @@ describe('renderReply', () => {
       assert.ok(
         json(help.blocks).includes(u.verb === 'launch' ? '/train &lt;template&gt;' : u.usage.split(' ')[1]),
       );
-    assertWithinLimits(help);
+    assertSafe(help);
   });
 
   it('lists templates with their params, cutting many templates at 50 blocks', () => {
@@ -69,14 +73,14 @@ describe('renderReply', () => {
       kind: 'templates',
       templates: Array.from({ length: 80 }, (_, i) => template(`t${i}`, 200)),
     });
-    assertWithinLimits(many);
+    assertSafe(many);
     assert.ok(json(many.blocks.at(-1)).includes('more templates not shown'));
   });
 
   it('lists runs one line each, within limits for hundreds of runs', () => {
     const runs = Array.from({ length: 200 }, (_, i) => makeRun({ id: `r-${i}`, number: i }));
     const reply = renderReply({ kind: 'runs', runs }, NOW);
-    assertWithinLimits(reply);
+    assertSafe(reply);
     assert.ok(json(reply.blocks).includes('epoch 3/10'));
     assert.match(renderReply({ kind: 'runs', runs: [] }).text, /No runs yet/);
   });
@@ -89,7 +93,7 @@ describe('renderReply', () => {
     ]);
     const lines = Array.from({ length: 5000 }, (_, i) => `epoch ${i} loss=${'9'.repeat(i % 300)}`);
     const logs = renderReply({ kind: 'logs', run: makeRun(), lines });
-    assertWithinLimits(logs);
+    assertSafe(logs);
     assert.ok(json(logs.blocks).includes('epoch 4999'));
   });
 
@@ -107,7 +111,7 @@ describe('renderReply', () => {
       ACTIONS.scheduleDelete,
     ]);
     assert.ok(json(active.blocks).includes('<@U7>'));
-    assertWithinLimits(active);
+    assertSafe(active);
     const paused = renderReply({
       kind: 'schedule',
       schedule: schedule({ paused: true }),
@@ -127,7 +131,7 @@ describe('renderReply', () => {
       nextFire: new Date('2026-11-29T02:00:00Z'),
       lastRun: makeRun({ state: 'succeeded', endedAt: '2026-11-28T10:01:00Z' }),
     }));
-    assertWithinLimits(renderReply({ kind: 'schedules', schedules }, NOW));
+    assertSafe(renderReply({ kind: 'schedules', schedules }, NOW));
     assert.match(renderReply({ kind: 'schedules', schedules: [] }).text, /No schedules yet/);
   });
 });

@@ -2,12 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ACTIONS } from '../../../src/core/actions.ts';
-import { codeBlock } from '../../../src/views/blocks/block-kit.ts';
+import { codeBlock } from '../../../src/views/blocks/mrkdwn.ts';
 import { renderNotice } from '../../../src/views/blocks/notice.ts';
 import { renderRunCard } from '../../../src/views/blocks/run-card.ts';
-import { assertWithinLimits, buttonsOf, makeRun } from './fixtures.ts';
+import { assertSafeSlackMessage } from '../../support/view-checks.ts';
+import { buttonsOf, makeRun } from './fixtures.ts';
 
 const NOW = new Date('2026-11-28T10:03:10.000Z');
+/** Within limits, and the only mentions are the fixtures' launcher (U123) and schedule owner (U7). */
+const assertSafe = (msg: Parameters<typeof assertSafeSlackMessage>[0]) =>
+  assertSafeSlackMessage(msg, ['U123', 'U7']);
 const json = (x: unknown) => JSON.stringify(x);
 
 describe('renderRunCard', () => {
@@ -30,7 +34,7 @@ describe('renderRunCard', () => {
     assert.ok(all.includes('loss=0.3121'));
     assert.ok(all.includes('Elapsed') && all.includes('3m 05s'));
     assert.match(card.text, /#42 resnet/);
-    assertWithinLimits(card);
+    assertSafe(card);
   });
 
   it('has Stop (danger, with a confirm dialog), Rerun and Logs buttons carrying the run id', () => {
@@ -76,7 +80,7 @@ describe('renderRunCard', () => {
       placement: { handle: 'h'.repeat(4000), namespace: 'n'.repeat(100) },
       schedule: 's'.repeat(3000),
     });
-    assertWithinLimits(renderRunCard(run, NOW));
+    assertSafe(renderRunCard(run, NOW));
   });
 
   it('escapes mrkdwn control characters in user-provided values', () => {
@@ -91,7 +95,7 @@ describe('renderRunCard', () => {
       fc.property(
         fc.dictionary(fc.string(), fc.oneof(fc.string({ maxLength: 4000 }), fc.double(), fc.boolean())),
         (params) => {
-          assertWithinLimits(renderRunCard(makeRun({ spec: { ...makeRun().spec, params } }), NOW));
+          assertSafe(renderRunCard(makeRun({ spec: { ...makeRun().spec, params } }), NOW));
         },
       ),
       { numRuns: 200 },
@@ -107,7 +111,7 @@ describe('renderNotice', () => {
     const all = json(notice.blocks);
     assert.ok(all.includes('Final metrics') && all.includes('acc=0.91'));
     assert.ok(!all.includes('ignored on success'));
-    assertWithinLimits(notice);
+    assertSafe(notice);
   });
 
   it('adds the reason and only the last 15 log lines on failure, even when lines are huge', () => {
@@ -117,7 +121,37 @@ describe('renderNotice', () => {
     const all = json(notice.blocks);
     assert.ok(all.includes('Out of memory.'));
     assert.ok(all.includes('line 98') && !all.includes('line 84 '));
-    assertWithinLimits(notice);
+    assertSafe(notice);
+  });
+});
+
+describe('who stopped a run and how long a lost run ran', () => {
+  it('mentions whoever stopped the run (the id Trainyard stored), next to the reason', () => {
+    const run = makeRun({ state: 'stopped', stoppedBy: 'U456', endedAt: '2026-11-28T10:01:05.000Z' });
+    const card = renderRunCard(run, NOW);
+    assert.ok(json(card.blocks).includes('Stopped by <@U456>.'));
+    assertSafeSlackMessage(card, ['U123', 'U456']);
+    const notice = renderNotice(run, [], NOW);
+    assert.ok(json(notice.blocks).includes('*Reason:* Stopped by <@U456>.'));
+  });
+
+  it('shows a reason written with a mention as text, so only stored ids become mentions', () => {
+    const run = makeRun({
+      state: 'stopped',
+      reason: 'stopped by <@U999>',
+      endedAt: '2026-11-28T10:01:05.000Z',
+    });
+    assert.ok(json(renderRunCard(run, NOW).blocks).includes('stopped by &lt;@U999&gt;'));
+  });
+
+  it("counts a lost run's time until it was last seen, not the bot's downtime", () => {
+    const run = makeRun({
+      state: 'lost',
+      startedAt: '2026-11-28T10:00:05.000Z',
+      lastSeenAt: '2026-11-28T10:00:18.000Z',
+      endedAt: '2026-11-28T10:02:05.000Z',
+    });
+    assert.match(renderNotice(run, [], NOW).text, /lost after 13s\./);
   });
 });
 
@@ -126,13 +160,13 @@ describe('codeBlock', () => {
     const block = codeBlock(
       Array.from({ length: 1000 }, (_, i) => `step ${i}`),
       200,
-    );
+    ).mrkdwn;
     assert.ok(block.length <= 200);
     assert.ok(block.startsWith('```\n…\n') && block.endsWith('step 999\n```'));
   });
 
   it('never lets a log line close the fence early', () => {
-    const block = codeBlock(['before', '``` injected', 'after']);
+    const block = codeBlock(['before', '``` injected', 'after']).mrkdwn;
     assert.equal(block.split('```').length - 1, 2);
   });
 });

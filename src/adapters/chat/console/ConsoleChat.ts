@@ -7,9 +7,9 @@ import type {
   CommandOutcome,
   Requester,
 } from '../../../ports/chat.ts';
-import { renderNoticeText } from '../../../views/text/notice-text.ts';
-import { renderReplyText } from '../../../views/text/reply-text.ts';
-import { plainMentions, renderRunCardText, renderRunLine } from '../../../views/text/run-card-text.ts';
+import { renderLaunchedText, renderLogKeptText, renderNoticeText } from '../../../views/text/notice-text.ts';
+import { renderAnnouncementText, renderReplyText } from '../../../views/text/reply-text.ts';
+import { renderRunCardText, renderRunLine } from '../../../views/text/run-card-text.ts';
 import { runConsoleRepl } from './console-repl.ts';
 import type { LiveScreen } from './LiveScreen.ts';
 
@@ -83,7 +83,7 @@ export class ConsoleChat implements ChatPort {
   }
 
   async postRunCard(run: Run): Promise<MessageRef> {
-    this.screen.print(`🚂 Launched run #${run.number} (${run.spec.template}) as ${run.id}.`);
+    this.screen.print(renderLaunchedText(run));
     this.updateRunCard(run);
     return { channel: run.channel, ts: run.id };
   }
@@ -126,13 +126,12 @@ export class ConsoleChat implements ChatPort {
   }
 
   async uploadFile(run: Run, _filename: string, content: string): Promise<boolean> {
-    const lines = content.split('\n').filter(Boolean).length;
-    this.screen.print(`   📄 full log: ${lines} lines; "logs ${run.number}" shows the end of it.`);
+    this.screen.print(renderLogKeptText(run, content.split('\n').filter(Boolean).length));
     return true;
   }
 
   async announce(_channel: string, text: string): Promise<void> {
-    this.screen.print(plainMentions(text));
+    this.screen.print(renderAnnouncementText(text));
   }
 
   async flush(): Promise<void> {}

@@ -55,14 +55,19 @@ export class OutboundQueue {
     this.calls = opts.metrics?.counter(
       'trainyard_slack_calls_total',
       'Slack Web API calls by method and outcome',
+      ['method', 'outcome'],
     );
     this.rateLimited = opts.metrics?.counter(
       'trainyard_slack_rate_limited_total',
       'Slack 429 answers by method',
+      ['method'],
     );
-    opts.metrics?.gauge('trainyard_slack_queue_depth', 'Slack calls waiting in the outbound queue', () => [
-      { labels: {}, value: this.pending },
-    ]);
+    opts.metrics?.gauge(
+      'trainyard_slack_queue_depth',
+      'Slack calls waiting in the outbound queue',
+      [],
+      () => [{ labels: {}, value: this.pending }],
+    );
   }
 
   /** Calls waiting or in flight. */

@@ -12,6 +12,7 @@ import {
 import { type Config, ConfigError } from '../../../config/env.ts';
 import { ACTION_IDS } from '../../../core/actions.ts';
 import type { Reply } from '../../../core/reply.ts';
+import { codeText, sentence } from '../../../core/sentence.ts';
 import type { ChatHandlers, Requester } from '../../../ports/chat.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { Logger } from '../../../shared/log.ts';
@@ -118,6 +119,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
   const repeats = opts.metrics.counter(
     'trainyard_slack_repeated_deliveries_total',
     'Slack deliveries dropped as repeats',
+    ['kind'],
   );
 
   const timedAck = async (ack: () => Promise<void>) => {
@@ -175,7 +177,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
     if (!ACTION_IDS.has(action.action_id)) {
       void door?.answer(from, {
         kind: 'info',
-        text: 'That button belongs to an older version of Trainyard; use `/train help` to see what you can do now.',
+        text: sentence`That button belongs to an older version of Trainyard; use ${codeText('/train help')} to see what you can do now.`,
       });
       return;
     }

@@ -34,27 +34,3 @@ export function demuxAll(reply: Buffer): string {
   }).push(reply);
   return text;
 }
-
-const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z /;
-const KEY = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/;
-
-/**
- * With `timestamps: true` each line starts with an RFC 3339 time (trailing zeros trimmed).
- * Returns the line without it and a key that sorts in time order (the same time with all nine
- * digits of nanoseconds). The last key delivered is the run's log cursor.
- */
-export function splitTimestamp(line: string): { key?: string; text: string } {
-  const match = TIMESTAMP.exec(line);
-  if (!match) return { text: line };
-  return { key: `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}Z`, text: line.slice(match[0].length) };
-}
-
-/** A stored `run.logCursor` if it is a key of ours; undefined for anything else. */
-export function parseLogCursor(cursor: string | undefined): string | undefined {
-  return cursor && KEY.test(cursor) ? cursor : undefined;
-}
-
-/** The whole second a key falls in, in seconds since the epoch: Docker's `since` for resuming there. */
-export function secondOf(key: string): number {
-  return Date.parse(`${key.slice(0, 19)}Z`) / 1000;
-}

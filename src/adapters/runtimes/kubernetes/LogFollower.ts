@@ -1,8 +1,9 @@
 import { type BackoffPolicy, backoffDelay, wakeableSleep } from '../../../shared/backoff.ts';
+import { createLineSplitter, splitLines } from '../../../shared/line-splitter.ts';
 import type { Logger } from '../../../shared/log.ts';
+import { type LogPosition, resumeSecond, TimestampedLog } from '../../../shared/log-cursor.ts';
 import type { KubeApiError } from './api-error.ts';
 import type { KubeApi } from './kube-api.ts';
-import { advance, type LogCursor, resumeSince } from './log-lines.ts';
 
 export interface LogFollowerOptions {
   api: KubeApi;
@@ -10,17 +11,14 @@ export interface LogFollowerOptions {
   pod: string;
   container: string;
   /** New lines, in order, each delivered once, with the position after the last of them. */
-  onLines: (lines: string[], cursor: LogCursor | undefined) => void;
+  onLines: (lines: string[], position: LogPosition | undefined) => void;
   /** Where an earlier reader (before a restart) stopped: the stream resumes after it. */
-  from?: LogCursor;
+  from?: LogPosition;
   log: Logger;
   backoff: BackoffPolicy;
   /** Start only once this settles (the previous attempt's log), so lines stay in order. */
   after?: Promise<void>;
 }
-
-/** A single line longer than this is delivered in pieces rather than buffered without bound. */
-const MAX_PENDING_CHARS = 64 * 1024;
 
 /**
  * Follows one container's log. When the stream breaks while the container still runs, it
@@ -33,12 +31,12 @@ export class LogFollower {
   private stopped = false;
   private over = false;
   private containerEnded = false;
-  private cursor: LogCursor | undefined;
+  private readonly log: TimestampedLog;
   private abortCurrent: (() => void) | undefined;
   private wake: (() => void) | undefined;
 
   constructor(private readonly opts: LogFollowerOptions) {
-    this.cursor = opts.from;
+    this.log = new TimestampedLog(opts.from);
     this.done = this.run().finally(() => {
       this.over = true;
     });
@@ -72,12 +70,14 @@ export class LogFollower {
     let endedCleanly = false;
     while (!this.stopped) {
       try {
-        const res = await api.followLog(namespace, pod, container, this.cursor && resumeSince(this.cursor));
+        const from = this.log.position;
+        const res = await api.followLog(namespace, pod, container, from && resumeSecond(from));
         if (this.stopped) {
           res.destroy();
           break;
         }
         this.abortCurrent = () => res.destroy();
+        this.log.reopen();
         endedCleanly = await this.consume(res);
         this.abortCurrent = undefined;
         // A clean end means the container exited, or a proxy closed a long stream: only the first is final.
@@ -101,17 +101,11 @@ export class LogFollower {
   /** Reads the stream to its end; true on a clean end, false when the connection broke. */
   private async consume(res: AsyncIterable<Buffer | string> & { setEncoding(e: BufferEncoding): void }) {
     res.setEncoding('utf8');
-    let pending = '';
+    // Only `\n` ends a line here: each starts with its timestamp, and its text may hold `\r`s.
+    const splitter = createLineSplitter((lines) => this.deliver(lines), { breakAtCarriageReturn: false });
     try {
-      for await (const chunk of res) {
-        pending += chunk as string;
-        const cut = pending.lastIndexOf('\n');
-        if (cut === -1 && pending.length < MAX_PENDING_CHARS) continue;
-        const complete = cut === -1 ? pending : pending.slice(0, cut);
-        pending = cut === -1 ? '' : pending.slice(cut + 1);
-        this.deliver(complete.split('\n'));
-      }
-      if (pending) this.deliver([pending]);
+      for await (const chunk of res) splitter.push(chunk as string);
+      splitter.end();
       return true;
     } catch {
       // The partial line is dropped: the resumed stream sends it again, whole.
@@ -119,10 +113,13 @@ export class LogFollower {
     }
   }
 
-  private deliver(lines: string[]): void {
-    const { text, cursor } = advance(this.cursor, lines);
-    this.cursor = cursor;
-    if (text.length && !this.stopped) this.opts.onLines(text, cursor);
+  private deliver(stamped: string[]): void {
+    const lines: string[] = [];
+    for (const line of stamped) {
+      const text = this.log.take(line);
+      if (text !== undefined) lines.push(...splitLines(text));
+    }
+    if (lines.length && !this.stopped) this.opts.onLines(lines, this.log.position);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -1,4 +1,5 @@
-import type { V1Job } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
+import type { V1EnvVar, V1Job } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { Run } from '../../../core/run/run.ts';
 import { jobName, runAnnotations, runLabels } from '../../../core/run/run-identity.ts';
@@ -6,8 +7,36 @@ import { jobName, runAnnotations, runLabels } from '../../../core/run/run-identi
 /** Name of the one container in every Job; the Kubernetes runtime reads logs from it. */
 export const MAIN_CONTAINER = 'main';
 
-/** The batch/v1 Job that runs `run` on a cluster. Pure; the spec's image must already be known. */
-export function renderJobManifest(run: Run, opts: { namespace: string; suffix: string }): V1Job {
+/**
+ * The short suffix of a run's Job name, taken from the run id: a run always gets the same name, so
+ * a second create of the same run meets its own Job (409) instead of making a twin.
+ */
+export function jobSuffix(runId: string): string {
+  const chars = runId
+    .replace(/^r-/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+  return chars.length >= 5 ? chars.slice(-5) : createHash('sha256').update(runId).digest('hex').slice(0, 5);
+}
+
+/** The container's variables: plain ones, and those read from Secrets (which win on a clash). */
+function containerEnv(spec: Run['spec']): V1EnvVar[] {
+  const secrets = spec.job.secretEnv ?? {};
+  const plain = Object.entries(spec.env)
+    .filter(([name]) => !(name in secrets))
+    .map(([name, value]) => ({ name, value }));
+  const fromSecrets = Object.entries(secrets).map(([name, ref]) => ({
+    name,
+    valueFrom: { secretKeyRef: { name: ref.secret, key: ref.key } },
+  }));
+  return [...plain, ...fromSecrets];
+}
+
+/**
+ * The batch/v1 Job that runs `run` on a cluster. Pure; the spec's image must already be known.
+ * The name's suffix comes from the run id unless one is given (`trainyard render` shows a stand-in).
+ */
+export function renderJobManifest(run: Run, opts: { namespace: string; suffix?: string }): V1Job {
   const { spec } = run;
   if (!spec.image) {
     throw new Error(`Run ${run.id} has no image yet; build it before rendering the Job.`);
@@ -28,7 +57,7 @@ export function renderJobManifest(run: Run, opts: { namespace: string; suffix: s
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: {
-      name: jobName(spec.template, run.number, opts.suffix),
+      name: jobName(spec.template, run.number, opts.suffix ?? jobSuffix(run.id)),
       namespace: opts.namespace,
       labels,
       annotations: runAnnotations(run),
@@ -51,7 +80,7 @@ export function renderJobManifest(run: Run, opts: { namespace: string; suffix: s
               ...(spec.build && { imagePullPolicy: 'IfNotPresent' }),
               command: spec.command,
               args: spec.args,
-              env: Object.entries(spec.env).map(([name, value]) => ({ name, value })),
+              env: containerEnv(spec),
               ...(Object.keys(resources).length && { resources }),
               ...(job.volumeMounts && { volumeMounts: job.volumeMounts as never }),
             },
@@ -59,6 +88,8 @@ export function renderJobManifest(run: Run, opts: { namespace: string; suffix: s
           ...(job.nodeSelector && { nodeSelector: job.nodeSelector }),
           ...(job.tolerations && { tolerations: job.tolerations }),
           ...(job.volumes && { volumes: job.volumes as never }),
+          ...(job.imagePullSecrets && { imagePullSecrets: job.imagePullSecrets.map((name) => ({ name })) }),
+          ...(job.serviceAccountName && { serviceAccountName: job.serviceAccountName }),
         },
       },
     },

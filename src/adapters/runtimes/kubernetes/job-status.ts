@@ -22,7 +22,7 @@ export interface ContainerFacts {
   memoryLimit?: string;
   waiting?: { reason?: string; message?: string };
   running?: { startedAt?: Date };
-  terminated?: { exitCode: number; reason?: string; message?: string; finishedAt?: Date };
+  terminated?: { exitCode: number; reason?: string; message?: string; startedAt?: Date; finishedAt?: Date };
 }
 
 export interface PodFacts {
@@ -112,6 +112,7 @@ export function podFacts(pod: V1Pod, container: string): PodFacts {
         exitCode: state.terminated.exitCode,
         reason: state.terminated.reason,
         message: state.terminated.message,
+        startedAt: toDate(state.terminated.startedAt as Date | string | undefined),
         finishedAt: toDate(state.terminated.finishedAt as Date | string | undefined),
       },
     },

@@ -46,6 +46,7 @@ export class KubeApi {
     this.requests = metrics.counter(
       'trainyard_kubernetes_requests_total',
       'Requests Trainyard sent to the Kubernetes API, by verb, resource and HTTP code (0: no answer).',
+      ['verb', 'resource', 'code'],
     );
     const timeoutMs = this.requestTimeoutMs;
     const timeout: ObservableMiddleware = {
@@ -75,10 +76,16 @@ export class KubeApi {
     );
   }
 
-  /** Deletes a Job and, in the background, its pods (the API's default would orphan them). */
-  async deleteJob(namespace: string, name: string): Promise<void> {
-    await this.call('delete', 'jobs', () =>
-      this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' }, this.callOptions),
+  /**
+   * Deletes every Job the label selector matches and, in the background, their pods (the API's
+   * default would orphan them). Matching nothing is not an error.
+   */
+  async deleteJobs(namespace: string, labelSelector: string): Promise<void> {
+    await this.call('deletecollection', 'jobs', () =>
+      this.batch.deleteCollectionNamespacedJob(
+        { namespace, labelSelector, propagationPolicy: 'Background' },
+        this.callOptions,
+      ),
     );
   }
 

@@ -1,36 +1,28 @@
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-
-const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+import { ConfigError } from '../../../config/env.ts';
+import { findKubeconfig, placesLooked } from './find-kubeconfig.ts';
 
 /**
- * Whether a cluster is configured, as kubectl would find one: a file named by KUBECONFIG, else
- * ~/.kube/config, else the service account Kubernetes mounts into a pod. (TRAINYARD_RUNTIME=auto)
+ * Loads the kubeconfig the way kubectl does; a ConfigError with one plain sentence when it cannot
+ * (the bot then refuses to start). Without this check client-node would quietly fall back to
+ * http://localhost:8080 and every request would fail later.
  */
-export function findKubeconfig(
-  env: NodeJS.ProcessEnv,
-  exists: (path: string) => boolean = existsSync,
-): boolean {
-  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).some((file) => file !== '' && exists(file));
-  const home = env.HOME || homedir();
-  if (home && exists(join(home, '.kube', 'config'))) return true;
-  return Boolean(env.KUBERNETES_SERVICE_HOST) && exists(SERVICE_ACCOUNT_TOKEN);
-}
-
-/** Loads the kubeconfig the way kubectl does; one plain sentence when it cannot. */
-export function loadKubeConfig(): KubeConfig {
+export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  if (!findKubeconfig(env)) {
+    throw new ConfigError(
+      `No kubeconfig or in-cluster service account was found for TRAINYARD_RUNTIME=kubernetes (looked at ${placesLooked(env)}); set KUBECONFIG to a kubeconfig file, run Trainyard inside the cluster, or set TRAINYARD_RUNTIME to docker or process.`,
+    );
+  }
   const kc = new KubeConfig();
   try {
     kc.loadFromDefault();
   } catch (err) {
-    throw new Error(
+    throw new ConfigError(
       `The kubeconfig could not be read (${(err as Error).message}); set KUBECONFIG to a valid file or run inside the cluster.`,
     );
   }
   if (!kc.getCurrentCluster()) {
-    throw new Error(
+    throw new ConfigError(
       'The kubeconfig has no current context with a cluster; run `kubectl config use-context <name>`.',
     );
   }

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Run } from '../../../core/run/run.ts';
+import { processEnvAllowList } from '../../../config/env.ts';
+import { kubernetesOnlyRefusal } from '../../../core/run/kubernetes-only.ts';
+import type { Run, RunSpec, RuntimeUpdate } from '../../../core/run/run.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../../ports/runtime.ts';
+import { type GraceKill, graceKill } from '../../../shared/grace-kill.ts';
 import { createLineSplitter } from '../../../shared/line-splitter.ts';
 import type { Logger } from '../../../shared/log.ts';
 
@@ -10,6 +13,8 @@ export interface ProcessRuntimeOptions {
   graceMs?: number;
   /** The bot's environment; only harmless variables from it reach jobs (never Slack tokens). */
   env?: NodeJS.ProcessEnv;
+  /** More variables to pass on from `env` (TRAINYARD_PROCESS_ENV); read from `env` when not given. */
+  passEnv?: string[];
 }
 
 /** Variables a job inherits from the bot: enough to find programs and libraries, nothing secret. */
@@ -18,9 +23,11 @@ const INHERITED_ENV =
 
 interface Tracked {
   child: ChildProcess;
+  placement: Placement;
   stopReason?: string;
   deadlineHit?: number;
-  timers: NodeJS.Timeout[];
+  deadline?: NodeJS.Timeout;
+  stopping?: Promise<GraceKill>;
 }
 
 /**
@@ -34,33 +41,52 @@ export class ProcessRuntime implements Runtime {
   private readonly procs = new Map<string, Tracked>();
   private readonly graceMs: number;
   private readonly baseEnv: Record<string, string>;
+  private readonly started: Promise<void>;
+  private markStarted!: () => void;
   private readonly killAll = () => {
     for (const t of this.procs.values()) signalGroup(t.child, 'SIGKILL');
   };
 
   constructor(opts: ProcessRuntimeOptions) {
     this.graceMs = opts.graceMs ?? 10_000;
+    const env = opts.env ?? process.env;
+    const passed = new Set(opts.passEnv ?? processEnvAllowList(env));
     this.baseEnv = Object.fromEntries(
-      Object.entries(opts.env ?? process.env).filter(([k, v]) => INHERITED_ENV.test(k) && v !== undefined),
+      Object.entries(env).filter(([k, v]) => (INHERITED_ENV.test(k) || passed.has(k)) && v !== undefined),
     ) as Record<string, string>;
+    this.started = new Promise((resolve) => {
+      this.markStarted = resolve;
+    });
   }
 
   async start(sink: RuntimeSink): Promise<void> {
     this.sink = sink;
     // Jobs run in their own process groups; make sure none outlives the bot.
     process.on('exit', this.killAll);
+    this.markStarted();
   }
 
   ready(): boolean {
     return this.sink !== undefined;
   }
 
-  /** Nothing to mirror: the processes of this bot are all there is. */
-  async whenSynced(): Promise<void> {}
+  /** There is no backend to sync with: resolves once started. */
+  whenSynced(): Promise<void> {
+    return this.started;
+  }
+
+  cannotHonour(spec: RunSpec): string | undefined {
+    return kubernetesOnlyRefusal(spec, 'the process runtime');
+  }
 
   async submit(run: Run): Promise<Placement> {
     const sink = this.sink;
     if (!sink) throw new Error('the process runtime is not started');
+    const refusal = this.cannotHonour(run.spec);
+    if (refusal) throw new Error(refusal);
+    // The same run submitted again (a resume pass, a retried command) keeps its one process.
+    const running = this.procs.get(run.id);
+    if (running) return running.placement;
     const { spec } = run;
     const [program, ...rest] = spec.command.length ? spec.command : spec.args;
     const args = spec.command.length ? [...rest, ...spec.args] : rest;
@@ -78,7 +104,8 @@ export class ProcessRuntime implements Runtime {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    const tracked: Tracked = { child, timers: [] };
+    const placement = { handle: child.pid ? `pid ${child.pid}` : 'not started' };
+    const tracked: Tracked = { child, placement };
     this.procs.set(run.id, tracked);
 
     const out = createLineSplitter((lines) => sink.log(run.id, lines));
@@ -93,22 +120,21 @@ export class ProcessRuntime implements Runtime {
     child.on('spawn', () => sink.update(run.id, { state: 'running' }));
     const deadline = spec.job.activeDeadlineSeconds;
     if (deadline) {
-      tracked.timers.push(
-        setTimeout(() => {
-          tracked.deadlineHit = deadline;
-          this.terminate(tracked);
-        }, deadline * 1000),
-      );
+      tracked.deadline = setTimeout(() => {
+        tracked.deadlineHit = deadline;
+        void this.terminate(tracked);
+      }, deadline * 1000);
     }
     // 'close' comes after stdout and stderr are drained, so every line arrives before the end.
     child.on('close', (code, signal) => {
       out.end();
       err.end();
-      tracked.timers.forEach(clearTimeout);
+      clearTimeout(tracked.deadline);
+      void tracked.stopping?.then((kill) => kill.cancel());
       this.procs.delete(run.id);
       sink.update(run.id, endState(program, code, signal, tracked, spawnError));
     });
-    return { handle: child.pid ? `pid ${child.pid}` : 'not started' };
+    return placement;
   }
 
   async stop(run: Run): Promise<void> {
@@ -118,14 +144,20 @@ export class ProcessRuntime implements Runtime {
       return;
     }
     tracked.stopReason = 'stopped';
-    this.terminate(tracked);
+    await this.terminate(tracked);
   }
 
-  private terminate(tracked: Tracked): void {
-    signalGroup(tracked.child, 'SIGTERM');
-    const kill = setTimeout(() => signalGroup(tracked.child, 'SIGKILL'), this.graceMs);
-    kill.unref();
-    tracked.timers.push(kill);
+  /** SIGTERM to the job's whole process group now, SIGKILL after the grace (a second stop keeps the first's). */
+  private async terminate(tracked: Tracked): Promise<void> {
+    const earlier = tracked.stopping;
+    tracked.stopping = (async () =>
+      graceKill({
+        term: () => signalGroup(tracked.child, 'SIGTERM'),
+        kill: () => signalGroup(tracked.child, 'SIGKILL'),
+        graceMs: this.graceMs,
+        pending: await earlier,
+      }))();
+    await tracked.stopping;
   }
 
   /** Local processes end with the bot, so whatever was in flight before a restart is gone. */
@@ -144,7 +176,7 @@ export class ProcessRuntime implements Runtime {
         new Promise<void>((resolve) => {
           t.child.once('close', () => resolve());
           t.stopReason = 'Trainyard was shut down while it ran.';
-          this.terminate(t);
+          void this.terminate(t);
         }),
     );
     await Promise.all(ending);
@@ -167,26 +199,26 @@ function endState(
   signal: NodeJS.Signals | null,
   tracked: Tracked,
   spawnError?: NodeJS.ErrnoException,
-) {
+): RuntimeUpdate {
   if (spawnError) {
     const reason =
       spawnError.code === 'ENOENT'
         ? `The command "${program}" was not found on this machine; install it or run this template on a cluster.`
         : `The command "${program}" could not be started (${spawnError.code ?? spawnError.message}).`;
-    return { state: 'failed' as const, reason };
+    return { state: 'failed', reason };
   }
   if (tracked.deadlineHit) {
     return {
-      state: 'failed' as const,
+      state: 'failed',
       reason: `It ran past its deadline of ${tracked.deadlineHit} s (DeadlineExceeded).`,
     };
   }
   if (tracked.stopReason) {
     const reason = tracked.stopReason === 'stopped' ? {} : { reason: tracked.stopReason };
-    return { state: 'stopped' as const, ...reason, ...(code !== null ? { exitCode: code } : {}) };
+    return { state: 'stopped', ...reason, ...(code !== null ? { exitCode: code } : {}) };
   }
-  if (code === 0) return { state: 'succeeded' as const, exitCode: 0 };
+  if (code === 0) return { state: 'succeeded', exitCode: 0 };
   if (code !== null)
-    return { state: 'failed' as const, exitCode: code, reason: `The process exited with code ${code}.` };
-  return { state: 'failed' as const, reason: `The process was killed by ${signal}.` };
+    return { state: 'failed', exitCode: code, reason: `The process exited with code ${code}.` };
+  return { state: 'failed', reason: `The process was killed by ${signal}.` };
 }

@@ -20,7 +20,8 @@ describe('OutboundQueue', () => {
   before(async () => {
     fake = await FakeSlackApi.start({
       token: TOKEN,
-      limits: { 'chat.update': { limit: 5, windowMs: 500, scope: 'workspace' } },
+      // A short window keeps the budget test quick; it still holds 15 updates to three windows.
+      limits: { 'chat.update': { limit: 5, windowMs: 150, scope: 'workspace' } },
     });
   });
   after(() => fake.close());
@@ -107,14 +108,21 @@ describe('OutboundQueue', () => {
 
   it('retries transient server errors with backoff', async () => {
     const { log } = capturingLogger();
-    const queue = new OutboundQueue({ log, backoff: { baseMs: 5, maxMs: 20 } });
+    const queue = new OutboundQueue({
+      log,
+      backoff: { baseMs: 5, maxMs: 20 },
+      // Not the per-channel spacing of 1 s under test here: the retries themselves.
+      budgets: { 'chat.postMessage': { limit: 6000, windowMs: 60_000, scope: 'channel' } },
+    });
     fake.failNext('chat.postMessage', { status: 503 }, { status: 500 });
+    const before = fake.callsOf('chat.postMessage').length;
     const res = await queue.enqueue({
       method: 'chat.postMessage',
       channel: 'C5xx',
       send: () => client(fake).chat.postMessage({ channel: 'C5xx', text: 'hello' }),
     });
     assert.equal(res?.ok, true);
+    assert.equal(fake.callsOf('chat.postMessage').length, before + 1, 'delivered once, after two failures');
     queue.close();
   });
 
@@ -142,7 +150,7 @@ describe('OutboundQueue', () => {
     const queue = new OutboundQueue({
       log,
       metrics,
-      budgets: { 'chat.update': { limit: 5, windowMs: 500, scope: 'workspace' } },
+      budgets: { 'chat.update': { limit: 5, windowMs: 150, scope: 'workspace' } },
       safetyMarginMs: 50,
     });
     const web = client(fake);
@@ -157,7 +165,10 @@ describe('OutboundQueue', () => {
     );
     assert.ok(results.every((r) => r?.ok === true));
     assert.equal(fake.rateLimited.get('chat.update') ?? 0, 0);
-    assert.match(metrics.render(), /trainyard_slack_calls_total\{method="chat.update",outcome="ok"\} 15/);
+    assert.match(
+      await metrics.render(),
+      /trainyard_slack_calls_total\{method="chat.update",outcome="ok"\} 15/,
+    );
     queue.close();
   });
 

@@ -18,7 +18,11 @@ describe('SlackChat', () => {
     fake = await FakeSlackApi.start({ token: TOKEN });
     chat = new SlackChat({
       web: createWebClient(TOKEN, fake.apiUrl),
-      queue: new OutboundQueue({ log: silentLogger }),
+      // Slack's ≈1 post per second per channel is the queue's concern (OutboundQueue.test.ts), not this file's.
+      queue: new OutboundQueue({
+        log: silentLogger,
+        budgets: { 'chat.postMessage': { limit: 6000, windowMs: 60_000, scope: 'channel' } },
+      }),
       log: silentLogger,
       cardUpdateIntervalMs: 0,
     });

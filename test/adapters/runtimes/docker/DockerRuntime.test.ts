@@ -43,18 +43,6 @@ function newRuntime(): DockerRuntime {
   return runtime;
 }
 
-/** Also keeps the latest log cursor per run, as the orchestrator stores it on the run. */
-class CursorSink extends RecordingSink {
-  readonly cursors = new Map<string, string>();
-  uncursored = 0;
-
-  override log(runId: string, lines: string[], cursor?: string): void {
-    if (cursor) this.cursors.set(runId, cursor);
-    else this.uncursored++;
-    super.log(runId, lines);
-  }
-}
-
 /** Resolves once the container's own log (read straight from the engine) holds `line`. */
 async function untilLogged(containerId: string, line: string): Promise<void> {
   for (let tries = 0; tries < 200; tries++) {
@@ -132,7 +120,7 @@ describe('DockerRuntime with a real engine', { skip }, () => {
       'hello world',
     ]);
     assert.deepEqual(sink.statesOf(run.id), ['running', 'succeeded']);
-    assert.equal(sink.lastOf(run.id)?.exitCode, 0);
+    assert.equal(sink.last(run.id)?.exitCode, 0);
     await assert.rejects(docker.getContainer(placement.handle).inspect(), /no such container/i);
   });
 
@@ -143,11 +131,11 @@ describe('DockerRuntime with a real engine', { skip }, () => {
     const run = busyboxRun('echo failing; exit 3', 2);
     await runtime.submit(run);
     await sink.ended(run.id);
-    assert.deepEqual(sink.lastOf(run.id), {
+    assert.deepEqual(sink.last(run.id), {
       state: 'failed',
       exitCode: 3,
       reason: 'The container exited with code 3.',
-      at: sink.lastOf(run.id)?.at,
+      at: sink.last(run.id)?.at,
     });
     assert.deepEqual(sink.lines.get(run.id), ['failing']);
   });
@@ -159,10 +147,10 @@ describe('DockerRuntime with a real engine', { skip }, () => {
     // As PID 1, busybox sh ignores SIGTERM unless it traps it, so only SIGKILL ends it.
     const run = busyboxRun('echo started; while true; do sleep 1; done', 3);
     await runtime.submit(run);
-    await sink.until(() => (sink.lines.get(run.id) ?? []).includes('started'));
+    await sink.until('the lines', () => (sink.lines.get(run.id) ?? []).includes('started'));
     await runtime.stop(run);
     await sink.ended(run.id);
-    assert.equal(sink.lastOf(run.id)?.state, 'stopped');
+    assert.equal(sink.last(run.id)?.state, 'stopped');
   });
 
   test('a run past its activeDeadlineSeconds is ended and fails with the deadline', async () => {
@@ -173,8 +161,8 @@ describe('DockerRuntime with a real engine', { skip }, () => {
     run.spec.job.activeDeadlineSeconds = 1;
     await runtime.submit(run);
     await sink.ended(run.id);
-    assert.equal(sink.lastOf(run.id)?.state, 'failed');
-    assert.equal(sink.lastOf(run.id)?.reason, 'It ran past its deadline of 1 s (DeadlineExceeded).');
+    assert.equal(sink.last(run.id)?.state, 'failed');
+    assert.equal(sink.last(run.id)?.reason, 'It ran past its deadline of 1 s (DeadlineExceeded).');
   });
 
   test('an image the engine lacks is pulled from the registry, with its credentials', {
@@ -207,7 +195,7 @@ describe('DockerRuntime with a real engine', { skip }, () => {
       run.spec.image = pushed;
       await runtime.submit(run);
       await sink.ended(run.id);
-      assert.equal(sink.lastOf(run.id)?.state, 'succeeded');
+      assert.equal(sink.last(run.id)?.state, 'succeeded');
       assert.deepEqual(sink.lines.get(run.id), ['pulled']);
     } finally {
       await registry.close();
@@ -216,7 +204,7 @@ describe('DockerRuntime with a real engine', { skip }, () => {
 
   test('a new runtime instance re-attaches to a running container and reports ended and missing ones', async () => {
     const first = newRuntime();
-    const firstSink = new CursorSink();
+    const firstSink = new RecordingSink();
     await first.start(firstSink);
     const live = busyboxRun(
       'i=0; trap "echo bye; exit 0" TERM; while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done',
@@ -224,7 +212,7 @@ describe('DockerRuntime with a real engine', { skip }, () => {
     );
     const done = busyboxRun('echo quick; exit 5', 5);
     live.placement = await first.submit(live);
-    await firstSink.until(() => (firstSink.lines.get(live.id) ?? []).includes('tick 2'));
+    await firstSink.until('the lines', () => (firstSink.lines.get(live.id) ?? []).includes('tick 2'));
     await first.close();
     const before = firstSink.lines.get(live.id) ?? [];
     const containerId = live.placement.handle;
@@ -249,25 +237,25 @@ describe('DockerRuntime with a real engine', { skip }, () => {
     missing.placement = { handle: 'gone' };
 
     const second = newRuntime();
-    const sink = new CursorSink();
+    const sink = new RecordingSink();
     await second.start(sink);
     const building = busyboxRun('true', 9);
     await second.recover([{ ...live, logCursor: firstSink.cursors.get(live.id) }, done, missing, building]);
 
     await sink.ended(done.id);
     assert.deepEqual(
-      { state: sink.lastOf(done.id)?.state, exitCode: sink.lastOf(done.id)?.exitCode },
+      { state: sink.last(done.id)?.state, exitCode: sink.last(done.id)?.exitCode },
       { state: 'failed', exitCode: 5 },
     );
     assert.deepEqual(sink.lines.get(done.id), ['quick'], 'its log is read before its end is reported');
-    assert.equal(sink.lastOf(missing.id)?.state, 'lost');
+    assert.equal(sink.last(missing.id)?.state, 'lost');
     assert.deepEqual(sink.statesOf(building.id), [], 'a run that never reached the engine is not lost');
-    assert.equal(sink.lastOf(live.id)?.state, 'running');
+    assert.equal(sink.last(live.id)?.state, 'running');
 
-    await sink.until(() => (sink.lines.get(live.id) ?? []).length >= 2);
+    await sink.until('the lines', () => (sink.lines.get(live.id) ?? []).length >= 2);
     await second.stop(live);
     await sink.ended(live.id);
-    assert.equal(sink.lastOf(live.id)?.state, 'stopped');
+    assert.equal(sink.last(live.id)?.state, 'stopped');
     const after = sink.lines.get(live.id) ?? [];
     assert.equal(after.at(-1), 'bye');
     const ticks = [...before, ...after.slice(0, -1)];

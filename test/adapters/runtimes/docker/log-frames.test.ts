@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import {
-  demuxAll,
-  FrameDemuxer,
-  parseLogCursor,
-  secondOf,
-  splitTimestamp,
-} from '../../../../src/adapters/runtimes/docker/log-frames.ts';
+import { resumePosition } from '../../../../src/adapters/runtimes/docker/ContainerLogs.ts';
+import { demuxAll, FrameDemuxer } from '../../../../src/adapters/runtimes/docker/log-frames.ts';
 
 function frame(type: number, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -39,19 +34,17 @@ test('demuxAll joins the payloads of a complete reply', () => {
   assert.equal(demuxAll(Buffer.concat([frame(1, 'a\n'), frame(2, 'b\n')])), 'a\nb\n');
 });
 
-test('timestamps are split off and sort in time order despite trimmed zeros', () => {
-  const a = splitTimestamp('2026-11-28T21:40:00.1Z loss=0.5');
-  const b = splitTimestamp('2026-11-28T21:40:00.099999999Z loss=0.4');
-  assert.equal(a.text, 'loss=0.5');
-  assert.equal(a.key, '2026-11-28T21:40:00.100000000Z');
-  assert.ok((b.key ?? '') < (a.key ?? ''));
-  assert.deepEqual(splitTimestamp('no stamp here'), { text: 'no stamp here' });
-});
+// Timestamps, positions and their resuming second: test/shared/log-cursor.test.ts.
 
-test('a stored log cursor is used only if it is a key, and resumes at its whole second', () => {
-  const key = '2026-11-28T21:40:07.100000000Z';
-  assert.equal(parseLogCursor(key), key);
-  assert.equal(parseLogCursor(undefined), undefined);
-  assert.equal(parseLogCursor('pod-1 2026-11-28T21:40:07.100000000Z 1'), undefined);
-  assert.equal(secondOf(key), Date.UTC(2026, 10, 28, 21, 40, 7) / 1000);
+test("a stored log cursor is used only if it is this container's (or an older bare time)", () => {
+  const id = '0123456789abcdef0123';
+  const position = { time: '2026-11-28T21:40:07.100000000Z', linesInSecond: 2 };
+  assert.deepEqual(resumePosition(`0123456789ab ${position.time} n=2`, id), position);
+  assert.deepEqual(resumePosition(position.time, id), {
+    time: position.time,
+    linesInSecond: Number.MAX_SAFE_INTEGER,
+  });
+  assert.equal(resumePosition(undefined, id), undefined);
+  assert.equal(resumePosition(`pod-1 ${position.time} n=1`, id), undefined, "another stream's cursor");
+  assert.equal(resumePosition('not a cursor', id), undefined);
 });

@@ -57,7 +57,7 @@ describe('KubernetesRuntime under API faults', () => {
     h.fake.deleteJobExternally(handle);
     await h.sink.untilState(run.id, 'lost');
     assert.ok(h.fake.count('GET', '/jobs', false) > lists, 'the Jobs were listed again');
-    const restarts = h.metrics.render();
+    const restarts = await h.metrics.render();
     assert.match(
       restarts,
       /trainyard_kubernetes_watch_restarts_total\{reason="error",resource="jobs"\} [1-9]/,
@@ -76,7 +76,7 @@ describe('KubernetesRuntime under API faults', () => {
     h.fake.terminate(pod, 0);
     await h.sink.untilState(run.id, 'succeeded');
     assert.match(
-      h.metrics.render(),
+      await h.metrics.render(),
       /trainyard_kubernetes_watch_restarts_total\{reason="expired",resource="(jobs|pods)"\} 1/,
     );
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { type Harness, makeRun, podName, startHarness } from './harness.ts';
+import { renderJobManifest } from '../../../../src/adapters/runtimes/kubernetes/job-manifest.ts';
+import { apiFor, type Harness, makeRun, NAMESPACE, podName, startHarness } from './harness.ts';
 
 describe('KubernetesRuntime failure reasons', () => {
   let h: Harness;
@@ -117,7 +118,7 @@ describe('KubernetesRuntime failure reasons', () => {
     assert.equal(h.runtime.trackedRuns, 0);
   });
 
-  it('retries with a new name when the name is taken (409)', async () => {
+  it('creates the Job again when the name was taken (409) by a Job that has gone since', async () => {
     h = await startHarness();
     const run = makeRun();
     h.fake.fault({ method: 'POST', status: 409, times: 1 });
@@ -126,6 +127,46 @@ describe('KubernetesRuntime failure reasons', () => {
     const names = h.fake.requests.filter((r) => r.method === 'POST');
     assert.equal(names.length, 2);
     assert.equal(h.fake.jobOf(run.id)?.metadata.name, handle);
+  });
+
+  it('takes a second create of the same run (409 with its own label) as done: one Job, same placement', async () => {
+    h = await startHarness();
+    const run = makeRun();
+    const first = await h.runtime.submit(run);
+    // However the second submit comes about (a resume pass, a retried command), it creates no twin.
+    const again = await h.runtime.submit(run);
+    assert.deepEqual(again, first);
+    assert.equal(h.fake.jobs().length, 1);
+    assert.deepEqual(
+      h.fake.requests.filter((r) => r.method === 'POST').map((r) => r.status),
+      [201, 409],
+    );
+    const pod = await podName(h, run.id);
+    h.fake.startContainer(pod);
+    h.fake.terminate(pod, 0);
+    await h.sink.untilState(run.id, 'succeeded');
+    assert.deepEqual(h.sink.statesOf(run.id), ['pending', 'running', 'succeeded']);
+  });
+
+  it('refuses to take over a Job of the same name that belongs to another run, and leaves it alone', async () => {
+    h = await startHarness();
+    const run = makeRun();
+    // A Job with this run's name but another run's label (say, a run number reused after a lost store).
+    const squatter = renderJobManifest({ ...run, id: 'r-someoneels' }, { namespace: NAMESPACE });
+    squatter.metadata!.name = renderJobManifest(run, { namespace: NAMESPACE }).metadata?.name;
+    const api = apiFor(h.kubeconfig);
+    await api.createJob(NAMESPACE, squatter);
+    await assert.rejects(h.runtime.submit(run), (err: Error) => {
+      assert.equal(
+        err.message,
+        `A Job named ${squatter.metadata?.name} already exists and belongs to run r-someoneels, so this run was not started; launch it again (a new launch gets a new name).`,
+      );
+      return true;
+    });
+    assert.equal(h.fake.jobs().length, 1);
+    assert.equal(h.fake.jobs()[0].metadata.labels['trainyard.io/run'], 'r-someoneels');
+    assert.equal(h.fake.count('DELETE'), 0);
+    assert.equal(h.runtime.trackedRuns, 1, 'only the other run is tracked');
   });
 
   it('creates nothing for a run without an image and keeps no state for it', async () => {

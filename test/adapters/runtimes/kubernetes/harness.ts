@@ -6,83 +6,17 @@ import {
   createKubernetesRuntime,
 } from '../../../../src/adapters/runtimes/kubernetes/create-kubernetes-runtime.ts';
 import type { KubernetesRuntime } from '../../../../src/adapters/runtimes/kubernetes/KubernetesRuntime.ts';
+import { KubeApi } from '../../../../src/adapters/runtimes/kubernetes/kube-api.ts';
 import { loadConfig } from '../../../../src/config/env.ts';
-import type { Run, RuntimeUpdate } from '../../../../src/core/run/run.ts';
-import type { RuntimeSink } from '../../../../src/ports/runtime.ts';
+import type { Run } from '../../../../src/core/run/run.ts';
 import { createLogger, type Logger, silentLogger } from '../../../../src/shared/log.ts';
 import { FakeKubeApiServer } from '../../../support/kube-api-server.ts';
 import { makeRun as makeSharedRun } from '../../../support/make-run.ts';
+import { RecordingSink } from '../../../support/recording-sink.ts';
+
+export { RecordingSink };
 
 export const NAMESPACE = 'ml';
-
-/** Records what the runtime reports and lets a test wait for a condition on it. */
-export class RecordingSink implements RuntimeSink {
-  readonly updates: { runId: string; update: RuntimeUpdate }[] = [];
-  readonly lines = new Map<string, string[]>();
-  /** The latest log cursor per run, as the orchestrator would store it on the run. */
-  readonly cursors = new Map<string, string>();
-  /** Deliveries of lines that came without a cursor (the runtime must always pass one). */
-  uncursored = 0;
-  private waiters = new Set<() => void>();
-
-  update(runId: string, update: RuntimeUpdate): void {
-    this.updates.push({ runId, update });
-    this.changed();
-  }
-
-  log(runId: string, lines: string[], cursor?: string): void {
-    this.lines.set(runId, [...(this.lines.get(runId) ?? []), ...lines]);
-    if (cursor) this.cursors.set(runId, cursor);
-    else this.uncursored++;
-    this.changed();
-  }
-
-  /** The states reported for a run, repeats (same state, new reason) folded. */
-  statesOf(runId: string): string[] {
-    const states = this.updates.filter((u) => u.runId === runId).map((u) => u.update.state);
-    return states.filter((s, i) => s !== states[i - 1]);
-  }
-
-  last(runId: string): RuntimeUpdate | undefined {
-    return this.updates.filter((u) => u.runId === runId).at(-1)?.update;
-  }
-
-  linesOf(runId: string): string[] {
-    return this.lines.get(runId) ?? [];
-  }
-
-  /**
-   * Resolves when `check` holds (looked at on every report and every few milliseconds); fails,
-   * naming `what`, if it does not within a generous limit.
-   */
-  until(what: string, check: () => boolean, limitMs = 10_000): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = () => {
-        if (!check()) return;
-        this.waiters.delete(waiter);
-        clearTimeout(timer);
-        clearInterval(poll);
-        resolve();
-      };
-      const poll = setInterval(waiter, 5);
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        clearInterval(poll);
-        reject(new Error(`timed out waiting for ${what}; updates: ${JSON.stringify(this.updates)}`));
-      }, limitMs);
-      this.waiters.add(waiter);
-    });
-  }
-
-  untilState(runId: string, state: string): Promise<void> {
-    return this.until(`run ${runId} to be ${state}`, () => this.last(runId)?.state === state);
-  }
-
-  private changed(): void {
-    for (const w of [...this.waiters]) w();
-  }
-}
 
 let runCounter = 0;
 
@@ -165,6 +99,13 @@ export async function startHarness(tuning: CreateKubernetesRuntimeOptions['tunin
       await fake.close();
     },
   };
+}
+
+/** A client of the fake cluster of its own, to act on it behind the runtime's back. */
+export function apiFor(kubeconfig: string): KubeApi {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(kubeconfig);
+  return new KubeApi(kubeConfig, new MetricsRegistry());
 }
 
 /** A logger that keeps its JSON lines, to check what operators would read. */

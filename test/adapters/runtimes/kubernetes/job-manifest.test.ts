@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { parseAllDocuments } from 'yaml';
 import {
+  jobSuffix,
   MAIN_CONTAINER,
   renderJobManifest,
   renderManifestYaml,
@@ -154,6 +155,50 @@ describe('renderJobManifest', () => {
     });
     const job = renderJobManifest(run({ spec: built }), { namespace: 'default', suffix: 'abcde' });
     assert.equal(job.spec?.template.spec?.containers[0].imagePullPolicy, 'IfNotPresent');
+  });
+
+  it('names the Job after the run id, so the same run always gets the same name', () => {
+    const job = renderJobManifest(run(), { namespace: 'ml' });
+    assert.equal(job.metadata?.name, 'demo-42-fghij');
+    assert.equal(renderJobManifest(run(), { namespace: 'ml' }).metadata?.name, job.metadata?.name);
+    assert.equal(jobSuffix('r-abcdefghij'), 'fghij');
+    assert.match(jobSuffix('x'), /^[a-f0-9]{5}$/, 'an id too short for a suffix is hashed');
+    assert.notEqual(
+      renderJobManifest(run({ id: 'r-abcdevwxyz' }), { namespace: 'ml' }).metadata?.name,
+      job.metadata?.name,
+    );
+  });
+
+  it('reads secretEnv from Secrets, and passes imagePullSecrets and serviceAccountName to the pod', () => {
+    const job = renderJobManifest(
+      run({
+        spec: spec({
+          env: { TRAINYARD_PARAM_EPOCHS: '3', HF_TOKEN: 'generated' },
+          job: {
+            backoffLimit: 0,
+            secretEnv: {
+              HF_TOKEN: { secret: 'hf', key: 'token' },
+              WANDB_API_KEY: { secret: 'wandb', key: 'api.key' },
+            },
+            imagePullSecrets: ['ghcr-pull'],
+            serviceAccountName: 'trainer',
+          },
+        }),
+      }),
+      { namespace: 'ml' },
+    );
+    validate(job);
+    const pod = job.spec?.template.spec;
+    assert.deepEqual(pod?.containers[0].env, [
+      { name: 'TRAINYARD_PARAM_EPOCHS', value: '3' },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+      { name: 'WANDB_API_KEY', valueFrom: { secretKeyRef: { name: 'wandb', key: 'api.key' } } },
+    ]);
+    assert.deepEqual(pod?.imagePullSecrets, [{ name: 'ghcr-pull' }]);
+    assert.equal(pod?.serviceAccountName, 'trainer');
+    const plain = renderJobManifest(run(), { namespace: 'ml' }).spec?.template.spec;
+    assert.equal(plain?.imagePullSecrets, undefined);
+    assert.equal(plain?.serviceAccountName, undefined);
   });
 
   it('refuses a run whose image is not built yet', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { findKubeconfig, resolveNamespace } from '../../../../src/adapters/runtimes/kubernetes/kubeconfig.ts';
+import { findKubeconfig } from '../../../../src/adapters/runtimes/kubernetes/find-kubeconfig.ts';
+import { resolveNamespace } from '../../../../src/adapters/runtimes/kubernetes/kubeconfig.ts';
 
 const files =
   (...present: string[]) =>

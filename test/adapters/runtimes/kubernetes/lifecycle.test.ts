@@ -16,6 +16,7 @@ describe('KubernetesRuntime lifecycle', () => {
     const placement = await h.runtime.submit(run);
     assert.equal(placement.namespace, NAMESPACE);
     assert.match(placement.handle, /^train-\d+-[a-z0-9]{5}$/);
+    assert.equal(placement.handle, `train-${run.number}-${run.id.slice(-5)}`, 'named after the run id');
     const job = h.fake.jobOf(run.id);
     assert.equal(job?.metadata.name, placement.handle);
     assert.equal(job?.metadata.labels['app.kubernetes.io/managed-by'], 'trainyard');
@@ -46,14 +47,14 @@ describe('KubernetesRuntime lifecycle', () => {
     await h.sink.untilState(run.id, 'pending');
     await h.runtime.stop({ ...run, placement: { handle: h.fake.jobOf(run.id)!.metadata.name } });
     await h.sink.untilState(run.id, 'stopped');
-    const metrics = h.metrics.render();
+    const metrics = await h.metrics.render();
     assert.match(
       metrics,
       /trainyard_kubernetes_requests_total\{code="201",resource="jobs",verb="create"\} 1/,
     );
     assert.match(
       metrics,
-      /trainyard_kubernetes_requests_total\{code="200",resource="jobs",verb="delete"\} 1/,
+      /trainyard_kubernetes_requests_total\{code="200",resource="jobs",verb="deletecollection"\} 1/,
     );
     assert.match(metrics, /trainyard_kubernetes_requests_total\{code="200",resource="pods",verb="list"\} 1/);
     assert.match(metrics, /trainyard_kubernetes_requests_total\{code="200",resource="jobs",verb="watch"\} 1/);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Run } from '../../../../src/core/run/run.ts';
-import { type Harness, makeRun, podName, startHarness } from './harness.ts';
+import type { RuntimeSink } from '../../../../src/ports/runtime.ts';
+import { type Harness, makeRun, podName, runtimeFor, startHarness } from './harness.ts';
 
 describe('KubernetesRuntime kill-and-restart recovery', () => {
   let h: Harness;
@@ -93,6 +94,64 @@ describe('KubernetesRuntime kill-and-restart recovery', () => {
     await sink.untilState(live.id, 'succeeded');
     assert.deepEqual(sink.linesOf(live.id), ['four', 'five', 'six']);
     assert.equal(sink.uncursored, 0);
+  });
+
+  it('restarted 8 times at any moment while a pod prints progress bars: every line persisted once', async () => {
+    const run = makeRun();
+    const placement = await h.runtime.submit(run);
+    const pod = await podName(h, run.id);
+    h.fake.startContainer(pod);
+    await h.sink.untilState(run.id, 'running');
+    await h.runtime.close();
+    // What a store that keeps each delivery's lines and cursor together holds after each kill.
+    const persisted: string[] = [];
+    let cursor: string | undefined;
+    let i = 0;
+    let last: ReturnType<typeof runtimeFor> | undefined;
+    const printing = setInterval(() => {
+      i++;
+      h.fake.log(pod, [`tick ${i}: 10%\rtick ${i}: 100%`]);
+    }, 5);
+    try {
+      for (let kill = 0; kill < 9; kill++) {
+        let dead = false;
+        const sink: RuntimeSink = {
+          update: () => {},
+          log: (_runId: string, lines: string[], at?: string) => {
+            if (dead) return;
+            persisted.push(...lines);
+            cursor = at;
+          },
+        };
+        const runtime = runtimeFor(h.kubeconfig);
+        await runtime.start(sink);
+        await runtime.recover([{ ...run, placement, state: 'running', logCursor: cursor }]);
+        const seen = persisted.length;
+        if (kill === 8) {
+          last = runtime;
+          break;
+        }
+        await h.sink.until('new lines', () => persisted.length > seen + (kill % 3));
+        // The instant of the kill: nothing after it is persisted.
+        dead = true;
+        await runtime.close();
+      }
+    } finally {
+      clearInterval(printing);
+    }
+    h.fake.log(pod, ['done']);
+    h.fake.terminate(pod, 0);
+    try {
+      await h.sink.until('the last line', () => persisted.includes('done'));
+    } finally {
+      await last?.close();
+    }
+    const ticks = persisted.length - 1;
+    const expected = Array.from({ length: ticks / 2 }, (_, n) => [
+      `tick ${n + 1}: 10%`,
+      `tick ${n + 1}: 100%`,
+    ]).flat();
+    assert.deepEqual(persisted, [...expected, 'done'], 'every line once, in order, across every restart');
   });
 
   it('does not wait for runs that never reached the cluster', async () => {

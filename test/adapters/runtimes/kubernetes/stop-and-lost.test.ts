@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { type Harness, makeRun, podName, startHarness } from './harness.ts';
+import { renderJobManifest } from '../../../../src/adapters/runtimes/kubernetes/job-manifest.ts';
+import { apiFor, type Harness, makeRun, NAMESPACE, podName, startHarness } from './harness.ts';
 
 describe('KubernetesRuntime stop and lost runs', () => {
   let h: Harness;
@@ -21,10 +22,47 @@ describe('KubernetesRuntime stop and lost runs', () => {
     await h.sink.untilState(run.id, 'stopped');
     const del = h.fake.requests.find((r) => r.method === 'DELETE');
     assert.equal(del?.query.get('propagationPolicy'), 'Background');
+    assert.equal(del?.path, '/apis/batch/v1/namespaces/ml/jobs', 'one delete for the whole collection');
+    assert.equal(
+      del?.query.get('labelSelector'),
+      `app.kubernetes.io/managed-by=trainyard,trainyard.io/run=${run.id}`,
+    );
     assert.equal(h.fake.jobOf(run.id), undefined);
     assert.equal(h.fake.podOf(run.id), undefined, 'the pods are deleted with the Job');
     assert.deepEqual(h.sink.statesOf(run.id), ['pending', 'running', 'stopped']);
     assert.equal(h.sink.last(run.id)?.reason, 'Stopped on request.');
+  });
+
+  it('deletes every Job labelled with the run, a twin made behind its back included', async () => {
+    const run = makeRun();
+    const placement = await h.runtime.submit(run);
+    const pod = await podName(h, run.id);
+    h.fake.startContainer(pod);
+    await h.sink.untilState(run.id, 'running');
+    // A second Job of the same run under another name (as an older version could create).
+    const twin = renderJobManifest(run, { namespace: NAMESPACE, suffix: 'twin0' });
+    const other = makeRun();
+    const bystander = await h.runtime.submit(other);
+    const api = apiFor(h.kubeconfig);
+    await api.createJob(NAMESPACE, twin);
+    assert.equal(h.fake.jobs().length, 3);
+    await h.runtime.stop({ ...run, placement });
+    await h.sink.untilState(run.id, 'stopped');
+    assert.deepEqual(
+      h.fake.jobs().map((j) => j.metadata.name),
+      [bystander.handle],
+      'both Jobs of the run are gone; the other run is untouched',
+    );
+    assert.equal(h.fake.count('DELETE'), 1);
+    assert.equal(h.fake.pods().filter((p) => p.metadata.labels['trainyard.io/run'] === run.id).length, 0);
+    assert.equal(h.sink.last(other.id)?.state, 'pending');
+  });
+
+  it('stops a run the cluster never had without complaint', async () => {
+    const run = makeRun();
+    await h.runtime.stop(run);
+    await h.sink.untilState(run.id, 'stopped');
+    assert.equal(h.fake.count('DELETE'), 1);
   });
 
   it('treats stopping a run whose Job is already gone as done', async () => {
@@ -45,6 +83,17 @@ describe('KubernetesRuntime stop and lost runs', () => {
     h.fake.deleteJobExternally(handle);
     await h.sink.untilState(run.id, 'lost');
     assert.match(h.sink.last(run.id)?.reason ?? '', /deleted outside Trainyard/);
+  });
+
+  it('says nothing about Jobs it was not told about, and forgets them when they go', async () => {
+    const stranger = makeRun();
+    await apiFor(h.kubeconfig).createJob(NAMESPACE, renderJobManifest(stranger, { namespace: NAMESPACE }));
+    const pod = await podName(h, stranger.id);
+    h.fake.startContainer(pod);
+    await h.sink.until('the runtime to see it', () => h.runtime.trackedRuns === 1);
+    h.fake.deleteJobExternally(h.fake.jobOf(stranger.id)!.metadata.name);
+    await h.sink.until('the runtime to forget it', () => h.runtime.trackedRuns === 0);
+    assert.deepEqual(h.sink.statesOf(stranger.id), [], 'not a run of this bot: nothing reported');
   });
 
   it('reports nothing more once a run has ended, even when its Job is deleted later (TTL)', async () => {

@@ -1,0 +1,70 @@
+import {
+  CHART_SIZE,
+  type ChartObjective,
+  type ChartSpec,
+  chartConfig,
+  chartNumber,
+  cutTitle,
+  VEGA_LITE_SCHEMA,
+} from './chart-spec.ts';
+import { bestMarker, bestPoint } from './run-chart.ts';
+
+/** What a sweep chart needs: the sweep, its objective, and each trial's value (if it has one). */
+export interface SweepChartInput {
+  /** The sweep's number (`sweep #57`). */
+  number: number;
+  template: string;
+  objective: ChartObjective;
+  /** Trial index (1, 2, …) and its objective value; a trial that reported none has `value` undefined. */
+  trials: readonly { trial: number; value?: number }[];
+}
+
+/**
+ * The Vega-Lite spec of a sweep's fan-in chart: the objective metric per trial as one dot per
+ * trial number, the best trial marked with its value. Trials without a value are counted in the
+ * subtitle rather than drawn at a made-up height.
+ */
+export function sweepChartSpec(sweep: SweepChartInput): ChartSpec {
+  const { metric, goal } = sweep.objective;
+  const rows = sweep.trials
+    .filter((t) => Number.isFinite(t.trial) && t.value !== undefined && Number.isFinite(t.value))
+    .map((t) => ({ x: t.trial, value: t.value as number }));
+  const missing = sweep.trials.length - rows.length;
+  const best = bestPoint(rows, sweep.objective);
+
+  const subtitle = [`${metric} per trial, ${goal === 'min' ? 'lower' : 'higher'} is better`];
+  if (best) subtitle.push(`best: trial ${best.x}, ${chartNumber(best.value)}`);
+  if (missing > 0) subtitle.push(`${missing} trial${missing === 1 ? '' : 's'} without a value`);
+
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: 'trial',
+    // Trials are whole numbers: ticks only on them, and a little room either side of the dots.
+    axis: { tickMinStep: 1, format: 'd' },
+    scale: { nice: false, padding: 12 },
+  };
+  const y = { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } };
+  const layers: ChartSpec[] = [
+    {
+      data: { values: rows },
+      mark: { type: 'point', filled: true, size: 45, color: '#4c78a8', opacity: 0.85 },
+      encoding: { x, y },
+    },
+  ];
+  if (best) layers.push(...bestMarker(best, rows, x, y));
+
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: cutTitle(`sweep #${sweep.number} ${sweep.template}`),
+      subtitle: cutTitle(subtitle.join(' · ')),
+    },
+    width: CHART_SIZE.width,
+    height: CHART_SIZE.height,
+    autosize: { type: 'fit', contains: 'padding' },
+    background: 'white',
+    config: chartConfig(),
+    layer: layers,
+  };
+}

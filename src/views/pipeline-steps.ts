@@ -1,0 +1,167 @@
+import { stepInstances } from '../core/pipeline/matrix.ts';
+import { pickBest } from '../core/pipeline/pick-best.ts';
+import type { PipelineStep } from '../core/pipeline/pipeline.ts';
+import type { PipelineRun, PipelineRunState } from '../core/pipeline/pipeline-run.ts';
+import { type SkipCause, type StepState, type StepStateName, stateOf } from '../core/pipeline/step-state.ts';
+import { plural } from '../core/plural.ts';
+import type { Run } from '../core/run/run.ts';
+import { runOutputs } from '../core/run/run-outputs.ts';
+import { STATE_EMOJI } from './format.ts';
+
+/**
+ * Facts about a pipeline run that the Block Kit and console views share, so both say the same:
+ * its state word and emoji, its duration, and what each step's line shows.
+ */
+
+/**
+ * The facts one line of a pipeline card shows about a step. Nothing here is escaped: text from
+ * YAML, jobs and the cluster is escaped by each renderer for its medium.
+ */
+export interface StepSummary {
+  step: string;
+  template: string;
+  state: StepStateName;
+  emoji: string;
+  /** `3 runs: 2 succeeded, 1 running` for a matrix; the state word otherwise. */
+  label: string;
+  /** Numbers of the step's runs that were started (and are still kept), in matrix order. */
+  runNumbers: number[];
+  /** From its first run's start to its last run's end (or now); undefined before any run started. */
+  durationMs?: number;
+  /** A few outputs: the run's, or the best run's so far for a matrix with an objective. */
+  outputs: Array<[name: string, value: string]>;
+  /** Run number of the best run so far, for a matrix with an objective. */
+  bestRun?: number;
+  /** Why it failed, was stopped or skipped (the first such run of a matrix, prefixed by its key). */
+  reason?: string;
+  /** Set when skipped, so a renderer can say it with a mention instead of the stored text. */
+  cause?: SkipCause;
+}
+
+export const PIPELINE_EMOJI: Record<PipelineRunState, string> = {
+  running: STATE_EMOJI.running,
+  stopping: STATE_EMOJI.stopped,
+  succeeded: STATE_EMOJI.succeeded,
+  failed: STATE_EMOJI.failed,
+  stopped: STATE_EMOJI.stopped,
+};
+
+export const PIPELINE_LABEL: Record<PipelineRunState, string> = {
+  running: 'Running',
+  stopping: 'Stopping',
+  succeeded: 'Succeeded',
+  failed: 'Failed',
+  stopped: 'Stopped',
+};
+
+/** From launch to end (or now). */
+export function pipelineDuration(record: Pick<PipelineRun, 'createdAt' | 'endedAt'>, now: Date): number {
+  const to = record.endedAt ? Date.parse(record.endedAt) : now.getTime();
+  return Math.max(0, to - Date.parse(record.createdAt));
+}
+
+export const SKIPPED_EMOJI = '⏭️';
+/** How many outputs a step line shows; the completion notice shows all final outputs. */
+export const STEP_LINE_OUTPUTS = 3;
+
+/** One summary per step, in the pipeline's (topological) order. */
+export function summarizeSteps(
+  record: Pick<PipelineRun, 'pipeline' | 'steps'>,
+  lookupRun: (id: string) => Run | undefined,
+  now: Date,
+): StepSummary[] {
+  return record.pipeline.steps.map((step) => summarizeStep(step, record.steps, lookupRun, now));
+}
+
+function summarizeStep(
+  step: PipelineStep,
+  steps: PipelineRun['steps'],
+  lookupRun: (id: string) => Run | undefined,
+  now: Date,
+): StepSummary {
+  const instances = stepInstances(step).map((i) => {
+    const state = stateOf(steps, i.key);
+    const runId = 'runId' in state ? state.runId : undefined;
+    return { key: i.key, state, run: runId ? lookupRun(runId) : undefined };
+  });
+  const state = stepState(instances.map((i) => i.state));
+  const running = instances.find((i) => i.state.state === 'running')?.run;
+  const summary: StepSummary = {
+    step: step.name,
+    template: step.template,
+    state,
+    // A running step shows where its run is (building, pending, running), as run cards do.
+    emoji:
+      state === 'skipped'
+        ? SKIPPED_EMOJI
+        : STATE_EMOJI[running && state === 'running' ? running.state : toRunState(state)],
+    label: step.matrix ? matrixLabel(instances.map((i) => i.state.state)) : state,
+    runNumbers: instances.flatMap((i) => (i.run ? [i.run.number] : [])),
+    outputs: [],
+  };
+  const duration = spanOf(
+    instances.flatMap((i) => (i.run ? [i.run] : [])),
+    now,
+  );
+  if (duration !== undefined) summary.durationMs = duration;
+
+  const succeeded = instances.flatMap((i) =>
+    i.state.state === 'succeeded'
+      ? [{ key: i.key, runId: i.state.runId, outputs: outputsOf(i.state, i.run), run: i.run }]
+      : [],
+  );
+  if (!step.matrix) {
+    if (succeeded[0]) summary.outputs = Object.entries(succeeded[0].outputs).slice(0, STEP_LINE_OUTPUTS);
+  } else if (step.objective) {
+    const best = pickBest(succeeded, step.objective);
+    if (best) {
+      summary.outputs = Object.entries(best.outputs).slice(0, STEP_LINE_OUTPUTS);
+      if (best.run) summary.bestRun = best.run.number;
+    }
+  }
+
+  // The run that says most about the trouble: a failure before a stop before a skip.
+  const troubled = (['failed', 'stopped', 'skipped'] as const)
+    .map((s) => instances.find((i) => i.state.state === s))
+    .find((i) => i !== undefined);
+  if (troubled && 'reason' in troubled.state) {
+    summary.reason =
+      step.matrix && troubled.state.state !== 'skipped'
+        ? `${troubled.key}: ${troubled.state.reason}`
+        : troubled.state.reason;
+    if (troubled.state.state === 'skipped' && state === 'skipped') summary.cause = troubled.state.cause;
+  }
+  return summary;
+}
+
+/** The step's state from its runs': trouble first, then what is going on, then how it ended. */
+function stepState(states: StepState[]): StepStateName {
+  const has = (s: StepStateName) => states.some((x) => x.state === s);
+  for (const s of ['failed', 'stopped', 'running', 'waiting'] as const) if (has(s)) return s;
+  return has('skipped') ? 'skipped' : 'succeeded';
+}
+
+function toRunState(state: Exclude<StepStateName, 'skipped'>) {
+  return state === 'waiting' ? 'queued' : state;
+}
+
+function matrixLabel(states: StepStateName[]): string {
+  const counts = new Map<StepStateName, number>();
+  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const order: StepStateName[] = ['succeeded', 'running', 'waiting', 'failed', 'stopped', 'skipped'];
+  const parts = order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+  return `${plural(states.length, 'run')}: ${parts.join(', ')}`;
+}
+
+/** Outputs as stored when the run succeeded; the run's own, should the state predate them. */
+function outputsOf(state: Extract<StepState, { state: 'succeeded' }>, run?: Run): Record<string, string> {
+  return Object.keys(state.outputs).length > 0 || !run ? state.outputs : runOutputs(run);
+}
+
+function spanOf(runs: Run[], now: Date): number | undefined {
+  const started = runs.filter((r) => r.startedAt !== undefined);
+  if (started.length === 0) return undefined;
+  const from = Math.min(...started.map((r) => Date.parse(r.startedAt as string)));
+  const to = Math.max(...started.map((r) => (r.endedAt ? Date.parse(r.endedAt) : now.getTime())));
+  return Math.max(0, to - from);
+}

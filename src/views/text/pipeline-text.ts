@@ -1,0 +1,89 @@
+import type { PipelineEnd } from '../../core/pipeline/decide-pipeline.ts';
+import { finalOutputs } from '../../core/pipeline/final-outputs.ts';
+import { type PipelineRun, pipelineRunState } from '../../core/pipeline/pipeline-run.ts';
+import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
+import { formatDuration, truncate } from '../format.ts';
+import {
+  PIPELINE_EMOJI,
+  PIPELINE_LABEL,
+  pipelineDuration,
+  type StepSummary,
+  summarizeSteps,
+} from '../pipeline-steps.ts';
+import { userName } from './run-card-text.ts';
+import { terminalText, tx } from './terminal.ts';
+
+/**
+ * The pipeline card and completion notice as terminal lines: the same facts as the Slack views.
+ * Every string from YAML, jobs or the cluster goes through terminalText, so each line is one
+ * line and no escape sequence reaches the terminal.
+ */
+
+/** The pipeline card as terminal lines, one line per step. */
+export function renderPipelineCardText(
+  record: PipelineRun,
+  lookupRun: (id: string) => Run | undefined,
+  now: Date,
+): string[] {
+  const state = pipelineRunState(record);
+  const lines = [
+    tx`${PIPELINE_EMOJI[state]} pipeline #${record.number} ${record.pipeline.name}  ${PIPELINE_LABEL[state]}`,
+  ];
+  const params = Object.entries(record.params).map(([k, v]) => `${k}=${String(v)}`);
+  if (params.length > 0) lines.push(`   params: ${terminalText(params.join(' '), 300)}`);
+  for (const s of summarizeSteps(record, lookupRun, now)) lines.push(`   ${stepLineText(s)}`);
+  const time = `${record.end ? 'took' : 'elapsed'} ${formatDuration(pipelineDuration(record, now))}`;
+  lines.push(`   ${time}  ·  by ${userName(record.launchedBy)}`);
+  return lines;
+}
+
+/** The completion notice for the terminal: final outputs, or the failed step, its reason and log tail. */
+export function renderPipelineNoticeText(
+  record: PipelineRun,
+  lookupRun: (id: string) => Run | undefined,
+  logTail: string[],
+  now: Date,
+): string[] {
+  const state = pipelineRunState(record);
+  const took = formatDuration(pipelineDuration(record, now));
+  const lines = [
+    `${PIPELINE_EMOJI[state]} ${userName(record.launchedBy)} ${tx`pipeline #${record.number} ${record.pipeline.name}`} ${PIPELINE_LABEL[state].toLowerCase()} after ${took}.`,
+  ];
+  for (const o of finalOutputs(record.pipeline, record.steps)) {
+    const shown = Object.entries(o.outputs).map(([k, v]) => `${k}=${v}`);
+    if (shown.length === 0) continue;
+    const run = lookupRun(o.runId);
+    const which = `${terminalText(o.key, 60)}${run ? ` #${run.number}` : ''}${o.best ? ' (best)' : ''}`;
+    lines.push(`   ${which}: ${terminalText(shown.join(' '), 400)}`);
+  }
+  const end = record.end;
+  if (end?.state === 'failed') {
+    lines.push(tx`   failed step: ${end.key}`, `   reason: ${terminalText(end.reason, 500)}`);
+    const tail = logTail.slice(-NOTICE_LOG_LINES);
+    if (tail.length > 0) lines.push('   last log lines:', ...tail.map((l) => `   │ ${terminalText(l, 500)}`));
+  } else if (end?.state === 'stopped') {
+    lines.push(`   reason: ${stopReason(record, end)}`);
+  }
+  return lines;
+}
+
+/** Who stopped the pipeline, from the record, or the stored reason (a step that was stopped). */
+function stopReason(record: PipelineRun, end: Extract<PipelineEnd, { state: 'stopped' }>): string {
+  if (end.key === undefined && record.stop) return `stopped by ${userName(record.stop.by)}`;
+  return terminalText(end.reason, 500);
+}
+
+function stepLineText(s: StepSummary): string {
+  const parts = [tx`${s.emoji} ${s.step}`, s.label];
+  if (s.runNumbers.length > 0) parts.push(s.runNumbers.map((n) => `#${n}`).join(' '));
+  if (s.durationMs !== undefined) parts.push(formatDuration(s.durationMs));
+  if (s.outputs.length > 0) {
+    const best = s.bestRun === undefined ? '' : `best #${s.bestRun} `;
+    const outputs = s.outputs.map(([k, v]) => `${k}=${truncate(v, 40)}`).join(' ');
+    parts.push(best + terminalText(outputs, 200));
+  }
+  if (s.cause?.kind === 'pipeline-stopped')
+    parts.push(`skipped: pipeline stopped by ${userName(s.cause.by)}`);
+  else if (s.reason) parts.push(terminalText(s.reason, 300));
+  return parts.join(' · ');
+}
