@@ -47,6 +47,17 @@ describe('CommandDispatcher: the door both chats enter by', () => {
     assert.equal(w.runtime.submitted.length, 0);
   });
 
+  it('parses knowing the templates: a stray word after a template is blamed, else the unknown first word', async () => {
+    await w.door.command('sleep 99', alice);
+    await w.door.command('foo 99', alice);
+    const [stray, unknown] = w.chat.errors();
+    assert.equal(stray, '"99" is not a name=value param; write params as name=value, e.g. epochs=5.');
+    assert.match(
+      unknown,
+      /^Unknown template or command "foo"\. Templates: demo, evaluate, prep, resnet, sleep\.$/,
+    );
+  });
+
   it('gives lineage, sweep and sweeps a holding answer until their services come', async () => {
     const lineage = await w.door.command('lineage 1', alice);
     assert.deepEqual(lineage, {
