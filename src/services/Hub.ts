@@ -83,7 +83,7 @@ export class Hub {
       ],
       buttons: [new RunButtons({ store, chat, actions }), new ScheduleButtons(this.scheduler)],
     });
-    this.recovery = new Recovery({ runtime, store, runs: this.runs, log });
+    this.recovery = new Recovery({ runtime, store, logs: deps.logs, runs: this.runs, log });
   }
 
   /** True once the runs interrupted by the last shutdown were resumed (with the runtime in sync: ready for /readyz). */

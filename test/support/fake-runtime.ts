@@ -60,6 +60,10 @@ export class FakeRuntime implements Runtime {
     for (const run of runs) {
       const update = this.onRecover.get(run.id);
       if (update) this.sink?.update(run.id, update);
+      // As a real runtime does: the job's log goes on after the run's cursor.
+      const printed = this.printed.get(run.id) ?? [];
+      const rest = printed.slice(Number(run.logCursor ?? 0));
+      if (rest.length) this.sink?.log(run.id, rest, String(printed.length));
     }
   }
   async close(): Promise<void> {}
@@ -69,5 +73,17 @@ export class FakeRuntime implements Runtime {
   }
   logs(runId: string, lines: string[]): void {
     this.sink?.log(runId, lines);
+  }
+
+  /**
+   * What each job printed, as its backend keeps it (hand it to the runtime of a restarted bot):
+   * `print` delivers lines with a cursor (the count printed so far), and recover() resumes after
+   * the cursor each run comes with.
+   */
+  printed = new Map<string, string[]>();
+  print(runId: string, lines: string[]): void {
+    const printed = [...(this.printed.get(runId) ?? []), ...lines];
+    this.printed.set(runId, printed);
+    this.sink?.log(runId, lines, String(printed.length));
   }
 }

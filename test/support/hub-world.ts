@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { MetricsRegistry } from '../../src/adapters/http/metrics.ts';
 import { FileLogArchive } from '../../src/adapters/store/FileLogArchive.ts';
-import { FileStore } from '../../src/adapters/store/FileStore.ts';
+import { FileStore, type FileStoreOptions } from '../../src/adapters/store/FileStore.ts';
 import { createTemplateSource } from '../../src/adapters/templates/template-source.ts';
 import type { Run } from '../../src/core/run/run.ts';
 import type { ChatHandlers } from '../../src/ports/chat.ts';
@@ -42,11 +42,13 @@ export interface WorldOptions {
   builder?: ImageBuilder;
   /** Sets up the chat before the hub starts (e.g. a slow one). */
   chat?: (chat: RecordingChat) => void;
+  /** How the store writes (e.g. a long write interval, so a simulated kill finds changes unwritten). */
+  store?: FileStoreOptions;
 }
 
 /** A started hub over the store in `dir`, with a recording chat and a hand-driven runtime. */
 export async function world(dir: string, opts: WorldOptions = {}): Promise<World> {
-  const store = await FileStore.open(dir);
+  const store = await FileStore.open(dir, opts.store);
   const logs = new FileLogArchive(dir);
   const chat = new RecordingChat();
   const runtime = new FakeRuntime();

@@ -69,7 +69,9 @@ export class RunUpdates implements RuntimeSink {
     if (!lines.length) return;
     const run = this.deps.store.getRun(runId);
     if (!run) return;
-    this.deps.logs.append(runId, lines);
+    // The archive keeps the cursor with the lines, in one step: after a crash, recovery resumes
+    // the runtime there (the store's copy below may be older: its writes are delayed).
+    this.deps.logs.append(runId, lines, cursor);
     const now = this.deps.now();
     const next = applyLogLines(run, lines, now, this.patternFor(run));
     if (next) this.save(cursor ? { ...next, logCursor: cursor } : next);

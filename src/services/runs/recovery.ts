@@ -1,4 +1,5 @@
 import { isEnded, type Run } from '../../core/run/run.ts';
+import type { LogArchive } from '../../ports/log-archive.ts';
 import type { Runtime } from '../../ports/runtime.ts';
 import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
@@ -32,6 +33,7 @@ export function takeSnapshot(store: Pick<Store, 'listRuns'>): StartSnapshot {
 export interface RecoveryDeps {
   runtime: Runtime;
   store: Pick<Store, 'getRun'>;
+  logs: Pick<LogArchive, 'resume'>;
   runs: RunService;
   log: Logger;
 }
@@ -40,11 +42,22 @@ export interface RecoveryDeps {
 export class Recovery {
   constructor(private readonly deps: RecoveryDeps) {}
 
-  /** The runtime re-attaches to the jobs of runs in flight, and reports those that ended or vanished meanwhile. */
+  /**
+   * The runtime re-attaches to the jobs of runs in flight, and reports those that ended or
+   * vanished meanwhile. Logs resume where the archive's saved cursor says: it is saved in one
+   * step with the lines it came with, while the store's copy on the run may be older (its
+   * writes are delayed), so a kill -9 between the two never makes a line repeat.
+   */
   async reattach(snapshot: StartSnapshot): Promise<void> {
     if (!snapshot.active.length) return;
     this.deps.log.info('recovering runs', { count: snapshot.active.length });
-    await this.deps.runtime.recover(snapshot.active);
+    const runs = await Promise.all(
+      snapshot.active.map(async (run) => {
+        const cursor = await this.deps.logs.resume(run.id);
+        return cursor ? { ...run, logCursor: cursor } : run;
+      }),
+    );
+    await this.deps.runtime.recover(runs);
   }
 
   /** Cards and completion notices owed from before the restart go out in the background, through the chat's queue. */
