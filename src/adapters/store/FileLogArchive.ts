@@ -185,7 +185,8 @@ export class FileLogArchive implements LogArchive {
       await writeLogCommit(file, { cursor: commit.cursor, bytes: size });
     }
     live.size = Math.min(size, commit.bytes);
-    live.cursor = commit.cursor;
+    // Lines appended meanwhile (queued behind this) brought a newer cursor: that one goes with them.
+    live.cursor ??= commit.cursor;
     return commit.cursor;
   }
 
