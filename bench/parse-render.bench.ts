@@ -6,7 +6,7 @@ import { renderManifestYaml } from '../src/adapters/runtimes/kubernetes/job-mani
 import { loadTemplates } from '../src/adapters/templates/load-templates.ts';
 import { previewJob } from '../src/cli/preview-job.ts';
 import { parseCommand } from '../src/core/command/parse-command.ts';
-import { planLaunch } from '../src/services/orchestrator/plan-launch.ts';
+import { planLaunch } from '../src/services/runs/plan-launch.ts';
 
 // Several rounds, because the machines are shared: a round that another process preempts
 // shows up as a p99 outlier, and the median round tells the code's own figure.

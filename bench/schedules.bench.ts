@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { FileStore } from '../src/adapters/store/FileStore.ts';
 import type { Run } from '../src/core/run/run.ts';
 import type { Schedule } from '../src/core/schedule/schedule.ts';
-import type { Launcher, LaunchRequest, LaunchResult } from '../src/ports/launcher.ts';
+import type { LaunchCheck, Launcher, LaunchRequest, LaunchResult } from '../src/ports/launcher.ts';
 import type { Store } from '../src/ports/store.ts';
 import { CronScheduler } from '../src/services/scheduler/CronScheduler.ts';
 import { silentLogger } from '../src/shared/log.ts';
@@ -23,8 +23,11 @@ class TimingLauncher implements Launcher {
   readonly delays: number[] = [];
   readonly fired = new Map<string, string[]>();
   constructor(private readonly store: Store) {}
+  async check(req: LaunchRequest): Promise<LaunchCheck> {
+    return { ok: true, spec: makeRun({}, { template: req.template }).spec };
+  }
   async launch(req: LaunchRequest): Promise<LaunchResult> {
-    const name = req.schedule ?? '';
+    const name = req.origin?.kind === 'schedule' ? req.origin.name : '';
     const scheduledAt = this.store.getSchedule(name)?.lastFireAt ?? '';
     this.delays.push(Date.now() - Date.parse(scheduledAt));
     const list = this.fired.get(name) ?? [];
@@ -62,7 +65,6 @@ function schedulerFor(store: Store, launcher: Launcher): CronScheduler {
     launcher,
     chat: quietChat,
     policy: { isAdmin: () => false },
-    validate: () => undefined,
     log: silentLogger,
     timezone: 'UTC',
     minIntervalSeconds: 0,

@@ -81,6 +81,7 @@ async function receiver(): Promise<void> {
   const handlers: ChatHandlers = {
     async command(text) {
       runsByCommand.set(text, (runsByCommand.get(text) ?? 0) + 1);
+      return { started: [] };
     },
     async action() {},
   };
@@ -92,8 +93,8 @@ async function receiver(): Promise<void> {
     PORT: '0',
   });
   const metrics = new MetricsRegistry();
-  const chat = await createSlackChat({ config, log: silentLogger, metrics, handlers, host: '127.0.0.1' });
-  await chat.start();
+  const chat = await createSlackChat({ config, log: silentLogger, metrics, host: '127.0.0.1' });
+  await chat.start(handlers);
 
   // Warm-up (JIT) with trigger ids of their own, then measure from a clean slate.
   const warm = await runSender(

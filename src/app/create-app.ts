@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
-import { ConsoleChat } from '../adapters/chat/console/ConsoleChat.ts';
-import type { LiveScreen } from '../adapters/chat/console/LiveScreen.ts';
+import type { Budget } from '../adapters/chat/slack/budget-window.ts';
 import { watchEventLoop } from '../adapters/http/event-loop-watch.ts';
 import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
 import { listeningPort, startHttpServer } from '../adapters/http/http-server.ts';
@@ -12,31 +11,33 @@ import { templateFolderWarning } from '../adapters/templates/template-files.ts';
 import { createTemplateSource } from '../adapters/templates/template-source.ts';
 import type { Config } from '../config/env.ts';
 import { loadPolicyFile } from '../config/policy-file.ts';
-import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
+import type { ChatPort } from '../ports/chat.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { Runtime } from '../ports/runtime.ts';
-import { Orchestrator } from '../services/orchestrator/Orchestrator.ts';
-import { planLaunch } from '../services/orchestrator/plan-launch.ts';
-import { CronScheduler } from '../services/scheduler/CronScheduler.ts';
+import { Hub } from '../services/Hub.ts';
 import type { Logger } from '../shared/log.ts';
 
 export interface AppOptions {
   config: Config;
   log: Logger;
   env: NodeJS.ProcessEnv;
-  /** `slack` needs SLACK_BOT_TOKEN; `console` draws on `screen`. */
-  chat: 'slack' | 'console';
-  screen?: LiveScreen;
+  /** `slack` builds the Slack chat from the config (SLACK_BOT_TOKEN ...); the console chat comes built by its command. */
+  chat: 'slack' | ChatPort;
   /** Serve /healthz, /readyz and /metrics on PORT (`trainyard start`). */
   http: boolean;
+  /** Stands in for the Docker image builder (tests give a fake one). */
+  builder?: ImageBuilder;
+  /** Slack's per-method budgets, for tests that cannot wait a minute for Slack's own. */
+  slackBudgets?: Record<string, Budget>;
 }
 
 export interface App {
-  orchestrator: Orchestrator;
+  hub: Hub;
   chat: ChatPort;
   runtime: Runtime;
-  /** Recovers runs, then starts the scheduler and the chat. */
+  /** Opens the chat and the health endpoints at once; recovery goes on in the background (see Hub.start). */
   start(): Promise<void>;
+  /** Shuts down within a bounded time (see Hub.close). */
   close(): Promise<void>;
 }
 
@@ -65,31 +66,29 @@ async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promis
   }
 }
 
-/** The chat, and how to connect it to the orchestrator once that exists. */
-async function createChat(
-  opts: AppOptions,
-  metrics: MetricsRegistry,
-  routes: Route[],
-): Promise<{ chat: ChatPort; connect(handlers: ChatHandlers): void }> {
-  if (opts.chat === 'slack') {
-    // Loaded only when used: the console needs neither Bolt nor the Slack clients.
-    // Bolt serves the health routes beside /slack/events (HTTP) or on PORT (Socket Mode).
-    const { createSlackChat } = await import('../adapters/chat/slack/create-slack-app.ts');
-    const log = opts.log.child({ part: 'slack' });
-    const chat = await createSlackChat({
-      config: opts.config,
-      log,
-      metrics,
-      routes: opts.http ? routes : [],
-    });
-    return { chat, connect: (handlers) => chat.setHandlers(handlers) };
-  }
-  if (!opts.screen) throw new Error('the console chat needs a screen');
-  // The console REPL calls the orchestrator itself (it needs each command's outcome).
-  return { chat: new ConsoleChat(opts.screen), connect: () => {} };
+async function chooseBuilder(opts: AppOptions, runtime: Runtime): Promise<ImageBuilder | undefined> {
+  // Local processes run the template's command directly; every other runtime needs built images.
+  if (runtime.kind === 'process') return undefined;
+  if (opts.builder) return opts.builder;
+  const { createDockerImageBuilder } = await import('../adapters/images/DockerImageBuilder.ts');
+  return createDockerImageBuilder({ config: opts.config, log: opts.log, env: opts.env });
 }
 
-/** The composition root: builds every adapter from the config and wires them to the orchestrator. */
+async function createChat(opts: AppOptions, metrics: MetricsRegistry, routes: Route[]): Promise<ChatPort> {
+  if (opts.chat !== 'slack') return opts.chat;
+  // Loaded only when used: the console needs neither Bolt nor the Slack clients.
+  // Bolt serves the health routes beside /slack/events (HTTP) or on PORT (Socket Mode).
+  const { createSlackChat } = await import('../adapters/chat/slack/create-slack-app.ts');
+  return createSlackChat({
+    config: opts.config,
+    log: opts.log.child({ part: 'slack' }),
+    metrics,
+    routes: opts.http ? routes : [],
+    budgets: opts.slackBudgets,
+  });
+}
+
+/** The composition root: builds every adapter from the config and hands them to the hub. */
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, log } = opts;
   // The bot as a server also reports process metrics (CPU, memory, GC, event-loop lag).
@@ -104,23 +103,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
   try {
     const templates = createTemplateSource(config.templatesDir);
     const runtime = await chooseRuntime(opts, metrics);
-    // Local processes run the template's command directly; every other runtime needs built images.
-    const builder: ImageBuilder | undefined =
-      runtime.kind === 'process'
-        ? undefined
-        : (await import('../adapters/images/DockerImageBuilder.ts')).createDockerImageBuilder({
-            config,
-            log,
-            env: opts.env,
-          });
-    let started = false;
+    const builder = await chooseBuilder(opts, runtime);
+    // The chat may serve the health routes (Slack over HTTP) and the hub needs the chat: the
+    // routes ask the hub once it exists.
+    let isReady = () => false;
     const routes = healthRoutes({
-      isReady: () => started && runtime.ready(),
-      notReadyReason: () => (started ? `the ${runtime.kind} runtime is not connected yet` : 'starting up'),
+      isReady: () => isReady(),
+      notReadyReason: () =>
+        runtime.ready()
+          ? 'resuming the runs interrupted by the last shutdown'
+          : `the ${runtime.kind} runtime is not connected yet`,
       metrics,
     });
-    const { chat, connect } = await createChat(opts, metrics, routes);
-    const orchestrator = new Orchestrator({
+    const chat = await createChat(opts, metrics, routes);
+    const hub = new Hub({
       store,
       templates,
       runtime,
@@ -130,22 +126,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       builder,
       log,
       metrics,
+      schedules: { timezone: config.timezone, minIntervalSeconds: config.scheduleMinIntervalSeconds },
     });
-    connect(orchestrator);
-    const scheduler = new CronScheduler({
-      store,
-      launcher: orchestrator,
-      chat,
-      policy,
-      validate: (template, params, options) => {
-        const plan = planLaunch(templates.latest(), template, params, options);
-        return plan.ok ? undefined : plan.error;
-      },
-      log: log.child({ part: 'scheduler' }),
-      timezone: config.timezone,
-      minIntervalSeconds: config.scheduleMinIntervalSeconds,
-    });
-    orchestrator.setScheduler(scheduler);
+    isReady = () => hub.ready();
     let server: Server | undefined;
     // Long event-loop stalls get a warning line (rate-limited); one-shot commands need none.
     const stalls = opts.http ? watchEventLoop({ log: log.child({ part: 'event-loop' }) }) : undefined;
@@ -156,15 +139,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     });
 
     return {
-      orchestrator,
+      hub: hub,
       chat,
       runtime,
       async start() {
         await templateFolderWarning(config.templatesDir).then((warning) => warning && log.warn(warning));
         await templates();
-        await orchestrator.start();
-        await scheduler.start();
-        await chat.start();
         if (opts.http && chat.kind === 'console') {
           server = await startHttpServer(config.port, routes, config.host).catch((err: Error) => {
             log.warn('health and metrics are not served', { port: config.port, reason: err.message });
@@ -174,17 +154,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
           if (server)
             log.info('serving health and metrics', { host: config.host, port: listeningPort(server) });
         }
-        started = true;
+        await hub.start();
       },
       async close() {
         stalls?.stop();
         await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-        await scheduler.close();
-        await runtime.close();
-        await orchestrator.close();
-        await chat.flush();
-        await chat.close();
-        await store.close();
+        try {
+          await hub.close();
+        } finally {
+          await store.close();
+        }
       },
     };
   } catch (err) {

@@ -1,28 +1,49 @@
 import type { RawOptions, RawParams } from '../core/command/command.ts';
-import type { Run } from '../core/run/run.ts';
+import type { Run, RunOrigin, RunParent, RunSpec } from '../core/run/run.ts';
 
 export interface LaunchRequest {
   template: string;
   params: RawParams;
   options: RawOptions;
+  /** Who the run is launched as: the policy applies to them, and the notice mentions them. */
   user: string;
   channel: string;
-  /** Set when a schedule launches the run. */
-  schedule?: string;
-  rerunOf?: string;
+  /** What started it; `{ kind: 'command' }` when absent. */
+  origin?: RunOrigin;
+  /** The service that starts it and reports for it; runs of one parent count as one against the run limit. */
+  parent?: RunParent;
+  /** No card and no completion notice of its own (its parent reports for it); otherwise a normal run. */
+  quiet?: boolean;
+  /** Extra labels for its Job and pod (e.g. `trainyard.io/sweep`); the run's own labels always win. */
+  labels?: Record<string, string>;
+  /** Extra annotations (e.g. `trainyard.io/trial`). */
+  annotations?: Record<string, string>;
 }
 
 export type LaunchResult = { ok: true; run: Run } | { ok: false; error: string };
 
+/** A launch as it would be made, or the one sentence saying why it would be refused. */
+export type LaunchCheck = { ok: true; spec: RunSpec } | { ok: false; error: string };
+
 /**
- * What the scheduler (and tests) may ask of the orchestrator. Kept small so the scheduler
- * does not depend on the orchestrator's internals.
+ * Starting and stopping runs: what the scheduler, the command modules (and later sweeps and
+ * pipelines) ask of the run service. Implementation: RunService.
  */
 export interface Launcher {
-  /** Validates, checks policy, stores the run, posts its card and starts it. Never throws for bad input. */
+  /**
+   * Checks a launch as `launch` would — template, params, options, the channel's templates, the
+   * GPU cap — without creating anything. The concurrent-runs limit is left out: it depends on the
+   * moment of the launch, and `launch` applies it then.
+   */
+  check(req: LaunchRequest): Promise<LaunchCheck>;
+  /** Validates, checks policy, stores the run, posts its card (unless quiet) and starts it. Never throws for bad input. */
   launch(req: LaunchRequest): Promise<LaunchResult>;
-  /** Stops a run on behalf of the system (e.g. a `replace` schedule). */
-  stop(runId: string, reason: string): Promise<void>;
-  /** Resolves when the run reaches an end state (immediately if it has). */
+  /**
+   * Stops a run on behalf of someone or something: `reason` says why, in plain text (e.g.
+   * `replaced by the next run of schedule nightly`); `stoppedBy` is the user who asked, when a
+   * person did (the run's end state carries it and the views mention them).
+   */
+  stop(runId: string, reason?: string, stoppedBy?: string): Promise<void>;
+  /** Resolves when the run has ended and its completion notice is dealt with (at once if it has). */
   whenEnded(runId: string): Promise<Run>;
 }

@@ -1,7 +1,18 @@
 /** Full logs of runs, kept beside the store. Implementation: FileLogArchive (one file per run). */
 export interface LogArchive {
-  /** Queues lines for a run's log; written in the background, in order. */
-  append(runId: string, lines: string[]): void;
+  /**
+   * Queues lines for a run's log; written in the background, in order. `cursor` is the runtime's
+   * position just after these lines (RuntimeSink.log): it is saved with them as one step, so a
+   * crash keeps both or neither (see resume).
+   */
+  append(runId: string, lines: string[], cursor?: string): void;
+  /**
+   * For a run whose log is followed again after a restart, before any line of it is appended:
+   * drops lines archived after the last saved cursor (a crash came between the lines and their
+   * cursor) and returns that cursor, or undefined when the log has none. A runtime resumed there
+   * sends every line the archive lacks, and none it has.
+   */
+  resume(runId: string): Promise<string | undefined>;
   /** The last n lines. */
   tail(runId: string, n: number): Promise<string[]>;
   /** The whole archived log, or undefined when there is none. */

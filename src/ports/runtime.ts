@@ -5,7 +5,7 @@ export interface RuntimeSink {
   update(runId: string, update: RuntimeUpdate): void;
   /**
    * New log lines, in order, never repeated. `cursor` is the runtime's own position just after
-   * the last of these lines (opaque outside the runtime); the orchestrator keeps it on the run
+   * the last of these lines (opaque outside the runtime); the run service keeps it on the run
    * (`run.logCursor`) so that after a restart the runtime resumes after it instead of sending the
    * lines again. Delivery and cursor are one step: keep the cursor with the lines it came with
    * (persist both, or neither), and a restart neither repeats nor loses a line.
@@ -29,9 +29,14 @@ export interface Runtime {
   readonly location: string;
   /** Connects and starts watching; events for managed runs go to the sink from now on. */
   start(sink: RuntimeSink): Promise<void>;
-  /** True once the runtime has synced with its backend (for /readyz). */
+  /** True while the runtime is in sync with its backend (for /readyz). */
   ready(): boolean;
-  /** Resolves once the runtime has synced with its backend (first list done); never rejects. */
+  /**
+   * Resolves once the runtime has mirrored its backend for the first time after start (Kubernetes:
+   * the first list of Jobs and pods; Docker: its event stream is open; processes: once started);
+   * never rejects. A job created for a run before a restart has been reported to the sink by then
+   * (for the runs handed to recover()), so a run the store still holds as queued has none.
+   */
   whenSynced(): Promise<void>;
   /**
    * One sentence saying which settings of the spec this runtime cannot honour and what to do

@@ -18,12 +18,20 @@ export class FakeRuntime implements Runtime {
     this.sink = sink;
   }
   ready(): boolean {
-    return Boolean(this.sink);
+    return Boolean(this.sink) && this.synced;
   }
-  /** While set, whenSynced waits for it: a backend slow to answer its first list. */
+  /** Cleared to hold the first sync back (an API server that answers late); syncNow() lets it through. */
+  synced = true;
+  /** While set, whenSynced also waits for it: a backend slow to answer its first list. */
   syncGate?: Promise<void>;
+  private syncWaiters: (() => void)[] = [];
   async whenSynced(): Promise<void> {
     await this.syncGate;
+    if (!this.synced) await new Promise<void>((resolve) => this.syncWaiters.push(resolve));
+  }
+  syncNow(): void {
+    this.synced = true;
+    for (const resolve of this.syncWaiters.splice(0)) resolve();
   }
   /** Set to refuse specs (as the process and docker runtimes refuse Kubernetes-only settings). */
   refuse?: (spec: RunSpec) => string | undefined;
@@ -52,6 +60,10 @@ export class FakeRuntime implements Runtime {
     for (const run of runs) {
       const update = this.onRecover.get(run.id);
       if (update) this.sink?.update(run.id, update);
+      // As a real runtime does: the job's log goes on after the run's cursor.
+      const printed = this.printed.get(run.id) ?? [];
+      const rest = printed.slice(Number(run.logCursor ?? 0));
+      if (rest.length) this.sink?.log(run.id, rest, String(printed.length));
     }
   }
   async close(): Promise<void> {}
@@ -61,5 +73,17 @@ export class FakeRuntime implements Runtime {
   }
   logs(runId: string, lines: string[]): void {
     this.sink?.log(runId, lines);
+  }
+
+  /**
+   * What each job printed, as its backend keeps it (hand it to the runtime of a restarted bot):
+   * `print` delivers lines with a cursor (the count printed so far), and recover() resumes after
+   * the cursor each run comes with.
+   */
+  printed = new Map<string, string[]>();
+  print(runId: string, lines: string[]): void {
+    const printed = [...(this.printed.get(runId) ?? []), ...lines];
+    this.printed.set(runId, printed);
+    this.sink?.log(runId, lines, String(printed.length));
   }
 }

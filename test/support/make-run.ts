@@ -1,7 +1,7 @@
 import type { Run, RunSpec } from '../../src/core/run/run.ts';
 
 /**
- * A run as the orchestrator would create it, for tests and benches. A spec given in `overrides`
+ * A run as the run service would create it, for tests and benches. A spec given in `overrides`
  * and the `spec` fields are both laid over the default spec, the `spec` fields last.
  */
 export function makeRun(overrides: Partial<Run> = {}, spec: Partial<RunSpec> = {}): Run {

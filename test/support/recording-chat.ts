@@ -1,7 +1,7 @@
 import type { Reply } from '../../src/core/reply.ts';
 import type { MessageRef, Run } from '../../src/core/run/run.ts';
 import { sentenceText } from '../../src/core/sentence.ts';
-import type { ChatPort, Requester } from '../../src/ports/chat.ts';
+import type { ChatHandlers, ChatLeftovers, ChatPort, Requester } from '../../src/ports/chat.ts';
 
 /** A ChatPort that remembers everything it was asked to say (hubot's test adapter). */
 export class RecordingChat implements ChatPort {
@@ -13,6 +13,14 @@ export class RecordingChat implements ChatPort {
   readonly threads: { run: Run; reply: Reply }[] = [];
   readonly files: { run: Run; filename: string; content: string }[] = [];
   readonly announcements: { channel: string; text: string }[] = [];
+  /** The door the hub opened when it started the chat. */
+  handlers?: ChatHandlers;
+  /** What close() reports as left out of date. */
+  leftovers: ChatLeftovers = { staleCards: [] };
+  /** Set to make notices and uploads go unsent, as when the chat shuts down first. */
+  unsent = false;
+  /** While set, notices and uploads wait for it: a slow chat. */
+  gate?: Promise<void>;
 
   async answer(to: Requester, reply: Reply): Promise<void> {
     this.answers.push({ to, reply });
@@ -24,22 +32,38 @@ export class RecordingChat implements ChatPort {
   updateRunCard(run: Run): void {
     this.updates.push(run);
   }
-  async postNotice(run: Run, logTail: string[]): Promise<void> {
+  async postNotice(run: Run, logTail: string[]): Promise<boolean> {
+    await this.gate;
+    if (this.unsent) return false;
     this.notices.push({ run, logTail });
+    return true;
   }
   async postInThread(run: Run, reply: Reply): Promise<void> {
     this.threads.push({ run, reply });
   }
-  async uploadFile(run: Run, filename: string, content: string): Promise<void> {
+  async uploadFile(run: Run, filename: string, content: string): Promise<boolean> {
+    await this.gate;
+    if (this.unsent) return false;
     this.files.push({ run, filename, content });
+    return true;
   }
   async announce(channel: string, text: string): Promise<void> {
     this.announcements.push({ channel, text });
   }
-  async start(): Promise<void> {}
+  async start(handlers: ChatHandlers): Promise<void> {
+    this.handlers = handlers;
+  }
 
   async flush(): Promise<void> {}
-  async close(): Promise<void> {}
+  async close(): Promise<ChatLeftovers> {
+    return this.leftovers;
+  }
+
+  /** The lines shown by the latest logs answer, or by the latest logs reply in a thread. */
+  logLines(where: 'answer' | 'thread' = 'answer'): string[] | undefined {
+    const reply = (where === 'answer' ? this.answers : this.threads).at(-1)?.reply;
+    return reply?.kind === 'logs' ? reply.lines : undefined;
+  }
 
   /** The texts of error answers, for assertions; mentions Trainyard wrote read as Slack writes them (`<@U1>`). */
   errors(): string[] {

@@ -1,5 +1,5 @@
 import type { Run } from '../../src/core/run/run.ts';
-import type { Launcher, LaunchRequest, LaunchResult } from '../../src/ports/launcher.ts';
+import type { LaunchCheck, Launcher, LaunchRequest, LaunchResult } from '../../src/ports/launcher.ts';
 import type { Store } from '../../src/ports/store.ts';
 import { makeRun } from './make-run.ts';
 
@@ -9,14 +9,25 @@ import { makeRun } from './make-run.ts';
  */
 export class RecordingLauncher implements Launcher {
   readonly launches: { request: LaunchRequest; at: Date; run?: Run }[] = [];
-  readonly stops: { runId: string; reason: string }[] = [];
-  /** Set to refuse launches with this sentence, as the orchestrator does for bad input. */
+  readonly stops: { runId: string; reason?: string; stoppedBy?: string }[] = [];
+  readonly checks: LaunchRequest[] = [];
+  /** Set to refuse launches with this sentence, as the run service does for bad input. */
   refuse: string | undefined;
+  /** What check() says about a launch: a sentence refuses it. Everything passes by default. */
+  checkWith: (request: LaunchRequest) => string | undefined = () => undefined;
 
   constructor(
     private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  async check(request: LaunchRequest): Promise<LaunchCheck> {
+    this.checks.push(request);
+    const error = this.checkWith(request);
+    return error
+      ? { ok: false, error }
+      : { ok: true, spec: makeRun({}, { template: request.template }).spec };
+  }
 
   async launch(request: LaunchRequest): Promise<LaunchResult> {
     if (this.refuse) {
@@ -29,7 +40,8 @@ export class RecordingLauncher implements Launcher {
         state: 'running',
         launchedBy: request.user,
         channel: request.channel,
-        schedule: request.schedule,
+        ...(request.origin?.kind === 'schedule' ? { schedule: request.origin.name } : {}),
+        origin: request.origin,
       },
       { template: request.template },
     );
@@ -38,8 +50,8 @@ export class RecordingLauncher implements Launcher {
     return { ok: true, run };
   }
 
-  async stop(runId: string, reason: string): Promise<void> {
-    this.stops.push({ runId, reason });
+  async stop(runId: string, reason?: string, stoppedBy?: string): Promise<void> {
+    this.stops.push({ runId, reason, stoppedBy });
     this.end(runId, 'stopped');
   }
 

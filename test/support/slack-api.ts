@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Budget } from '../../src/adapters/chat/slack/OutboundQueue.ts';
+import type { Budget } from '../../src/adapters/chat/slack/budget-window.ts';
 
 /** One request the fake received. `args` are the decoded form/JSON fields (blocks parsed back to objects). */
 export interface RecordedCall {
@@ -35,6 +35,8 @@ export class FakeSlackApi {
   /** What apps.connections.open returns (a FakeSocketMode's url) for Socket Mode tests. */
   socketModeUrl: string | undefined;
   private readonly failures = new Map<string, FakeFailure[]>();
+  /** Methods whose calls get no answer until released (a Slack that hangs). */
+  private readonly held = new Map<string, ((answer: boolean) => void)[]>();
   private readonly windows = new Map<string, number[]>();
   private readonly server: Server;
   private seq = 0;
@@ -74,6 +76,20 @@ export class FakeSlackApi {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
   }
 
+  /**
+   * Calls of `method` arriving from now on get no answer until `release()`: a Slack that hangs.
+   * `release('drop')` cuts them off unrecorded instead, as when the bot that made them died; a
+   * call whose client went away meanwhile is never recorded either.
+   */
+  hold(method: string): (how?: 'answer' | 'drop') => void {
+    this.held.set(method, this.held.get(method) ?? []);
+    return (how = 'answer') => {
+      const waiting = this.held.get(method) ?? [];
+      this.held.delete(method);
+      for (const release of waiting) release(how === 'answer');
+    };
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -90,8 +106,15 @@ export class FakeSlackApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    // Held from its arrival: a call already on its way when the hold ends is held too.
+    const held = this.held.get(path.slice('/api/'.length));
+    const answer = held ? await new Promise<boolean>((resolve) => held.push(resolve)) : true;
+    if (!answer) {
+      res.destroy();
+      return;
+    }
+    const body = await readBody(req);
     if (path.startsWith('/upload/')) {
       const content = await uploadedContent(req, body);
       this.uploads.set(path.slice('/upload/'.length), content);
@@ -109,6 +132,7 @@ export class FakeSlackApi {
       return;
     }
     const method = path.slice('/api/'.length);
+    if (held && (res.destroyed || req.socket.destroyed)) return;
     const args = parseArgs(req, body);
     const failure = this.failures.get(method)?.shift();
     if (failure && 'status' in failure) {

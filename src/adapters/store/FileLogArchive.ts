@@ -1,7 +1,8 @@
-import { appendFile, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogArchive } from '../../ports/log-archive.ts';
 import { type Logger, silentLogger } from '../../shared/log.ts';
+import { readLogCommit, removeLogCommit, writeLogCommit } from './log-cursor-file.ts';
 
 export interface LogArchiveOptions {
   /** Largest a run's log file grows to. Default 5 MB. */
@@ -19,6 +20,8 @@ interface LiveLog {
   size?: number;
   recent: string[];
   pending: string[];
+  /** The runtime's cursor after the last line queued (or restored by resume); saved with the lines. */
+  cursor?: string;
   /** Writes for one run happen one after another, in order. */
   chain: Promise<void>;
   writeQueued: boolean;
@@ -31,6 +34,10 @@ const MARKER = /^\[trainyard\] (\d+) lines left out here \(log longer than [\d.]
  * arrive (so a restart keeps them and continues the same file). When a file would pass maxBytes
  * it is compacted to its head, a line saying how many lines were left out, and its latest lines,
  * so no run's log grows without bound.
+ *
+ * Lines that came with a runtime cursor are followed by a commit record (`<runId>.log.cursor`:
+ * the cursor and the file's size with those lines); `resume` cuts the file back to the last
+ * record, so lines and cursor survive a crash together.
  */
 export class FileLogArchive implements LogArchive {
   readonly dir: string;
@@ -49,17 +56,31 @@ export class FileLogArchive implements LogArchive {
     this.#log = opts.log ?? silentLogger;
   }
 
-  /** Queues lines for a run's file; writes happen in the background, in order. */
-  append(runId: string, lines: string[]): void {
+  /** Queues lines (and the cursor after them) for a run's file; writes happen in the background, in order. */
+  append(runId: string, lines: string[], cursor?: string): void {
     if (lines.length === 0) return;
     const live = this.#liveLog(runId);
     live.pending.push(...lines);
+    if (cursor) live.cursor = cursor;
     live.recent.push(...lines);
     if (live.recent.length > this.#memoryLines) live.recent.splice(0, live.recent.length - this.#memoryLines);
     if (!live.writeQueued) {
       live.writeQueued = true;
       live.chain = live.chain.then(() => this.#writePending(runId, live));
     }
+  }
+
+  /** Cuts the run's file back to its last commit record and returns that record's cursor. */
+  resume(runId: string): Promise<string | undefined> {
+    const live = this.#liveLog(runId);
+    const resumed = live.chain.then(() =>
+      this.#resumeNow(runId, live).catch((error: unknown) => {
+        this.#log.warn('could not read where the archived log stops', { runId, error });
+        return undefined;
+      }),
+    );
+    live.chain = resumed.then(() => {});
+    return resumed;
   }
 
   /** The last n lines: from memory for a live run when it has enough, else from the file. */
@@ -96,6 +117,7 @@ export class FileLogArchive implements LogArchive {
     this.#live.delete(runId);
     await live?.chain;
     await unlink(this.#file(runId)).catch(() => {});
+    await removeLogCommit(this.#file(runId));
   }
 
   /** Waits until everything queued so far is on disk. */
@@ -121,6 +143,8 @@ export class FileLogArchive implements LogArchive {
   async #writePending(runId: string, live: LiveLog): Promise<void> {
     live.writeQueued = false;
     const lines = live.pending.splice(0);
+    // The cursor given with the last of these lines (later appends may change live.cursor meanwhile).
+    const cursor = live.cursor;
     if (lines.length === 0) return;
     const file = this.#file(runId);
     const chunk = lines.map((l) => `${l}\n`).join('');
@@ -132,10 +156,38 @@ export class FileLogArchive implements LogArchive {
       );
       await appendFile(file, chunk, 'utf8');
       live.size += Buffer.byteLength(chunk);
-      if (live.size > this.#maxBytes) live.size = await this.#compact(file);
+      // Only now is the cursor saved: a crash before this line leaves lines past the record, which resume cuts.
+      if (cursor) await writeLogCommit(file, { cursor, bytes: live.size });
+      if (live.size > this.#maxBytes) {
+        live.size = await this.#compact(file);
+        if (cursor) await writeLogCommit(file, { cursor, bytes: live.size });
+      }
     } catch (error) {
       this.#log.warn('could not archive log lines', { runId, error });
     }
+  }
+
+  async #resumeNow(runId: string, live: LiveLog): Promise<string | undefined> {
+    const file = this.#file(runId);
+    const commit = await readLogCommit(file);
+    if (!commit) return undefined;
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size > commit.bytes) {
+      // Written just before a crash, their cursor never saved: the runtime sends them again.
+      await truncate(file, commit.bytes);
+      this.#log.info('dropped log lines whose cursor was not saved', { runId, bytes: size - commit.bytes });
+    } else if (size < commit.bytes) {
+      // Compacted after the commit, and the crash came before its record was rewritten: the file
+      // holds exactly the committed lines.
+      await writeLogCommit(file, { cursor: commit.cursor, bytes: size });
+    }
+    live.size = Math.min(size, commit.bytes);
+    // Lines appended meanwhile (queued behind this) brought a newer cursor: that one goes with them.
+    live.cursor ??= commit.cursor;
+    return commit.cursor;
   }
 
   /**

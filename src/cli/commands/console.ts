@@ -1,8 +1,7 @@
-import { runConsoleRepl } from '../../adapters/chat/console/console-repl.ts';
+import { ConsoleChat } from '../../adapters/chat/console/ConsoleChat.ts';
 import { LiveScreen } from '../../adapters/chat/console/LiveScreen.ts';
-import { createApp } from '../../app/create-app.ts';
+import { type App, createApp } from '../../app/create-app.ts';
 import { loadConfig } from '../../config/env.ts';
-import type { Requester } from '../../ports/chat.ts';
 import { createLogger } from '../../shared/log.ts';
 import type { CliIo } from '../io.ts';
 
@@ -28,9 +27,13 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
   const config = loadConfig(io.env, io.cwd);
   // On the terminal the chat is the output; logs only speak up for problems unless asked to.
   const log = createLogger(io.env.LOG_LEVEL ? config.logLevel : 'warn');
-  const screen = new LiveScreen(process.stdout);
-  const app = await createApp({ config, log, env: io.env, chat: 'console', screen, http: mode === 'start' });
-  const requester: Requester = { user: io.env.USER || 'you', channel: 'console' };
+  const chat = new ConsoleChat({
+    screen: new LiveScreen(process.stdout),
+    user: io.env.USER || 'you',
+    // With -e there is no prompt: the one command goes through the same door by chat.send.
+    ...(parsed.text === undefined ? { input: process.stdin, output: process.stdout } : {}),
+  });
+  const app = await createApp({ config, log, env: io.env, chat, http: mode === 'start' });
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
     stopping ??= app.close();
@@ -40,30 +43,21 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
   process.once('SIGTERM', onSignal);
   try {
     await app.start();
-    if (parsed.text !== undefined) {
-      const outcome = await app.orchestrator.execute(parsed.text, requester);
-      if (outcome.reply) await app.chat.answer(requester, outcome.reply);
-      if (outcome.reply?.kind === 'error') return 2;
-      if (!outcome.started) return 0;
-      const ended = await app.orchestrator.whenEnded(outcome.started.id);
-      return ended.state === 'succeeded' ? 0 : 1;
-    }
-    await runConsoleRepl({
-      input: process.stdin,
-      output: process.stdout,
-      screen,
-      requester,
-      execute: async (text) => {
-        const outcome = await app.orchestrator.execute(text, requester);
-        if (outcome.reply) await app.chat.answer(requester, outcome.reply);
-      },
-      activeRuns: () => app.orchestrator.activeRunCount(),
-    });
+    if (parsed.text !== undefined) return await runOnce(app, chat, parsed.text);
+    await chat.whenQuit();
     // End of piped input: let what was started finish, as `-e` does.
-    if (!process.stdin.isTTY) await app.orchestrator.whenIdle();
+    if (!process.stdin.isTTY) await app.hub.runs.whenIdle();
     return 0;
   } finally {
     process.off('SIGTERM', onSignal);
     await shutdown();
   }
+}
+
+/** `-e`: one command, then its runs to their end; the exit code says how it went. */
+async function runOnce(app: App, chat: ConsoleChat, text: string): Promise<number> {
+  const outcome = await chat.send(text);
+  if (outcome.reply?.kind === 'error') return 2;
+  const ended = await Promise.all(outcome.started.map((run) => app.hub.runs.whenEnded(run.id)));
+  return ended.every((run) => run.state === 'succeeded') ? 0 : 1;
 }

@@ -3,7 +3,7 @@ import { loadTemplates } from '../../adapters/templates/load-templates.ts';
 import { loadConfig } from '../../config/env.ts';
 import { parseCommand } from '../../core/command/parse-command.ts';
 import { checkScheduleName, defaultScheduleName } from '../../core/schedule/schedule-name.ts';
-import { planLaunch } from '../../services/orchestrator/plan-launch.ts';
+import { planLaunch } from '../../services/runs/plan-launch.ts';
 import type { CliIo } from '../io.ts';
 import { previewJob } from '../preview-job.ts';
 

@@ -1,12 +1,19 @@
 import { createApp } from '../../app/create-app.ts';
 import { loadConfig } from '../../config/env.ts';
-import { createLogger } from '../../shared/log.ts';
+import { createLogger, type Logger } from '../../shared/log.ts';
 import type { CliIo } from '../io.ts';
 import { runConsole } from './console.ts';
 
 /**
+ * Shutdown delivers final states within 10 s (Hub.close); this is the hard stop behind it, inside
+ * the 30 s a Kubernetes pod gets between SIGTERM and SIGKILL.
+ */
+const HARD_STOP_MS = 25_000;
+
+/**
  * `trainyard start`: the bot. Slack when SLACK_BOT_TOKEN is set, the console chat otherwise.
- * Runs until SIGTERM or SIGINT, then shuts down cleanly (runs on a cluster keep going).
+ * Runs until SIGTERM or SIGINT — heard from the very start, also while Slack cannot be reached —
+ * then shuts down within a bounded time (runs on a cluster keep going).
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
   if (args.length) {
@@ -16,18 +23,55 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const config = loadConfig(io.env, io.cwd);
   if (!config.slack.botToken) return runConsole([], io, 'start');
   const log = createLogger(config.logLevel);
-  const app = await createApp({ config, log, env: io.env, chat: 'slack', http: true });
-  const stopped = new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  const stop = stopSignal();
   try {
-    await app.start();
-    log.info('trainyard is running', { runtime: app.runtime.kind, chat: 'slack' });
-    await stopped;
-    log.info('shutting down');
-    return 0;
+    const app = await createApp({ config, log, env: io.env, chat: 'slack', http: true });
+    try {
+      const started = app.start().then(() => true);
+      // In Socket Mode the start waits for Slack; a signal meanwhile must still be heard.
+      if (await Promise.race([started, stop.signalled.then(() => false)])) {
+        log.info('trainyard is running', { runtime: app.runtime.kind, chat: 'slack' });
+      }
+      started.catch(() => {}); // a start cut short by shutdown fails quietly
+      await stop.signalled;
+      log.info('shutting down');
+      return 0;
+    } finally {
+      await closeWithin(app.close(), log);
+    }
   } finally {
-    await app.close();
+    stop.dispose();
   }
+}
+
+/** Resolves on the first SIGTERM or SIGINT. */
+function stopSignal(): { signalled: Promise<void>; dispose(): void } {
+  let onSignal = () => {};
+  const signalled = new Promise<void>((resolve) => {
+    onSignal = () => resolve();
+  });
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return {
+    signalled,
+    dispose() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
+}
+
+/** Waits for the shutdown, but never past the hard stop; a client library still retrying in the background cannot keep the process up. */
+async function closeWithin(closing: Promise<void>, log: Logger): Promise<void> {
+  const hardStop = setTimeout(() => {
+    log.error('shutdown did not finish in time; exiting', { afterMs: HARD_STOP_MS });
+    process.exit(1);
+  }, HARD_STOP_MS);
+  try {
+    await closing;
+  } finally {
+    clearTimeout(hardStop);
+  }
+  // Slack's Socket Mode client may still be retrying its connection: nothing else is left to do.
+  setTimeout(() => process.exit(), 1_000).unref();
 }

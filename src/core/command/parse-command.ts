@@ -282,15 +282,15 @@ function expectNothingAfter(verb: string, rest: Token[]): void {
  * (`foo 99`, known only with the context's templates), else the stray word (`demo 30`).
  */
 function strayWordError(first: Token, rest: Token[], stray: Token, context: ParseContext): string {
+  const { templates } = context;
+  // A template that exists is what was meant, even when its name is near a verb (sleep, sweep).
+  if (templates?.includes(first.text)) return positionalError(stray);
   const verb = suggest(first.text, COMMAND_VERBS);
   if (verb !== undefined && verb !== first.text.toLowerCase()) {
     const corrected = ['/train', verb, ...rest.map((t) => t.raw)].join(' ');
     return `${showInput(first.text)} is not a command; did you mean ${showInput(corrected, 60)}?`;
   }
-  const { templates } = context;
-  if (templates && !templates.includes(first.text)) {
-    return unknownTemplateError(first.text, templates, COMMAND_VERBS);
-  }
+  if (templates) return unknownTemplateError(first.text, templates, COMMAND_VERBS);
   return positionalError(stray);
 }
 

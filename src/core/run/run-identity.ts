@@ -10,6 +10,10 @@ export const LABELS = {
   run: 'trainyard.io/run',
   template: 'trainyard.io/template',
   schedule: 'trainyard.io/schedule',
+  /** Set by the services that start runs of their own, through `run.labels`. */
+  sweep: 'trainyard.io/sweep',
+  pipeline: 'trainyard.io/pipeline',
+  step: 'trainyard.io/step',
 } as const;
 
 export const ANNOTATIONS = {
@@ -17,6 +21,8 @@ export const ANNOTATIONS = {
   channel: 'trainyard.io/channel',
   params: 'trainyard.io/params',
   runNumber: 'trainyard.io/run-number',
+  /** A sweep trial's index (1, 2, …), through `run.annotations`. */
+  trial: 'trainyard.io/trial',
 } as const;
 
 export const MANAGED_BY = 'trainyard';
@@ -46,20 +52,29 @@ export function labelValue(text: string): string {
     .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }
 
-/** The labels of a run's Job and pod (and container). */
+/**
+ * The labels of a run's Job and pod (and container): its identity, plus the labels its parent
+ * asked for (`run.labels`, e.g. `trainyard.io/sweep`), which can never replace the identity.
+ */
 export function runLabels(run: Run): Record<string, string> {
-  const labels: Record<string, string> = {
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(run.labels ?? {})) labels[key] = labelValue(value);
+  Object.assign(labels, {
     [LABELS.managedBy]: MANAGED_BY,
     [LABELS.run]: run.id,
     [LABELS.template]: run.spec.template,
-  };
+  });
   if (run.schedule) labels[LABELS.schedule] = labelValue(run.schedule);
   return labels;
 }
 
-/** What people and a restarted bot need to know about a run's Job: who, where, with what. */
+/**
+ * What people and a restarted bot need to know about a run's Job: who, where, with what. The
+ * run's extra `annotations` (e.g. `trainyard.io/trial`) come along but never replace these.
+ */
 export function runAnnotations(run: Run): Record<string, string> {
   return {
+    ...run.annotations,
     [ANNOTATIONS.launchedBy]: run.launchedBy,
     [ANNOTATIONS.channel]: run.channel,
     [ANNOTATIONS.params]: JSON.stringify(run.spec.params),

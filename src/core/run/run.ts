@@ -116,6 +116,13 @@ export interface MessageRef {
   ts: string;
 }
 
+/** The service that started a run and reports for it (e.g. a sweep and its trials). */
+export interface RunParent {
+  /** What the parent is: `sweep`, `pipeline` ... */
+  kind: string;
+  id: string;
+}
+
 export interface Run {
   /** Stable id, used in labels: `r-` + 10 base36 chars. */
   id: string;
@@ -136,9 +143,23 @@ export interface Run {
   /** Slack user id (or the console user). */
   launchedBy: string;
   channel: string;
+  /** Name of the schedule that started it (also in `origin`; cards and labels read it here). */
   schedule?: string;
-  /** Run this one is a rerun of. */
+  /** Run this one is a rerun of (also in `origin`). */
   rerunOf?: string;
+  /** What started it; absent on runs stored before origins were recorded. */
+  origin?: RunOrigin;
+  /** Set when another service started it; runs that share a parent count as one against the policy's run limit. */
+  parent?: RunParent;
+  /**
+   * Posts no card and no completion notice of its own: its parent reports for it. Otherwise a
+   * normal run (status, logs and stop work).
+   */
+  quiet?: boolean;
+  /** Extra labels for its Job, pod or container (e.g. `trainyard.io/sweep`); never override the run's own. */
+  labels?: Record<string, string>;
+  /** Extra annotations, as `labels`. */
+  annotations?: Record<string, string>;
   createdAt: string;
   startedAt?: string;
   endedAt?: string;
@@ -158,8 +179,21 @@ export interface Run {
   logCursor?: string;
   /** The run card, once posted. */
   card?: MessageRef;
-  /** Set once the completion notice went out, so a restart never sends it twice. */
+  /**
+   * Set once the completion notice went out (or, for a quiet run, was not needed), so a restart
+   * never sends it twice.
+   */
   noticeSent?: boolean;
+  /**
+   * `false` from the notice until the whole log is in the card's thread, `true` after. Absent on
+   * runs from before it was tracked apart from the notice: nothing is pending for those.
+   */
+  logUploaded?: boolean;
+  /**
+   * The card does not show the run's latest state: its update was still waiting when the bot shut
+   * down. The card is brought up to date after the next start.
+   */
+  cardStale?: boolean;
   /**
    * Text outputs the job set with `::output name=value` log lines (last value wins); see
    * run-outputs.ts, whose runOutputs adds the final metrics.
@@ -189,7 +223,8 @@ export interface RunLineage {
 }
 
 /**
- * Why a run exists. Numbers of sweeps and pipelines are kept beside their ids so a view can
+ * Why a run exists (for lineage and for people): a typed command, a rerun of another run, a
+ * schedule, a sweep's trial or a pipeline's step. Numbers of sweeps and pipelines are kept beside their ids so a view can
  * name them (`sweep #57`) even once the sweep or pipeline record is gone.
  */
 export type RunOrigin =

@@ -1,41 +1,30 @@
-import type { RawOptions, RawParams } from '../../core/command/command.ts';
-import { didYouMean } from '../../core/command/suggest.ts';
 import type { Reply } from '../../core/reply.ts';
-import { isEnded, type Run } from '../../core/run/run.ts';
-import { type CronFields, checkCron, parseCron } from '../../core/schedule/cron-expression.ts';
+import { type CronFields, parseCron } from '../../core/schedule/cron-expression.ts';
 import { describeCron } from '../../core/schedule/describe-cron.ts';
 import { fireTimesBetween, nextFireTimes } from '../../core/schedule/fire-times.ts';
-import { checkMinInterval } from '../../core/schedule/min-interval.ts';
-import { DEFAULT_STARTING_DEADLINE_SECONDS, planMissedFires } from '../../core/schedule/missed-fires.ts';
+import { planMissedFires } from '../../core/schedule/missed-fires.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
 import { formatFireDate, scheduleMessages } from '../../core/schedule/schedule-messages.ts';
-import { checkScheduleName, defaultScheduleName } from '../../core/schedule/schedule-name.ts';
-import { isKnownTimeZone, knownTimeZones } from '../../core/schedule/zoned-time.ts';
 import type { ChatPort, Requester } from '../../ports/chat.ts';
 import type { Launcher } from '../../ports/launcher.ts';
 import type { Policy } from '../../ports/policy.ts';
 import type { ScheduleCommand, Scheduler } from '../../ports/scheduler.ts';
 import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
+import { createSchedule } from './create-schedule.ts';
 import { FireTimer, type Timer } from './FireTimer.ts';
-
-/**
- * Checks a template and its raw params (and launch options) as a launch would, without
- * launching: one sentence saying what is wrong, or undefined. Used when a schedule is created;
- * at fire time the launcher checks again, since the template may have changed since.
- */
-export type ScheduleValidator = (
-  template: string,
-  params: RawParams,
-  options: RawOptions,
-) => string | undefined;
+import { findScheduleFor, handledUntil, listSchedules } from './schedule-lookup.ts';
+import { type HowStarted, type StartOutcome, startScheduledRun } from './start-scheduled-run.ts';
 
 export interface CronSchedulerOptions {
   store: Store;
-  launcher: Launcher;
+  /**
+   * Checks a new schedule's launch (as its owner's launch in its channel would be checked) and
+   * launches its runs; at fire time the launch is checked again, since the template may have changed.
+   */
+  launcher: Pick<Launcher, 'check' | 'launch' | 'stop'>;
   chat: Pick<ChatPort, 'announce'>;
   policy: Pick<Policy, 'isAdmin'>;
-  validate: ScheduleValidator;
   log: Logger;
   /** Zone of schedules created without --tz (config.timezone). */
   timezone: string;
@@ -52,8 +41,6 @@ export interface CronSchedulerOptions {
  */
 const ON_TIME_GRACE_MS = 30_000;
 
-type StartOutcome = { ok: true; run: Run } | { ok: false; error: string };
-
 interface Tracked {
   fields: CronFields;
   timer: Timer;
@@ -66,10 +53,9 @@ interface Tracked {
  */
 export class CronScheduler implements Scheduler {
   private readonly store: Store;
-  private readonly launcher: Launcher;
+  private readonly launcher: CronSchedulerOptions['launcher'];
   private readonly chat: Pick<ChatPort, 'announce'>;
   private readonly policy: Pick<Policy, 'isAdmin'>;
-  private readonly validate: ScheduleValidator;
   private readonly log: Logger;
   private readonly timezone: string;
   private readonly minIntervalSeconds: number;
@@ -85,7 +71,6 @@ export class CronScheduler implements Scheduler {
     this.launcher = options.launcher;
     this.chat = options.chat;
     this.policy = options.policy;
-    this.validate = options.validate;
     this.log = options.log;
     this.timezone = options.timezone;
     this.minIntervalSeconds = options.minIntervalSeconds;
@@ -124,7 +109,7 @@ export class CronScheduler implements Scheduler {
       case 'schedule':
         return this.create(command, from);
       case 'schedules':
-        return this.list();
+        return listSchedules(this.store, this.now());
       case 'unschedule':
         return this.manage(command.name, from, 'delete', (s) => this.remove(s));
       case 'pause':
@@ -135,7 +120,7 @@ export class CronScheduler implements Scheduler {
   }
 
   async runNow(name: string, from: Requester): Promise<Reply> {
-    const found = this.find(name, from, 'run');
+    const found = findScheduleFor(this.store, this.policy, name, from, 'run');
     if ('kind' in found) return found;
     const outcome = await this.enqueue(found.name, () =>
       this.startRun(found.name, from.user, { announceProblems: false }),
@@ -144,93 +129,35 @@ export class CronScheduler implements Scheduler {
     return { kind: 'info', text: `Started run #${outcome.run.number} from schedule "${found.name}".` };
   }
 
-  // ---- commands ------------------------------------------------------------------------
-
-  private create(command: Extract<ScheduleCommand, { verb: 'schedule' }>, from: Requester): Reply {
-    const refuse = (text: string): Reply => ({ kind: 'error', text });
-    const now = this.now();
-    const timezone = command.timezone ?? this.timezone;
-    if (!isKnownTimeZone(timezone)) {
-      return refuse(
-        `"${timezone}" is not a time zone I know; use an IANA name such as Europe/Berlin or UTC.${didYouMean(timezone, knownTimeZones())}`,
-      );
-    }
-    const cron = command.cron.trim();
-    const parsed = checkCron(cron);
-    if (!parsed.ok) return refuse(parsed.error);
-    const nextFires = nextFireTimes(parsed.fields, timezone, now, 3);
-    if (nextFires.length === 0)
-      return refuse(`"${cron}" never fires; check its day-of-month and month fields.`);
-    const tooOften = checkMinInterval(cron, parsed.fields, timezone, now, this.minIntervalSeconds);
-    if (tooOften) return refuse(tooOften);
-
-    const taken = new Set(this.store.listSchedules().map((s) => s.name));
-    const name = command.name ?? defaultScheduleName(command.template, taken);
-    const badName = checkScheduleName(name);
-    if (badName) return refuse(badName);
-    if (taken.has(name))
-      return refuse(
-        `A schedule named "${name}" already exists; choose another --name or unschedule it first.`,
-      );
-    const invalid = this.validate(command.template, command.params, {});
-    if (invalid) return refuse(invalid);
-
-    const schedule: Schedule = {
-      name,
-      cron,
-      timezone,
-      template: command.template,
-      params: { ...command.params },
-      options: {},
-      policy: command.policy ?? 'forbid',
-      channel: from.channel,
-      owner: from.user,
-      paused: false,
-      createdAt: now.toISOString(),
-      startingDeadlineSeconds: DEFAULT_STARTING_DEADLINE_SECONDS,
-    };
-    this.store.saveSchedule(schedule);
-    this.track(schedule);
-    this.log.info('schedule created', { schedule: name, cron, timezone, owner: from.user });
-    return { kind: 'schedule', schedule, nextFires, description: describeCron(cron) };
-  }
-
-  private list(): Reply {
-    const now = this.now();
-    const schedules = this.store
-      .listSchedules()
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((schedule) => {
-        const parsed = parseCron(schedule.cron);
-        const nextFire =
-          schedule.paused || !parsed.ok
-            ? undefined
-            : nextFireTimes(parsed.fields, schedule.timezone, now, 1)[0];
-        const lastRun = schedule.lastRunId ? this.store.getRun(schedule.lastRunId) : undefined;
-        return { schedule, nextFire, lastRun };
-      });
-    return { kind: 'schedules', schedules };
-  }
-
-  /** Looks the schedule up and checks the asker may change it: owner or admin. */
-  private find(name: string, from: Requester, doing: string): Schedule | Reply {
-    const schedule = this.store.getSchedule(name);
-    if (!schedule) {
-      const names = this.store.listSchedules().map((s) => s.name);
-      const hint = didYouMean(name, names) || (names.length ? '' : ' There are no schedules yet.');
+  private async create(
+    command: Extract<ScheduleCommand, { verb: 'schedule' }>,
+    from: Requester,
+  ): Promise<Reply> {
+    const created = await createSchedule(command, from, {
+      launcher: this.launcher,
+      taken: new Set(this.store.listSchedules().map((s) => s.name)),
+      timezone: this.timezone,
+      minIntervalSeconds: this.minIntervalSeconds,
+      now: this.now(),
+    });
+    if (!created.ok) return { kind: 'error', text: created.error };
+    const { schedule, nextFires } = created;
+    // Checked again now: another schedule may have taken the name while the launch was checked.
+    if (this.store.getSchedule(schedule.name)) {
       return {
         kind: 'error',
-        text: `There is no schedule named "${name}"; /train schedules lists them.${hint}`,
+        text: `A schedule named "${schedule.name}" already exists; choose another --name or unschedule it first.`,
       };
     }
-    if (schedule.owner !== from.user && !this.policy.isAdmin(from.user)) {
-      return { kind: 'error', text: `Only the owner of "${schedule.name}" or an admin can ${doing} it.` };
-    }
-    return schedule;
+    this.store.saveSchedule(schedule);
+    this.track(schedule);
+    const { name, cron, timezone } = schedule;
+    this.log.info('schedule created', { schedule: name, cron, timezone, owner: from.user });
+    return { kind: 'schedule', schedule, nextFires, description: describeCron(schedule.cron) };
   }
 
   private manage(name: string, from: Requester, doing: string, change: (s: Schedule) => Reply): Reply {
-    const found = this.find(name, from, doing);
+    const found = findScheduleFor(this.store, this.policy, name, from, doing);
     if ('kind' in found) return found;
     this.log.info(`schedule ${doing}`, { schedule: found.name, by: from.user });
     return change(found);
@@ -260,8 +187,6 @@ export class CronScheduler implements Scheduler {
       : '';
     return { kind: 'info', text: `Resumed "${resumed.name}"${when}.` };
   }
-
-  // ---- firing --------------------------------------------------------------------------
 
   /** Parses the schedule once and arms its timer; a stored expression that no longer parses is logged and left idle. */
   private track(schedule: Schedule): Tracked | undefined {
@@ -362,95 +287,8 @@ export class CronScheduler implements Scheduler {
     await this.startRun(name, schedule.owner, { announceProblems: true, scheduledAt: at, lateAt });
   }
 
-  /**
-   * Applies the concurrency policy and launches. Problems (previous run still active, a
-   * template that disappeared, params that became invalid) are announced in the channel for
-   * scheduled fires and returned to the asker for Run now; nothing here throws.
-   */
-  private async startRun(
-    name: string,
-    user: string,
-    how: { announceProblems: boolean; scheduledAt?: Date; lateAt?: Date },
-  ): Promise<StartOutcome> {
-    const schedule = this.store.getSchedule(name);
-    if (!schedule) return { ok: false, error: `The schedule "${name}" was deleted.` };
-    const problem = async (error: string, announcement: string): Promise<StartOutcome> => {
-      this.log.warn('scheduled run not started', { schedule: name, error });
-      if (how.announceProblems) await this.chat.announce(schedule.channel, announcement);
-      return { ok: false, error };
-    };
-
-    // `allow` never looks; for forbid and replace only the previous run can still be active.
-    const previous = schedule.policy === 'allow' ? undefined : this.activeRunOf(schedule);
-    if (previous && schedule.policy === 'forbid') {
-      return problem(
-        `Run #${previous.number} of "${name}" is still running and its policy is forbid; wait for it to end or stop it first.`,
-        scheduleMessages.stillRunning(name, previous.number),
-      );
-    }
-    if (previous && schedule.policy === 'replace') {
-      await this.launcher
-        .stop(previous.id, `replaced by the next run of schedule ${name}`)
-        .catch((error: unknown) => {
-          this.log.error('could not stop the run being replaced', {
-            schedule: name,
-            run: previous.id,
-            error,
-          });
-        });
-    }
-
-    let result: StartOutcome;
-    try {
-      result = await this.launcher.launch({
-        template: schedule.template,
-        params: schedule.params,
-        options: schedule.options,
-        user,
-        channel: schedule.channel,
-        schedule: name,
-      });
-    } catch (error) {
-      this.log.error('launch failed', { schedule: name, error });
-      result = { ok: false, error: 'Trainyard could not start the run because of an internal error.' };
-    }
-    if (!result.ok) return problem(result.error, scheduleMessages.launchFailed(name, result.error));
-
-    const run = result.run;
-    const latest = this.store.getSchedule(name);
-    if (latest) this.store.saveSchedule({ ...latest, lastRunId: run.id });
-    const text =
-      how.scheduledAt && how.lateAt
-        ? scheduleMessages.startedLate(name, run.number, how.scheduledAt, schedule.timezone, how.lateAt)
-        : previous
-          ? scheduleMessages.replaced(name, previous.number, run.number)
-          : scheduleMessages.started(name, run.number);
-    await this.chat.announce(schedule.channel, text);
-    this.log.info('scheduled run started', {
-      schedule: name,
-      run: run.id,
-      number: run.number,
-      scheduledAt: how.scheduledAt,
-    });
-    return { ok: true, run };
+  private startRun(name: string, user: string, how: HowStarted): Promise<StartOutcome> {
+    const { store, launcher, chat, log } = this;
+    return startScheduledRun({ store, launcher, chat, log }, name, user, how);
   }
-
-  /**
-   * The schedule's previous run, if it has not ended. Every start records its run as the
-   * schedule's last, and under forbid or replace no earlier run is left going, so that one
-   * run is all there is to check.
-   */
-  private activeRunOf(schedule: Schedule): Run | undefined {
-    const last = schedule.lastRunId ? this.store.getRun(schedule.lastRunId) : undefined;
-    return last && !isEnded(last.state) ? last : undefined;
-  }
-}
-
-/** Everything up to this moment has been handled: the last fire, or creation / resumption. */
-function handledUntil(schedule: Schedule): Date {
-  const moments = [schedule.lastFireAt, schedule.resumedAt, schedule.createdAt]
-    .filter((m): m is string => m !== undefined)
-    .map((m) => Date.parse(m))
-    .filter((t) => Number.isFinite(t));
-  return new Date(Math.max(...moments));
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -88,9 +88,11 @@ describe('FileLogArchive', () => {
 
   it('removes a pruned run’s log', async () => {
     const logs = new FileLogArchive(dir);
-    logs.append('r-eeeeeeeeee', ['x']);
+    logs.append('r-eeeeeeeeee', ['x'], 'cursor-1');
+    await logs.flush();
     await logs.remove('r-eeeeeeeeee');
     assert.equal(existsSync(join(dir, 'logs', 'r-eeeeeeeeee.log')), false);
+    assert.equal(existsSync(join(dir, 'logs', 'r-eeeeeeeeee.log.cursor')), false);
     assert.equal(await logs.read('r-eeeeeeeeee'), undefined);
   });
 
@@ -100,5 +102,77 @@ describe('FileLogArchive', () => {
     await logs.finish('../../escape');
     assert.equal(await logs.read('../../escape'), 'x\n');
     assert.equal(existsSync(join(dir, 'logs', '______escape.log')), true);
+  });
+});
+
+describe('FileLogArchive: the runtime cursor is saved with the lines it came with', () => {
+  const run = 'r-gggggggggg';
+  const logFile = () => join(dir, 'logs', `${run}.log`);
+
+  it('resumes at the cursor of the last lines written, keeping them all', async () => {
+    const first = new FileLogArchive(dir);
+    first.append(run, ['one', 'two'], 'c2');
+    first.append(run, ['three'], 'c3');
+    await first.flush();
+    const second = new FileLogArchive(dir);
+    assert.equal(await second.resume(run), 'c3');
+    second.append(run, ['four'], 'c4');
+    await second.finish(run);
+    assert.equal(await second.read(run), 'one\ntwo\nthree\nfour\n');
+  });
+
+  it('cuts lines written after the last saved cursor: a kill between the lines and their cursor', async () => {
+    const first = new FileLogArchive(dir);
+    first.append(run, ['one', 'two'], 'c2');
+    await first.flush();
+    // What a kill -9 leaves when it comes after the next lines reached the file, before their
+    // cursor did: whole lines, and part of one.
+    await appendFile(logFile(), 'three\nfou');
+    const second = new FileLogArchive(dir);
+    assert.equal(await second.resume(run), 'c2');
+    assert.equal(await second.read(run), 'one\ntwo\n');
+    // The runtime resumes after c2 and sends them again: each is archived once.
+    second.append(run, ['three', 'four'], 'c4');
+    await second.finish(run);
+    assert.equal(await second.read(run), 'one\ntwo\nthree\nfour\n');
+  });
+
+  it('keeps lines that came without a cursor after one (nothing would send them again)', async () => {
+    const first = new FileLogArchive(dir);
+    first.append(run, ['from the job'], 'c1');
+    first.append(run, ['a note without a cursor']);
+    await first.flush();
+    const second = new FileLogArchive(dir);
+    assert.equal(await second.resume(run), 'c1');
+    assert.equal(await second.read(run), 'from the job\na note without a cursor\n');
+  });
+
+  it('has nothing to resume for a log written without cursors, and leaves it as it is', async () => {
+    const first = new FileLogArchive(dir);
+    first.append(run, ['process output']);
+    await first.flush();
+    const second = new FileLogArchive(dir);
+    assert.equal(await second.resume(run), undefined);
+    assert.equal(await second.resume('r-nolog00000'), undefined);
+    assert.equal(await second.read(run), 'process output\n');
+  });
+
+  it('resumes right after a compaction, also when the kill came before its cursor was saved again', async () => {
+    const opts = { maxBytes: 4000, headBytes: 1000 };
+    const first = new FileLogArchive(dir, opts);
+    for (let i = 0; i < 1000; i += 100) first.append(run, lines(i, i + 100), `c${i + 100}`);
+    await first.flush();
+    const compacted = await readFile(logFile(), 'utf8');
+    assert.ok(compacted.includes('lines left out'), 'the file was compacted');
+    // The cursor record as it was before the compaction: it counts more bytes than the file has.
+    await writeFile(`${logFile()}.cursor`, JSON.stringify({ cursor: 'c1000', bytes: 20_000 }));
+    const second = new FileLogArchive(dir, opts);
+    assert.equal(await second.resume(run), 'c1000');
+    assert.equal(await second.read(run), compacted, 'nothing committed is cut');
+    // Lines whose cursor a later kill lost are still cut back to the compacted file.
+    await appendFile(logFile(), 'line 1000\n');
+    const third = new FileLogArchive(dir, opts);
+    assert.equal(await third.resume(run), 'c1000');
+    assert.equal(await third.read(run), compacted);
   });
 });

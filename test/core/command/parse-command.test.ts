@@ -431,6 +431,14 @@ describe('parseCommand: launch mistakes', () => {
     assert.equal(failure('foo 99', []), 'Unknown template or command "foo". There are no templates yet.');
   });
 
+  it('takes a template whose name is near a verb as the template (sleep is not sweep)', () => {
+    assert.equal(
+      failure('sleep 99', ['sleep']),
+      '"99" is not a name=value param; write params as name=value, e.g. epochs=5.',
+    );
+    assert.equal(failure('sleep 99', ['demo']), '"sleep" is not a command; did you mean "/train sweep 99"?');
+  });
+
   it('points out single-dash options', () => {
     assert.equal(failure('demo -g 2'), '"-g" is not an option; options start with two dashes, e.g. --gpu 2.');
   });

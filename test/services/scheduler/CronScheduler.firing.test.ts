@@ -28,7 +28,8 @@ function setup(store = new MemoryStore()) {
   const firedFor: string[] = [];
   const launch = launcher.launch.bind(launcher);
   launcher.launch = async (request) => {
-    firedFor.push(store.getSchedule(request.schedule ?? '')?.lastFireAt ?? '');
+    const schedule = request.origin?.kind === 'schedule' ? request.origin.name : '';
+    firedFor.push(store.getSchedule(schedule)?.lastFireAt ?? '');
     return launch(request);
   };
   const scheduler = new CronScheduler({
@@ -36,7 +37,6 @@ function setup(store = new MemoryStore()) {
     launcher,
     chat,
     policy: { isAdmin: () => false },
-    validate: () => undefined,
     log: silentLogger,
     timezone: 'UTC',
     minIntervalSeconds: 0,
@@ -75,7 +75,12 @@ describe('CronScheduler with real timers', () => {
     await s.scheduler.close();
     assertConsecutiveSeconds(s.firedFor);
     assert.ok(
-      s.launcher.launches.every((l) => l.request.schedule === 'tick' && l.request.user === 'U_OWNER'),
+      s.launcher.launches.every(
+        (l) =>
+          l.request.origin?.kind === 'schedule' &&
+          l.request.origin.name === 'tick' &&
+          l.request.user === 'U_OWNER',
+      ),
     );
     assert.ok(
       s.chat.announcements.every((a) => a.channel === 'C_TEAM' && /^⏰ tick started run #\d+$/.test(a.text)),

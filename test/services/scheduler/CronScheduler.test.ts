@@ -3,7 +3,8 @@ import { afterEach, describe, it } from 'node:test';
 import type { Command } from '../../../src/core/command/command.ts';
 import type { Reply } from '../../../src/core/reply.ts';
 import { sentenceText } from '../../../src/core/sentence.ts';
-import { CronScheduler, type ScheduleValidator } from '../../../src/services/scheduler/CronScheduler.ts';
+import type { LaunchRequest } from '../../../src/ports/launcher.ts';
+import { CronScheduler } from '../../../src/services/scheduler/CronScheduler.ts';
 import { silentLogger } from '../../../src/shared/log.ts';
 import { MemoryStore } from '../../support/memory-store.ts';
 import { RecordingChat } from '../../support/recording-chat.ts';
@@ -14,8 +15,8 @@ const owner = { user: 'U_OWNER', channel: 'C_TEAM' };
 const stranger = { user: 'U_OTHER', channel: 'C_TEAM' };
 const admin = { user: 'U_ADMIN', channel: 'C_OPS' };
 
-/** Accepts the `resnet` template with an integer `epochs`, like the lead's resolveParams-based check. */
-const validate: ScheduleValidator = (template, params) => {
+/** Accepts the `resnet` template with an integer `epochs`, as the run service's check would. */
+const validate = ({ template, params }: LaunchRequest) => {
   if (template !== 'resnet') return `There is no template named "${template}"; /train templates lists them.`;
   if (params.epochs !== undefined && !/^\d+$/.test(params.epochs))
     return `epochs must be a whole number, not "${params.epochs}".`;
@@ -38,12 +39,12 @@ function harness(start: string, store = new MemoryStore(), minIntervalSeconds = 
   const clock = new ManualClock(start);
   const chat = new RecordingChat();
   const launcher = new RecordingLauncher(store, clock.now);
+  launcher.checkWith = validate;
   const scheduler = new CronScheduler({
     store,
     launcher,
     chat,
     policy: { isAdmin: (u) => u === 'U_ADMIN' },
-    validate,
     log: silentLogger,
     timezone: 'UTC',
     minIntervalSeconds,
@@ -164,7 +165,7 @@ describe('CronScheduler: firing', () => {
       options: {},
       user: 'U_OWNER',
       channel: 'C_TEAM',
-      schedule: 'nightly',
+      origin: { kind: 'schedule', name: 'nightly' },
     });
     assert.deepEqual(h.chat.announcements, [
       { channel: 'C_TEAM', text: `⏰ nightly started run #${run?.number}` },
@@ -325,7 +326,7 @@ describe('CronScheduler: managing', () => {
     const started = await h.scheduler.runNow('nightly', admin);
     assert.equal(started.kind, 'info');
     assert.equal(h.launcher.launches[0].request.user, 'U_ADMIN');
-    assert.equal(h.launcher.launches[0].request.schedule, 'nightly');
+    assert.deepEqual(h.launcher.launches[0].request.origin, { kind: 'schedule', name: 'nightly' });
     const refused = errorText(await h.scheduler.runNow('nightly', owner));
     assert.match(
       refused,

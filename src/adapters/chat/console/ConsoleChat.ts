@@ -1,33 +1,81 @@
 import type { Reply } from '../../../core/reply.ts';
 import { isEnded, type MessageRef, type Run } from '../../../core/run/run.ts';
-import type { ChatPort, Requester } from '../../../ports/chat.ts';
+import type {
+  ChatHandlers,
+  ChatLeftovers,
+  ChatPort,
+  CommandOutcome,
+  Requester,
+} from '../../../ports/chat.ts';
 import { renderLaunchedText, renderLogKeptText, renderNoticeText } from '../../../views/text/notice-text.ts';
 import { renderAnnouncementText, renderReplyText } from '../../../views/text/reply-text.ts';
 import { renderRunCardText, renderRunLine } from '../../../views/text/run-card-text.ts';
+import { runConsoleRepl } from './console-repl.ts';
 import type { LiveScreen } from './LiveScreen.ts';
 
 /** Without a TTY, a running run prints a progress line at most this often (state changes always print). */
 const PLAIN_LINE_INTERVAL_MS = 1000;
 
+export interface ConsoleChatOptions {
+  screen: LiveScreen;
+  /** Who sits at this terminal: commands are theirs, in channel `console`. */
+  user: string;
+  /** Where typed commands come from; without it there is no prompt (`console -e` uses send()). */
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+  output?: NodeJS.WritableStream;
+  now?: () => Date;
+}
+
 /**
  * The chat on a terminal: what Slack would show, as text. Cards of live runs update in place
- * on a TTY and become plain lines otherwise.
+ * on a TTY and become plain lines otherwise. Like hubot's Shell adapter it owns its prompt: each
+ * line typed enters the bot through the same door as a Slack command.
  */
 export class ConsoleChat implements ChatPort {
   readonly kind = 'console' as const;
   private readonly live = new Map<string, Run>();
   private readonly lastLine = new Map<string, { text: string; state: string; at: number }>();
+  private readonly screen: LiveScreen;
+  private readonly now: () => Date;
+  private readonly requester: Requester;
+  private handlers?: ChatHandlers;
+  private conversation: Promise<void> = Promise.resolve();
   private ticker?: NodeJS.Timeout;
 
-  constructor(
-    private readonly screen: LiveScreen,
-    private readonly now: () => Date = () => new Date(),
-  ) {
-    if (screen.interactive) {
+  constructor(private readonly opts: ConsoleChatOptions) {
+    this.screen = opts.screen;
+    this.now = opts.now ?? (() => new Date());
+    this.requester = { user: opts.user, channel: 'console' };
+    if (this.screen.interactive) {
       // Elapsed time keeps moving even when a run prints nothing.
       this.ticker = setInterval(() => this.redraw(), 1000);
       this.ticker.unref();
     }
+  }
+
+  /** Opens the prompt, when there is input to read; from now on each line is a command. */
+  async start(handlers: ChatHandlers): Promise<void> {
+    this.handlers = handlers;
+    const { input, output } = this.opts;
+    if (!input) return;
+    this.conversation = runConsoleRepl({
+      input,
+      output: output ?? process.stdout,
+      screen: this.screen,
+      execute: (text) => this.send(text).then(() => undefined),
+      activeRuns: () => this.live.size,
+    });
+  }
+
+  /** One command through the door, as if typed at the prompt (`console -e` waits on its outcome). */
+  send(text: string): Promise<CommandOutcome> {
+    if (!this.handlers) throw new Error('the console chat is not started');
+    return this.handlers.command(text, this.requester);
+  }
+
+  /** Resolves when the person quits the prompt (exit, Ctrl-D, the end of piped input); at once without one. */
+  whenQuit(): Promise<void> {
+    return this.conversation;
   }
 
   async answer(_to: Requester, reply: Reply): Promise<void> {
@@ -66,30 +114,31 @@ export class ConsoleChat implements ChatPort {
     this.screen.setLive([...this.live.values()].flatMap((r) => renderRunCardText(r, now)));
   }
 
-  async postNotice(run: Run, logTail: string[]): Promise<void> {
+  async postNotice(run: Run, logTail: string[]): Promise<boolean> {
     this.live.delete(run.id);
     this.redraw();
     this.screen.print(renderNoticeText(run, logTail, this.now()).join('\n'));
+    return true;
   }
 
   async postInThread(_run: Run, reply: Reply): Promise<void> {
     this.screen.print(renderReplyText(reply, this.now()));
   }
 
-  async uploadFile(run: Run, _filename: string, content: string): Promise<void> {
+  async uploadFile(run: Run, _filename: string, content: string): Promise<boolean> {
     this.screen.print(renderLogKeptText(run, content.split('\n').filter(Boolean).length));
+    return true;
   }
 
   async announce(_channel: string, text: string): Promise<void> {
     this.screen.print(renderAnnouncementText(text));
   }
 
-  async start(): Promise<void> {}
-
   async flush(): Promise<void> {}
 
-  async close(): Promise<void> {
+  async close(): Promise<ChatLeftovers> {
     if (this.ticker) clearInterval(this.ticker);
     this.screen.close();
+    return { staleCards: [] };
   }
 }

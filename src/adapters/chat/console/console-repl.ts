@@ -1,12 +1,10 @@
 import { createInterface } from 'node:readline';
-import type { Requester } from '../../../ports/chat.ts';
 import type { LiveScreen } from './LiveScreen.ts';
 
 export interface ReplOptions {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream;
   screen: LiveScreen;
-  requester: Requester;
   /** Carries out one command (the text after /train). */
   execute: (text: string) => Promise<void>;
   /** How many runs are still going, to warn before quitting. */

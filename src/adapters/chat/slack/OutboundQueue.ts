@@ -1,43 +1,11 @@
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { Logger } from '../../../shared/log.ts';
+import { within } from '../../../shared/within.ts';
+import { type Budget, type BudgetWindow, BudgetWindows } from './budget-window.ts';
 import { classifySlackError, type SlackFailure } from './slack-error.ts';
+import { type Delivery, FAILED, type Job, type OutboundCall, UNSENT, WaitingCalls } from './waiting-calls.ts';
 
-/**
- * How many calls of one method Slack accepts per window. `workspace` budgets are shared by
- * every call of the method; `channel` budgets are kept per channel (chat.postMessage).
- */
-export interface Budget {
-  limit: number;
-  windowMs: number;
-  scope: 'workspace' | 'channel';
-}
-
-/** Slack's published tiers for the methods Trainyard calls. */
-export const DEFAULT_BUDGETS: Readonly<Record<string, Budget>> = {
-  'chat.update': { limit: 50, windowMs: 60_000, scope: 'workspace' }, // Tier 3
-  'chat.postMessage': { limit: 60, windowMs: 60_000, scope: 'channel' }, // ≈1 per second per channel
-  'chat.postEphemeral': { limit: 100, windowMs: 60_000, scope: 'workspace' }, // Tier 4
-  // files.getUploadURLExternal + files.completeUploadExternal (Tier 4 each); budgeted as Tier 3 to stay clear.
-  'files.uploadV2': { limit: 50, windowMs: 60_000, scope: 'workspace' },
-  // Not a Web API method: a response_url accepts 5 answers in 30 minutes, so the budget only guards bursts.
-  response_url: { limit: 100, windowMs: 60_000, scope: 'workspace' },
-};
-const FALLBACK_BUDGET: Budget = { limit: 20, windowMs: 60_000, scope: 'workspace' }; // Tier 2
-
-/** One Web API call waiting its turn. */
-export interface OutboundCall<T> {
-  /** Slack method (or `response_url`): picks the budget. */
-  method: string;
-  /** Needed for per-channel budgets and log lines. */
-  channel?: string;
-  /** Waiting calls with the same key replace each other (latest wins), e.g. `update:<channel>:<ts>`. */
-  coalesceKey?: string;
-  /** Final cards and completion notices: sent first, retried longer, never superseded by a non-priority call. */
-  priority?: boolean;
-  /** Earliest gap after the previous call with the same coalesceKey (priority calls ignore it). */
-  minIntervalMs?: number;
-  send: () => Promise<T>;
-}
+export type { Delivery, OutboundCall };
 
 export interface OutboundQueueOptions {
   log: Logger;
@@ -54,70 +22,36 @@ export interface OutboundQueueOptions {
   classify?: (err: unknown) => SlackFailure;
 }
 
-interface Job {
-  call: OutboundCall<unknown>;
-  waiters: ((value: unknown) => void)[];
-  attempts: number;
-  notBefore: number;
-}
-
-/** Sliding-window log of one budget: exact, so it agrees with a server that counts the same way. */
-class Window {
-  private sent: number[] = [];
-  pausedUntil = 0;
-  constructor(
-    readonly budget: Budget,
-    private readonly reserve: number,
-    private readonly marginMs: number,
-  ) {}
-
-  /** Milliseconds until a call of this kind may go (0 = now). */
-  waitMs(now: number, priority: boolean): number {
-    const span = this.budget.windowMs + this.marginMs;
-    while (this.sent.length > 0 && this.sent[0] <= now - span) this.sent.shift();
-    if (this.pausedUntil > now) return this.pausedUntil - now;
-    const limit = priority ? this.budget.limit : Math.max(1, this.budget.limit - this.reserve);
-    if (this.sent.length >= limit) return this.sent[this.sent.length - limit] + span - now;
-    if (!priority && this.sent.length > 0) {
-      // Spread ordinary calls evenly instead of spending the whole window in one burst.
-      const spacing = span / this.budget.limit;
-      const since = now - this.sent[this.sent.length - 1];
-      if (since < spacing) return spacing - since;
-    }
-    return 0;
-  }
-
-  record(now: number): void {
-    this.sent.push(now);
-  }
-}
+/** How long a shutdown waits for calls already sent to come back. */
+const IN_FLIGHT_GRACE_MS = 2_000;
 
 /**
  * The single budget for every Slack Web API call. Calls wait for their method's budget,
  * 429s pause the method for Retry-After, transient failures retry with backoff, card
- * updates coalesce, and priority calls overtake. Calls never reject: a call that cannot
- * be delivered resolves to undefined after its reason is logged, so a run is never
- * affected by Slack.
+ * updates coalesce, and priority calls overtake. Calls never reject: a call that cannot be
+ * delivered is logged and resolves as such, so a run is never affected by Slack.
  */
 export class OutboundQueue {
-  private readonly budgets: Record<string, Budget>;
-  private readonly windows = new Map<string, Window>();
-  private readonly priority: Job[] = [];
-  private readonly normal: Job[] = [];
-  private readonly waitingByKey = new Map<string, Job>();
+  private readonly windows: BudgetWindows;
+  private readonly waiting = new WaitingCalls();
   private readonly inFlightKeys = new Set<string>();
+  /** Calls on the wire per method: a method Slack is slow to answer never takes every slot. */
+  private readonly inFlightByMethod = new Map<string, number>();
   private readonly lastSentByKey = new Map<string, number>();
-  private inFlight = 0;
+  /** Calls sent and not answered yet. */
+  private readonly onWire = new Set<Job>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private pumpScheduled = false;
   private idleWaiters: (() => void)[] = [];
+  /** While shutting down: only priority calls are sent; resolved once none waits or is in flight. */
+  private draining: (() => void) | undefined;
   private closed = false;
   private readonly calls;
   private readonly rateLimited;
 
   constructor(private readonly opts: OutboundQueueOptions) {
-    this.budgets = { ...DEFAULT_BUDGETS, ...opts.budgets };
+    this.windows = new BudgetWindows(opts.budgets, opts.priorityReserve ?? 0.2, opts.safetyMarginMs ?? 1000);
     this.calls = opts.metrics?.counter(
       'trainyard_slack_calls_total',
       'Slack Web API calls by method and outcome',
@@ -138,31 +72,20 @@ export class OutboundQueue {
 
   /** Calls waiting or in flight. */
   get pending(): number {
-    return this.priority.length + this.normal.length + this.inFlight;
+    return this.waiting.size + this.onWire.size;
   }
 
-  /** Queues a call; resolves with its result, or undefined if it was superseded or could not be delivered. */
-  enqueue<T>(call: OutboundCall<T>): Promise<T | undefined> {
-    if (this.closed) return Promise.resolve(undefined);
+  /** Queues a call; resolves with its result (a superseded call: its successor's), or undefined if it was not delivered. */
+  async enqueue<T>(call: OutboundCall<T>): Promise<T | undefined> {
+    const delivery = await this.deliver(call);
+    return delivery.status === 'sent' ? delivery.value : undefined;
+  }
+
+  /** Like enqueue, but says whether the call was sent, failed for good, or never sent because the queue closed. */
+  deliver<T>(call: OutboundCall<T>): Promise<Delivery<T>> {
+    if (this.closed) return Promise.resolve(UNSENT);
     return new Promise((resolve) => {
-      const waiter = resolve as (value: unknown) => void;
-      const existing = call.coalesceKey ? this.waitingByKey.get(call.coalesceKey) : undefined;
-      if (existing) {
-        // Latest wins, except over a waiting final state: end states never change back, so a
-        // non-priority call after one is stale.
-        if (call.priority || !existing.call.priority) existing.call = call as OutboundCall<unknown>;
-        existing.waiters.push(waiter);
-        if (existing.call.priority && this.remove(this.normal, existing)) this.priority.push(existing);
-      } else {
-        const job: Job = {
-          call: call as OutboundCall<unknown>,
-          waiters: [waiter],
-          attempts: 0,
-          notBefore: 0,
-        };
-        if (call.coalesceKey) this.waitingByKey.set(call.coalesceKey, job);
-        (call.priority ? this.priority : this.normal).push(job);
-      }
+      this.waiting.add(call as OutboundCall<unknown>, resolve as (delivery: Delivery<unknown>) => void);
       this.schedulePump();
     });
   }
@@ -181,16 +104,40 @@ export class OutboundQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Drops what is still waiting (each resolves to undefined) and stops the timers. */
-  close(): void {
+  /**
+   * For shutdown: from now on only priority calls (final card states, notices, uploads) are sent.
+   * Once none waits or is in flight, or `withinMs` has passed, the queue closes; calls already on
+   * the wire then get up to `inFlightMs` to come back, so their callers learn they were delivered.
+   * Resolves with the calls not known to be delivered: never sent, or sent and never answered
+   * (their callers get `unsent`).
+   */
+  async closeWithin(withinMs: number, inFlightMs = IN_FLIGHT_GRACE_MS): Promise<OutboundCall<unknown>[]> {
+    if (this.closed) return [];
+    await within(
+      withinMs,
+      new Promise<void>((resolve) => {
+        this.draining = resolve;
+        this.checkDrained();
+        this.schedulePump();
+      }),
+    );
+    const unsent = this.close();
+    await within(inFlightMs, this.drain());
+    const unanswered = [...this.onWire];
+    for (const job of unanswered) for (const w of job.waiters) w(UNSENT);
+    return [...unsent, ...unanswered.map((job) => job.call)];
+  }
+
+  /** Drops what is still waiting (each caller gets `unsent`), stops the timers, and returns the dropped calls. */
+  close(): OutboundCall<unknown>[] {
     this.closed = true;
+    this.draining = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    for (const job of [...this.priority, ...this.normal]) for (const w of job.waiters) w(undefined);
-    this.priority.length = 0;
-    this.normal.length = 0;
-    this.waitingByKey.clear();
+    const left = this.waiting.takeAll();
+    for (const job of left) for (const w of job.waiters) w(UNSENT);
     this.notifyIdle();
+    return left.map((job) => job.call);
   }
 
   private schedulePump(): void {
@@ -207,17 +154,19 @@ export class OutboundQueue {
     const now = Date.now();
     let wakeAt = Number.POSITIVE_INFINITY;
     const maxInFlight = this.opts.maxInFlight ?? 16;
-    // Priority calls are looked at first, so a freed slot of a budget always goes to them.
-    for (const list of [this.priority, this.normal]) {
+    // Priority calls are looked at first, so a freed slot of a budget always goes to them. While
+    // shutting down, ordinary calls wait to be reported as unsent.
+    const { priority, normal } = this.waiting;
+    for (const list of this.draining ? [priority] : [priority, normal]) {
       for (const job of [...list]) {
-        if (this.inFlight >= maxInFlight) return; // a completion pumps again
+        if (this.onWire.size >= maxInFlight) return; // a completion pumps again
         const wait = this.waitMs(job, now);
         if (wait > 0) {
           wakeAt = Math.min(wakeAt, now + wait);
           continue;
         }
         if (wait < 0) continue; // same card already in flight; its completion pumps again
-        this.remove(list, job);
+        this.waiting.take(job);
         this.dispatch(job, now);
       }
     }
@@ -228,6 +177,8 @@ export class OutboundQueue {
   private waitMs(job: Job, now: number): number {
     const { call } = job;
     if (call.coalesceKey && this.inFlightKeys.has(call.coalesceKey)) return -1;
+    if ((this.inFlightByMethod.get(call.method) ?? 0) >= Math.max(1, (this.opts.maxInFlight ?? 16) - 4))
+      return -1;
     let wait = Math.max(0, job.notBefore - now);
     if (!call.priority && call.coalesceKey && call.minIntervalMs) {
       const last = this.lastSentByKey.get(call.coalesceKey);
@@ -251,22 +202,13 @@ export class OutboundQueue {
     );
   }
 
-  private windowFor(call: OutboundCall<unknown>): Window {
-    const budget = this.budgets[call.method] ?? FALLBACK_BUDGET;
-    const id = budget.scope === 'channel' ? `${call.method}:${call.channel ?? ''}` : call.method;
-    let w = this.windows.get(id);
-    if (!w) {
-      const reserve = Math.ceil(budget.limit * (this.opts.priorityReserve ?? 0.2));
-      w = new Window(budget, reserve, this.opts.safetyMarginMs ?? 1000);
-      this.windows.set(id, w);
-    }
-    return w;
+  private windowFor(call: OutboundCall<unknown>): BudgetWindow {
+    return this.windows.of(call.method, call.channel);
   }
 
   private dispatch(job: Job, now: number): void {
     const { call } = job;
     if (call.coalesceKey) {
-      this.waitingByKey.delete(call.coalesceKey);
       this.inFlightKeys.add(call.coalesceKey);
       // A priority call is a card's final state: no later update needs spacing, so forget the
       // key and keep the map as small as the number of live cards.
@@ -274,23 +216,27 @@ export class OutboundQueue {
       else this.lastSentByKey.set(call.coalesceKey, now);
     }
     this.windowFor(call).record(now);
-    this.inFlight++;
+    this.onWire.add(job);
+    this.inFlightByMethod.set(call.method, (this.inFlightByMethod.get(call.method) ?? 0) + 1);
     job.attempts++;
     call.send().then(
       (result) => {
         this.calls?.inc({ method: call.method, outcome: 'ok' });
         this.settle(job);
-        for (const w of job.waiters) w(result);
+        for (const w of job.waiters) w({ status: 'sent', value: result });
+        this.checkDrained();
       },
       (err: unknown) => {
         this.settle(job);
         this.handleFailure(job, err);
+        this.checkDrained();
       },
     );
   }
 
   private settle(job: Job): void {
-    this.inFlight--;
+    this.onWire.delete(job);
+    this.inFlightByMethod.set(job.call.method, (this.inFlightByMethod.get(job.call.method) ?? 1) - 1);
     if (job.call.coalesceKey) this.inFlightKeys.delete(job.call.coalesceKey);
     this.schedulePump();
     this.notifyIdle();
@@ -329,37 +275,22 @@ export class OutboundQueue {
     }
     this.calls?.inc({ method: call.method, outcome: 'dropped' });
     this.opts.log.warn('slack call dropped', { ...fields, reason: failure.reason });
-    for (const w of job.waiters) w(undefined);
+    for (const w of job.waiters) w(FAILED);
   }
 
-  /** Puts a failed call back; if a newer call for the same card arrived meanwhile, that one wins. */
+  /** Puts a failed call back in line (or tells its callers it went unsent when the queue has closed). */
   private requeue(job: Job, front: boolean): void {
     if (this.closed) {
-      for (const w of job.waiters) w(undefined);
+      for (const w of job.waiters) w(UNSENT);
       return;
     }
-    const key = job.call.coalesceKey;
-    const newer = key ? this.waitingByKey.get(key) : undefined;
-    if (newer) {
-      newer.waiters.push(...job.waiters);
-      if (job.call.priority && !newer.call.priority) {
-        newer.call = job.call;
-        if (this.remove(this.normal, newer)) this.priority.unshift(newer);
-      }
-      this.schedulePump();
-      return;
-    }
-    if (key) this.waitingByKey.set(key, job);
-    const list = job.call.priority ? this.priority : this.normal;
-    if (front) list.unshift(job);
-    else list.push(job);
+    this.waiting.requeue(job, front);
     this.schedulePump();
   }
 
-  private remove(list: Job[], job: Job): boolean {
-    const i = list.indexOf(job);
-    if (i >= 0) list.splice(i, 1);
-    return i >= 0;
+  /** Shutting down and no priority call left to send or in flight: the drain is over. */
+  private checkDrained(): void {
+    if (this.draining && this.waiting.priority.length === 0 && this.onWire.size === 0) this.draining();
   }
 
   private notifyIdle(): void {

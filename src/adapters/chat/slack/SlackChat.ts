@@ -1,20 +1,26 @@
 import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../../core/reply.ts';
 import { isEnded, type MessageRef, type Run } from '../../../core/run/run.ts';
-import type { ChatHandlers, ChatPort, Requester } from '../../../ports/chat.ts';
+import type { ChatHandlers, ChatLeftovers, ChatPort, Requester } from '../../../ports/chat.ts';
 import type { Logger } from '../../../shared/log.ts';
 import type { SlackMessage } from '../../../views/blocks/block-kit.ts';
 import { renderNotice } from '../../../views/blocks/notice.ts';
 import { renderReply } from '../../../views/blocks/reply.ts';
 import { renderRunCard } from '../../../views/blocks/run-card.ts';
 import { headAndTail } from './head-and-tail.ts';
-import type { OutboundQueue } from './OutboundQueue.ts';
+import type { Delivery, OutboundCall, OutboundQueue } from './OutboundQueue.ts';
 import { HttpStatusError } from './slack-error.ts';
 
 /** Where Slack events come from (the Bolt app); SlackChat starts and stops it with itself. */
 export interface SlackInbound {
-  /** Starts receiving; resolves with the HTTP port when one is listening. */
-  start(): Promise<number | undefined>;
+  /**
+   * Starts receiving: every delivery goes to `handlers`; `answer` tells someone about a button
+   * Trainyard does not know or a handler that failed. Resolves with the HTTP port when one listens.
+   */
+  start(
+    handlers: ChatHandlers,
+    answer: (to: Requester, reply: Reply) => Promise<void>,
+  ): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -22,8 +28,8 @@ export interface SlackChatOptions {
   web: webApi.WebClient;
   queue: OutboundQueue;
   log: Logger;
-  /** Builds the receiver of Slack events; it gets the chat to answer through and read handlers from. */
-  inbound?: (chat: SlackChat) => SlackInbound;
+  /** The receiver of Slack events (absent in tests of the sending side only). */
+  inbound?: SlackInbound;
   /** Least time between two updates of one card; end states go at once. */
   cardUpdateIntervalMs?: number;
 }
@@ -31,39 +37,26 @@ export interface SlackChatOptions {
 /** Default gap between updates of one card: the `update interval` of the Slack-calls-per-run budget. */
 export const CARD_UPDATE_INTERVAL_MS = 5_000;
 
+/** How long close() keeps delivering final states and notices before it gives up on the rest. */
+const CLOSE_WITHIN_MS = 10_000;
+
 /**
  * The Slack side of ChatPort. Every call goes through the one OutboundQueue; nothing here
  * throws for a delivery problem (the queue logs and drops), so a run never depends on Slack.
- *
- * The orchestrator is built after the chat (it needs the chat), so handlers arrive later
- * through setHandlers; a command that comes before that gets a "still starting" answer.
  */
 export class SlackChat implements ChatPort {
   readonly kind = 'slack' as const;
-  private handlers: ChatHandlers | undefined;
   private port: number | undefined;
-  private readonly inbound: SlackInbound | undefined;
 
-  constructor(private readonly opts: SlackChatOptions) {
-    this.inbound = opts.inbound?.(this);
-  }
-
-  setHandlers(handlers: ChatHandlers): void {
-    this.handlers = handlers;
-  }
-
-  /** The handlers, once the orchestrator set them. */
-  getHandlers(): ChatHandlers | undefined {
-    return this.handlers;
-  }
+  constructor(private readonly opts: SlackChatOptions) {}
 
   /** The HTTP port Slack events (and health routes) are served on, once started. */
   get listeningPort(): number | undefined {
     return this.port;
   }
 
-  async start(): Promise<void> {
-    this.port = await this.inbound?.start();
+  async start(handlers: ChatHandlers): Promise<void> {
+    this.port = await this.opts.inbound?.start(handlers, (to, reply) => this.answer(to, reply));
   }
 
   async answer(to: Requester, reply: Reply): Promise<void> {
@@ -111,16 +104,18 @@ export class SlackChat implements ChatPort {
     });
   }
 
-  async postNotice(run: Run, logTail: string[]): Promise<void> {
+  async postNotice(run: Run, logTail: string[]): Promise<boolean> {
     const msg = renderNotice(run, logTail, new Date());
     const { channel } = threadOf(run);
     const thread = run.card ? { thread_ts: run.card.ts, reply_broadcast: true } : {};
-    await this.opts.queue.enqueue({
-      method: 'chat.postMessage',
-      channel,
-      priority: true,
-      send: () => this.opts.web.chat.postMessage({ channel, ...thread, ...msg }),
-    });
+    return dealtWith(
+      await this.opts.queue.deliver({
+        method: 'chat.postMessage',
+        channel,
+        priority: true,
+        send: () => this.opts.web.chat.postMessage({ channel, ...thread, ...msg }),
+      }),
+    );
   }
 
   async postInThread(run: Run, reply: Reply): Promise<void> {
@@ -133,9 +128,9 @@ export class SlackChat implements ChatPort {
     });
   }
 
-  async uploadFile(run: Run, filename: string, content: string, title: string): Promise<void> {
+  async uploadFile(run: Run, filename: string, content: string, title: string): Promise<boolean> {
     const { channel, thread_ts } = threadOf(run);
-    await this.opts.queue.enqueue({
+    const delivery = await this.opts.queue.deliver({
       method: 'files.uploadV2',
       channel,
       priority: true,
@@ -144,6 +139,7 @@ export class SlackChat implements ChatPort {
         return this.opts.web.filesUploadV2(thread_ts ? { ...file, thread_ts } : file);
       },
     });
+    return dealtWith(delivery);
   }
 
   async announce(channel: string, text: string): Promise<void> {
@@ -158,15 +154,20 @@ export class SlackChat implements ChatPort {
     return this.opts.queue.drain();
   }
 
-  /** Stops receiving first (no new work), then gives queued messages a moment before dropping them. */
-  async close(graceMs = 5_000): Promise<void> {
-    await this.inbound?.stop();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.flush(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
-    this.opts.queue.close();
+  /**
+   * Stops receiving first (no new work), then delivers final card states, notices and uploads
+   * for at most `withinMs`; what is left (progress updates above all) is dropped, and the cards
+   * it would have updated are returned so they can be brought up to date after the next start.
+   */
+  async close(withinMs = CLOSE_WITHIN_MS): Promise<ChatLeftovers> {
+    await this.opts.inbound?.stop();
+    const unsent = await this.opts.queue.closeWithin(withinMs);
+    return { staleCards: unsent.flatMap(cardOfCall) };
   }
 }
+
+/** Delivered, or refused by Slack for good (logged by the queue): either way nothing is left to send. */
+const dealtWith = (delivery: Delivery<unknown>): boolean => delivery.status !== 'unsent';
 
 /** Where a run's replies go: the thread under its card, or its channel before a card exists. */
 const threadOf = (run: Run): { channel: string; thread_ts?: string } =>
@@ -174,6 +175,12 @@ const threadOf = (run: Run): { channel: string; thread_ts?: string } =>
 
 /** Updates of one card coalesce under this key. */
 const cardKey = (card: MessageRef): string => `update:${card.channel}:${card.ts}`;
+
+/** The card an unsent card update was for (channel ids and message timestamps hold no colon). */
+function cardOfCall(call: OutboundCall<unknown>): MessageRef[] {
+  const [kind, channel, ts] = call.coalesceKey?.split(':') ?? [];
+  return call.method === 'chat.update' && kind === 'update' && channel && ts ? [{ channel, ts }] : [];
+}
 
 /** An ephemeral answer through a command's or button's response_url (works even where the bot is not a member). */
 async function postToResponseUrl(url: string, msg: SlackMessage): Promise<true> {

@@ -6,17 +6,20 @@ import {
   type CustomRoute,
   HTTPReceiver,
   type Receiver,
+  type Logger as SlackLogger,
   SocketModeReceiver,
 } from '@slack/bolt';
 import { type Config, ConfigError } from '../../../config/env.ts';
 import { ACTION_IDS } from '../../../core/actions.ts';
+import type { Reply } from '../../../core/reply.ts';
 import { codeText, sentence } from '../../../core/sentence.ts';
 import type { ChatHandlers, Requester } from '../../../ports/chat.ts';
 import type { Metrics } from '../../../ports/metrics.ts';
 import type { Logger } from '../../../shared/log.ts';
 import { RecentKeys } from '../../../shared/recent-keys.ts';
 import { boltLogger } from './bolt-logger.ts';
-import { type Budget, OutboundQueue } from './OutboundQueue.ts';
+import type { Budget } from './budget-window.ts';
+import { OutboundQueue } from './OutboundQueue.ts';
 import { SlackChat, type SlackInbound } from './SlackChat.ts';
 import { createWebClient } from './web-client.ts';
 
@@ -29,8 +32,6 @@ export interface CreateSlackChatOptions {
   config: Config;
   log: Logger;
   metrics: Metrics;
-  /** May be given later with `chat.setHandlers(h)`: the orchestrator needs the chat before it exists. */
-  handlers?: ChatHandlers;
   /** Extra HTTP routes served beside Slack's (e.g. /healthz, /readyz, /metrics), Bolt customRoutes-shaped. */
   routes?: CustomRoute[];
   /** Interface to listen on in HTTP mode (default: all). Tests use 127.0.0.1. */
@@ -62,23 +63,14 @@ export async function createSlackChat(opts: CreateSlackChatOptions): Promise<Sla
     metrics: opts.metrics,
     budgets: opts.budgets,
   });
-  const chat = new SlackChat({
-    web,
-    queue,
+  const inbound = createSlackApp({
+    config,
     log,
-    cardUpdateIntervalMs: opts.cardUpdateIntervalMs,
-    inbound: (self) =>
-      createSlackApp({
-        config,
-        log,
-        routes: opts.routes ?? [],
-        host: opts.host,
-        metrics: opts.metrics,
-        chat: self,
-      }),
+    routes: opts.routes ?? [],
+    host: opts.host,
+    metrics: opts.metrics,
   });
-  if (opts.handlers) chat.setHandlers(opts.handlers);
-  return chat;
+  return new SlackChat({ web, queue, log, inbound, cardUpdateIntervalMs: opts.cardUpdateIntervalMs });
 }
 
 interface SlackAppOptions {
@@ -87,8 +79,6 @@ interface SlackAppOptions {
   metrics: Metrics;
   routes: CustomRoute[];
   host?: string;
-  /** Answers unknown buttons and "still starting", and holds the handlers. */
-  chat: SlackChat;
 }
 
 /** The Bolt app: acks at once, drops repeated deliveries, then hands the work to the handlers. */
@@ -96,10 +86,11 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
   const { config, log } = opts;
   const { botToken, signingSecret, appToken, apiUrl } = config.slack;
   const logger = boltLogger(log.child({ component: 'bolt' }));
+  const connection = socketModeWatch(log, apiUrl);
   const receiver: Receiver = appToken
     ? new SocketModeReceiver({
         appToken,
-        logger,
+        logger: connection.watching(logger),
         customRoutes: opts.routes,
         // `port` serves the custom routes; clientOptions point apps.connections.open at SLACK_API_URL too.
         installerOptions: { port: config.port, clientOptions: { slackApiUrl: apiUrl } },
@@ -137,20 +128,16 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
     acks.observe((performance.now() - received) / 1000);
   };
 
+  // Set by start(): the receiver only listens from then on, so every delivery finds them.
+  let door: { handlers: ChatHandlers; answer: Answer } | undefined;
+
   /** Runs a handler after the ack; a failure is logged and the asker told in one sentence. */
-  const work = (from: Requester, what: string, fn: (h: ChatHandlers) => Promise<void>) => {
-    const { chat } = opts;
-    const handlers = chat.getHandlers();
-    if (!handlers) {
-      void chat.answer(from, {
-        kind: 'info',
-        text: 'Trainyard is still starting; try again in a few seconds.',
-      });
-      return;
-    }
-    fn(handlers).catch((err: unknown) => {
+  const work = (from: Requester, what: string, fn: (h: ChatHandlers) => Promise<unknown>) => {
+    if (!door) return;
+    const { answer } = door;
+    fn(door.handlers).catch((err: unknown) => {
       log.error('slack handler failed', { what, err });
-      void chat.answer(from, {
+      void answer(from, {
         kind: 'error',
         text: 'Something went wrong on Trainyard’s side; nothing was changed and the details are in its log.',
       });
@@ -188,7 +175,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
       return;
     }
     if (!ACTION_IDS.has(action.action_id)) {
-      void opts.chat.answer(from, {
+      void door?.answer(from, {
         kind: 'info',
         text: sentence`That button belongs to an older version of Trainyard; use ${codeText('/train help')} to see what you can do now.`,
       });
@@ -202,9 +189,12 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
   });
 
   return {
-    async start() {
+    async start(handlers, answer) {
+      door = { handlers, answer };
       if (appToken) {
+        connection.connecting();
         await app.start();
+        connection.settled();
         log.info('slack connected in socket mode', { healthPort: config.port });
         return config.port;
       }
@@ -214,7 +204,47 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
       return port;
     },
     async stop() {
-      await app.stop();
+      connection.settled();
+      // Never started (a shutdown during start-up): there is nothing to stop.
+      if (door) await app.stop();
+    },
+  };
+}
+
+type Answer = (to: Requester, reply: Reply) => Promise<void>;
+
+/**
+ * Watches Bolt's Socket Mode client while it connects: the first failure it logs then (Slack
+ * unreachable, a proxy refusing) is told once, in one sentence naming what cannot be reached,
+ * while the client keeps retrying.
+ */
+function socketModeWatch(log: Logger, apiUrl: string) {
+  let connecting = false;
+  const tell = (reason: unknown[]) => {
+    if (!connecting) return;
+    connecting = false;
+    log.warn(`Slack cannot be reached at ${apiUrl}: Socket Mode is not connected; still trying`, {
+      reason: reason.map(String).join(' '),
+    });
+  };
+  return {
+    watching: (logger: SlackLogger): SlackLogger => ({
+      ...logger,
+      warn: (...msg) => {
+        tell(msg);
+        logger.warn(...msg);
+      },
+      error: (...msg) => {
+        tell(msg);
+        logger.error(...msg);
+      },
+    }),
+    /** From now until connected (or stopped), a failure means Slack cannot be reached. */
+    connecting: () => {
+      connecting = true;
+    },
+    settled: () => {
+      connecting = false;
     },
   };
 }

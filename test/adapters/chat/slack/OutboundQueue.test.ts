@@ -185,4 +185,70 @@ describe('OutboundQueue', () => {
     queue.close();
     assert.equal(await second, undefined);
   });
+
+  it('closeWithin sends what is priority, reports the rest unsent, and tells each caller which', async () => {
+    const { log } = capturingLogger();
+    const queue = new OutboundQueue({
+      log,
+      budgets: { 'chat.update': { limit: 2, windowMs: 60_000, scope: 'workspace' } },
+    });
+    const sent: string[] = [];
+    const call = (label: string, priority: boolean) =>
+      queue.deliver({
+        method: 'chat.update',
+        coalesceKey: `update:C1:${label}`,
+        priority,
+        send: async () => {
+          sent.push(label);
+          return label;
+        },
+      });
+    // Two calls a minute, one of them kept for priority calls: after the first, only a final state may go.
+    const first = call('first', false);
+    await first;
+    const progress = call('progress', false);
+    const final = call('final', true);
+    const left = await queue.closeWithin(60_000);
+    assert.deepEqual(sent, ['first', 'final'], 'the final state went within the reserve; progress did not');
+    assert.deepEqual(await final, { status: 'sent', value: 'final' });
+    assert.deepEqual(await progress, { status: 'unsent' });
+    assert.deepEqual(
+      left.map((c) => c.coalesceKey),
+      ['update:C1:progress'],
+    );
+    assert.deepEqual(await call('late', true), { status: 'unsent' }, 'nothing is taken after closing');
+  });
+
+  it('closeWithin gives up on a Slack that does not answer, and reports the calls it never heard back about', async () => {
+    const { log } = capturingLogger();
+    const queue = new OutboundQueue({ log });
+    const hanging = queue.deliver({
+      method: 'chat.postMessage',
+      channel: 'CHANG',
+      priority: true,
+      send: () => new Promise(() => {}),
+    });
+    const waiting = queue.deliver({
+      method: 'chat.postMessage',
+      channel: 'CHANG',
+      send: async () => 'never',
+    });
+    await new Promise((r) => setImmediate(r));
+    const left = await queue.closeWithin(20, 20);
+    assert.equal(left.length, 2);
+    assert.deepEqual(await hanging, { status: 'unsent' });
+    assert.deepEqual(await waiting, { status: 'unsent' });
+  });
+
+  it('never lets one method Slack is slow to answer take every slot', async () => {
+    const { log } = capturingLogger();
+    const queue = new OutboundQueue({ log, maxInFlight: 6 });
+    const stuck = Array.from({ length: 10 }, () =>
+      queue.enqueue({ method: 'files.uploadV2', priority: true, send: () => new Promise<string>(() => {}) }),
+    );
+    assert.equal(stuck.length, 10);
+    const answer = await queue.enqueue({ method: 'response_url', send: async () => 'answered' });
+    assert.equal(answer, 'answered');
+    queue.close();
+  });
 });

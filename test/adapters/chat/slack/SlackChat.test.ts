@@ -109,4 +109,30 @@ describe('SlackChat', () => {
     assert.equal(await chat.postRunCard(makeRun({ channel: 'CNOTIN' })), undefined);
     await chat.announce('CNOTIN', 'Schedule nightly launched run #3.');
   });
+
+  it('closes within a bound: final states and notices go, the cards left behind are reported', async () => {
+    const slow = await FakeSlackApi.start({ token: TOKEN });
+    const release = slow.hold('chat.update');
+    const closing = new SlackChat({
+      web: createWebClient(TOKEN, slow.apiUrl),
+      queue: new OutboundQueue({ log: silentLogger, maxInFlight: 2 }),
+      log: silentLogger,
+      cardUpdateIntervalMs: 0,
+    });
+    const cards = Array.from({ length: 5 }, (_, i) => ({ channel: `CS${i}`, ts: `${i}.000200` }));
+    for (const card of cards)
+      closing.updateRunCard(makeRun({ card, progress: { current: 1, total: 9, unit: 'epoch' } }));
+    const ended = makeRun({
+      card: { channel: 'CN2', ts: '9.000300' },
+      state: 'succeeded',
+      endedAt: new Date().toISOString(),
+    });
+    const notice = closing.postNotice(ended, []);
+    const { staleCards } = await closing.close(200);
+    assert.equal(await notice, true, 'the notice went out');
+    assert.deepEqual(staleCards.map((c) => c.channel).sort(), cards.map((c) => c.channel).sort());
+    assert.equal(await closing.postNotice(ended, []), false, 'after closing nothing is sent: it stays owed');
+    release();
+    await slow.close();
+  });
 });

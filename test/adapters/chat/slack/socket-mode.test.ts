@@ -20,6 +20,7 @@ describe('createSlackChat (Socket Mode)', () => {
   const handlers: ChatHandlers = {
     async command(text, from, key) {
       commands.push({ text, from, key });
+      return { started: [] };
     },
     async action(action, value) {
       actions.push({ action, value });
@@ -36,8 +37,8 @@ describe('createSlackChat (Socket Mode)', () => {
       SLACK_API_URL: api.apiUrl,
       PORT: '0',
     });
-    chat = await createSlackChat({ config, log: silentLogger, metrics: new MetricsRegistry(), handlers });
-    await chat.start();
+    chat = await createSlackChat({ config, log: silentLogger, metrics: new MetricsRegistry() });
+    await chat.start(handlers);
     await socket.connected();
   });
   after(async () => {

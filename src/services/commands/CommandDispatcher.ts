@@ -1,0 +1,77 @@
+import type { Command, Verb } from '../../core/command/command.ts';
+import { parseCommand } from '../../core/command/parse-command.ts';
+import type { Reply } from '../../core/reply.ts';
+import type { TemplateCatalog } from '../../core/template/template.ts';
+import type { ChatHandlers, ChatPort, CommandOutcome, Requester } from '../../ports/chat.ts';
+import type { Store } from '../../ports/store.ts';
+import type { Logger } from '../../shared/log.ts';
+import { type ButtonModule, type CommandModule, refuse } from './command-module.ts';
+
+export interface CommandDispatcherDeps {
+  store: Pick<Store, 'claimOnce'>;
+  /** The current templates: the parser names an unknown word rightly only when it knows them. */
+  templates: () => Promise<TemplateCatalog>;
+  chat: Pick<ChatPort, 'answer'>;
+  log: Logger;
+  commands: CommandModule[];
+  buttons: ButtonModule[];
+}
+
+const OUR_FAULT = 'Something went wrong on our side; the error is in the bot log.';
+const UNKNOWN_BUTTON = 'That button is not one Trainyard knows; it may come from an older card.';
+
+/**
+ * The one door both chats enter by (ChatHandlers). A delivery is checked for repeats once,
+ * parsed once, handed to the module that owns its verb or button, and answered to the asker.
+ * Nothing a person types or presses makes it throw.
+ */
+export class CommandDispatcher implements ChatHandlers {
+  private readonly byVerb = new Map<Verb, CommandModule>();
+  private readonly byAction = new Map<string, ButtonModule>();
+
+  constructor(private readonly deps: CommandDispatcherDeps) {
+    for (const module of deps.commands) for (const verb of module.verbs) this.byVerb.set(verb, module);
+    for (const module of deps.buttons) for (const action of module.actions) this.byAction.set(action, module);
+  }
+
+  async command(text: string, from: Requester, key?: string): Promise<CommandOutcome> {
+    // A delivery the chat retried (same key) was answered the first time.
+    if (key && !this.deps.store.claimOnce(`command:${key}`)) return { started: [] };
+    const outcome = await this.execute(text, from);
+    if (outcome.reply) await this.deps.chat.answer(from, outcome.reply);
+    return outcome;
+  }
+
+  async action(action: string, value: string, from: Requester, key?: string): Promise<void> {
+    if (key && !this.deps.store.claimOnce(`action:${key}`)) return;
+    const reply = await this.press(action, value, from);
+    if (reply) await this.deps.chat.answer(from, reply);
+  }
+
+  private async execute(text: string, from: Requester): Promise<CommandOutcome> {
+    // Broken templates count as known: `/train broken x` is answered about the template, not `x`.
+    const { templates, broken } = await this.deps.templates();
+    const parsed = parseCommand(text, { templates: [...templates.keys(), ...broken.keys()] });
+    if (!parsed.ok) return refuse(parsed.error);
+    const command: Command = parsed.command;
+    const module = this.byVerb.get(command.verb);
+    if (!module) return refuse(`/train ${command.verb} is not available here.`);
+    try {
+      return await module.handle(command, from);
+    } catch (err) {
+      this.deps.log.error('command failed', { err, verb: command.verb });
+      return refuse(OUR_FAULT);
+    }
+  }
+
+  private async press(action: string, value: string, from: Requester): Promise<Reply | undefined> {
+    const module = this.byAction.get(action);
+    if (!module) return { kind: 'error', text: UNKNOWN_BUTTON };
+    try {
+      return await module.press(action, value, from);
+    } catch (err) {
+      this.deps.log.error('button failed', { err, action });
+      return { kind: 'error', text: OUR_FAULT };
+    }
+  }
+}

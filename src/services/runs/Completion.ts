@@ -1,0 +1,137 @@
+import { isEnded, NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
+import type { ChatPort } from '../../ports/chat.ts';
+import type { LogArchive } from '../../ports/log-archive.ts';
+import type { Histogram, Metrics } from '../../ports/metrics.ts';
+import type { Store } from '../../ports/store.ts';
+import { concurrencyLimit } from '../../shared/concurrency-limit.ts';
+import type { Logger } from '../../shared/log.ts';
+import { within } from '../../shared/within.ts';
+import type { RunCards } from './RunCards.ts';
+
+export interface CompletionDeps {
+  store: Store;
+  chat: Pick<ChatPort, 'postNotice' | 'uploadFile'>;
+  logs: LogArchive;
+  cards: Pick<RunCards, 'whenPosted'>;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** Log tails read from disk at once (a restart may owe hundreds of notices). */
+const TAILS_AT_ONCE = 8;
+/** Whole logs held in memory for upload at once; the chat's queue sends them at its own pace. */
+const UPLOADS_AT_ONCE = 4;
+
+/** Nothing is owed for an ended run: its notice went out and its log is uploaded (or needs none). */
+export const completed = (run: Run): boolean => run.noticeSent === true && run.logUploaded !== false;
+
+/**
+ * What a run owes the chat once it has ended: the completion notice, then its whole log in the
+ * card's thread. Each is recorded on the run as soon as it is delivered (`noticeSent`,
+ * `logUploaded`), so a restart sends what is missing and never a notice twice. Everything goes
+ * through the chat in the background: a backlog never holds up anything else.
+ */
+export class Completion {
+  private readonly working = new Map<string, Promise<void>>();
+  private readonly waiters = new Map<string, ((run: Run) => void)[]>();
+  /** When the runtime reported each run's end, to measure event → notice latency. */
+  private readonly endSeenAt = new Map<string, number>();
+  private readonly tails = concurrencyLimit(TAILS_AT_ONCE);
+  private readonly uploads = concurrencyLimit(UPLOADS_AT_ONCE);
+  private readonly noticeLatency: Histogram;
+
+  constructor(private readonly deps: CompletionDeps) {
+    this.noticeLatency = deps.metrics.histogram(
+      'trainyard_event_to_notice_seconds',
+      'Time from the runtime reporting a run end to its completion notice being handed to the chat',
+    );
+  }
+
+  /** A run just reached its end state. */
+  ended(run: Run): void {
+    this.endSeenAt.set(run.id, Date.now());
+    this.complete(run);
+  }
+
+  /** Sends what an ended run still owes, in the background; a run already being completed is left to that. */
+  complete(run: Run): void {
+    if (this.working.has(run.id)) return;
+    const work = this.completeNow(run.id).finally(() => {
+      this.working.delete(run.id);
+      this.endSeenAt.delete(run.id);
+      const final = this.deps.store.getRun(run.id) ?? run;
+      for (const resolve of this.waiters.get(run.id) ?? []) resolve(final);
+      this.waiters.delete(run.id);
+    });
+    this.working.set(run.id, work);
+  }
+
+  /** Resolves when the run has ended and its completion is done, or given up until the next start. */
+  whenCompleted(runId: string): Promise<Run> {
+    const run = this.deps.store.getRun(runId);
+    if (!run) return Promise.reject(new Error(`unknown run ${runId}`));
+    if (isEnded(run.state) && completed(run) && !this.working.has(runId)) return Promise.resolve(run);
+    return new Promise((resolve) => this.waiters.set(runId, [...(this.waiters.get(runId) ?? []), resolve]));
+  }
+
+  /** Waits for the completions under way, at most `withinMs` (shutdown: the chat has closed by then). */
+  async settle(withinMs: number): Promise<void> {
+    await within(withinMs, Promise.allSettled([...this.working.values()]));
+  }
+
+  private current(run: Run): Run {
+    return this.deps.store.getRun(run.id) ?? run;
+  }
+
+  private async completeNow(runId: string): Promise<void> {
+    const { store } = this.deps;
+    let run = store.getRun(runId);
+    if (!run || !isEnded(run.state)) return;
+    try {
+      if (!run.noticeSent) {
+        if (run.quiet) {
+          // Its parent reports for it: there is nothing to post.
+          await this.deps.logs.finish(runId);
+          store.saveRun({ ...this.current(run), noticeSent: true });
+          return;
+        }
+        if (!(await this.sendNotice(run))) return;
+        run = { ...this.current(run), noticeSent: true, logUploaded: false };
+        store.saveRun(run);
+      }
+      if (run.logUploaded !== false) return;
+      const ended = run;
+      if (await this.uploads.run(() => this.uploadLog(ended))) {
+        store.saveRun({ ...this.current(ended), logUploaded: true });
+      }
+    } catch (err) {
+      // A bug, not a delivery problem (the chat never throws for those): record it done rather than loop.
+      this.deps.log.error('completion notice failed', { run: runId, err });
+      store.saveRun({ ...this.current(run), noticeSent: true, logUploaded: true });
+    }
+  }
+
+  /** True once the notice is dealt with; false when the chat shut down before sending it. */
+  private async sendNotice(run: Run): Promise<boolean> {
+    const { logs, chat } = this.deps;
+    await this.deps.cards.whenPosted(run.id);
+    const tail = await this.tails.run(async () => {
+      await logs.flush();
+      return logs.tail(run.id, NOTICE_LOG_LINES);
+    });
+    const sent = await chat.postNotice(this.current(run), tail);
+    const seen = this.endSeenAt.get(run.id);
+    if (sent && seen !== undefined) this.noticeLatency.observe((Date.now() - seen) / 1000);
+    return sent;
+  }
+
+  /** True once the whole log is in the card's thread (or there is none to upload). */
+  private async uploadLog(ended: Run): Promise<boolean> {
+    const { logs, chat } = this.deps;
+    await logs.finish(ended.id);
+    const full = await logs.read(ended.id);
+    const run = this.current(ended);
+    if (!full || !run.card) return true;
+    return chat.uploadFile(run, `${run.spec.template}-${run.number}.log`, full, `Log of run #${run.number}`);
+  }
+}

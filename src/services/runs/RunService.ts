@@ -1,0 +1,178 @@
+import { isEnded, RUN_STATES, type Run, type RunState } from '../../core/run/run.ts';
+import type { TemplateCatalog } from '../../core/template/template.ts';
+import type { ChatPort } from '../../ports/chat.ts';
+import type { ImageBuilder } from '../../ports/image-builder.ts';
+import type { LaunchCheck, Launcher, LaunchRequest, LaunchResult } from '../../ports/launcher.ts';
+import type { LogArchive } from '../../ports/log-archive.ts';
+import type { Metrics } from '../../ports/metrics.ts';
+import type { Policy } from '../../ports/policy.ts';
+import type { RunEvents, Unsubscribe } from '../../ports/run-events.ts';
+import type { Runtime, RuntimeSink } from '../../ports/runtime.ts';
+import type { Store } from '../../ports/store.ts';
+import type { Logger } from '../../shared/log.ts';
+import { newRunId } from '../../shared/run-id.ts';
+import { Completion } from './Completion.ts';
+import { createRun } from './create-run.ts';
+import { planLaunch } from './plan-launch.ts';
+import { RunCards } from './RunCards.ts';
+import { RunEventHub } from './RunEventHub.ts';
+import { RunStarter } from './RunStarter.ts';
+import { RunUpdates } from './RunUpdates.ts';
+
+export interface RunServiceDeps {
+  store: Store;
+  /** The current templates (the caller may reload them from disk). */
+  templates: () => Promise<TemplateCatalog>;
+  runtime: Runtime;
+  chat: ChatPort;
+  policy: Policy;
+  logs: LogArchive;
+  /** Absent when no Docker engine is configured: templates that need a build then fail with a sentence. */
+  builder?: ImageBuilder;
+  log: Logger;
+  metrics: Metrics;
+  now?: () => Date;
+}
+
+/**
+ * The life of runs: launch → build and submit → runtime updates and logs → completion notice and
+ * log upload. Other services start runs through it (Launcher) and follow them (RunEvents).
+ */
+export class RunService implements Launcher, RunEvents {
+  /** Where the runtime reports run changes and log lines. */
+  readonly sink: RuntimeSink;
+  readonly cards: RunCards;
+  readonly completion: Completion;
+  private readonly events: RunEventHub;
+  private readonly updates: RunUpdates;
+  private readonly starter: RunStarter;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: RunServiceDeps) {
+    const { store, chat, log, logs } = deps;
+    this.now = deps.now ?? (() => new Date());
+    this.events = new RunEventHub(log);
+    this.cards = new RunCards({ store, chat, log });
+    this.completion = new Completion({ store, chat, logs, cards: this.cards, log, metrics: deps.metrics });
+    this.updates = new RunUpdates({
+      store,
+      cards: this.cards,
+      events: this.events,
+      logs,
+      now: this.now,
+      onEnded: (run) => this.completion.ended(run),
+    });
+    this.sink = this.updates;
+    this.starter = new RunStarter({ ...deps, updates: this.updates });
+    deps.metrics.gauge('trainyard_runs', 'Runs in the store by state', ['state'], () => {
+      const counts = new Map<RunState, number>(RUN_STATES.map((s) => [s, 0]));
+      for (const r of store.listRuns()) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
+      return [...counts].map(([state, value]) => ({ labels: { state }, value }));
+    });
+  }
+
+  onRunChanged(listener: (run: Run) => void): Unsubscribe {
+    return this.events.onRunChanged(listener);
+  }
+
+  onRunEnded(listener: (run: Run) => void): Unsubscribe {
+    return this.events.onRunEnded(listener);
+  }
+
+  async check(req: LaunchRequest): Promise<LaunchCheck> {
+    const plan = await this.plan(req);
+    if (!plan.ok) return plan;
+    // No runs counted: the concurrent-runs limit belongs to the moment of a launch.
+    const refusal = this.deps.policy.checkLaunch(req.user, req.channel, plan.spec, 0);
+    return refusal ? { ok: false, error: refusal } : plan;
+  }
+
+  async launch(req: LaunchRequest): Promise<LaunchResult> {
+    const { store, policy } = this.deps;
+    const plan = await this.plan(req);
+    if (!plan.ok) return plan;
+    const going = activeWorkOf(store.listRuns({ active: true }), req);
+    const refusal = policy.checkLaunch(req.user, req.channel, plan.spec, going);
+    if (refusal) return { ok: false, error: refusal };
+
+    const run = createRun({
+      id: newRunId(),
+      number: store.nextRunNumber(),
+      spec: plan.spec,
+      options: req.options,
+      request: req,
+      now: this.now(),
+    });
+    store.saveRun(run);
+    this.deps.log.info('run launched', { run: run.id, number: run.number, template: run.spec.template });
+    this.events.runChanged(run);
+    // The card and the run start together: a slow chat must never delay the job.
+    this.cards.post(run);
+    this.starter.start(run.id);
+    return { ok: true, run };
+  }
+
+  /**
+   * The spec a request would run, or the one sentence saying why it cannot: the template, its
+   * params and options, and settings the runtime cannot honour (answered now, not as a failed card).
+   */
+  private async plan(req: LaunchRequest): Promise<LaunchCheck> {
+    const plan = planLaunch(await this.deps.templates(), req.template, req.params, req.options);
+    if (!plan.ok) return plan;
+    const unfit = this.deps.runtime.cannotHonour(plan.spec);
+    return unfit ? { ok: false, error: unfit } : plan;
+  }
+
+  /** Starts a run that was queued (or building) when the bot went down and never reached the runtime. */
+  resume(run: Run): void {
+    this.deps.log.info('starting a run interrupted before it reached the runtime', { run: run.id });
+    this.starter.start(run.id);
+  }
+
+  async stop(runId: string, reason?: string, stoppedBy?: string): Promise<void> {
+    const run = this.deps.store.getRun(runId);
+    if (!run || isEnded(run.state)) return;
+    if (!run.placement) {
+      // Not handed to the runtime yet: it never starts.
+      this.starter.cancel(runId);
+      this.updates.update(runId, { state: 'stopped', reason, stoppedBy });
+      return;
+    }
+    this.updates.stopping(runId, { reason, stoppedBy });
+    try {
+      await this.deps.runtime.stop(run);
+    } catch (err) {
+      this.deps.log.error('stop failed', { run: runId, err });
+      throw err;
+    }
+  }
+
+  whenEnded(runId: string): Promise<Run> {
+    return this.completion.whenCompleted(runId);
+  }
+
+  /** Resolves when no run is in flight any more (every notice sent). */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      const active = this.deps.store.listRuns({ active: true });
+      if (!active.length) break;
+      await Promise.all(active.map((r) => this.whenEnded(r.id)));
+    }
+  }
+}
+
+/**
+ * How many runs of the requester's count against the policy's concurrent-runs limit: runs that
+ * share a parent (a sweep's trials) count as one, and the request's own parent is not counted
+ * again for its next child.
+ */
+function activeWorkOf(active: Run[], req: LaunchRequest): number {
+  const units = new Set<string>();
+  for (const run of active) {
+    if (run.launchedBy !== req.user) continue;
+    const unit = run.parent ? `${run.parent.kind}:${run.parent.id}` : run.id;
+    if (req.parent && unit === `${req.parent.kind}:${req.parent.id}`) continue;
+    units.add(unit);
+  }
+  return units.size;
+}

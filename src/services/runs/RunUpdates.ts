@@ -1,0 +1,87 @@
+import { applyLogLines, createProgressPattern } from '../../core/progress/parse-progress.ts';
+import { isEnded, type Run, type RuntimeUpdate } from '../../core/run/run.ts';
+import { applyUpdate } from '../../core/run/status-machine.ts';
+import type { LogArchive } from '../../ports/log-archive.ts';
+import type { RuntimeSink } from '../../ports/runtime.ts';
+import type { Store } from '../../ports/store.ts';
+import type { RunCards } from './RunCards.ts';
+import type { RunEventHub } from './RunEventHub.ts';
+
+/** Why a run is being stopped (plain text) and the user who asked, if a person did. */
+export interface StopRequest {
+  reason?: string;
+  stoppedBy?: string;
+}
+
+export interface RunUpdatesDeps {
+  store: Store;
+  cards: Pick<RunCards, 'refresh'>;
+  events: RunEventHub;
+  logs: Pick<LogArchive, 'append'>;
+  now: () => Date;
+  /** A run reached its end state (it is stored by then). */
+  onEnded: (run: Run) => void;
+}
+
+/**
+ * Where changes to runs land: state changes (from the runtime, or the hub's own build and submit
+ * steps) through the status machine, and log lines into progress and metrics. Each visible change
+ * is stored, shown on the card and told to the listeners, in that order.
+ */
+export class RunUpdates implements RuntimeSink {
+  private readonly patterns = new Map<string, RegExp | undefined>();
+  /** Why each run is being stopped and who asked, so its end state says so. */
+  private readonly stops = new Map<string, StopRequest>();
+
+  constructor(private readonly deps: RunUpdatesDeps) {}
+
+  /** Stores a change people can see, refreshes the card and tells the listeners. */
+  save(run: Run): void {
+    this.deps.store.saveRun(run);
+    this.deps.cards.refresh(run);
+    this.deps.events.runChanged(run);
+  }
+
+  /** The run is being stopped: its `stopped` end will carry the reason and who asked. */
+  stopping(runId: string, stop: StopRequest): void {
+    this.stops.set(runId, stop);
+  }
+
+  update(runId: string, update: RuntimeUpdate): void {
+    const run = this.deps.store.getRun(runId);
+    if (!run) return;
+    const stop = this.stops.get(runId);
+    const adjusted =
+      update.state === 'stopped' && stop
+        ? { ...update, reason: update.reason ?? stop.reason, stoppedBy: update.stoppedBy ?? stop.stoppedBy }
+        : update;
+    const next = applyUpdate(run, adjusted, update.at ?? this.deps.now());
+    if (!next) return;
+    this.save(next);
+    if (!isEnded(next.state)) return;
+    this.stops.delete(runId);
+    this.patterns.delete(runId);
+    this.deps.events.runEnded(next);
+    this.deps.onEnded(next);
+  }
+
+  log(runId: string, lines: string[], cursor?: string): void {
+    if (!lines.length) return;
+    const run = this.deps.store.getRun(runId);
+    if (!run) return;
+    // The archive keeps the cursor with the lines, in one step: after a crash, recovery resumes
+    // the runtime there (the store's copy below may be older: its writes are delayed).
+    this.deps.logs.append(runId, lines, cursor);
+    const now = this.deps.now();
+    const next = applyLogLines(run, lines, now, this.patternFor(run));
+    if (next) this.save(cursor ? { ...next, logCursor: cursor } : next);
+    // Lines that change nothing visible still show the run was alive then (a lost run's duration ends there).
+    else if (cursor) this.deps.store.saveRun({ ...run, logCursor: cursor, lastSeenAt: now.toISOString() });
+  }
+
+  private patternFor(run: Run): RegExp | undefined {
+    if (!this.patterns.has(run.id))
+      this.patterns.set(run.id, createProgressPattern(run.spec.progressPattern));
+    return this.patterns.get(run.id);
+  }
+}
