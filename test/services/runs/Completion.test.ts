@@ -63,7 +63,8 @@ describe('Completion: notices and log uploads owed', () => {
     assert.equal(w.chat.files.length, 300);
     assert.equal(new Set(w.chat.files.map((f) => f.run.id)).size, 300, 'no log twice');
     for (const run of owed) {
-      const stored = w.store.getRun(run.id);
+      // Settled runs beyond the live window move to history: loadRun reaches both.
+      const stored = await w.store.loadRun(run.id);
       assert.equal(stored?.noticeSent, true);
       assert.equal(stored?.logUploaded, true);
     }
