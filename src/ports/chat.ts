@@ -1,3 +1,4 @@
+import type { GroupCard } from '../core/group-card.ts';
 import type { Reply } from '../core/reply.ts';
 import type { MessageRef, Run } from '../core/run/run.ts';
 
@@ -42,6 +43,23 @@ export interface ChatPort {
   postInThread(run: Run, reply: Reply): Promise<void>;
   /** Uploads a file (the full log) to the run card's thread. True/false as for postNotice. */
   uploadFile(run: Run, filename: string, content: string, title: string): Promise<boolean>;
+  /** Posts a group's card in `channel`; returns where it is, so it can be updated. */
+  postGroupCard(channel: string, card: GroupCard): Promise<MessageRef | undefined>;
+  /**
+   * Refreshes a group card. Coalesced per card (the latest wins); a `final` one goes first and is
+   * never dropped.
+   */
+  updateGroupCard(ref: MessageRef, card: GroupCard, final: boolean): void;
+  /**
+   * The group's one completion notice, in its card's thread (also shown in the channel), mentioning
+   * the launcher; `logTail` is the failed run's last lines, when one failed. True/false as postNotice.
+   */
+  postGroupNotice(
+    ref: MessageRef | undefined,
+    channel: string,
+    card: GroupCard,
+    logTail: string[],
+  ): Promise<boolean>;
   /** A message in a channel, e.g. a schedule announcing its run. */
   announce(channel: string, text: string): Promise<void>;
   /** Waits until everything queued was delivered (or dropped as superseded). */

@@ -1,3 +1,4 @@
+import type { GroupCard } from '../../src/core/group-card.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import type { MessageRef, Run } from '../../src/core/run/run.ts';
 import { sentenceText } from '../../src/core/sentence.ts';
@@ -13,6 +14,9 @@ export class RecordingChat implements ChatPort {
   readonly threads: { run: Run; reply: Reply }[] = [];
   readonly files: { run: Run; filename: string; content: string }[] = [];
   readonly announcements: { channel: string; text: string }[] = [];
+  readonly groupCards: { ref: MessageRef; card: GroupCard }[] = [];
+  readonly groupUpdates: { ref: MessageRef; card: GroupCard; final: boolean }[] = [];
+  readonly groupNotices: { ref?: MessageRef; channel: string; card: GroupCard; logTail: string[] }[] = [];
   /** The door the hub opened when it started the chat. */
   handlers?: ChatHandlers;
   /** What close() reports as left out of date. */
@@ -45,6 +49,25 @@ export class RecordingChat implements ChatPort {
     await this.gate;
     if (this.unsent) return false;
     this.files.push({ run, filename, content });
+    return true;
+  }
+  async postGroupCard(channel: string, card: GroupCard): Promise<MessageRef> {
+    const ref = { channel, ts: `group-${this.groupCards.length + 1}` };
+    this.groupCards.push({ ref, card });
+    return ref;
+  }
+  updateGroupCard(ref: MessageRef, card: GroupCard, final: boolean): void {
+    this.groupUpdates.push({ ref, card, final });
+  }
+  async postGroupNotice(
+    ref: MessageRef | undefined,
+    channel: string,
+    card: GroupCard,
+    logTail: string[],
+  ): Promise<boolean> {
+    await this.gate;
+    if (this.unsent) return false;
+    this.groupNotices.push({ ref, channel, card, logTail });
     return true;
   }
   async announce(channel: string, text: string): Promise<void> {

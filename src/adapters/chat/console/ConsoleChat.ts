@@ -1,3 +1,4 @@
+import type { GroupCard } from '../../../core/group-card.ts';
 import type { Reply } from '../../../core/reply.ts';
 import { isEnded, type MessageRef, type Run } from '../../../core/run/run.ts';
 import type {
@@ -7,6 +8,11 @@ import type {
   CommandOutcome,
   Requester,
 } from '../../../ports/chat.ts';
+import {
+  renderGroupCardText,
+  renderGroupNoticeText,
+  renderGroupStartedText,
+} from '../../../views/text/group-card-text.ts';
 import { renderLaunchedText, renderLogKeptText, renderNoticeText } from '../../../views/text/notice-text.ts';
 import { renderAnnouncementText, renderReplyText } from '../../../views/text/reply-text.ts';
 import { renderRunCardText, renderRunLine } from '../../../views/text/run-card-text.ts';
@@ -34,6 +40,9 @@ export interface ConsoleChatOptions {
 export class ConsoleChat implements ChatPort {
   readonly kind = 'console' as const;
   private readonly live = new Map<string, Run>();
+  /** Group cards (sweeps, pipelines) still going, by their ref's ts. */
+  private readonly liveGroups = new Map<string, GroupCard>();
+  private groupCount = 0;
   private readonly lastLine = new Map<string, { text: string; state: string; at: number }>();
   private readonly screen: LiveScreen;
   private readonly now: () => Date;
@@ -111,7 +120,10 @@ export class ConsoleChat implements ChatPort {
 
   private redraw(): void {
     const now = this.now();
-    this.screen.setLive([...this.live.values()].flatMap((r) => renderRunCardText(r, now)));
+    this.screen.setLive([
+      ...[...this.liveGroups.values()].flatMap((g) => renderGroupCardText(g, now)),
+      ...[...this.live.values()].flatMap((r) => renderRunCardText(r, now)),
+    ]);
   }
 
   async postNotice(run: Run, logTail: string[]): Promise<boolean> {
@@ -127,6 +139,34 @@ export class ConsoleChat implements ChatPort {
 
   async uploadFile(run: Run, _filename: string, content: string): Promise<boolean> {
     this.screen.print(renderLogKeptText(run, content.split('\n').filter(Boolean).length));
+    return true;
+  }
+
+  async postGroupCard(channel: string, card: GroupCard): Promise<MessageRef> {
+    this.screen.print(renderGroupStartedText(card));
+    const ref = { channel, ts: `group-${++this.groupCount}` };
+    this.updateGroupCard(ref, card, false);
+    return ref;
+  }
+
+  updateGroupCard(ref: MessageRef, card: GroupCard, final: boolean): void {
+    if (final) {
+      if (this.liveGroups.delete(ref.ts)) this.redraw();
+      return;
+    }
+    this.liveGroups.set(ref.ts, card);
+    // Without a TTY a group's table would print on every change; its notice says how it ended.
+    if (this.screen.interactive) this.redraw();
+  }
+
+  async postGroupNotice(
+    ref: MessageRef | undefined,
+    _channel: string,
+    card: GroupCard,
+    logTail: string[],
+  ): Promise<boolean> {
+    if (ref && this.liveGroups.delete(ref.ts)) this.redraw();
+    this.screen.print(renderGroupNoticeText(card, logTail, this.now()).join('\n'));
     return true;
   }
 

@@ -1,9 +1,11 @@
 import type { webApi } from '@slack/bolt';
+import type { GroupCard } from '../../../core/group-card.ts';
 import type { Reply } from '../../../core/reply.ts';
 import { isEnded, type MessageRef, type Run } from '../../../core/run/run.ts';
 import type { ChatHandlers, ChatLeftovers, ChatPort, Requester } from '../../../ports/chat.ts';
 import type { Logger } from '../../../shared/log.ts';
 import type { SlackMessage } from '../../../views/blocks/block-kit.ts';
+import { renderGroupCard, renderGroupNotice } from '../../../views/blocks/group-card.ts';
 import { renderNotice } from '../../../views/blocks/notice.ts';
 import { renderReply } from '../../../views/blocks/reply.ts';
 import { renderRunCard } from '../../../views/blocks/run-card.ts';
@@ -142,6 +144,49 @@ export class SlackChat implements ChatPort {
     return dealtWith(delivery);
   }
 
+  async postGroupCard(channel: string, card: GroupCard): Promise<MessageRef | undefined> {
+    const res = await this.opts.queue.enqueue({
+      method: 'chat.postMessage',
+      channel,
+      priority: true,
+      send: () => this.opts.web.chat.postMessage({ channel, ...renderGroupCard(card, new Date()) }),
+    });
+    if (!res?.ts) return undefined;
+    const ref = { channel: res.channel ?? channel, ts: res.ts };
+    this.opts.queue.noteSent(groupCardKey(ref));
+    return ref;
+  }
+
+  updateGroupCard(ref: MessageRef, card: GroupCard, final: boolean): void {
+    void this.opts.queue.enqueue({
+      method: 'chat.update',
+      channel: ref.channel,
+      coalesceKey: groupCardKey(ref),
+      priority: final,
+      minIntervalMs: this.opts.cardUpdateIntervalMs ?? CARD_UPDATE_INTERVAL_MS,
+      send: () =>
+        this.opts.web.chat.update({ channel: ref.channel, ts: ref.ts, ...renderGroupCard(card, new Date()) }),
+    });
+  }
+
+  async postGroupNotice(
+    ref: MessageRef | undefined,
+    channel: string,
+    card: GroupCard,
+    logTail: string[],
+  ): Promise<boolean> {
+    const msg = renderGroupNotice(card, logTail, new Date());
+    const where = ref ? { channel: ref.channel, thread_ts: ref.ts, reply_broadcast: true } : { channel };
+    return dealtWith(
+      await this.opts.queue.deliver({
+        method: 'chat.postMessage',
+        channel: where.channel,
+        priority: true,
+        send: () => this.opts.web.chat.postMessage({ ...where, ...msg }),
+      }),
+    );
+  }
+
   async announce(channel: string, text: string): Promise<void> {
     await this.opts.queue.enqueue({
       method: 'chat.postMessage',
@@ -175,6 +220,12 @@ const threadOf = (run: Run): { channel: string; thread_ts?: string } =>
 
 /** Updates of one card coalesce under this key. */
 const cardKey = (card: MessageRef): string => `update:${card.channel}:${card.ts}`;
+
+/**
+ * Updates of one group card coalesce under this key; its own prefix keeps it out of the run cards
+ * reported stale on shutdown (a group's service redraws its card after the next start anyway).
+ */
+const groupCardKey = (card: MessageRef): string => `group:${card.channel}:${card.ts}`;
 
 /** The card an unsent card update was for (channel ids and message timestamps hold no colon). */
 function cardOfCall(call: OutboundCall<unknown>): MessageRef[] {
