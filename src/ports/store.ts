@@ -1,5 +1,7 @@
+import type { PipelineRun } from '../core/pipeline/pipeline-run.ts';
 import type { Run } from '../core/run/run.ts';
 import type { Schedule } from '../core/schedule/schedule.ts';
+import type { Sweep } from '../core/sweep/sweep.ts';
 
 /** Which runs loadRuns returns. */
 export interface RunQuery {
@@ -10,6 +12,25 @@ export interface RunQuery {
   /** Only runs numbered below this, to page back through history. */
   before?: number;
   limit: number;
+}
+
+/**
+ * Records that follow a group of runs: sweeps and pipelines. Their numbers come from the run
+ * sequence (Store.nextRunNumber), so `#57` names one thing. The same two tiers as runs: live
+ * records in memory (get, getByNumber, list), settled ones (ended, notice sent) also reachable
+ * through load, loadByNumber and loadNewest once they have moved to history.
+ */
+export interface GroupRecords<T> {
+  get(id: string): T | undefined;
+  getByNumber(n: number): T | undefined;
+  load(id: string): Promise<T | undefined>;
+  loadByNumber(n: number): Promise<T | undefined>;
+  /** Newest first, over the live document only; `active: true` gives those not ended. */
+  list(filter?: { active?: boolean; limit?: number }): T[];
+  /** Newest first, live and history merged: someone's latest, paging back with `before`. */
+  loadNewest(query: { owner?: string; before?: number; limit: number }): Promise<T[]>;
+  /** Inserts or replaces (by id) and schedules a write. */
+  save(record: T): void;
 }
 
 /**
@@ -49,6 +70,8 @@ export interface Store {
   loadRuns(query: RunQuery): Promise<Run[]>;
   /** Inserts or replaces (by id) and schedules a write. A run found only in history comes back live. */
   saveRun(run: Run): void;
+  readonly sweeps: GroupRecords<Sweep>;
+  readonly pipelines: GroupRecords<PipelineRun>;
   listSchedules(): Schedule[];
   getSchedule(name: string): Schedule | undefined;
   saveSchedule(schedule: Schedule): void;

@@ -1,5 +1,9 @@
+import { pipelineKind, sweepKind } from '../../src/adapters/store/group-kinds.ts';
+import { MemoryGroupRecords } from '../../src/adapters/store/MemoryGroupRecords.ts';
+import type { PipelineRun } from '../../src/core/pipeline/pipeline-run.ts';
 import { isEnded, type Run } from '../../src/core/run/run.ts';
 import type { Schedule } from '../../src/core/schedule/schedule.ts';
+import type { Sweep } from '../../src/core/sweep/sweep.ts';
 import type { RunQuery, Store } from '../../src/ports/store.ts';
 
 /**
@@ -12,6 +16,8 @@ export class MemoryStore implements Store {
   private schedules = new Map<string, Schedule>();
   private keys = new Set<string>();
   private runNumber = 1;
+  readonly sweeps = new MemoryGroupRecords<Sweep>(sweepKind);
+  readonly pipelines = new MemoryGroupRecords<PipelineRun>(pipelineKind);
 
   nextRunNumber(): number {
     return this.runNumber++;

@@ -1,18 +1,22 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { PipelineRun } from '../../core/pipeline/pipeline-run.ts';
 import { boundHistory, MAX_HISTORY } from '../../core/progress/parse-progress.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
+import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { RunQuery, Store } from '../../ports/store.ts';
 import { type Logger, silentLogger } from '../../shared/log.ts';
 import { ClaimedKeys } from './ClaimedKeys.ts';
 import { CoalescedWrites } from './CoalescedWrites.ts';
 import { type FileStoreOptions, type FileStoreStats, historyOptions } from './file-store-options.ts';
+import { pipelineKind, sweepKind } from './group-kinds.ts';
 import { RecordHistory } from './history/RecordHistory.ts';
 import { LiveFile } from './LiveFile.ts';
 import { LiveSchedules } from './LiveSchedules.ts';
 import { encodeDocument } from './live-document.ts';
+import { MemoryGroupRecords } from './MemoryGroupRecords.ts';
 import { readLiveFile } from './read-live-file.ts';
 import { runRecords } from './run-records.ts';
 import { StoreError } from './StoreError.ts';
@@ -44,6 +48,8 @@ export class FileStore implements Store {
   readonly #schedules = new LiveSchedules();
   readonly #keys = new ClaimedKeys({ ttlMs: KEY_TTL_MS, max: MAX_KEYS });
   readonly #writes: CoalescedWrites;
+  readonly sweeps = new MemoryGroupRecords<Sweep>(sweepKind, () => this.#changed());
+  readonly pipelines = new MemoryGroupRecords<PipelineRun>(pipelineKind, () => this.#changed());
   #nextRunNumber = 1;
   #closed = false;
   #lastEncodeMs = 0;
@@ -208,7 +214,14 @@ export class FileStore implements Store {
     const superseded = this.#runs.loadLive(contents.runs, contents.runLines, contents.runsArchivedTo);
     for (const schedule of contents.schedules) this.#schedules.save(schedule);
     this.#keys.load(contents.keys, this.#now().getTime());
-    this.#nextRunNumber = Math.max(contents.nextRunNumber, this.#runs.highestNumber() + 1);
+    for (const sweep of contents.sweeps) this.sweeps.save(sweep);
+    for (const pipeline of contents.pipelines) this.pipelines.save(pipeline);
+    const groupNumbers = [...contents.sweeps, ...contents.pipelines].map((g) => g.number);
+    this.#nextRunNumber = Math.max(
+      contents.nextRunNumber,
+      this.#runs.highestNumber() + 1,
+      ...groupNumbers.map((n) => n + 1),
+    );
     // Older versions are rewritten (their finished runs moving to history) by the first write.
     const migrating = contents.version !== STORE_VERSION;
     if (migrating || superseded > 0 || this.#runs.needsArchiving()) this.#changed();
@@ -258,9 +271,13 @@ export class FileStore implements Store {
       { name: 'schedules', shape: 'list', lines: this.#schedules.lines() },
       { name: 'keys', shape: 'object', lines: this.#keys.lines(this.#now().getTime()) },
       { name: 'runs', shape: 'list', lines: this.#runs.lines() },
+      { name: 'sweeps', shape: 'list', lines: jsonLines(this.sweeps.all()) },
+      { name: 'pipelines', shape: 'list', lines: jsonLines(this.pipelines.all()) },
     ]);
   }
 }
+
+const jsonLines = (records: object[]): Buffer[] => records.map((r) => Buffer.from(JSON.stringify(r)));
 
 function copy<T extends object>(value: T | undefined): T | undefined {
   return value === undefined ? undefined : { ...value };

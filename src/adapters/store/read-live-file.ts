@@ -1,5 +1,7 @@
+import type { PipelineRun } from '../../core/pipeline/pipeline-run.ts';
 import type { Run } from '../../core/run/run.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
+import type { Sweep } from '../../core/sweep/sweep.ts';
 import { sectionLines } from './live-document.ts';
 import { StoreError } from './StoreError.ts';
 import { STORE_VERSION, storeFileSchema, storeFileV1Schema } from './store-schema.ts';
@@ -14,6 +16,8 @@ export interface LiveContents {
   runs: Run[];
   /** Each run's line of the file, when laid out as this version writes it (see live-document.ts). */
   runLines: (string | undefined)[];
+  sweeps: Sweep[];
+  pipelines: PipelineRun[];
   /** Where the runs' history ended when the file was written; unknown before version 3. */
   runsArchivedTo?: [number, number];
 }
@@ -60,5 +64,7 @@ export function readLiveFile(file: string, text: string): LiveContents {
     runs,
     runLines: runLines ?? [],
     runsArchivedTo: data.version === 1 ? undefined : data.archivedTo?.runs,
+    sweeps: data.version === 1 ? [] : (data.sweeps as unknown as Sweep[]),
+    pipelines: data.version === 1 ? [] : (data.pipelines as unknown as PipelineRun[]),
   };
 }

@@ -181,6 +181,16 @@ const envelopeFields = {
   keys: numberRecord,
 };
 
+/**
+ * Sweeps and pipelines in the live file: checked for what the store itself relies on (id, number,
+ * owner); the services that own them read the rest, which they wrote.
+ */
+const groupRecordList = z
+  .array(
+    z.looseObject({ id: z.string().min(1), number: z.number().int().positive(), launchedBy: z.string() }),
+  )
+  .default([]);
+
 /** Versions 2 and 3 share their fields; 3 is laid out one record a line and holds fewer runs. */
 export const storeFileSchema = z.object({
   version: z.union([z.literal(2), z.literal(STORE_VERSION)]),
@@ -190,6 +200,8 @@ export const storeFileSchema = z.object({
     .record(z.string(), z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]))
     .optional(),
   runs: storedRunListSchema,
+  sweeps: groupRecordList,
+  pipelines: groupRecordList,
 });
 
 /** Checks one run read from a history segment: undefined when it is good, else what is wrong. */
