@@ -1,4 +1,4 @@
-import type { Command, Verb } from '../../core/command/command.ts';
+import type { Command, RunRef, Verb } from '../../core/command/command.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Sentence } from '../../core/sentence.ts';
 import type { CommandOutcome, Requester } from '../../ports/chat.ts';
@@ -18,6 +18,18 @@ export interface ButtonModule {
   /** `value` is what the button carries (a run id, a schedule name). */
   press(action: string, value: string, from: Requester): Promise<Reply | undefined>;
 }
+
+/**
+ * Things numbered from the run sequence that are not runs (sweeps, pipelines): `status`, `logs`
+ * and `stop` on their number reach them too. Each answers for its own numbers and declines the
+ * rest, and is asked only when no run has that number.
+ */
+export interface NumberedGroup {
+  /** The outcome of `verb` on `ref` when it names one of this module's records; undefined to decline. */
+  onNumber(verb: GroupVerb, ref: RunRef, from: Requester): Promise<CommandOutcome | undefined>;
+}
+
+export type GroupVerb = 'status' | 'logs' | 'stop';
 
 /** An outcome that only answers. */
 export const answer = (reply: Reply): CommandOutcome => ({ reply, started: [] });

@@ -3,7 +3,7 @@ import { isEnded, type Run } from '../../core/run/run.ts';
 import type { TemplateCatalog } from '../../core/template/template.ts';
 import type { CommandOutcome, Requester } from '../../ports/chat.ts';
 import type { Store } from '../../ports/store.ts';
-import { answer, type CommandModule, refuse } from './command-module.ts';
+import { answer, type CommandModule, type NumberedGroup, refuse } from './command-module.ts';
 import { findRun } from './find-run.ts';
 import type { RunActions } from './RunActions.ts';
 
@@ -14,6 +14,8 @@ export interface RunCommandsDeps {
   store: Pick<Store, 'listRuns' | 'loadRun' | 'loadRunByNumber'>;
   templates: () => Promise<TemplateCatalog>;
   actions: RunActions;
+  /** Sweeps, pipelines: asked about a number no run has. */
+  groups?: NumberedGroup[];
 }
 
 /** Looking at runs and acting on one: help, templates, list, status, logs, stop, rerun. */
@@ -34,7 +36,15 @@ export class RunCommands implements CommandModule<RunVerb> {
         return answer({ kind: 'runs', runs: this.recentRuns() });
     }
     const found = await findRun(this.deps.store, command.run);
-    if (!found.ok) return refuse(found.error);
+    if (!found.ok) {
+      if (command.verb !== 'rerun') {
+        for (const group of this.deps.groups ?? []) {
+          const outcome = await group.onNumber(command.verb, command.run, from);
+          if (outcome) return outcome;
+        }
+      }
+      return refuse(found.error);
+    }
     const { run } = found;
     const { actions } = this.deps;
     switch (command.verb) {

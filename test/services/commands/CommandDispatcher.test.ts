@@ -203,4 +203,45 @@ describe('CommandDispatcher: lookups reach history no longer kept in memory', ()
     assert.deepEqual(chat.errors().at(-1), 'There is no run #8; /train list shows recent runs.');
     assert.deepEqual(stops, []);
   });
+
+  it('asks the numbered groups about a number no run has, in order, and only for status, logs and stop', async () => {
+    const store = new MemoryStore();
+    const chat = new RecordingChat();
+    const asked: string[] = [];
+    const group = (name: string, owns: number) => ({
+      async onNumber(verb: string, ref: { kind: string; number?: number }) {
+        asked.push(`${name}:${verb}:${ref.number}`);
+        return ref.number === owns
+          ? { reply: { kind: 'info' as const, text: `${name} #${owns}` }, started: [] }
+          : undefined;
+      },
+    });
+    const actions = new RunActions({
+      launcher: { launch: async () => ({ ok: false as const, error: 'no' }), stop: async () => {} },
+      logs: { tail: async () => [] },
+      runtime: {},
+      policy: { mayStop: () => true },
+    });
+    store.saveRun(makeRun({ number: 3 }));
+    const templates = async () => ({ templates: new Map(), broken: new Map() });
+    const door = new CommandDispatcher({
+      store,
+      templates,
+      chat,
+      log: silentLogger,
+      commands: [
+        new RunCommands({ store, templates, actions, groups: [group('sweep', 57), group('pipeline', 58)] }),
+      ],
+      buttons: [],
+    });
+    assert.equal((await door.command('status 58', alice)).reply?.kind, 'info');
+    assert.deepEqual(asked, ['sweep:status:58', 'pipeline:status:58']);
+    assert.match(JSON.stringify((await door.command('stop 57', alice)).reply), /sweep #57/);
+    asked.length = 0;
+    await door.command('status 3', alice);
+    await door.command('rerun 57', alice);
+    assert.deepEqual(asked, [], 'a run number, or rerun, never reaches the groups');
+    await door.command('logs 99', alice);
+    assert.deepEqual(chat.errors().at(-1), 'There is no run #99; /train list shows recent runs.');
+  });
 });
