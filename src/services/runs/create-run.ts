@@ -1,5 +1,5 @@
 import type { RawOptions } from '../../core/command/command.ts';
-import type { Run, RunSpec } from '../../core/run/run.ts';
+import type { Run, RunSpec, RuntimeKind } from '../../core/run/run.ts';
 import type { LaunchRequest } from '../../ports/launcher.ts';
 
 export interface NewRun {
@@ -9,6 +9,8 @@ export interface NewRun {
   options: RawOptions;
   request: LaunchRequest;
   now: Date;
+  /** The runtime it will run on, and what of its spec that runtime runs without (one sentence). */
+  runtime?: { kind: RuntimeKind; leavesOut?: string };
 }
 
 /** A fresh run in state `queued`, carrying what its launch request asked for. */
@@ -28,6 +30,8 @@ export function createRun(n: NewRun): Run {
     metrics: {},
     history: [],
   };
+  if (n.runtime) run.runtime = n.runtime.kind;
+  if (n.runtime?.leavesOut) run.runtimeNote = n.runtime.leavesOut;
   // Cards and labels read these two where they always have.
   if (origin.kind === 'schedule') run.schedule = origin.name;
   if (origin.kind === 'rerun') run.rerunOf = origin.runId;

@@ -86,6 +86,7 @@ export function renderRunCard(run: Run, now: Date): SlackMessage {
     [ended ? 'Duration' : 'Elapsed', md`${took}`],
   ];
   if (run.spec.image) facts.push(['Image', code(run.spec.image, 500)]);
+  if (run.runtime) facts.push(['Runtime', md`${run.runtime}`]);
   const where = placement(run);
   if (where) facts.push([run.placement?.namespace ? 'Job' : 'Runs as', where]);
   if (run.schedule) facts.push(['Schedule', plain(run.schedule, 200)]);
@@ -101,6 +102,8 @@ export function renderRunCard(run: Run, now: Date): SlackMessage {
   if (metrics) blocks.push(section(md`*${ended ? 'Final' : 'Latest'} metrics*\n${code(metrics, 2900)}`));
   const reason = run.state !== 'running' && run.state !== 'succeeded' ? runReason(run) : undefined;
   if (reason) blocks.push(context(reason));
+  // What the runtime runs without (GPUs on local processes): said, never ignored silently.
+  if (run.runtimeNote) blocks.push(context(md`⚠️ ${plain(run.runtimeNote, 500)}`));
   blocks.push(runButtons(run));
 
   const text = md`${runTitle(run)} by ${mention(run.launchedBy)}, ${ended ? 'took' : 'elapsed'} ${took}`;

@@ -29,7 +29,9 @@ export function renderLogKeptText(run: Run, lineCount: number): string {
   return `   📄 full log: ${plural(lineCount, 'line')}; "logs ${run.number}" shows the end of it.`;
 }
 
-/** The line printed when a run is launched from the console. */
+/** Printed when a run is launched from the console: which run, on which runtime, and what that runtime leaves out. */
 export function renderLaunchedText(run: Run): string {
-  return tx`🚂 Launched run #${run.number} (${run.spec.template}) as ${run.id}.`;
+  const runtime = run.runtime ? tx` on the ${run.runtime} runtime` : '';
+  const launched = tx`🚂 Launched run #${run.number} (${run.spec.template}) as ${run.id}` + `${runtime}.`;
+  return run.runtimeNote ? `${launched}\n${tx`   ⚠ ${run.runtimeNote}`}` : launched;
 }
