@@ -30,8 +30,9 @@ export function renderLogKeptText(run: Run, lineCount: number): string {
 }
 
 /** Printed when a run is launched from the console: which run, on which runtime, and what that runtime leaves out. */
-export function renderLaunchedText(run: Run): string {
+export function renderLaunchedText(run: Run): string[] {
   const runtime = run.runtime ? tx` on the ${run.runtime} runtime` : '';
-  const launched = tx`🚂 Launched run #${run.number} (${run.spec.template}) as ${run.id}` + `${runtime}.`;
-  return run.runtimeNote ? `${launched}\n${tx`   ⚠ ${run.runtimeNote}`}` : launched;
+  const lines = [tx`🚂 Launched run #${run.number} (${run.spec.template}) as ${run.id}` + `${runtime}.`];
+  if (run.runtimeNote) lines.push(tx`   ⚠ ${run.runtimeNote}`);
+  return lines;
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { RUN_STATES, type Run } from '../../../src/core/run/run.ts';
+import { RUN_STATES, type Run, type RuntimeKind } from '../../../src/core/run/run.ts';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import { codeText, sentence, userMention } from '../../../src/core/sentence.ts';
 import type { Template } from '../../../src/core/template/template.ts';
@@ -36,6 +36,10 @@ const hostileRun: fc.Arbitrary<Run> = fc
     namespace: fc.option(text, { nil: undefined }),
     schedule: fc.option(text, { nil: undefined }),
     reason: fc.option(text, { nil: undefined }),
+    runtime: fc.option(fc.constantFrom('kubernetes', 'docker', 'process') as fc.Arbitrary<RuntimeKind>, {
+      nil: undefined,
+    }),
+    runtimeNote: fc.option(text, { nil: undefined }),
     metrics: fc.dictionary(hostileWord(), fc.double(), { maxKeys: 6 }),
     unit: text,
     stoppedBy: fc.option(fc.constantFrom(STOPPER, '<!channel>', 'U1><!here'), { nil: undefined }),
@@ -47,6 +51,8 @@ const hostileRun: fc.Arbitrary<Run> = fc
       placement: { handle: f.handle, namespace: f.namespace },
       schedule: f.schedule,
       reason: f.reason,
+      runtime: f.runtime,
+      runtimeNote: f.runtimeNote,
       metrics: f.metrics,
       progress: { current: 3, total: 10, unit: f.unit },
       stoppedBy: f.stoppedBy,

@@ -114,7 +114,7 @@ export class ConsoleChat implements ChatPort {
   }
 
   async postRunCard(run: Run): Promise<MessageRef> {
-    this.screen.print(renderLaunchedText(run));
+    this.screen.print(renderLaunchedText(run).join('\n'));
     this.updateRunCard(run);
     return { channel: run.channel, ts: run.id };
   }

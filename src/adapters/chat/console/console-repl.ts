@@ -1,4 +1,6 @@
 import { createInterface } from 'node:readline';
+import { PassThrough } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { plural } from '../../../core/plural.ts';
 import type { LiveScreen } from './LiveScreen.ts';
 
@@ -9,7 +11,7 @@ import type { LiveScreen } from './LiveScreen.ts';
 export type QuitReason = 'exit' | 'end-of-input';
 
 export interface ReplOptions {
-  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  input: Input;
   output: NodeJS.WritableStream;
   screen: LiveScreen;
   /** Carries out one command (the text after /train). */
@@ -42,26 +44,43 @@ const VERBS = [
   'exit',
 ];
 
+type Input = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
+
 /**
- * readline's output, passed through, with one change: before the line break readline writes when
- * Enter is pressed, a space. A typed line that exactly fills its last row leaves the terminal's
- * cursor either in that row's last column (typed or pasted) or at the start of the next row (after
- * a redraw); the space puts it on the next row in both cases, so the line break always lands on
- * the row after the command's rows and the screen can tell how many rows the command took.
+ * A terminal's keystrokes as readline should get them: one character per chunk. Given several at
+ * once (a paste), readline writes them straight out and loses track of its cursor's row when they
+ * wrap; key by key it redraws the line on every wrap (moving the cursor to the next row when a
+ * line exactly fills its last one), so it always knows the cursor's row, and the screen with it.
  */
-function readlineOutput(output: NodeJS.WritableStream & { columns?: number; rows?: number }) {
-  return new Proxy(output, {
-    get(target, key, receiver) {
-      if (key === 'write') {
-        return (text: string, ...rest: unknown[]) => {
-          if (text === '\r\n') target.write(' ');
-          return (target.write as (...args: unknown[]) => boolean)(text, ...rest);
-        };
-      }
-      const value = Reflect.get(target, key, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+function keyByKey(input: Input): { keys: Input; detach(): void } {
+  const keys = Object.assign(new PassThrough({ encoding: 'utf8' }), {
+    isTTY: true,
+    setRawMode: (mode: boolean) => input.setRawMode?.(mode),
   });
+  const decoder = new StringDecoder('utf8');
+  let attached = true;
+  const onData = (chunk: Buffer | string) => {
+    for (const ch of typeof chunk === 'string' ? chunk : decoder.write(chunk)) keys.write(ch);
+  };
+  const onEnd = () => keys.end();
+  // A terminal that hung up fails reads and mode changes (EIO): readline hears of it while it
+  // listens; afterwards there is no one left to tell.
+  const onError = (err: Error) => {
+    if (attached) keys.emit('error', err);
+  };
+  keys.on('error', () => {});
+  input.on('data', onData);
+  input.on('end', onEnd);
+  input.on('error', onError);
+  return {
+    keys,
+    detach() {
+      attached = false;
+      input.off('data', onData);
+      input.off('end', onEnd);
+      input.pause();
+    },
+  };
 }
 
 /**
@@ -78,9 +97,10 @@ function completeVerb(line: string): [string[], string] {
 export function runConsoleRepl(opts: ReplOptions): { quit: Promise<QuitReason>; exit(): void } {
   const { screen } = opts;
   const interactive = Boolean(opts.input.isTTY) && screen.interactive;
+  const typed = interactive ? keyByKey(opts.input) : undefined;
   const rl = createInterface({
-    input: opts.input,
-    output: interactive ? readlineOutput(opts.output) : opts.output,
+    input: typed?.keys ?? opts.input,
+    output: opts.output,
     terminal: interactive,
     prompt: PROMPT,
     ...(interactive ? { completer: completeVerb } : {}),
@@ -103,6 +123,8 @@ export function runConsoleRepl(opts: ReplOptions): { quit: Promise<QuitReason>; 
 
   const done = new Promise<QuitReason>((resolve) => {
     rl.on('line', (line) => {
+      // Lines that came in the same chunk as `exit` are still handed over: they are not commands.
+      if (reason) return;
       const text = line.trim();
       if (interactive) screen.commandEntered(line, PROMPT);
       if (text === 'exit' || text === 'quit') {
@@ -126,6 +148,7 @@ export function runConsoleRepl(opts: ReplOptions): { quit: Promise<QuitReason>; 
     });
     rl.on('close', () => {
       closed = true;
+      typed?.detach();
       screen.promptClosed();
       // Ctrl-D on a terminal is the user leaving; the end of piped input is not.
       const why = reason ?? (interactive ? 'exit' : 'end-of-input');
