@@ -14,14 +14,21 @@ describe('the console log', () => {
 
   it('writes every line to TRAINYARD_DATA/trainyard.log and shows warnings and errors as one safe line', () => {
     const notes: string[] = [];
-    const { log, file, close } = createConsoleLog({ dataDir: join(dir, 'data'), level: 'info', note: (t) => notes.push(t) });
+    const { log, file, close } = createConsoleLog({
+      dataDir: join(dir, 'data'),
+      level: 'info',
+      note: (t) => notes.push(t),
+    });
     log.debug('not at this level');
     log.info('run launched', { run: 'r-1' });
     log.warn('the cluster cannot be reached', { reason: 'dial tcp \u001b[2J10.0.0.1:443\nrefused' });
     log.error('submit failed', { err: new Error('boom') });
     close();
     assert.equal(file, join(dir, 'data', 'trainyard.log'));
-    const entries = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const entries = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(
       entries.map((e) => [e.level, e.msg]),
       [
@@ -38,7 +45,11 @@ describe('the console log', () => {
 
   it('shows the same warning once a minute however often it is logged; the file gets each', () => {
     const notes: string[] = [];
-    const { log, file, close } = createConsoleLog({ dataDir: dir, level: 'warn', note: (t) => notes.push(t) });
+    const { log, file, close } = createConsoleLog({
+      dataDir: dir,
+      level: 'warn',
+      note: (t) => notes.push(t),
+    });
     for (let i = 0; i < 5; i++) log.warn('reconnecting', { attempt: i });
     close();
     assert.equal(notes.length, 1);

@@ -65,7 +65,9 @@ describe('the console prompt on a terminal', () => {
     ['pasted', (s: ReturnType<typeof session>, text: string) => s.type(`${text}\r`)],
     [
       'typed key by key',
-      (s: ReturnType<typeof session>, text: string) => [...`${text}\r`].forEach((k) => s.type(k)),
+      (s: ReturnType<typeof session>, text: string) => {
+        for (const key of `${text}\r`) s.type(key);
+      },
     ],
   ] as const) {
     it(`echoes each command once however many rows it took (${how})`, async () => {
