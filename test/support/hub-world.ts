@@ -88,12 +88,6 @@ export async function settle(done: () => boolean, rounds = 100): Promise<void> {
   for (let i = 0; i < rounds && !done(); i++) await new Promise((r) => setImmediate(r));
 }
 
-/** Resolves once `check` holds, looking every few milliseconds (for work that waits on files); fails after 10 s. */
-export async function eventually(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(check(), `timed out waiting for ${what}`);
-}
-
 /** Sends a command that must launch a run, and returns the run as the runtime received it. */
 export async function launched(w: World, text: string, from = alice): Promise<Run> {
   const before = w.runtime.submitted.length;
