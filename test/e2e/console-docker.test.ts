@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +20,7 @@ import {
   uniqueName,
 } from '../support/docker-engine.ts';
 import { eventually } from '../support/eventually.ts';
+import { storedRun } from '../support/live-file.ts';
 import { ptyUnavailable, spawnInPty } from '../support/pty.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -69,16 +70,6 @@ function env(data: string): NodeJS.ProcessEnv {
   };
 }
 
-/** Run #1 as the store has it (read from the live file: starting a bot to ask would recover it). */
-async function storedRun(data: string): Promise<{ id: string; state: string; reason?: string }> {
-  const live = JSON.parse(await readFile(join(data, 'trainyard.json'), 'utf8')) as {
-    runs: { id: string; number: number; state: string; reason?: string }[];
-  };
-  const run = live.runs.find((r) => r.number === 1);
-  assert.ok(run, 'run #1 is in the store');
-  return run;
-}
-
 /** The containers of a run the engine still has running. */
 async function runningContainers(docker: Docker, runId: string): Promise<number> {
   const found = await docker.listContainers({ filters: { label: [`trainyard.io/run=${runId}`] } });
@@ -125,7 +116,7 @@ describe('leaving the console on the docker runtime', { skip, timeout: 180_000 }
     children.delete(child);
     assert.equal(code, 0, stdout);
     assert.match(stdout, new RegExp(`⏹️ @ann run #1 ${template} stopped`));
-    const run = await storedRun(data);
+    const run = storedRun(data, 1);
     assert.equal(run.state, 'stopped');
     assert.equal(await runningContainers(docker, run.id), 0, 'no container left running');
   });
@@ -155,7 +146,7 @@ describe('leaving the console on the docker runtime', { skip, timeout: 180_000 }
     } finally {
       session.kill();
     }
-    const run = await storedRun(data);
+    const run = storedRun(data, 1);
     assert.equal(run.state, 'stopped');
     assert.equal(await runningContainers(docker, run.id), 0, 'no container left running');
   });

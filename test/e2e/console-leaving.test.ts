@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { eventually } from '../support/eventually.ts';
+import { storedRun } from '../support/live-file.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const folders: string[] = [];
@@ -71,7 +72,7 @@ describe('leaving the console', { timeout: 120_000 }, () => {
     run.child.stdout.destroy();
     assert.equal(await ended(run), 1, run.stderr());
     assert.doesNotMatch(run.stderr(), /EPIPE|\n\s+at /, 'no crash, no stack trace');
-    assert.match(await once(data, 'status 1'), /#1 demo {2}Stopped/);
+    assert.equal(storedRun(data, 1).state, 'stopped');
     assert.match(await once(data, 'demo epochs=1 epoch_seconds=0'), /Launched run #2 \(demo\)/);
   });
 
@@ -83,7 +84,7 @@ describe('leaving the console', { timeout: 120_000 }, () => {
     assert.match(run.stdout(), /⏹️ @ann run #1 sleep stopped after \d+s\./);
     assert.match(run.stdout(), /reason: stopped by @ann\. The console was closed while it ran\./);
     run.child.stdin.destroy();
-    assert.match(await once(data, 'status 1'), /#1 sleep {2}Stopped/);
+    assert.equal(storedRun(data, 1).state, 'stopped');
   });
 
   it('the end of piped commands lets their runs finish', async () => {
@@ -102,7 +103,7 @@ describe('leaving the console', { timeout: 120_000 }, () => {
     run.child.kill('SIGINT');
     assert.equal(await ended(run), 1, run.stderr());
     assert.match(run.stdout(), /⏹️ @ann run #1 sleep stopped/);
-    assert.match(await once(data, 'status 1'), /#1 sleep {2}Stopped/);
+    assert.equal(storedRun(data, 1).state, 'stopped');
   });
 
   it('uses the process runtime when TRAINYARD_RUNTIME is not set, and says so', async () => {

@@ -4,13 +4,13 @@
  * terminal model. Assertions are on what the terminal shows at the end.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { eventually } from '../support/eventually.ts';
+import { storedRun } from '../support/live-file.ts';
 import { type PtySession, ptyUnavailable, spawnInPty } from '../support/pty.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -62,19 +62,6 @@ async function consoleOnPty(
   return session;
 }
 
-/** `trainyard console -e <text>` without a terminal, e.g. to read the store back. */
-function consoleOnce(data: string, text: string): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/trainyard.mjs', 'console', '-e', text], {
-      cwd: ROOT,
-      env: env(data),
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.on('close', () => resolve(out));
-  });
-}
-
 /** Lines the console may show, whole; a line that is none of these is a drawing error. */
 const WHOLE_LINES = [
   /^Trainyard console: jobs run on the process runtime \(this machine\)\.$/,
@@ -117,7 +104,7 @@ describe('the console on a terminal', { skip, timeout: 120_000 }, () => {
       }
       assertOnlyWholeLines(session);
       assert.ok(session.screen.lines().some((l) => /^⏹️ @ann run #1 sleep stopped/.test(l)));
-      assert.match(await consoleOnce(data, 'status 1'), /#1 sleep {2}Stopped/);
+      assert.equal(storedRun(data, 1).state, 'stopped');
     });
   }
 
@@ -130,7 +117,7 @@ describe('the console on a terminal', { skip, timeout: 120_000 }, () => {
     assert.ok(pid, 'trainyard runs under script');
     session.kill();
     await eventually('trainyard to end after the hang-up', () => !existsSync(`/proc/${pid}`));
-    assert.match(await consoleOnce(data, 'status 1'), /#1 sleep {2}Stopped/);
+    assert.equal(storedRun(data, 1).state, 'stopped');
   });
 
   it('echoes a command wider than the terminal once, whatever rows it took', async () => {
