@@ -9,7 +9,7 @@ export interface FileStoreOptions {
   liveFinished?: number;
   /**
    * Sweeps and pipelines, each kind on its own: settled ones (ended, notice sent) kept in the live
-   * file besides the active ones, default 50; kept in all, default the same as `retention`.
+   * file besides the active ones, default 20; kept in all, default the same as `retention`.
    */
   groups?: { liveFinished?: number; retention?: number };
   /** A history segment is sealed at this size and a new one started. Default 2 MiB. */
@@ -60,14 +60,16 @@ export function historyOptions(opts: FileStoreOptions): RecordHistoryOptions {
 }
 
 /**
- * The history settings for sweeps and for pipelines. Fewer settled ones stay live than runs: a
- * sweep of 50 trials is as big as a dozen runs, and `sweeps` lists a handful. As many are kept in
- * all as runs by default: each group runs several runs, so its history grows slower than theirs.
+ * The history settings for sweeps and for pipelines. Fewer settled ones stay live than runs: every
+ * byte of the live file is written on every change, a sweep of 50 trials is ~10 KB (five runs'
+ * worth) and a pipeline of 20 steps ~3 KB, and an archived one is one read away (≈ 0.2 ms). As
+ * many are kept in all as runs by default: each group runs several runs, so its history grows
+ * slower than theirs.
  */
 export function groupHistoryOptions(opts: FileStoreOptions): RecordHistoryOptions {
   return {
     ...historyOptions(opts),
-    keepSettled: opts.groups?.liveFinished ?? 50,
+    keepSettled: opts.groups?.liveFinished ?? 20,
     retention: opts.groups?.retention ?? opts.retention ?? RETENTION,
   };
 }

@@ -159,14 +159,14 @@ describe('FileStore sweeps and pipelines on disk', () => {
     await store.close();
   });
 
-  it('keeps 50 settled sweeps and 50 settled pipelines live by default', async () => {
+  it('keeps 20 settled sweeps and 20 settled pipelines live by default', async () => {
     const store = await openStore();
-    for (let n = 1; n <= 60; n++) store.sweeps.save(sweeps.settled(n));
-    for (let n = 61; n <= 120; n++) store.pipelines.save(pipelines.settled(n));
+    for (let n = 1; n <= 30; n++) store.sweeps.save(sweeps.settled(n));
+    for (let n = 31; n <= 60; n++) store.pipelines.save(pipelines.settled(n));
     await store.flush();
-    assert.deepEqual(numbers(store.sweeps.list()), range(11, 60).reverse());
-    assert.deepEqual(numbers(store.pipelines.list()), range(71, 120).reverse());
-    assert.deepEqual(store.stats().sweeps, { live: 50, archived: 10, segments: 1 });
+    assert.deepEqual(numbers(store.sweeps.list()), range(11, 30).reverse());
+    assert.deepEqual(numbers(store.pipelines.list()), range(41, 60).reverse());
+    assert.deepEqual(store.stats().sweeps, { live: 20, archived: 10, segments: 1 });
     await store.close();
   });
 });
