@@ -20,10 +20,12 @@ import { storedPipelineListSchema, storedSweepListSchema } from './group-schema.
 import { isColumnarHistory, type StoredRun } from './stored-run.ts';
 
 /**
- * The live file format this code writes. Version 3 keeps only the live document (active runs, the
- * newest finished ones, schedules, keys) and one line per record; older finished runs live in
- * history segments. Versions 1 (row histories) and 2 (every run in the file) are still read, and
- * their finished runs move to segments on the next write. A file with a higher version is refused.
+ * The live file format this code writes. Version 3 keeps only the live document (active runs,
+ * sweeps and pipelines, the newest finished ones, schedules, keys) and one line per record; older
+ * finished ones live in history segments. Versions 1 (row histories) and 2 (every run in the file)
+ * are still read, and their finished runs move to segments on the next write; so are version 3
+ * files from before sweeps and pipelines had a history (without their sections, or with every one
+ * of them in the file). A file with a higher version is refused.
  */
 export const STORE_VERSION = 3;
 
