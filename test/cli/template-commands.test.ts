@@ -170,13 +170,16 @@ describe('template CLI commands', () => {
       ['demo epochs=abc', 'epochs must be a whole number from 1 to 1000, not "abc".'],
       [
         'dmeo',
-        'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, evaluate, prep, resnet, sleep.',
+        'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, demo-pipeline, evaluate, prep, resnet, sleep.',
       ],
       [
         'DEMO',
-        'Unknown template or command "DEMO". Did you mean "demo"? Templates: demo, evaluate, prep, resnet, sleep.',
+        'Unknown template or command "DEMO". Did you mean "demo"? Templates: demo, demo-pipeline, evaluate, prep, resnet, sleep.',
       ],
-      ['foo 99', 'Unknown template or command "foo". Templates: demo, evaluate, prep, resnet, sleep.'],
+      [
+        'foo 99',
+        'Unknown template or command "foo". Templates: demo, demo-pipeline, evaluate, prep, resnet, sleep.',
+      ],
       ['sttaus 1', '"sttaus" is not a command; did you mean "/train status 1"?'],
       ['demo 30', '"30" is not a name=value param; write params as name=value, e.g. epochs=5.'],
       ['demo --gpu lots', '--gpu must be a whole number of GPUs from 0 to 64, not "lots".'],

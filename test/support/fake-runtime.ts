@@ -5,6 +5,7 @@ import type { Placement, Runtime, RuntimeSink } from '../../src/ports/runtime.ts
 export class FakeRuntime implements Runtime {
   readonly kind = 'kubernetes' as const;
   readonly location = 'namespace test';
+  keepsArtifacts = true;
   sink?: RuntimeSink;
   readonly submitted: Run[] = [];
   readonly stopped: string[] = [];

@@ -52,6 +52,8 @@ export function parsePipeline(
   file: string,
   data: unknown,
   templates: ReadonlyMap<string, Template>,
+  /** Templates that failed to load, so a step naming one is told what is wrong with it. */
+  broken: ReadonlyMap<string, TemplateProblem[]> = new Map(),
 ): ParsePipelineResult {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { ok: false, problems: [{ file, message: 'A pipeline must be a YAML map with steps.' }] };
@@ -64,7 +66,7 @@ export function parsePipeline(
   const params = Object.entries(body.params).map(([paramName, p]) => toParamDef(paramName, p));
   const problems = [
     ...checkParams(params, file),
-    ...new StepChecker(name, file, body, params, templates).run(),
+    ...new StepChecker(name, file, body, params, templates, broken).run(),
   ];
   if (problems.length > 0) return { ok: false, problems };
 
@@ -155,6 +157,7 @@ class StepChecker {
     body: PipelineFile,
     private readonly params: ParamDef[],
     private readonly templates: ReadonlyMap<string, Template>,
+    private readonly broken: ReadonlyMap<string, TemplateProblem[]>,
   ) {
     this.steps = Object.entries(body.steps);
     // A step that needs itself is reported once below, not again as a cycle.
@@ -223,6 +226,15 @@ class StepChecker {
   private templateOf(stepName: string, step: StepFile): Template | undefined {
     const template = this.templates.get(step.template);
     if (template) return template;
+    const problem = this.broken.get(step.template)?.[0];
+    if (problem) {
+      const where = problem.field ? `${problem.field}: ` : '';
+      this.add(
+        `steps.${stepName}.template`,
+        `Template ${step.template} cannot be used until it is fixed: ${where}${problem.message}`,
+      );
+      return undefined;
+    }
     if (step.template === this.pipelineName) {
       this.add(
         `steps.${stepName}.template`,

@@ -54,7 +54,7 @@ describe('CommandDispatcher: the door both chats enter by', () => {
     assert.equal(stray, '"99" is not a name=value param; write params as name=value, e.g. epochs=5.');
     assert.match(
       unknown,
-      /^Unknown template or command "foo"\. Templates: demo, evaluate, prep, resnet, sleep\.$/,
+      /^Unknown template or command "foo"\. Templates: demo, demo-pipeline, evaluate, prep, resnet, sleep\.$/,
     );
   });
 
