@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { ArtifactFolders } from '../adapters/artifacts/ArtifactFolders.ts';
 import type { Budget } from '../adapters/chat/slack/budget-window.ts';
 import { watchEventLoop } from '../adapters/http/event-loop-watch.ts';
 import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
@@ -62,7 +64,7 @@ async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promis
       return createDockerRuntime({ config, log });
     }
     default:
-      return new ProcessRuntime({ log: log.child({ runtime: 'process' }), env });
+      return new ProcessRuntime({ log: log.child({ runtime: 'process' }), env, dataDir: config.dataDir });
   }
 }
 
@@ -124,6 +126,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       policy,
       logs,
       builder,
+      // TRAINYARD_DATA/artifacts: where the process and docker runtimes keep them, and where the
+      // bot's pod mounts the artifacts claim on Kubernetes when it should list them (deploy/).
+      artifacts: new ArtifactFolders(join(config.dataDir, 'artifacts'), runtime.keepsArtifacts),
       log,
       metrics,
       schedules: { timezone: config.timezone, minIntervalSeconds: config.scheduleMinIntervalSeconds },

@@ -1,7 +1,7 @@
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { Objective, ParamDef } from './param-def.ts';
 
-export type { Objective, ParamDef, ParamType } from './param-def.ts';
+export type { Objective, ParamDef } from './param-def.ts';
 
 /**
  * A loaded template. `raw` keeps the validated YAML values with `{{param}}` placeholders;

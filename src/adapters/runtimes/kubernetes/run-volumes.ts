@@ -26,13 +26,13 @@ export const CODE_COMMIT_PREFIX = 'trainyard-commit ';
 /**
  * The clone, as a shell script that never has a URL or ref in its text: both come in variables,
  * so nothing in them can change what the script does. `--` keeps git from reading either as an
- * option; `HEAD` after a clone without checkout is the default branch.
+ * option.
  */
 const CLONE_SCRIPT = [
   'set -eu',
   `git clone --quiet --no-checkout -- "$TRAINYARD_GIT_URL" ${PATHS.code}`,
   `cd ${PATHS.code}`,
-  'git checkout --quiet "${TRAINYARD_GIT_REF:-HEAD}" --',
+  'git checkout --quiet "$TRAINYARD_GIT_REF" --',
   `echo "${CODE_COMMIT_PREFIX}$(git rev-parse HEAD)"`,
 ].join('\n');
 
@@ -84,7 +84,8 @@ export function runVolumeParts(run: Run, opts: VolumeOptions): RunVolumeParts {
       command: ['sh', '-c', CLONE_SCRIPT],
       env: [
         { name: 'TRAINYARD_GIT_URL', value: spec.code.git },
-        ...(spec.code.ref ? [{ name: 'TRAINYARD_GIT_REF', value: spec.code.ref }] : []),
+        // `HEAD` of a clone without checkout: the repository's default branch.
+        { name: 'TRAINYARD_GIT_REF', value: spec.code.ref ?? 'HEAD' },
         // Never wait for a password that is not there: a clone that needs one fails at once.
         { name: 'GIT_TERMINAL_PROMPT', value: '0' },
       ],
