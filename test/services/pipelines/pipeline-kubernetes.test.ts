@@ -88,6 +88,7 @@ describe('The demo pipeline on Kubernetes (fake API server, artifacts claim, cod
         );
     await eventually(`the Job of ${step}${index ? `#${index}` : ''}`, () => find() !== undefined);
     const job = find();
+    assert.ok(job);
     const runId: string = job.metadata.labels['trainyard.io/run'];
     await eventually(`a pod for ${runId}`, () => fake.podOf(runId) !== undefined);
     return { job, runId, pod: fake.podOf(runId)?.metadata.name as string };
