@@ -50,6 +50,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   status: number;
+  /** When it arrived (performance.now()), for benchmarks that time what caused it. */
+  at: number;
 }
 
 export interface Fault {
@@ -498,7 +500,13 @@ export class FakeKubeApiServer {
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
     const watch = url.searchParams.get('watch') === 'true';
-    const record: RecordedRequest = { method, path: url.pathname, query: url.searchParams, status: 0 };
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      status: 0,
+      at: performance.now(),
+    };
     this.requests.push(record);
     res.on('finish', () => {
       record.status = res.statusCode;

@@ -26,6 +26,9 @@ export interface PipelineServiceDeps {
   now?: () => Date;
 }
 
+/** How long step-run changes are gathered before the pipeline's card is redrawn. */
+const REDRAW_MS = 250;
+
 export type PipelineLaunchResult = { ok: true; record: PipelineRun } | { ok: false; error: string };
 
 /**
@@ -47,6 +50,8 @@ export class PipelineService {
   private readonly waiters = new Map<string, ((record: PipelineRun) => void)[]>();
   /** The last state of each step run the card showed: only a new state redraws it. */
   private readonly shown = new Map<string, Run['state']>();
+  /** Pipelines whose card is to be redrawn shortly (many step runs move at once). */
+  private readonly redraw = new Set<string>();
 
   constructor(private readonly deps: PipelineServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -63,8 +68,7 @@ export class PipelineService {
       if (!id || this.shown.get(run.id) === run.state) return;
       if (isEnded(run.state)) this.shown.delete(run.id);
       else this.shown.set(run.id, run.state);
-      const record = deps.store.pipelines.get(id);
-      if (record && !record.end) this.reports.refresh(record);
+      this.refreshSoon(id);
     });
   }
 
@@ -151,34 +155,41 @@ export class PipelineService {
   private async decide(id: string): Promise<void> {
     const { store } = this.deps;
     for (;;) {
-      const record = store.pipelines.get(id) ?? (await store.pipelines.load(id));
+      let record = store.pipelines.get(id) ?? (await store.pipelines.load(id));
       if (!record) return;
       if (record.end) {
         await this.finish(record);
         return;
       }
-      const observed = observeRuns(record.steps, await this.runLookup(record));
+      const runs = this.liveRuns(record);
+      if (runs.unknown.length > 0) {
+        // Some step runs are not in memory (moved to history, or never created): read them, then
+        // take the record again, since it may have changed meanwhile.
+        for (const runId of runs.unknown) {
+          const run = await store.loadRun(runId);
+          if (run) runs.found.set(runId, run);
+        }
+        record = store.pipelines.get(id);
+        if (!record) return;
+      }
+      // From here to the save, nothing is awaited: the record saved is the one read.
+      const observed = observeRuns(record.steps, (runId) => runs.found.get(runId));
       // An instance whose run was never created is decided again: it starts with the same id.
       const steps: Record<string, StepState> = { ...observed.steps };
       for (const key of observed.missing) steps[key] = WAITING;
       const decision = decidePipeline(record.pipeline, { ...record, steps });
       const runIds = Object.fromEntries(decision.start.map((s) => [s.key, stepRunId(record.id, s.key)]));
-      const next = applyDecision(steps, decision, runIds);
-      const acting = hasWork(decision) || observed.changed;
-      if (!acting) return;
+      if (!hasWork(decision) && !observed.changed) return;
+      const next: PipelineRun = { ...record, steps: applyDecision(steps, decision, runIds) };
+      if (decision.end) Object.assign(next, { end: decision.end, endedAt: this.now().toISOString() });
       // Stored before anything is submitted: a restart acts on exactly this decision again.
-      this.update(id, (r) => ({
-        ...r,
-        steps: next,
-        ...(decision.end && { end: decision.end, endedAt: this.now().toISOString() }),
-      }));
-      const failed = await this.act(record, decision, runIds);
+      store.pipelines.save(next);
+      const failed = await this.act(next, decision, runIds);
       if (failed.length > 0) {
         this.update(id, (r) => ({ ...r, steps: { ...r.steps, ...Object.fromEntries(failed) } }));
         continue;
       }
-      const latest = store.pipelines.get(id);
-      if (latest) this.reports.refresh(latest);
+      this.reports.refresh(next);
       // Ended: the next round sends the final card and the notice.
       if (!decision.end) return;
     }
@@ -208,15 +219,17 @@ export class PipelineService {
     return results.filter((r): r is [string, StepState] => r !== undefined);
   }
 
-  /** Its step runs by id, from memory or from history; what no store has is missing. */
-  private async runLookup(record: PipelineRun): Promise<(id: string) => Run | undefined> {
-    const runs = new Map<string, Run>();
+  /** The runs its running instances wait for, as far as memory has them; the others' ids. */
+  private liveRuns(record: PipelineRun): { found: Map<string, Run>; unknown: string[] } {
+    const found = new Map<string, Run>();
+    const unknown: string[] = [];
     for (const state of Object.values(record.steps)) {
       if (state.state !== 'running') continue;
-      const run = this.deps.store.getRun(state.runId) ?? (await this.deps.store.loadRun(state.runId));
-      if (run) runs.set(run.id, run);
+      const run = this.deps.store.getRun(state.runId);
+      if (run) found.set(run.id, run);
+      else unknown.push(state.runId);
     }
-    return (id) => runs.get(id);
+    return { found, unknown };
   }
 
   private async finish(record: PipelineRun): Promise<void> {
@@ -224,6 +237,20 @@ export class PipelineService {
     const done = this.deps.store.pipelines.get(record.id) ?? record;
     for (const resolve of this.waiters.get(record.id) ?? []) resolve(done);
     this.waiters.delete(record.id);
+  }
+
+  /**
+   * Redraws the pipeline's card once for all the step-run changes of the next REDRAW_MS: a wide
+   * matrix moves dozens of runs at once, and the chat shows a card at most every few seconds anyway.
+   */
+  private refreshSoon(id: string): void {
+    if (this.redraw.has(id)) return;
+    this.redraw.add(id);
+    setTimeout(() => {
+      this.redraw.delete(id);
+      const record = this.deps.store.pipelines.get(id);
+      if (record && !record.end) this.reports.refresh(record);
+    }, REDRAW_MS).unref();
   }
 
   private update(id: string, change: (record: PipelineRun) => PipelineRun): void {
