@@ -88,7 +88,6 @@ export class KubernetesRuntime implements Runtime {
       deleteJobs: (runId) => this.deleteStuck(runId),
       stuckGraceMs: opts.stuckGraceMs ?? 5 * 60_000,
       drainMs,
-      onPod: (pod) => commits.seen(pod),
     });
     this.cluster = new ClusterWatch({
       api: opts.api,
@@ -98,6 +97,7 @@ export class KubernetesRuntime implements Runtime {
       backoff,
       watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 300,
       tracker: this.tracker,
+      onPod: (pod) => commits.seen(pod),
       where,
     });
     opts.metrics.gauge(

@@ -19,8 +19,6 @@ export interface RunTrackerOptions {
   stuckGraceMs: number;
   /** How long a run's end may wait for its pod to say how it ended and for its log. */
   drainMs: number;
-  /** Told every pod of a run this process follows, as it is seen (e.g. to read its code's commit). */
-  onPod?: (pod: PodFacts) => void;
 }
 
 /**
@@ -72,7 +70,6 @@ export class RunTracker {
       const run = this.track(runId);
       run.pods = new Map(list.map((p) => [p.name, p]));
       run.sawPod = true;
-      if (run.followed) for (const pod of list) this.opts.onPod?.(pod);
     }
   }
 
@@ -98,7 +95,6 @@ export class RunTracker {
     const run = this.track(pod.runId);
     run.pods.set(pod.name, pod);
     run.sawPod = true;
-    if (run.followed) this.opts.onPod?.(pod);
     this.review(run);
   }
 
@@ -126,9 +122,7 @@ export class RunTracker {
 
   /** A run from before a restart: this process answers for it from now on. */
   recovered(runId: string): void {
-    const run = this.track(runId);
-    run.followed = true;
-    for (const pod of run.pods.values()) this.opts.onPod?.(pod);
+    this.track(runId).followed = true;
   }
 
   submitFailed(runId: string): void {
