@@ -18,6 +18,7 @@ import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import { Hub } from '../services/Hub.ts';
 import type { Logger } from '../shared/log.ts';
+import { removeRunFolders } from '../shared/run-folders.ts';
 
 export interface AppOptions {
   config: Config;
@@ -99,8 +100,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const logs = new FileLogArchive(config.dataDir, { log: log.child({ part: 'logs' }) });
   const store = await FileStore.open(config.dataDir, {
     log: log.child({ part: 'store' }),
-    // Runs past the retention count take their archived logs with them.
-    onPrune: (ids) => ids.forEach((id) => void logs.remove(id)),
+    // Runs past the retention count take their archived logs and their folders with them.
+    onPrune: (ids) =>
+      ids.forEach((id) => {
+        void logs.remove(id);
+        void removeRunFolders(config.dataDir, id).catch(() => {});
+      }),
   });
   try {
     const templates = createTemplateSource(config.templatesDir);

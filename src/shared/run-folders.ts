@@ -62,3 +62,10 @@ export async function emptyCodeFolder(folders: RunFolders): Promise<string> {
   await mkdir(dirname(folders.code), { recursive: true });
   return folders.code;
 }
+
+/** Removes everything a run kept on this disk (when the store drops the run for good). */
+export async function removeRunFolders(dataDir: string, runId: string): Promise<void> {
+  const folders = runFolders(dataDir, runId);
+  await rm(folders.artifacts, { recursive: true, force: true });
+  await rm(dirname(folders.code), { recursive: true, force: true });
+}

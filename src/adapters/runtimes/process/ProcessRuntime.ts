@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { processEnvAllowList } from '../../../config/env.ts';
 import { kubernetesOnlyRefusal } from '../../../core/run/kubernetes-only.ts';
 import type { Run, RunSpec, RuntimeUpdate } from '../../../core/run/run.ts';
@@ -28,6 +29,8 @@ export interface ProcessRuntimeOptions {
 interface Prepared {
   cwd: string;
   env: Record<string, string>;
+  /** The run's clone of its code, removed when its process ends. */
+  clone?: string;
 }
 
 /** Variables a job inherits from the bot: enough to find programs and libraries, nothing secret. */
@@ -134,6 +137,8 @@ export class ProcessRuntime implements Runtime {
       const commit = await cloneCode({ url: spec.code.git, ref: spec.code.ref, dir });
       sink.resolved?.(run.id, { commit });
       prepared.cwd = dir;
+      // The clone is only the job's working copy (its commit is recorded): it goes when the job ends.
+      prepared.clone = dir;
     }
     return prepared;
   }
@@ -186,6 +191,7 @@ export class ProcessRuntime implements Runtime {
       void tracked.stopping?.then((kill) => kill.cancel());
       this.procs.delete(run.id);
       sink.update(run.id, endState(program, code, signal, tracked, spawnError));
+      if (prepared.clone) void rm(prepared.clone, { recursive: true, force: true }).catch(() => {});
     });
     return placement;
   }

@@ -104,7 +104,10 @@ describe('ProcessRuntime: artifacts, inputs and code from git', () => {
       assert.equal(sink.linesOf(run.id).length, 0);
       await sink.ended(run.id);
       assert.deepEqual(sink.linesOf(run.id), [expected]);
-      assert.ok(existsSync(join(data, 'runs', run.id, 'code', '.git')));
+      // The working copy goes with the job; its commit is what stays.
+      const clone = join(data, 'runs', run.id, 'code');
+      for (let i = 0; i < 200 && existsSync(clone); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(existsSync(clone), false);
     });
   }
 
