@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { ArtifactFolders } from '../adapters/artifacts/ArtifactFolders.ts';
 import type { Budget } from '../adapters/chat/slack/budget-window.ts';
 import { watchEventLoop } from '../adapters/http/event-loop-watch.ts';
 import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
@@ -16,6 +18,7 @@ import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import { Hub } from '../services/Hub.ts';
 import type { Logger } from '../shared/log.ts';
+import { removeRunFolders } from '../shared/run-folders.ts';
 
 export interface AppOptions {
   config: Config;
@@ -62,7 +65,7 @@ async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promis
       return createDockerRuntime({ config, log });
     }
     default:
-      return new ProcessRuntime({ log: log.child({ runtime: 'process' }), env });
+      return new ProcessRuntime({ log: log.child({ runtime: 'process' }), env, dataDir: config.dataDir });
   }
 }
 
@@ -97,8 +100,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const logs = new FileLogArchive(config.dataDir, { log: log.child({ part: 'logs' }) });
   const store = await FileStore.open(config.dataDir, {
     log: log.child({ part: 'store' }),
-    // Runs past the retention count take their archived logs with them.
-    onPrune: (ids) => ids.forEach((id) => void logs.remove(id)),
+    // Runs past the retention count take their archived logs and their folders with them.
+    onPrune: (ids) =>
+      ids.forEach((id) => {
+        void logs.remove(id);
+        void removeRunFolders(config.dataDir, id).catch(() => {});
+      }),
   });
   try {
     const templates = createTemplateSource(config.templatesDir);
@@ -124,6 +131,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       policy,
       logs,
       builder,
+      // TRAINYARD_DATA/artifacts: where the process and docker runtimes keep them, and where the
+      // bot's pod mounts the artifacts claim on Kubernetes when it should list them (deploy/).
+      artifacts: new ArtifactFolders(join(config.dataDir, 'artifacts'), runtime.keepsArtifacts),
       log,
       metrics,
       schedules: { timezone: config.timezone, minIntervalSeconds: config.scheduleMinIntervalSeconds },

@@ -1,5 +1,6 @@
 import { isEnded } from '../core/run/run.ts';
 import type { TemplateCatalog } from '../core/template/template.ts';
+import type { ArtifactLister } from '../ports/artifacts.ts';
 import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { LogArchive } from '../ports/log-archive.ts';
@@ -11,10 +12,13 @@ import type { Logger } from '../shared/log.ts';
 import { CommandDispatcher } from './commands/CommandDispatcher.ts';
 import { HoldingAnswers } from './commands/holding-answers.ts';
 import { LaunchCommand } from './commands/launch-command.ts';
+import { LineageCommand } from './commands/lineage-command.ts';
 import { RunActions } from './commands/RunActions.ts';
 import { RunButtons } from './commands/run-buttons.ts';
 import { RunCommands } from './commands/run-commands.ts';
 import { ScheduleButtons, ScheduleCommands } from './commands/schedule-commands.ts';
+import { PipelineService } from './pipelines/PipelineService.ts';
+import { PipelineCommands } from './pipelines/pipeline-commands.ts';
 import { RunService } from './runs/RunService.ts';
 import { Recovery, takeSnapshot } from './runs/recovery.ts';
 import { CronScheduler } from './scheduler/CronScheduler.ts';
@@ -29,6 +33,8 @@ export interface HubDeps {
   logs: LogArchive;
   /** Absent when no Docker engine is configured: templates that need a build then fail with a sentence. */
   builder?: ImageBuilder;
+  /** Where runs' artifacts can be listed for completion notices; absent: none are listed. */
+  artifacts?: ArtifactLister;
   log: Logger;
   metrics: Metrics;
   /** Zone of schedules created without --tz, and the shortest interval between their fires. */
@@ -49,6 +55,7 @@ const SETTLE_MS = 1_000;
  */
 export class Hub {
   readonly runs: RunService;
+  readonly pipelines: PipelineService;
   readonly scheduler: CronScheduler;
   /** What chat adapters deliver to. */
   readonly door: ChatHandlers;
@@ -69,16 +76,33 @@ export class Hub {
       ...deps.schedules,
       now: deps.now,
     });
+    this.pipelines = new PipelineService({
+      store,
+      templates: deps.templates,
+      launcher: this.runs,
+      events: this.runs,
+      chat,
+      logs: deps.logs,
+      log: log.child({ part: 'pipelines' }),
+      now: deps.now,
+    });
     const actions = new RunActions({ launcher: this.runs, logs: deps.logs, runtime, policy });
+    const pipelineCommands = new PipelineCommands({
+      store,
+      pipelines: this.pipelines,
+      policy,
+      logsOf: (run) => actions.logs(run),
+    });
     this.door = new CommandDispatcher({
       store,
       templates: deps.templates,
       chat,
       log,
       commands: [
-        new RunCommands({ store, templates: deps.templates, actions }),
-        new LaunchCommand(this.runs),
+        new RunCommands({ store, templates: deps.templates, actions, groups: [pipelineCommands] }),
+        new LaunchCommand(this.runs, { templates: deps.templates, service: this.pipelines }),
         new ScheduleCommands(this.scheduler),
+        new LineageCommand({ store }),
         new HoldingAnswers(),
       ],
       buttons: [new RunButtons({ store, chat, actions }), new ScheduleButtons(this.scheduler)],
@@ -89,6 +113,16 @@ export class Hub {
   /** True once the runs interrupted by the last shutdown were resumed (with the runtime in sync: ready for /readyz). */
   ready(): boolean {
     return this.resumed && this.deps.runtime.ready();
+  }
+
+  /** Resolves once no run and no pipeline is going (console input that ended waits for this). */
+  async whenIdle(): Promise<void> {
+    for (let again = true; again; ) {
+      await this.runs.whenIdle();
+      await this.pipelines.whenIdle();
+      // A pipeline's last decision may have started runs after the runs looked idle.
+      again = this.deps.store.listRuns({ active: true }).length > 0;
+    }
   }
 
   /** Resolves once the resume pass is over. */
@@ -113,6 +147,11 @@ export class Hub {
     this.resumePass = this.recovery
       .resumeInterrupted(snapshot)
       .catch((err: unknown) => log.error('resuming interrupted runs failed', { err }))
+      // Pipelines are decided again once the runtime has synced: every step run that ended while
+      // the bot was down has been reported by then.
+      .then(() => this.deps.runtime.whenSynced())
+      .then(() => this.pipelines.resume())
+      .catch((err: unknown) => log.error('resuming pipelines failed', { err }))
       .finally(() => {
         this.resumed = true;
       });

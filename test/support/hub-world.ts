@@ -45,6 +45,8 @@ export interface WorldOptions {
   chat?: (chat: RecordingChat) => void;
   /** How the store writes (e.g. a long write interval, so a simulated kill finds changes unwritten). */
   store?: FileStoreOptions;
+  /** The runtime to use instead of a fresh FakeRuntime (e.g. one that shares jobs across restarts). */
+  runtime?: FakeRuntime;
 }
 
 /** A started hub over the store in `dir`, with a recording chat and a hand-driven runtime. */
@@ -52,7 +54,7 @@ export async function world(dir: string, opts: WorldOptions = {}): Promise<World
   const store = await FileStore.open(dir, opts.store);
   const logs = new FileLogArchive(dir);
   const chat = new RecordingChat();
-  const runtime = new FakeRuntime();
+  const runtime = opts.runtime ?? new FakeRuntime();
   opts.prepare?.(runtime);
   opts.chat?.(chat);
   const hub = new Hub({

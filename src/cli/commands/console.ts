@@ -46,7 +46,7 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
     if (parsed.text !== undefined) return await runOnce(app, chat, parsed.text);
     await chat.whenQuit();
     // End of piped input: let what was started finish, as `-e` does.
-    if (!process.stdin.isTTY) await app.hub.runs.whenIdle();
+    if (!process.stdin.isTTY) await app.hub.whenIdle();
     return 0;
   } finally {
     process.off('SIGTERM', onSignal);
@@ -59,5 +59,6 @@ async function runOnce(app: App, chat: ConsoleChat, text: string): Promise<numbe
   const outcome = await chat.send(text);
   if (outcome.reply?.kind === 'error') return 2;
   const ended = await Promise.all(outcome.started.map((run) => app.hub.runs.whenEnded(run.id)));
-  return ended.every((run) => run.state === 'succeeded') ? 0 : 1;
+  const groups = await Promise.all((outcome.groups ?? []).map((whenDone) => whenDone()));
+  return ended.every((run) => run.state === 'succeeded') && groups.every(Boolean) ? 0 : 1;
 }

@@ -50,8 +50,9 @@ export class CommandDispatcher implements ChatHandlers {
 
   private async execute(text: string, from: Requester): Promise<CommandOutcome> {
     // Broken templates count as known: `/train broken x` is answered about the template, not `x`.
-    const { templates, broken } = await this.deps.templates();
-    const parsed = parseCommand(text, { templates: [...templates.keys(), ...broken.keys()] });
+    const { templates, broken, pipelines } = await this.deps.templates();
+    const names = [...templates.keys(), ...(pipelines?.keys() ?? []), ...broken.keys()];
+    const parsed = parseCommand(text, { templates: names });
     if (!parsed.ok) return refuse(parsed.error);
     const command: Command = parsed.command;
     const module = this.byVerb.get(command.verb);

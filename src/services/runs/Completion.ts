@@ -1,4 +1,5 @@
 import { isEnded, NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
+import type { ArtifactLister } from '../../ports/artifacts.ts';
 import type { ChatPort } from '../../ports/chat.ts';
 import type { LogArchive } from '../../ports/log-archive.ts';
 import type { Histogram, Metrics } from '../../ports/metrics.ts';
@@ -15,6 +16,8 @@ export interface CompletionDeps {
   cards: Pick<RunCards, 'whenPosted'>;
   log: Logger;
   metrics: Metrics;
+  /** Where the runs' artifacts can be listed; without it none are recorded. */
+  artifacts?: ArtifactLister;
 }
 
 /** Log tails read from disk at once (a restart may owe hundreds of notices). */
@@ -88,6 +91,12 @@ export class Completion {
     let run = store.getRun(runId);
     if (!run || !isEnded(run.state)) return;
     try {
+      if (!run.artifacts && this.deps.artifacts) {
+        // Before the notice, which lists them (a pipeline's notice lists its steps' too).
+        const artifacts = await this.deps.artifacts.list(runId);
+        run = { ...this.current(run), artifacts };
+        store.saveRun(run);
+      }
       if (!run.noticeSent) {
         if (run.quiet) {
           // Its parent reports for it: there is nothing to post.

@@ -11,6 +11,7 @@ import {
   STATE_EMOJI,
   STATE_LABEL,
 } from '../format.ts';
+import { originText, outputPairs } from '../run-facts.ts';
 import {
   actions,
   type Block,
@@ -99,8 +100,13 @@ export function renderRunCard(run: Run, now: Date): SlackMessage {
   }
   const metrics = formatMetrics(run.metrics);
   if (metrics) blocks.push(section(md`*${ended ? 'Final' : 'Latest'} metrics*\n${code(metrics, 2900)}`));
+  const outputs = outputPairs(run);
+  if (outputs.length) blocks.push(section(md`*Outputs*\n${code(outputs.join(' '), 2900)}`));
   const reason = run.state !== 'running' && run.state !== 'succeeded' ? runReason(run) : undefined;
   if (reason) blocks.push(context(reason));
+  // Why the run exists (a schedule already has its own field above).
+  const origin = run.schedule ? undefined : originText(run);
+  if (origin) blocks.push(context(md`From ${plain(origin, 300)} · ${code(run.id)}`));
   blocks.push(runButtons(run));
 
   const text = md`${runTitle(run)} by ${mention(run.launchedBy)}, ${ended ? 'took' : 'elapsed'} ${took}`;

@@ -10,6 +10,7 @@ import {
   STATE_EMOJI,
   STATE_LABEL,
 } from '../format.ts';
+import { originText, outputPairs } from '../run-facts.ts';
 import { terminalText, tx } from './terminal.ts';
 
 /** Longest reason shown on a card line; a termination message can be a whole traceback. */
@@ -33,12 +34,15 @@ export function renderRunCardText(run: Run, now: Date): string[] {
   ];
   const params = formatParams(run.spec.params);
   if (params) lines.push(tx`   params: ${params}`);
-  if (run.schedule) lines.push(tx`   from schedule ${run.schedule}`);
+  const origin = originText(run) ?? (run.schedule ? `schedule ${run.schedule}` : undefined);
+  if (origin) lines.push(`   from ${terminalText(origin, 300)}`);
   if (run.progress) {
     lines.push(tx`   ${progressBar(progressFraction(run.progress), 24)} ${formatProgress(run.progress)}`);
   }
   const metrics = formatMetrics(run.metrics);
   if (metrics) lines.push(tx`   ${metrics}`);
+  const outputs = outputPairs(run);
+  if (outputs.length) lines.push(`   outputs: ${terminalText(outputs.join(' '), 1000)}`);
   const time = `${isEnded(run.state) ? 'took' : 'elapsed'} ${formatDuration(runDuration(run, now))}`;
   const where = run.placement
     ? tx`  ·  ${run.placement.namespace ? `${run.placement.namespace}/` : ''}${run.placement.handle}`

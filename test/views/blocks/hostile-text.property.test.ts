@@ -38,6 +38,10 @@ const hostileRun: fc.Arbitrary<Run> = fc
     reason: fc.option(text, { nil: undefined }),
     metrics: fc.dictionary(hostileWord(), fc.double(), { maxKeys: 6 }),
     unit: text,
+    outputs: fc.dictionary(hostileWord(), text, { maxKeys: 4 }),
+    step: text,
+    artifact: text,
+    kept: fc.boolean(),
     stoppedBy: fc.option(fc.constantFrom(STOPPER, '<!channel>', 'U1><!here'), { nil: undefined }),
   })
   .map((f) =>
@@ -50,6 +54,11 @@ const hostileRun: fc.Arbitrary<Run> = fc
       metrics: f.metrics,
       progress: { current: 3, total: 10, unit: f.unit },
       stoppedBy: f.stoppedBy,
+      outputs: f.outputs,
+      origin: { kind: 'pipeline', pipelineId: 'p-1', pipelineNumber: 4, step: f.step },
+      artifacts: f.kept
+        ? { kept: true, files: [{ name: f.artifact, size: 1234 }], count: 30 }
+        : { kept: false },
       endedAt: '2026-11-28T10:02:05.000Z',
     }),
   );

@@ -38,6 +38,10 @@ const hostileRun: fc.Arbitrary<Run> = fc
     reason: fc.option(text, { nil: undefined }),
     metrics: fc.dictionary(hostileWord(), fc.double(), { maxKeys: 5 }),
     unit: text,
+    outputs: fc.dictionary(hostileWord(), text, { maxKeys: 4 }),
+    step: text,
+    artifact: text,
+    kept: fc.boolean(),
     launchedBy: text,
     stoppedBy: fc.option(text, { nil: undefined }),
   })
@@ -52,6 +56,11 @@ const hostileRun: fc.Arbitrary<Run> = fc
       metrics: f.metrics,
       progress: { current: 1, total: 4, unit: f.unit },
       stoppedBy: f.stoppedBy,
+      outputs: f.outputs,
+      origin: { kind: 'pipeline', pipelineId: 'p-1', pipelineNumber: 4, step: f.step },
+      artifacts: f.kept
+        ? { kept: true, files: [{ name: f.artifact, size: 1234 }], count: 30 }
+        : { kept: false },
       startedAt: '2026-11-28T10:00:05.000Z',
       endedAt: '2026-11-28T10:02:05.000Z',
     }),
