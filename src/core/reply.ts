@@ -24,4 +24,6 @@ export type Reply =
   | { kind: 'schedules'; schedules: { schedule: Schedule; nextFire?: Date; lastRun?: Run }[] }
   /** `status <sweep number>`: the sweep card. */
   | { kind: 'sweep'; sweep: Sweep }
-  | { kind: 'sweeps'; sweeps: Sweep[] };
+  | { kind: 'sweeps'; sweeps: Sweep[] }
+  /** `chart <run>`: the run's chart was posted (in its card's thread, or the channel of a run without one). */
+  | { kind: 'chart'; run: Run };

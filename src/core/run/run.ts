@@ -91,6 +91,11 @@ export interface RunSpec {
   };
   /** A template's own progress regex (named groups: current, total, or any metric name). */
   progressPattern?: string;
+  /**
+   * The template's objective when the run was planned: the metric its runs are judged by. The
+   * live card's sparkline follows it and the run's chart marks its best value.
+   */
+  objective?: { metric: string; goal: 'min' | 'max' };
 }
 
 export interface Progress {

@@ -15,6 +15,8 @@ export interface CompletionDeps {
   cards: Pick<RunCards, 'whenPosted'>;
   log: Logger;
   metrics: Metrics;
+  /** Draws and posts a finished run's chart after its notice (absent: no charts). */
+  charts?: { afterNotice(run: Run): void };
 }
 
 /** Log tails read from disk at once (a restart may owe hundreds of notices). */
@@ -36,6 +38,11 @@ export class Completion {
   private readonly waiters = new Map<string, ((run: Run) => void)[]>();
   /** When the runtime reported each run's end, to measure event → notice latency. */
   private readonly endSeenAt = new Map<string, number>();
+  /**
+   * Each run as it ended, with its whole metric history, until its notice is sent: the store keeps
+   * a coarser history of finished runs, and the chart after the notice is drawn from this one.
+   */
+  private readonly asEnded = new Map<string, Run>();
   private readonly tails = concurrencyLimit(TAILS_AT_ONCE);
   private readonly uploads = concurrencyLimit(UPLOADS_AT_ONCE);
   private readonly noticeLatency: Histogram;
@@ -50,6 +57,7 @@ export class Completion {
   /** A run just reached its end state. */
   ended(run: Run): void {
     this.endSeenAt.set(run.id, Date.now());
+    this.asEnded.set(run.id, run);
     this.complete(run);
   }
 
@@ -59,6 +67,7 @@ export class Completion {
     const work = this.completeNow(run.id).finally(() => {
       this.working.delete(run.id);
       this.endSeenAt.delete(run.id);
+      this.asEnded.delete(run.id);
       const final = this.deps.store.getRun(run.id) ?? run;
       for (const resolve of this.waiters.get(run.id) ?? []) resolve(final);
       this.waiters.delete(run.id);
@@ -98,6 +107,8 @@ export class Completion {
         if (!(await this.sendNotice(run))) return;
         run = { ...this.current(run), noticeSent: true, logUploaded: false };
         store.saveRun(run);
+        // After the notice, never before it: the chart follows when drawn, in the background.
+        this.deps.charts?.afterNotice({ ...run, history: this.asEnded.get(runId)?.history ?? run.history });
       }
       if (run.logUploaded !== false) return;
       const ended = run;

@@ -32,6 +32,8 @@ export interface RunServiceDeps {
   log: Logger;
   metrics: Metrics;
   now?: () => Date;
+  /** Draws and posts a finished run's chart after its notice (absent: no charts). */
+  charts?: { afterNotice(run: Run): void };
 }
 
 /**
@@ -53,7 +55,15 @@ export class RunService implements Launcher, RunEvents {
     this.now = deps.now ?? (() => new Date());
     this.events = new RunEventHub(log);
     this.cards = new RunCards({ store, chat, log });
-    this.completion = new Completion({ store, chat, logs, cards: this.cards, log, metrics: deps.metrics });
+    this.completion = new Completion({
+      store,
+      chat,
+      logs,
+      cards: this.cards,
+      log,
+      metrics: deps.metrics,
+      charts: deps.charts,
+    });
     this.updates = new RunUpdates({
       store,
       cards: this.cards,

@@ -31,6 +31,7 @@ import {
   bold,
   code,
   codeBlock,
+  inline,
   joinMd,
   type Mrkdwn,
   md,
@@ -71,6 +72,11 @@ export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage 
       return renderSweepCard(reply.sweep, now);
     case 'sweeps':
       return renderSweeps(reply.sweeps, now);
+    case 'chart': {
+      const where = reply.run.card ? 'in the thread of its card' : 'in its channel';
+      const text = md`📈 The chart of run #${reply.run.number} ${bold(inline(reply.run.spec.template, 200))} is ${where}.`;
+      return message(text, [section(text)]);
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import type { Reply } from '../../core/reply.ts';
 import { type Sentence, sentenceParts } from '../../core/sentence.ts';
 import type { Template } from '../../core/template/template.ts';
 import { describeParam } from '../format.ts';
+import { renderSparklinesText } from './notice-text.ts';
 import { renderRunCardText, renderRunLine, userName } from './run-card-text.ts';
 import { renderSchedulesText, renderScheduleText } from './schedule-text.ts';
 import { renderSweepCardText, renderSweepsText } from './sweep-text.ts';
@@ -66,6 +67,11 @@ export function renderReplyText(reply: Reply, now: Date): string {
       return renderSweepCardText(reply.sweep, now).join('\n');
     case 'sweeps':
       return renderSweepsText(reply.sweeps, now);
+    case 'chart':
+      return [
+        tx`📈 #${reply.run.number} ${reply.run.spec.template}`,
+        ...renderSparklinesText(reply.run),
+      ].join('\n');
   }
 }
 

@@ -2,6 +2,7 @@ import { isEnded, type Run } from '../../core/run/run.ts';
 import {
   formatDuration,
   formatMetrics,
+  formatNumber,
   formatParams,
   formatProgress,
   progressBar,
@@ -10,10 +11,14 @@ import {
   STATE_EMOJI,
   STATE_LABEL,
 } from '../format.ts';
+import { mainMetricLine } from '../metric-lines.ts';
 import { terminalText, tx } from './terminal.ts';
 
 /** Longest reason shown on a card line; a termination message can be a whole traceback. */
 const MAX_REASON = 300;
+
+/** Characters of the live card's sparkline. */
+const SPARKLINE_WIDTH = 24;
 
 /** `@U123`: how the console names a user. */
 export const userName = (id: string): string => tx`@${id}`;
@@ -39,6 +44,9 @@ export function renderRunCardText(run: Run, now: Date): string[] {
   }
   const metrics = formatMetrics(run.metrics);
   if (metrics) lines.push(tx`   ${metrics}`);
+  // While it runs, the main metric's trend next to its latest value.
+  const main = isEnded(run.state) ? undefined : mainMetricLine(run, SPARKLINE_WIDTH);
+  if (main) lines.push(tx`   ${main.metric} ${main.spark} ${formatNumber(main.latest)}`);
   const time = `${isEnded(run.state) ? 'took' : 'elapsed'} ${formatDuration(runDuration(run, now))}`;
   const where = run.placement
     ? tx`  ·  ${run.placement.namespace ? `${run.placement.namespace}/` : ''}${run.placement.handle}`

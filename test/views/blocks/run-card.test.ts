@@ -59,7 +59,7 @@ describe('renderRunCard', () => {
     const buttons = buttonsOf(card.blocks);
     assert.deepEqual(
       buttons.map((b) => b.action_id),
-      [ACTIONS.rerun, ACTIONS.logs],
+      [ACTIONS.rerun, ACTIONS.rerunForm, ACTIONS.logs],
     );
     const all = json(card.blocks);
     assert.ok(all.includes('Duration') && all.includes('1m 00s'));
