@@ -3,16 +3,18 @@ import { after, before, describe, it } from 'node:test';
 import { ACTIONS } from '../../src/core/actions.ts';
 import type { RecordedCall } from '../support/slack-api.ts';
 import {
+  appHomeOpened,
   buttonPress,
   formState,
   type SlackView,
   sendSigned,
+  sendSignedJson,
   slashCommand,
   viewAction,
   viewSubmission,
 } from '../support/slack-requests.ts';
 import { SECRET, SlackUiWorld } from '../support/slack-ui-world.ts';
-import { assertSafeView } from '../support/view-checks.ts';
+import { assertSafeSlackMessage, assertSafeView } from '../support/view-checks.ts';
 
 const CHANNEL = 'CFORM';
 const isCard = (c: RecordedCall) =>
@@ -202,5 +204,100 @@ describe('forms in Slack (issue 14)', { timeout: 120_000 }, () => {
       /epochs=3 lr=0.1 epoch_seconds=0/,
       'empty fields take the defaults',
     );
+  });
+});
+
+const HOSTILE_TEMPLATE = `
+description: "<!channel> *bold* \`tick\` &amp; <https://evil.example|click> <@U999>"
+params:
+  epochs: { type: int, default: 3, min: 1, max: 10, help: "<!here> \`\`\`x\`\`\`" }
+  epoch_seconds: { type: float, default: 0, min: 0, max: 1 }
+  note: { type: string, default: "<@U999|boss>", help: "&lt;!channel&gt; > quote" }
+  mode: { type: enum, values: ["<!channel>", "&amp;", "\`x\`", "*b*"], default: "<!channel>" }
+image: node:20-alpine
+command: [node, train.mjs]
+args: [--epochs, '{{epochs}}', --epoch-seconds, '{{epoch_seconds}}']
+`;
+
+describe('forms and the Home tab with hostile text in every field (issue 14)', { timeout: 120_000 }, () => {
+  let w: SlackUiWorld;
+  before(async () => {
+    w = await SlackUiWorld.start({ templates: { hostile: HOSTILE_TEMPLATE } });
+  });
+  after(() => w.close());
+
+  it('never lets a template’s text, a typed value or a run’s params become markup', async () => {
+    const since = w.fake.calls.length;
+    await sendSigned(
+      w.events,
+      slashCommand('new', {
+        user: 'UHOST',
+        channel: 'CHOST',
+        triggerId: 'host-1',
+        responseUrl: w.fake.responseUrl(),
+      }),
+      { secret: SECRET },
+    );
+    const picker = w.viewOf(
+      await w.call('the picker', (c) => c.method === 'views.open' && w.fake.calls.indexOf(c) >= since),
+    );
+    assertSafeView(picker as never);
+    await sendSigned(
+      w.events,
+      viewAction({
+        user: 'UHOST',
+        view: picker,
+        actionTs: '77.1',
+        action: { type: 'static_select', actionId: ACTIONS.pickTemplate, selected: 'hostile' },
+      }),
+      { secret: SECRET },
+    );
+    const form = w.viewOf(await w.call('the hostile form', (c) => c.method === 'views.update'));
+    assertSafeView(form as never);
+
+    const typed = {
+      'launch:template': 'hostile',
+      'param:note': '<!channel> ```\n<@U1>``` &amp; `x` \u001b[31m',
+      'param:mode': '<!everyone>',
+    };
+    const refused = await sendSigned(
+      w.events,
+      viewSubmission({ user: 'UHOST', view: form, values: formState(form, typed) }),
+      {
+        secret: SECRET,
+      },
+    );
+    const body = (await refused.json()) as { errors: Record<string, string> };
+    assert.match(body.errors['param:mode'], /mode must be one of/);
+
+    const before = w.fake.calls.length;
+    const ok = await sendSigned(
+      w.events,
+      viewSubmission({
+        user: 'UHOST',
+        view: form,
+        values: formState(form, { ...typed, 'param:mode': '`x`' }),
+      }),
+      { secret: SECRET },
+    );
+    assert.equal(await ok.text(), '');
+    const card = await w.call(
+      'the hostile run’s card',
+      (c) =>
+        c.method === 'chat.postMessage' && c.args.channel === 'CHOST' && w.fake.calls.indexOf(c) >= before,
+    );
+    assertSafeSlackMessage(card.args as never, ['UHOST']);
+    await w.call('its notice', (c) => c.args.reply_broadcast === 'true' && c.args.channel === 'CHOST');
+
+    const opened = w.fake.calls.length;
+    await sendSignedJson(w.events, appHomeOpened({ user: 'UHOST', eventId: 'EvHost' }), { secret: SECRET });
+    const home = w.viewOf(
+      await w.call('the Home tab', (c) => c.method === 'views.publish' && w.fake.calls.indexOf(c) >= opened),
+    );
+    assertSafeView(home as never, ['UHOST']);
+    for (const call of w.fake.calls.filter(
+      (c) => c.method === 'chat.postMessage' || c.method === 'chat.update',
+    ))
+      assertSafeSlackMessage(call.args as never, ['UHOST']);
   });
 });
