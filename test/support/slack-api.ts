@@ -7,6 +7,8 @@ export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
+  /** The error the fake answered with (`ok: false`), if it did. */
+  error?: string;
 }
 
 /** A canned failure for the next call(s) of a method. */
@@ -178,7 +180,7 @@ export class FakeSlackApi {
       (this.opts.token && !tokenFits(method, token, this.opts.token) ? 'invalid_auth' : undefined) ??
       this.channelErrors.get(String(args.channel ?? args.channel_id ?? '')) ??
       this.viewError(method, args);
-    this.record(method, args);
+    this.record(method, args, error);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(error ? { ok: false, error } : this.answer(method, args)));
   }
@@ -266,8 +268,8 @@ export class FakeSlackApi {
     return undefined;
   }
 
-  private record(method: string, args: Record<string, unknown>): void {
-    this.calls.push({ method, args, at: Date.now() });
+  private record(method: string, args: Record<string, unknown>, error?: string): void {
+    this.calls.push(error ? { method, args, at: Date.now(), error } : { method, args, at: Date.now() });
     this.notify();
   }
 

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import type { GroupCard } from '../../../core/group-card.ts';
 import type { Reply } from '../../../core/reply.ts';
 import { isEnded, type MessageRef, type Run } from '../../../core/run/run.ts';
@@ -169,7 +169,9 @@ export class ConsoleChat implements ChatPort {
       this.imageSkipped(where, image.title, `it could not be saved in ${dir} (${(err as Error).message})`);
       return true;
     }
-    this.screen.print(renderChartSavedText(path));
+    // Under the working folder (the default ./data), the short path.
+    const near = relative(process.cwd(), path);
+    this.screen.print(renderChartSavedText(near.startsWith('..') || isAbsolute(near) ? path : near));
     return true;
   }
 

@@ -76,7 +76,7 @@ describe('createSlackChat (HTTP mode, real HTTPReceiver)', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(handlers.commands.at(-1), {
       text: 'demo epochs=2',
-      from: { user: 'U9', channel: 'C7', replyTo: responseUrl },
+      from: { user: 'U9', channel: 'C7', replyTo: responseUrl, trigger: 't-1' },
       key: 't-1',
     });
   });

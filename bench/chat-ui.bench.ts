@@ -1,0 +1,168 @@
+// Charts and forms (issue 14), measured through the wired bot: the whole app in this process with
+// the real Slack chat (Bolt's HTTP receiver, signature checks on) talking to the loopback fake
+// Slack, runs as local processes, charts drawn by the app's own render worker.
+//  1. chart render time (the Charts service → render worker → PNG) for 30 and 500 points/metric;
+//  2. ack latency of 200 signed /train commands sent while 50 charts render, against none;
+//  3. how long after a "Rerun with changes" press views.open reaches Slack, 50 presses in flight.
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { ACTIONS } from '../src/core/actions.ts';
+import type { MetricSample, Run } from '../src/core/run/run.ts';
+import type { RecordedCall } from '../test/support/slack-api.ts';
+import { buttonPress, sendSigned, slashCommand } from '../test/support/slack-requests.ts';
+import { SECRET, SlackUiWorld } from '../test/support/slack-ui-world.ts';
+
+const ROUNDS = 3;
+const RENDERS = 40;
+const COMMANDS = 200;
+const CHARTS = 50;
+const PRESSES = 50;
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const at = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]) => at(sorted(xs), 0.5);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+function history(points: number): MetricSample[] {
+  return Array.from({ length: points }, (_, i) => ({
+    at: i * 1000,
+    step: i + 1,
+    values: {
+      loss: 2 * Math.exp(-i / (points / 5)) + 0.05 * Math.random(),
+      val_loss: 2.1 * Math.exp(-i / (points / 4)) + 0.1,
+      acc: 1 - Math.exp(-i / (points / 4)),
+    },
+  }));
+}
+
+console.log(`machine: ${cpus().length} cpu, ${cpus()[0]?.model ?? 'unknown'}; node ${process.version}`);
+console.log(`load average at the start: ${load()}`);
+
+const w = await SlackUiWorld.start();
+const charts = w.app.hub.charts;
+if (!charts) throw new Error('the app has no charts');
+
+// A finished run to chart and to rerun: its card and id come from the fake Slack.
+await sendSigned(
+  w.events,
+  slashCommand('demo epochs=5 epoch_seconds=0', {
+    user: 'UBENCH',
+    channel: 'CBENCH',
+    triggerId: 'bench-0',
+    responseUrl: w.fake.responseUrl(),
+  }),
+  { secret: SECRET },
+);
+await w.call('the notice', (c) => c.method === 'chat.postMessage' && c.args.reply_broadcast === 'true');
+const card = w.fake.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === 'CBENCH') as RecordedCall;
+const runId = JSON.stringify(card.args.blocks).match(/"value":"(r-[a-z0-9]+)"/)?.[1] ?? '';
+const base = (await w.app.hub.runs.whenEnded(runId)) as Run;
+const runWith = (points: number): Run => ({ ...base, history: history(points), progress: { current: points, total: points, unit: 'epoch' } });
+
+// 1. Render time through the Charts service and the app's worker.
+for (const points of [30, 500]) {
+  const run = runWith(points);
+  for (let i = 0; i < 5; i++) await charts.drawRun(run);
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < RENDERS; i++) {
+    const start = performance.now();
+    const drawn = await charts.drawRun(run);
+    times.push(performance.now() - start);
+    if (!drawn.ok) throw new Error(drawn.reason);
+    bytes = drawn.image.png.length;
+  }
+  const t = sorted(times);
+  console.log(
+    `chart ${String(points).padStart(3)} points/metric: p50 ${ms(at(t, 0.5))}  p99 ${ms(at(t, 0.99))}  (${RENDERS} charts, one at a time; PNG ${(bytes / 1024).toFixed(0)} KB)`,
+  );
+}
+
+// 2. Ack latency of signed commands, with and without charts rendering. Each command is timed
+// from sending its request to its 200 (the ack), ten at a time, as Slack delivers a busy channel.
+let trigger = 0;
+async function ackTimes(): Promise<number[]> {
+  const times: number[] = [];
+  let next = 0;
+  const one = async () => {
+    while (next < COMMANDS) {
+      next++;
+      const form = slashCommand('list', {
+        user: 'UACK',
+        channel: 'CACK',
+        triggerId: `ack-${++trigger}`,
+        responseUrl: w.fake.responseUrl(),
+      });
+      const start = performance.now();
+      const res = await sendSigned(w.events, form, { secret: SECRET });
+      times.push(performance.now() - start);
+      if (res.status !== 200) throw new Error(`ack ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, one));
+  return times;
+}
+const big = runWith(500);
+const idleP99: number[] = [];
+const loadedP99: number[] = [];
+const idleP50: number[] = [];
+const loadedP50: number[] = [];
+let drawnWhile = 0;
+for (let r = 0; r < ROUNDS; r++) {
+  const idle = sorted(await ackTimes());
+  idleP99.push(at(idle, 0.99));
+  idleP50.push(at(idle, 0.5));
+  const drawing = Promise.all(Array.from({ length: CHARTS }, () => charts.drawRun(big)));
+  const loaded = sorted(await ackTimes());
+  loadedP99.push(at(loaded, 0.99));
+  loadedP50.push(at(loaded, 0.5));
+  drawnWhile += (await drawing).filter((d) => d.ok).length;
+}
+console.log(
+  `ack of ${COMMANDS} signed /train commands (10 in flight), median of ${ROUNDS} rounds (p99 per round: idle ${idleP99.map((x) => x.toFixed(1)).join(' ')}; charts ${loadedP99.map((x) => x.toFixed(1)).join(' ')}):`,
+);
+console.log(`  no charts:                    p50 ${ms(median(idleP50))}  p99 ${ms(median(idleP99))}`);
+console.log(`  while ${CHARTS} charts (500 pts) render: p50 ${ms(median(loadedP50))}  p99 ${ms(median(loadedP99))}  (${drawnWhile} of ${CHARTS * ROUNDS} drawn)`);
+console.log(`  p99 ratio charts / none: ×${(median(loadedP99) / median(idleP99)).toFixed(2)}`);
+
+// 3. Press → views.open at Slack, 50 presses at once (distinct people: one person's second press
+// within 3 s is a double click). The fake refuses a trigger older than Slack's 3 s.
+w.fake.triggerTtlMs = 3000;
+const opens: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const sentAt = new Map<string, number>();
+  await Promise.all(
+    Array.from({ length: PRESSES }, async (_, i) => {
+      const triggerId = w.fake.issueTrigger();
+      const press = buttonPress({
+        actionId: ACTIONS.rerunForm,
+        value: runId,
+        user: `UP${r}x${i}`,
+        channel: 'CBENCH',
+        actionTs: `${r}.${i}`,
+        responseUrl: w.fake.responseUrl(),
+        triggerId,
+      });
+      sentAt.set(triggerId, Date.now());
+      await sendSigned(w.events, press, { secret: SECRET });
+    }),
+  );
+  await w.fake.waitFor(
+    () => w.fake.callsOf('views.open').filter((c) => sentAt.has(String(c.args.trigger_id))).length === PRESSES,
+  );
+  for (const call of w.fake.callsOf('views.open')) {
+    const sent = sentAt.get(String(call.args.trigger_id));
+    if (sent !== undefined) opens.push(call.at - sent);
+  }
+}
+const expired = w.fake.callsOf('views.open').filter((c) => c.error === 'expired_trigger_id').length;
+const o = sorted(opens);
+console.log(
+  `press → views.open at Slack, ${PRESSES} presses at once × ${ROUNDS}: p50 ${ms(at(o, 0.5))}  p99 ${ms(at(o, 0.99))}  max ${ms(o[o.length - 1])}  (${expired} refused as expired; Slack allows 3000 ms)`,
+);
+console.log(`load average at the end: ${load()}`);
+await w.close();
