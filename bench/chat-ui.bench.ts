@@ -12,14 +12,15 @@ import type { RecordedCall } from '../test/support/slack-api.ts';
 import { buttonPress, sendSigned, slashCommand } from '../test/support/slack-requests.ts';
 import { SECRET, SlackUiWorld } from '../test/support/slack-ui-world.ts';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const RENDERS = 40;
 const COMMANDS = 200;
 const CHARTS = 50;
 const PRESSES = 50;
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
-const at = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const at = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]) => at(sorted(xs), 0.5);
 const load = () =>
@@ -58,10 +59,16 @@ await sendSigned(
   { secret: SECRET },
 );
 await w.call('the notice', (c) => c.method === 'chat.postMessage' && c.args.reply_broadcast === 'true');
-const card = w.fake.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === 'CBENCH') as RecordedCall;
+const card = w.fake.calls.find(
+  (c) => c.method === 'chat.postMessage' && c.args.channel === 'CBENCH',
+) as RecordedCall;
 const runId = JSON.stringify(card.args.blocks).match(/"value":"(r-[a-z0-9]+)"/)?.[1] ?? '';
 const base = (await w.app.hub.runs.whenEnded(runId)) as Run;
-const runWith = (points: number): Run => ({ ...base, history: history(points), progress: { current: points, total: points, unit: 'epoch' } });
+const runWith = (points: number): Run => ({
+  ...base,
+  history: history(points),
+  progress: { current: points, total: points, unit: 'epoch' },
+});
 
 // 1. Render time through the Charts service and the app's worker.
 for (const points of [30, 500]) {
@@ -112,29 +119,45 @@ const loadedP99: number[] = [];
 const idleP50: number[] = [];
 const loadedP50: number[] = [];
 let drawnWhile = 0;
-for (let r = 0; r < ROUNDS; r++) {
+const idleRound = async () => {
   const idle = sorted(await ackTimes());
   idleP99.push(at(idle, 0.99));
   idleP50.push(at(idle, 0.5));
+};
+const loadedRound = async () => {
   const drawing = Promise.all(Array.from({ length: CHARTS }, () => charts.drawRun(big)));
   const loaded = sorted(await ackTimes());
   loadedP99.push(at(loaded, 0.99));
   loadedP50.push(at(loaded, 0.5));
   drawnWhile += (await drawing).filter((d) => d.ok).length;
+};
+// Alternating which goes first: the shared machine's load drifts.
+for (let r = 0; r < ROUNDS; r++) {
+  if (r % 2) {
+    await loadedRound();
+    await idleRound();
+  } else {
+    await idleRound();
+    await loadedRound();
+  }
 }
 console.log(
   `ack of ${COMMANDS} signed /train commands (10 in flight), median of ${ROUNDS} rounds (p99 per round: idle ${idleP99.map((x) => x.toFixed(1)).join(' ')}; charts ${loadedP99.map((x) => x.toFixed(1)).join(' ')}):`,
 );
 console.log(`  no charts:                    p50 ${ms(median(idleP50))}  p99 ${ms(median(idleP99))}`);
-console.log(`  while ${CHARTS} charts (500 pts) render: p50 ${ms(median(loadedP50))}  p99 ${ms(median(loadedP99))}  (${drawnWhile} of ${CHARTS * ROUNDS} drawn)`);
+console.log(
+  `  while ${CHARTS} charts (500 pts) render: p50 ${ms(median(loadedP50))}  p99 ${ms(median(loadedP99))}  (${drawnWhile} of ${CHARTS * ROUNDS} drawn)`,
+);
 console.log(`  p99 ratio charts / none: ×${(median(loadedP99) / median(idleP99)).toFixed(2)}`);
 
 // 3. Press → views.open at Slack, 50 presses at once (distinct people: one person's second press
-// within 3 s is a double click). The fake refuses a trigger older than Slack's 3 s.
+// within 3 s is a double click). The fake refuses a trigger older than Slack's 3 s. views.open is
+// budgeted at Slack's Tier 4 (100 a minute): two rounds fit; a third round in the same minute is
+// over budget, and its presses are told to press again instead of waiting a minute.
 w.fake.triggerTtlMs = 3000;
-const opens: number[] = [];
-for (let r = 0; r < ROUNDS; r++) {
+async function pressRound(r: number): Promise<{ opened: number[]; told: number[]; expired: number }> {
   const sentAt = new Map<string, number>();
+  const answerAt = new Map<string, number>();
   await Promise.all(
     Array.from({ length: PRESSES }, async (_, i) => {
       const triggerId = w.fake.issueTrigger();
@@ -144,25 +167,36 @@ for (let r = 0; r < ROUNDS; r++) {
         user: `UP${r}x${i}`,
         channel: 'CBENCH',
         actionTs: `${r}.${i}`,
-        responseUrl: w.fake.responseUrl(),
+        responseUrl: w.fake.responseUrl(`press-${triggerId}`),
         triggerId,
       });
       sentAt.set(triggerId, Date.now());
       await sendSigned(w.events, press, { secret: SECRET });
     }),
   );
+  const mine = (c: RecordedCall) => sentAt.has(String(c.args.trigger_id));
+  const toldOf = (c: RecordedCall) =>
+    c.method === 'response_url' && sentAt.has(String(c.args.id).replace(/^press-/, ''));
   await w.fake.waitFor(
-    () => w.fake.callsOf('views.open').filter((c) => sentAt.has(String(c.args.trigger_id))).length === PRESSES,
+    () => w.fake.callsOf('views.open').filter(mine).length + w.fake.calls.filter(toldOf).length >= PRESSES,
   );
-  for (const call of w.fake.callsOf('views.open')) {
-    const sent = sentAt.get(String(call.args.trigger_id));
-    if (sent !== undefined) opens.push(call.at - sent);
-  }
+  for (const c of w.fake.calls.filter(toldOf)) answerAt.set(String(c.args.id).replace(/^press-/, ''), c.at);
+  const opens = w.fake.callsOf('views.open').filter(mine);
+  return {
+    opened: opens.filter((c) => !c.error).map((c) => c.at - (sentAt.get(String(c.args.trigger_id)) ?? 0)),
+    told: [...answerAt].map(([id, at]) => at - (sentAt.get(id) ?? 0)),
+    expired: opens.filter((c) => c.error === 'expired_trigger_id').length,
+  };
 }
-const expired = w.fake.callsOf('views.open').filter((c) => c.error === 'expired_trigger_id').length;
-const o = sorted(opens);
+const within = [await pressRound(0), await pressRound(1)];
+const o = sorted(within.flatMap((r) => r.opened));
 console.log(
-  `press → views.open at Slack, ${PRESSES} presses at once × ${ROUNDS}: p50 ${ms(at(o, 0.5))}  p99 ${ms(at(o, 0.99))}  max ${ms(o[o.length - 1])}  (${expired} refused as expired; Slack allows 3000 ms)`,
+  `press → views.open at Slack, ${PRESSES} presses at once × 2: p50 ${ms(at(o, 0.5))}  p99 ${ms(at(o, 0.99))}  max ${ms(o[o.length - 1])}  (${o.length} opened, ${within.reduce((n, r) => n + r.expired, 0)} refused as expired; Slack allows 3000 ms)`,
+);
+const over = await pressRound(2);
+const told = sorted(over.told);
+console.log(
+  `  a third round in the same minute (over the 100/min budget): ${over.opened.length} opened, ${told.length} told to press again after p50 ${ms(at(told, 0.5))}  max ${ms(told[told.length - 1] ?? 0)}; ${over.expired} sent expired`,
 );
 console.log(`load average at the end: ${load()}`);
 await w.close();

@@ -43,7 +43,7 @@ function home(opts: Partial<HomeServiceDeps> = {}) {
     listener(run);
   };
   const publishes = (user: string) => chat.homes.filter((h) => h.user === user);
-  const flush = () => new Promise((r) => setImmediate(r));
+  const flush = () => new Promise<void>((r) => setImmediate(r));
   return { clock, store, chat, service, change, publishes, flush };
 }
 

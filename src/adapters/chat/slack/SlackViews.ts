@@ -9,6 +9,9 @@ import { renderLaunchForm } from '../../../views/blocks/launch-form.ts';
 import { renderNewRunForm } from '../../../views/blocks/new-run-form.ts';
 import type { OutboundQueue } from './OutboundQueue.ts';
 
+/** How long after a press its trigger_id is still worth sending (Slack accepts it for 3 s). */
+const TRIGGER_LIFE_MS = 2_500;
+
 export interface SlackViewsOptions {
   web: webApi.WebClient;
   queue: OutboundQueue;
@@ -50,6 +53,8 @@ export class SlackViews {
     const opened = await queue.deliver({
       method: 'views.open',
       priority: true,
+      // Past this Slack refuses the trigger anyway: better to say so at once than after the wait.
+      expiresAt: Date.now() + TRIGGER_LIFE_MS,
       send: () => web.views.open({ trigger_id: trigger, view }),
     });
     if (opened.status === 'failed') {
