@@ -26,7 +26,10 @@ describe('docs/chart-example.png', { timeout: 60_000 }, () => {
         [readPngHeader(committed).width, readPngHeader(committed).height],
       );
       const { meanDiff, changedShare } = imageDistance(decodePng(drawn), decodePng(committed));
-      assert.ok(meanDiff < 4 && changedShare < 0.02, `differs: mean ${meanDiff.toFixed(2)}, changed ${changedShare}`);
+      assert.ok(
+        meanDiff < 4 && changedShare < 0.02,
+        `differs: mean ${meanDiff.toFixed(2)}, changed ${changedShare}`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

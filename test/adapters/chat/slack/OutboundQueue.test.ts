@@ -50,7 +50,10 @@ describe('OutboundQueue', () => {
   it('drops a call still waiting when it expires, as failed, instead of sending it late (a form’s trigger_id)', async () => {
     const { log, lines } = capturingLogger();
     // A budget of one call a minute: the second waits, and expires long before its turn.
-    const queue = new OutboundQueue({ log, budgets: { 'views.open': { limit: 1, windowMs: 60_000, scope: 'workspace' } } });
+    const queue = new OutboundQueue({
+      log,
+      budgets: { 'views.open': { limit: 1, windowMs: 60_000, scope: 'workspace' } },
+    });
     const sent: string[] = [];
     const open = (label: string) =>
       queue.deliver({
