@@ -1,8 +1,11 @@
-import type { ChartSpec } from '../../core/chart/chart-spec.ts';
+import { type ChartSpec, chartNumber } from '../../core/chart/chart-spec.ts';
 import { runChartSpec } from '../../core/chart/run-chart.ts';
 import { runObjective } from '../../core/chart/run-objective.ts';
 import { extractSeries, hasChartablePoints } from '../../core/chart/series.ts';
-import type { Run } from '../../core/run/run.ts';
+import { sweepChartSpec } from '../../core/chart/sweep-chart.ts';
+import type { GroupCard } from '../../core/group-card.ts';
+import type { MessageRef, Run } from '../../core/run/run.ts';
+import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { ChartRenderer } from '../../ports/chart-renderer.ts';
 import type { ChatPort, ImageFile, ImagePlace } from '../../ports/chat.ts';
 import { concurrencyLimit } from '../../shared/concurrency-limit.ts';
@@ -61,10 +64,19 @@ export class Charts {
   }
 
   /**
-   * After a group's fan-in notice (a sweep: its metric per trial, see sweepChartSpec): the chart
-   * drawn and posted in the background where the notice went.
+   * After a group's fan-in notice, with the arguments ChatPort.postGroupNotice had (so the group's
+   * service adds it in one line): a sweep's chart of its metric per trial, the best marked, posted
+   * in the background where the notice went. A sweep whose trials reported no value has none;
+   * pipelines have none yet.
    */
-  afterGroupNotice(where: ImagePlace, spec: ChartSpec, about: ImageAbout): void {
+  afterGroupNotice(ref: MessageRef | undefined, channel: string, card: GroupCard): void {
+    if (card.kind !== 'sweep' || !card.sweep.trials.some((t) => t.value !== undefined)) return;
+    const where = ref ? { channel: ref.channel, thread: ref.ts } : { channel };
+    this.postChart(where, sweepSpec(card.sweep), sweepAbout(card.sweep));
+  }
+
+  /** Draws `spec` and posts it at `where`, in the background (a chart of anything). */
+  postChart(where: ImagePlace, spec: ChartSpec, about: ImageAbout): void {
     this.track(this.drawAndPost(where, () => this.draw(spec, about)));
   }
 
@@ -110,4 +122,35 @@ export class Charts {
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
+}
+
+function sweepSpec(sweep: Sweep): ChartSpec {
+  const { metric, goal } = sweep.definition;
+  return sweepChartSpec({
+    number: sweep.number,
+    template: sweep.template,
+    objective: { metric, goal },
+    trials: sweep.trials.map((t) => ({ trial: t.index, value: t.value })),
+  });
+}
+
+/** Title and screen-reader text of a sweep's chart: `val_loss of 12 trials of sweep #57 resnet; best: trial 7, 0.21.` */
+function sweepAbout(sweep: Sweep): ImageAbout {
+  const { metric, goal } = sweep.definition;
+  const valued = sweep.trials.filter((t) => t.value !== undefined && Number.isFinite(t.value));
+  const best = valued.reduce<(typeof valued)[number] | undefined>(
+    (b, t) =>
+      !b || (goal === 'min' ? (t.value ?? 0) < (b.value ?? 0) : (t.value ?? 0) > (b.value ?? 0)) ? t : b,
+    undefined,
+  );
+  const bestText = best ? `; best: trial ${best.index}, ${chartNumber(best.value ?? 0)}` : '';
+  return {
+    filename: `${sweep.id}.png`,
+    title: `Chart of sweep #${sweep.number} (${sweep.template}): ${metric} per trial`,
+    altText:
+      `${metric} of ${valued.length} trials of sweep #${sweep.number} ${sweep.template}, ${goal === 'min' ? 'lower' : 'higher'} is better${bestText}.`.slice(
+        0,
+        1000,
+      ),
+  };
 }

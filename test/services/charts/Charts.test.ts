@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { ChartSize, ChartSpec } from '../../../src/core/chart/chart-spec.ts';
-import { sweepChartSpec } from '../../../src/core/chart/sweep-chart.ts';
+import type { Sweep } from '../../../src/core/sweep/sweep.ts';
 import type { ChartRenderer, ChartResult } from '../../../src/ports/chart-renderer.ts';
 import type { ImageBuilder } from '../../../src/ports/image-builder.ts';
 import { alice, close, eventually, launched, type World, world } from '../../support/hub-world.ts';
@@ -132,23 +132,43 @@ describe('Charts: a finished run’s chart after its notice, and /train chart (i
     );
   });
 
-  it('posts a group’s chart where its fan-in notice went (the sweeps hook)', async () => {
-    const spec = sweepChartSpec({
+  it('posts a sweep’s chart of its metric per trial where its fan-in notice went (the sweeps hook)', async () => {
+    const sweep = {
+      id: 's-abcdefghij',
       number: 57,
       template: 'demo',
-      objective: { metric: 'acc', goal: 'max' },
-      trials: [{ trial: 1, value: 0.8 }, { trial: 2, value: 0.9 }, { trial: 3 }],
+      launchedBy: alice.user,
+      channel: alice.channel,
+      createdAt: '2026-12-01T10:00:00.000Z',
+      state: 'succeeded' as const,
+      definition: { metric: 'acc', goal: 'max' as const } as Sweep['definition'],
+      trials: [
+        { index: 1, params: {}, state: 'succeeded' as const, value: 0.8 },
+        { index: 2, params: {}, state: 'succeeded' as const, value: 0.93 },
+        { index: 3, params: {}, state: 'failed' as const },
+      ],
+    };
+    w.hub.charts?.afterGroupNotice({ channel: 'CML', ts: 'group-1' }, 'CML', { kind: 'sweep', sweep });
+    // Without a card the chart goes to the channel; a sweep without values, or a pipeline, has none.
+    w.hub.charts?.afterGroupNotice(undefined, 'CML', {
+      kind: 'sweep',
+      sweep: { ...sweep, id: 's-nocard0000' },
     });
-    w.hub.charts?.afterGroupNotice({ channel: 'CML', thread: 'group-1' }, spec, {
-      filename: 'sweep-57.png',
-      title: 'Sweep #57 (demo): acc per trial',
-      altText: 'acc per trial',
-    });
+    w.hub.charts?.afterGroupNotice(undefined, 'CML', { kind: 'sweep', sweep: { ...sweep, trials: [] } });
     await w.hub.whenChartsDrawn();
     assert.deepEqual(
       w.chat.images.map((i) => [i.where, i.image.filename]),
-      [[{ channel: 'CML', thread: 'group-1' }, 'sweep-57.png']],
+      [
+        [{ channel: 'CML', thread: 'group-1' }, 's-abcdefghij.png'],
+        [{ channel: 'CML' }, 's-nocard0000.png'],
+      ],
     );
+    assert.equal(w.chat.images[0].image.title, 'Chart of sweep #57 (demo): acc per trial');
+    assert.equal(
+      w.chat.images[0].image.altText,
+      'acc of 2 trials of sweep #57 demo, higher is better; best: trial 2, 0.93.',
+    );
+    assert.match(JSON.stringify(renderer.specs[0]), /best: trial 2, 0\.93 · 1 trial without a value/);
   });
 });
 
