@@ -31,6 +31,8 @@ export interface HomeServiceDeps {
 
 /** How many finished runs the tab lists. */
 export const RECENT_RESULTS = 10;
+/** How long the answer to a press stays on top of the tab, through the refreshes that follow it. */
+const NOTE_MS = 60_000;
 
 interface Viewer {
   openedAt: number;
@@ -38,6 +40,8 @@ interface Viewer {
   publishedAt: number;
   /** A refresh waiting for its turn: it will show every change up to then. */
   pending?: Timer;
+  /** The answer to their last press, kept on top until `until` (a refresh must not wipe it out). */
+  note?: { note: NonNullable<HomeContent['note']>; until: number };
 }
 
 /**
@@ -67,17 +71,22 @@ export class HomeService {
     this.unsubscribe = deps.events.onRunChanged((run) => this.runChanged(run));
   }
 
-  /** Someone opened their Home tab: published now, and kept fresh for a while. */
+  /** Someone opened their Home tab: published now (an old answer left out), and kept fresh for a while. */
   opened(user: string): Promise<void> {
-    this.watch(user);
+    this.watch(user).note = undefined;
     return this.publish(user);
   }
 
-  /** The answer to a press in someone's Home tab, shown on top of the tab published fresh. */
+  /**
+   * The answer to a press in someone's Home tab, shown on top of the tab published fresh, and of
+   * the refreshes that follow for a minute (the press usually changes a run: its refresh comes next).
+   */
   answered(user: string, reply: Reply): Promise<void> {
-    this.watch(user);
-    const note = reply.kind === 'error' || reply.kind === 'info' ? reply : undefined;
-    return this.publish(user, note);
+    const viewer = this.watch(user);
+    if (reply.kind === 'error' || reply.kind === 'info') {
+      viewer.note = { note: reply, until: this.now().getTime() + NOTE_MS };
+    }
+    return this.publish(user);
   }
 
   /** People whose tabs are being kept fresh (tests, metrics). */
@@ -124,19 +133,18 @@ export class HomeService {
     };
   }
 
-  private watch(user: string): void {
-    const viewer = this.viewers.get(user);
-    this.viewers.delete(user);
+  /** Marks someone as watching their tab from now; the same record is kept, moved to the newest end. */
+  private watch(user: string): Viewer {
+    const viewer = this.viewers.get(user) ?? { openedAt: 0, publishedAt: 0 };
+    viewer.openedAt = this.now().getTime();
     // Re-inserted: the map's order is the order people last opened their tabs.
-    this.viewers.set(user, {
-      openedAt: this.now().getTime(),
-      publishedAt: viewer?.publishedAt ?? 0,
-      pending: viewer?.pending,
-    });
+    this.viewers.delete(user);
+    this.viewers.set(user, viewer);
     while (this.viewers.size > this.maxViewers) {
       const [oldest] = this.viewers.keys();
       this.forget(oldest);
     }
+    return viewer;
   }
 
   private forget(user: string): void {
@@ -168,8 +176,10 @@ export class HomeService {
     timer.arm(new Date(Math.max(this.now().getTime(), viewer.publishedAt + this.refreshMs)));
   }
 
-  private async publish(user: string, note?: HomeContent['note']): Promise<void> {
+  private async publish(user: string): Promise<void> {
     const viewer = this.viewers.get(user);
+    const kept = viewer?.note;
+    const note = kept && kept.until > this.now().getTime() ? kept.note : undefined;
     if (viewer) {
       viewer.publishedAt = this.now().getTime();
       // This publish shows everything a waiting refresh would have.

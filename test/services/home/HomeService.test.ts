@@ -90,15 +90,30 @@ describe('HomeService (issue 14)', () => {
     assert.equal(h.service.watching, 0);
   });
 
-  it('answers a press on top of a fresh tab at once, and that publish stands for a waiting refresh', async () => {
+  it('answers a press on top of a fresh tab at once, and keeps the answer through the refreshes of the next minute', async () => {
     const h = home();
     await h.service.opened('U1');
     h.change('r-d1', 'U1', 'running');
     await h.service.answered('U1', { kind: 'info', text: 'Stopping run #1.' });
     assert.deepEqual(h.publishes('U1').at(-1)?.home.note, { kind: 'info', text: 'Stopping run #1.' });
     assert.deepEqual(h.clock.armed(), [], 'the answer showed the change');
+    // The stop it answered changes the run: the refresh that follows still shows the answer.
+    h.change('r-d1', 'U1', 'stopped');
+    await h.clock.advanceTo('2026-12-01T10:00:10Z', h.flush);
+    assert.equal(h.publishes('U1').length, 3);
+    assert.deepEqual(h.publishes('U1').at(-1)?.home.note, { kind: 'info', text: 'Stopping run #1.' });
+    // A minute on it is gone; so it is when the tab is opened again.
+    await h.clock.advanceTo('2026-12-01T10:01:05Z', h.flush);
+    h.change('r-d2', 'U1', 'running');
+    await h.clock.advanceTo('2026-12-01T10:01:20Z', h.flush);
+    assert.equal(h.publishes('U1').length, 4);
+    assert.equal(h.publishes('U1').at(-1)?.home.note, undefined);
+    await h.service.answered('U1', { kind: 'error', text: 'Only <@U2> may stop run #2.' });
+    await h.service.opened('U1');
+    assert.equal(h.publishes('U1').at(-1)?.home.note, undefined);
+    // Only sentences go on top.
     await h.service.answered('U1', { kind: 'help' });
-    assert.equal(h.publishes('U1').at(-1)?.home.note, undefined, 'only sentences go on top');
+    assert.equal(h.publishes('U1').at(-1)?.home.note, undefined);
   });
 
   it('watches at most maxViewers people, letting the longest unopened go first', async () => {
