@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ArtifactFolders } from '../adapters/artifacts/ArtifactFolders.ts';
+import { createChartRenderer } from '../adapters/charts/create-chart-renderer.ts';
 import type { Budget } from '../adapters/chat/slack/budget-window.ts';
 import { watchEventLoop } from '../adapters/http/event-loop-watch.ts';
 import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
@@ -32,6 +33,8 @@ export interface AppOptions {
   builder?: ImageBuilder;
   /** Slack's per-method budgets, for tests that cannot wait a minute for Slack's own. */
   slackBudgets?: Record<string, Budget>;
+  /** Least time between two refreshes of one person's Home tab (default 10 s; tests shorten it). */
+  homeRefreshMs?: number;
 }
 
 export interface App {
@@ -123,6 +126,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       metrics,
     });
     const chat = await createChat(opts, metrics, routes);
+    // Both chats show charts (Slack posts the picture, the console saves it); the worker thread
+    // that draws them starts with the first chart.
+    const charts = createChartRenderer(log.child({ part: 'charts' }), opts.env);
     const hub = new Hub({
       store,
       templates,
@@ -137,6 +143,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       log,
       metrics,
       schedules: { timezone: config.timezone, minIntervalSeconds: config.scheduleMinIntervalSeconds },
+      charts,
+      homeRefreshMs: opts.homeRefreshMs,
     });
     isReady = () => hub.ready();
     let server: Server | undefined;
@@ -172,6 +180,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         try {
           await hub.close();
         } finally {
+          await charts.close();
           await store.close();
         }
       },

@@ -31,4 +31,6 @@ export type Reply =
   /** `status <pipeline number>`: the pipeline card, with the step runs it shows. */
   | { kind: 'pipeline'; pipeline: PipelineRun; runs: Run[] }
   /** `lineage <run>`: the runs behind it, up to its roots. */
-  | { kind: 'lineage'; tree: LineageTree };
+  | { kind: 'lineage'; tree: LineageTree }
+  /** `chart <run>`: the run's chart was posted (in its card's thread, or the channel of a run without one). */
+  | { kind: 'chart'; run: Run };

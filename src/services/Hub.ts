@@ -1,6 +1,7 @@
 import { isEnded } from '../core/run/run.ts';
 import type { TemplateCatalog } from '../core/template/template.ts';
 import type { ArtifactLister } from '../ports/artifacts.ts';
+import type { ChartRenderer } from '../ports/chart-renderer.ts';
 import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { LogArchive } from '../ports/log-archive.ts';
@@ -9,7 +10,10 @@ import type { Policy } from '../ports/policy.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import type { Store } from '../ports/store.ts';
 import type { Logger } from '../shared/log.ts';
+import { Charts } from './charts/Charts.ts';
+import { ChartCommand } from './charts/chart-command.ts';
 import { CommandDispatcher } from './commands/CommandDispatcher.ts';
+import type { ButtonModule, CommandModule } from './commands/command-module.ts';
 import { HoldingAnswers } from './commands/holding-answers.ts';
 import { LaunchCommand } from './commands/launch-command.ts';
 import { LineageCommand } from './commands/lineage-command.ts';
@@ -17,6 +21,9 @@ import { RunActions } from './commands/RunActions.ts';
 import { RunButtons } from './commands/run-buttons.ts';
 import { RunCommands } from './commands/run-commands.ts';
 import { ScheduleButtons, ScheduleCommands } from './commands/schedule-commands.ts';
+import { FormSubmissions } from './forms/FormSubmissions.ts';
+import { FormButtons, NewRunCommand } from './forms/form-openers.ts';
+import { HomeService } from './home/HomeService.ts';
 import { PipelineService } from './pipelines/PipelineService.ts';
 import { PipelineCommands } from './pipelines/pipeline-commands.ts';
 import { RunService } from './runs/RunService.ts';
@@ -42,6 +49,10 @@ export interface HubDeps {
   now?: () => Date;
   /** How long shutdown keeps delivering final card states and notices (default 10 s). */
   closeWithinMs?: number;
+  /** Draws charts (absent: no charts; `/train chart` says so). */
+  charts?: ChartRenderer;
+  /** Least time between two refreshes of one person's Home tab (default 10 s). */
+  homeRefreshMs?: number;
 }
 
 const CLOSE_WITHIN_MS = 10_000;
@@ -57,6 +68,9 @@ export class Hub {
   readonly runs: RunService;
   readonly pipelines: PipelineService;
   readonly scheduler: CronScheduler;
+  /** Charts of runs and groups, when a renderer was given (sweeps post their fan-in chart through it). */
+  readonly charts?: Charts;
+  readonly home: HomeService;
   /** What chat adapters deliver to. */
   readonly door: ChatHandlers;
   private readonly recovery: Recovery;
@@ -65,8 +79,11 @@ export class Hub {
   private resumePass: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: HubDeps) {
-    const { store, chat, policy, log, runtime } = deps;
-    this.runs = new RunService(deps);
+    const { store, chat, policy, log, runtime, templates } = deps;
+    this.charts = deps.charts
+      ? new Charts({ renderer: deps.charts, chat, log: log.child({ part: 'charts' }) })
+      : undefined;
+    this.runs = new RunService({ ...deps, charts: this.charts });
     this.scheduler = new CronScheduler({
       store,
       launcher: this.runs,
@@ -78,13 +95,22 @@ export class Hub {
     });
     this.pipelines = new PipelineService({
       store,
-      templates: deps.templates,
+      templates,
       launcher: this.runs,
       events: this.runs,
       chat,
       logs: deps.logs,
       log: log.child({ part: 'pipelines' }),
       now: deps.now,
+    });
+    this.home = new HomeService({
+      store,
+      templates,
+      policy,
+      chat,
+      events: this.runs,
+      log: log.child({ part: 'home' }),
+      refreshMs: deps.homeRefreshMs,
     });
     const actions = new RunActions({ launcher: this.runs, logs: deps.logs, runtime, policy });
     const pipelineCommands = new PipelineCommands({
@@ -93,19 +119,34 @@ export class Hub {
       policy,
       logsOf: (run) => actions.logs(run),
     });
+    const commands: CommandModule[] = [
+      new RunCommands({ store, templates, actions, groups: [pipelineCommands] }),
+      new LaunchCommand(this.runs, { templates, service: this.pipelines }),
+      new ScheduleCommands(this.scheduler),
+      new LineageCommand({ store }),
+      new NewRunCommand({ templates, policy, chat }),
+      new HoldingAnswers(),
+    ];
+    if (this.charts) commands.push(new ChartCommand({ store, charts: this.charts, chat }));
+    const buttons: ButtonModule[] = [
+      new RunButtons({ store, chat, actions }),
+      new ScheduleButtons(this.scheduler),
+      new FormButtons({ store, templates, policy, chat }),
+    ];
     this.door = new CommandDispatcher({
       store,
-      templates: deps.templates,
+      templates,
       chat,
       log,
-      commands: [
-        new RunCommands({ store, templates: deps.templates, actions, groups: [pipelineCommands] }),
-        new LaunchCommand(this.runs, { templates: deps.templates, service: this.pipelines }),
-        new ScheduleCommands(this.scheduler),
-        new LineageCommand({ store }),
-        new HoldingAnswers(),
-      ],
-      buttons: [new RunButtons({ store, chat, actions }), new ScheduleButtons(this.scheduler)],
+      commands,
+      buttons,
+      forms: new FormSubmissions({
+        store,
+        templates,
+        launcher: this.runs,
+        log: log.child({ part: 'forms' }),
+      }),
+      home: this.home,
     });
     this.recovery = new Recovery({ runtime, store, logs: deps.logs, runs: this.runs, log });
   }
@@ -123,6 +164,11 @@ export class Hub {
       // A pipeline's last decision may have started runs after the runs looked idle.
       again = this.deps.store.listRuns({ active: true }).length > 0;
     }
+  }
+
+  /** Resolves once the charts under way were posted or skipped (`console -e` prints its run's chart before it exits). */
+  async whenChartsDrawn(): Promise<void> {
+    await this.charts?.idle();
   }
 
   /** Resolves once the resume pass is over. */
@@ -167,6 +213,7 @@ export class Hub {
   async close(): Promise<void> {
     const { runtime, chat, store, logs } = this.deps;
     this.closing = true;
+    this.home.close();
     const schedulerClosed = this.scheduler.close();
     await runtime.close();
     const left = await chat.close(this.deps.closeWithinMs ?? CLOSE_WITHIN_MS);

@@ -98,6 +98,11 @@ export interface RunSpec {
   code?: { git: string; ref?: string };
   /** Artifacts of earlier runs this run reads, read-only, under TRAINYARD_INPUTS (pipeline steps). */
   inputs?: RunInput[];
+  /**
+   * The template's objective when the run was planned: the metric its runs are judged by. The
+   * live card's sparkline follows it and the run's chart marks its best value.
+   */
+  objective?: { metric: string; goal: 'min' | 'max' };
 }
 
 /**

@@ -35,6 +35,8 @@ export interface RunServiceDeps {
   /** Where runs' artifacts can be listed for their notices; without it none are listed. */
   artifacts?: ArtifactLister;
   now?: () => Date;
+  /** Draws and posts a finished run's chart after its notice (absent: no charts). */
+  charts?: { afterNotice(run: Run): void };
 }
 
 /**
@@ -64,6 +66,7 @@ export class RunService implements Launcher, RunEvents {
       log,
       metrics: deps.metrics,
       artifacts: deps.artifacts,
+      charts: deps.charts,
     });
     this.updates = new RunUpdates({
       store,

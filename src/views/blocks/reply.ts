@@ -33,6 +33,7 @@ import {
   bold,
   code,
   codeBlock,
+  inline,
   joinMd,
   type Mrkdwn,
   md,
@@ -80,6 +81,11 @@ export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage 
     }
     case 'lineage':
       return renderLineage(reply.tree);
+    case 'chart': {
+      const where = reply.run.card ? 'in the thread of its card' : 'in its channel';
+      const text = md`📈 The chart of run #${reply.run.number} ${bold(inline(reply.run.spec.template, 200))} is ${where}.`;
+      return message(text, [section(text)]);
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { type Sentence, sentenceParts } from '../../core/sentence.ts';
 import type { Template } from '../../core/template/template.ts';
 import { describeParam } from '../format.ts';
 import { renderLineageText } from './lineage-text.ts';
+import { renderSparklinesText } from './notice-text.ts';
 import { renderPipelineCardText } from './pipeline-text.ts';
 import { renderRunCardText, renderRunLine, userName } from './run-card-text.ts';
 import { renderSchedulesText, renderScheduleText } from './schedule-text.ts';
@@ -85,6 +86,11 @@ export function renderReplyText(reply: Reply, now: Date): string {
     }
     case 'lineage':
       return renderLineageText(reply.tree).join('\n');
+    case 'chart':
+      return [
+        tx`📈 #${reply.run.number} ${reply.run.spec.template}`,
+        ...renderSparklinesText(reply.run),
+      ].join('\n');
   }
 }
 

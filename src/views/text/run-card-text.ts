@@ -2,6 +2,7 @@ import { isEnded, type Run } from '../../core/run/run.ts';
 import {
   formatDuration,
   formatMetrics,
+  formatNumber,
   formatParams,
   formatProgress,
   progressBar,
@@ -10,11 +11,15 @@ import {
   STATE_EMOJI,
   STATE_LABEL,
 } from '../format.ts';
+import { mainMetricLine } from '../metric-lines.ts';
 import { originText, outputPairs } from '../run-facts.ts';
 import { terminalText, tx } from './terminal.ts';
 
 /** Longest reason shown on a card line; a termination message can be a whole traceback. */
 const MAX_REASON = 300;
+
+/** Characters of the live card's sparkline. */
+const SPARKLINE_WIDTH = 24;
 
 /** `@U123`: how the console names a user. */
 export const userName = (id: string): string => tx`@${id}`;
@@ -43,6 +48,9 @@ export function renderRunCardText(run: Run, now: Date): string[] {
   if (metrics) lines.push(tx`   ${metrics}`);
   const outputs = outputPairs(run);
   if (outputs.length) lines.push(`   outputs: ${terminalText(outputs.join(' '), 1000)}`);
+  // While it runs, the main metric's trend next to its latest value.
+  const main = isEnded(run.state) ? undefined : mainMetricLine(run, SPARKLINE_WIDTH);
+  if (main) lines.push(tx`   ${main.metric} ${main.spark} ${formatNumber(main.latest)}`);
   const time = `${isEnded(run.state) ? 'took' : 'elapsed'} ${formatDuration(runDuration(run, now))}`;
   const where = run.placement
     ? tx`  ·  ${run.placement.namespace ? `${run.placement.namespace}/` : ''}${run.placement.handle}`
