@@ -13,8 +13,9 @@ import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
 const ROOT = join(import.meta.dirname, '../..');
-const data = mkdtempSync(join(tmpdir(), 'trainyard-readme-'));
-after(() => rmSync(data, { recursive: true, force: true }));
+// The sample is run from a folder of its own, with its data in ./data as in the README.
+const cwd = mkdtempSync(join(tmpdir(), 'trainyard-readme-'));
+after(() => rmSync(cwd, { recursive: true, force: true }));
 
 /** The sample after "### Try it in the terminal": its command and the lines it shows. */
 function readmeSample(): { args: string[]; lines: string[] } {
@@ -36,8 +37,8 @@ describe('the README console sample', { timeout: 60_000 }, () => {
       process.execPath,
       [join(ROOT, 'bin/trainyard.mjs'), ...sample.args],
       {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, TRAINYARD_DATA: data },
+        cwd,
+        env: { PATH: process.env.PATH, TRAINYARD_TEMPLATES: join(ROOT, 'manifests') },
       },
     );
     const printed = stdout.trimEnd().split('\n');

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConsoleChat } from '../../adapters/chat/console/ConsoleChat.ts';
 import { LiveScreen } from '../../adapters/chat/console/LiveScreen.ts';
 import { type App, createApp } from '../../app/create-app.ts';
@@ -43,6 +44,7 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
   const chat = new ConsoleChat({
     screen,
     user,
+    chartsDir: join(config.dataDir, 'charts'),
     // With -e there is no prompt: the one command goes through the same door by chat.send.
     ...(parsed.text === undefined ? { input: process.stdin, output: process.stdout } : {}),
   });
@@ -85,7 +87,8 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
     const how = await chat.whenQuit();
     leaving = true;
     if (how === 'exit') await app.hub.runs.stopAll(LEFT_BEHIND, user);
-    else await app.hub.runs.whenIdle();
+    // End of piped input: let what was started (pipelines' later steps too) finish, as `-e` does.
+    else await app.hub.whenIdle();
     return 0;
   } finally {
     process.off('SIGTERM', onTerm);
@@ -106,12 +109,12 @@ async function runOnce(
 ): Promise<number> {
   const outcome = await chat.send(text);
   if (outcome.reply?.kind === 'error') return 2;
-  // Left early: the runs are stopped, recorded as such, and waited for like any end.
-  void left.then(() =>
-    Promise.all(
-      outcome.started.map((run) => app.hub.runs.stop(run.id, LEFT_BEHIND, user).catch(() => undefined)),
-    ),
-  );
+  // Left early: the runs (a pipeline's later steps too) are stopped, recorded as such, and
+  // waited for like any end.
+  void left.then(() => app.hub.runs.stopAll(LEFT_BEHIND, user));
   const ended = await Promise.all(outcome.started.map((run) => app.hub.runs.whenEnded(run.id)));
-  return ended.every((run) => run.state === 'succeeded') ? 0 : 1;
+  const groups = await Promise.all((outcome.groups ?? []).map((whenDone) => whenDone()));
+  // The chart follows the notice: print its path before exiting.
+  await app.hub.whenChartsDrawn();
+  return ended.every((run) => run.state === 'succeeded') && groups.every(Boolean) ? 0 : 1;
 }
