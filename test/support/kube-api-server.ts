@@ -104,6 +104,10 @@ export class FakeKubeApiServer {
   autoCreatePods = true;
   /** How many past events a watch may resume from; older resourceVersions get 410 Expired. */
   historyLimit = 10_000;
+  /** TCP connections accepted so far: a client that reuses its connections keeps this small. */
+  connectionsAccepted = 0;
+  /** When the last request arrived (Date.now()), 0 before the first. */
+  lastRequestAt = 0;
 
   private readonly store: Record<Kind, Map<string, Obj>> = { jobs: new Map(), pods: new Map() };
   private history: StoredEvent[] = [];
@@ -137,6 +141,7 @@ export class FakeKubeApiServer {
         return;
       }
       fake?.sockets.add(socket);
+      if (fake) fake.connectionsAccepted++;
       socket.on('close', () => fake?.sockets.delete(socket));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -454,6 +459,7 @@ export class FakeKubeApiServer {
     const watch = url.searchParams.get('watch') === 'true';
     const record: RecordedRequest = { method, path: url.pathname, query: url.searchParams, status: 0 };
     this.requests.push(record);
+    this.lastRequestAt = Date.now();
     res.on('finish', () => {
       record.status = res.statusCode;
     });
