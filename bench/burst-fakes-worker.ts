@@ -28,7 +28,7 @@ export interface FakesCounts {
   /** TCP connections the fake Kubernetes API accepted since the reset. */
   kubeConnections: number;
   kubeRequests: number;
-  /** Milliseconds since either fake last saw a request (Infinity: none yet). */
+  /** Milliseconds since either fake last saw a request (Number.MAX_SAFE_INTEGER: none yet). */
   quietMs: number;
 }
 
@@ -63,7 +63,8 @@ function counts(): FakesCounts {
     slackCalls,
     kubeConnections: kube?.connectionsAccepted ?? 0,
     kubeRequests: requests.length,
-    quietMs: last ? Date.now() - last : Number.POSITIVE_INFINITY,
+    // JSON over IPC has no Infinity: "never" is the largest safe number.
+    quietMs: last ? Date.now() - last : Number.MAX_SAFE_INTEGER,
   };
 }
 

@@ -94,7 +94,7 @@ export async function eventually(what: string, check: () => boolean): Promise<vo
   assert.ok(check(), `timed out waiting for ${what}`);
 }
 
-/** Sends a command that must launch a run, and returns the run as the runtime received it. */
+/** Sends a command that must launch a run, and returns the run as the runtime received it (its card posted). */
 export async function launched(w: World, text: string, from = alice): Promise<Run> {
   const before = w.runtime.submitted.length;
   await w.door.command(text, from);
@@ -102,5 +102,7 @@ export async function launched(w: World, text: string, from = alice): Promise<Ru
   await settle(() => w.runtime.submitted.length > before);
   const run = w.runtime.submitted.at(-1);
   assert.ok(run, 'the run was not submitted');
+  // The card is posted once the Job exists (RunService.launch).
+  await settle(() => w.store.getRun(run.id)?.card !== undefined);
   return run;
 }

@@ -23,6 +23,8 @@ export interface SlackInbound {
     handlers: ChatHandlers,
     answer: (to: Requester, reply: Reply) => Promise<void>,
   ): Promise<number | undefined>;
+  /** True while deliveries are arriving and being acknowledged (never in Socket Mode, where acks are not requests). */
+  busy(): boolean;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,8 @@ export interface SlackChatOptions {
   inbound?: SlackInbound;
   /** Least time between two updates of one card; end states go at once. */
   cardUpdateIntervalMs?: number;
+  /** POSTs a JSON body to a response_url (default: fetch); the app passes the lean transport's. */
+  respond?: (url: string, body: object) => Promise<true>;
 }
 
 /** Default gap between updates of one card: the `update interval` of the Slack-calls-per-run budget. */
@@ -67,7 +71,7 @@ export class SlackChat implements ChatPort {
       const delivered = await this.opts.queue.enqueue({
         method: 'response_url',
         channel: to.channel,
-        send: () => postToResponseUrl(to.replyTo as string, msg),
+        send: () => (this.opts.respond ?? postToResponseUrl)(to.replyTo as string, ephemeral(msg)),
       });
       if (delivered) return;
     }
@@ -199,6 +203,10 @@ export class SlackChat implements ChatPort {
     return this.opts.queue.drain();
   }
 
+  inboundBusy(): boolean {
+    return this.opts.inbound?.busy() ?? false;
+  }
+
   /**
    * Stops receiving first (no new work), then delivers final card states, notices and uploads
    * for at most `withinMs`; what is left (progress updates above all) is dropped, and the cards
@@ -233,12 +241,15 @@ function cardOfCall(call: OutboundCall<unknown>): MessageRef[] {
   return call.method === 'chat.update' && kind === 'update' && channel && ts ? [{ channel, ts }] : [];
 }
 
+/** What a response_url is sent: an answer only the asker sees, beside the original message. */
+const ephemeral = (msg: SlackMessage) => ({ response_type: 'ephemeral', replace_original: false, ...msg });
+
 /** An ephemeral answer through a command's or button's response_url (works even where the bot is not a member). */
-async function postToResponseUrl(url: string, msg: SlackMessage): Promise<true> {
+async function postToResponseUrl(url: string, body: object): Promise<true> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...msg }),
+    body: JSON.stringify(body),
   });
   await res.body?.cancel();
   if (!res.ok) {
