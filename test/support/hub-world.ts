@@ -32,6 +32,8 @@ export interface World {
   chat: RecordingChat;
   runtime: FakeRuntime;
   hub: Hub;
+  /** The registry behind the bot's /metrics. */
+  metrics: MetricsRegistry;
   /** The door the hub opened in the chat: what a chat adapter delivers to. */
   door: ChatHandlers;
 }
@@ -55,6 +57,7 @@ export async function world(dir: string, opts: WorldOptions = {}): Promise<World
   const runtime = new FakeRuntime();
   opts.prepare?.(runtime);
   opts.chat?.(chat);
+  const metrics = new MetricsRegistry();
   const hub = new Hub({
     store,
     templates,
@@ -64,12 +67,12 @@ export async function world(dir: string, opts: WorldOptions = {}): Promise<World
     logs,
     builder: opts.builder,
     log: silentLogger,
-    metrics: new MetricsRegistry(),
+    metrics,
     schedules: { timezone: 'UTC', minIntervalSeconds: 60 },
   });
   await hub.start();
   assert.ok(chat.handlers, 'the hub opened the door');
-  return { dir, store, logs, chat, runtime, hub, door: chat.handlers };
+  return { dir, store, logs, chat, runtime, hub, metrics, door: chat.handlers };
 }
 
 /** Stops the bot and starts a new one over the same data folder, as a restart does. */

@@ -21,6 +21,8 @@ import { RunEventHub } from './RunEventHub.ts';
 import { RunStarter } from './RunStarter.ts';
 import { RunUpdates } from './RunUpdates.ts';
 
+const ACTIVE_STATES = RUN_STATES.filter((s) => !isEnded(s));
+
 /** How long a new run's card waits for its Job to be created before it is posted anyway. */
 const CARD_WAITS_MS = 1_000;
 
@@ -72,9 +74,12 @@ export class RunService implements Launcher, RunEvents {
     this.starter = new RunStarter({ ...deps, updates: this.updates });
     // Launch work yields to the chat's deliveries (Slack's acks) while they are arriving.
     this.lane = new LaunchLane({ busy: () => chat.inboundBusy?.() ?? false });
-    deps.metrics.gauge('trainyard_runs', 'Runs in the store by state', ['state'], () => {
-      const counts = new Map<RunState, number>(RUN_STATES.map((s) => [s, 0]));
-      for (const r of store.listRuns()) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
+    // Runs under way only: the live store also keeps the newest finished runs (the rest are in
+    // history segments), so a count of ended ones would follow retention, not anything real.
+    deps.metrics.gauge('trainyard_runs', 'Runs under way (not ended) by state', ['state'], () => {
+      const counts = new Map<RunState, number>(ACTIVE_STATES.map((s) => [s, 0]));
+      for (const r of store.listRuns())
+        if (!isEnded(r.state)) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
       return [...counts].map(([state, value]) => ({ labels: { state }, value }));
     });
   }
