@@ -55,6 +55,13 @@ export function createPolicy(settings: PolicySettings): Policy {
       return undefined;
     },
 
+    mayLaunch(template: string, channel?: string): boolean {
+      const allows = (allowed: string[] | typeof ANY | undefined) =>
+        allowed === ANY || (Array.isArray(allowed) && allowed.includes(template));
+      if (channel !== undefined) return allows(templatesAllowedIn(channel));
+      return !settings.channels || Object.values(settings.channels).some(allows);
+    },
+
     mayStop(user: string, run: Run): boolean {
       return user === run.launchedBy || isAdmin(user);
     },

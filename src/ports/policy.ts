@@ -5,6 +5,11 @@ export interface Policy {
   isAdmin(user: string): boolean;
   /** One sentence saying why this launch is refused, or undefined if allowed. */
   checkLaunch(user: string, channel: string, spec: RunSpec, activeRunsOfUser: number): string | undefined;
+  /**
+   * Whether `template` may be launched in `channel`, or, without a channel, in at least one channel:
+   * forms and the Home tab list only these. Absent: every template may be launched everywhere.
+   */
+  mayLaunch?(template: string, channel?: string): boolean;
   /** Stop (and schedule deletion) are for the launcher/owner and admins. */
   mayStop(user: string, run: Run): boolean;
 }

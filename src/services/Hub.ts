@@ -1,5 +1,7 @@
 import { isEnded } from '../core/run/run.ts';
 import type { TemplateCatalog } from '../core/template/template.ts';
+import type { ArtifactLister } from '../ports/artifacts.ts';
+import type { ChartRenderer } from '../ports/chart-renderer.ts';
 import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { LogArchive } from '../ports/log-archive.ts';
@@ -8,13 +10,22 @@ import type { Policy } from '../ports/policy.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import type { Store } from '../ports/store.ts';
 import type { Logger } from '../shared/log.ts';
+import { Charts } from './charts/Charts.ts';
+import { ChartCommand } from './charts/chart-command.ts';
 import { CommandDispatcher } from './commands/CommandDispatcher.ts';
+import type { ButtonModule, CommandModule } from './commands/command-module.ts';
 import { HoldingAnswers } from './commands/holding-answers.ts';
 import { LaunchCommand } from './commands/launch-command.ts';
+import { LineageCommand } from './commands/lineage-command.ts';
 import { RunActions } from './commands/RunActions.ts';
 import { RunButtons } from './commands/run-buttons.ts';
 import { RunCommands } from './commands/run-commands.ts';
 import { ScheduleButtons, ScheduleCommands } from './commands/schedule-commands.ts';
+import { FormSubmissions } from './forms/FormSubmissions.ts';
+import { FormButtons, NewRunCommand } from './forms/form-openers.ts';
+import { HomeService } from './home/HomeService.ts';
+import { PipelineService } from './pipelines/PipelineService.ts';
+import { PipelineCommands } from './pipelines/pipeline-commands.ts';
 import { RunService } from './runs/RunService.ts';
 import { Recovery, takeSnapshot } from './runs/recovery.ts';
 import { CronScheduler } from './scheduler/CronScheduler.ts';
@@ -29,6 +40,8 @@ export interface HubDeps {
   logs: LogArchive;
   /** Absent when no Docker engine is configured: templates that need a build then fail with a sentence. */
   builder?: ImageBuilder;
+  /** Where runs' artifacts can be listed for completion notices; absent: none are listed. */
+  artifacts?: ArtifactLister;
   log: Logger;
   metrics: Metrics;
   /** Zone of schedules created without --tz, and the shortest interval between their fires. */
@@ -36,6 +49,10 @@ export interface HubDeps {
   now?: () => Date;
   /** How long shutdown keeps delivering final card states and notices (default 10 s). */
   closeWithinMs?: number;
+  /** Draws charts (absent: no charts; `/train chart` says so). */
+  charts?: ChartRenderer;
+  /** Least time between two refreshes of one person's Home tab (default 10 s). */
+  homeRefreshMs?: number;
 }
 
 const CLOSE_WITHIN_MS = 10_000;
@@ -49,7 +66,11 @@ const SETTLE_MS = 1_000;
  */
 export class Hub {
   readonly runs: RunService;
+  readonly pipelines: PipelineService;
   readonly scheduler: CronScheduler;
+  /** Charts of runs and groups, when a renderer was given (sweeps post their fan-in chart through it). */
+  readonly charts?: Charts;
+  readonly home: HomeService;
   /** What chat adapters deliver to. */
   readonly door: ChatHandlers;
   private readonly recovery: Recovery;
@@ -58,8 +79,11 @@ export class Hub {
   private resumePass: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: HubDeps) {
-    const { store, chat, policy, log, runtime } = deps;
-    this.runs = new RunService(deps);
+    const { store, chat, policy, log, runtime, templates } = deps;
+    this.charts = deps.charts
+      ? new Charts({ renderer: deps.charts, chat, log: log.child({ part: 'charts' }) })
+      : undefined;
+    this.runs = new RunService({ ...deps, charts: this.charts });
     this.scheduler = new CronScheduler({
       store,
       launcher: this.runs,
@@ -69,19 +93,60 @@ export class Hub {
       ...deps.schedules,
       now: deps.now,
     });
+    this.pipelines = new PipelineService({
+      store,
+      templates,
+      launcher: this.runs,
+      events: this.runs,
+      chat,
+      logs: deps.logs,
+      log: log.child({ part: 'pipelines' }),
+      now: deps.now,
+    });
+    this.home = new HomeService({
+      store,
+      templates,
+      policy,
+      chat,
+      events: this.runs,
+      log: log.child({ part: 'home' }),
+      refreshMs: deps.homeRefreshMs,
+    });
     const actions = new RunActions({ launcher: this.runs, logs: deps.logs, runtime, policy });
+    const pipelineCommands = new PipelineCommands({
+      store,
+      pipelines: this.pipelines,
+      policy,
+      logsOf: (run) => actions.logs(run),
+    });
+    const commands: CommandModule[] = [
+      new RunCommands({ store, templates, actions, groups: [pipelineCommands] }),
+      new LaunchCommand(this.runs, { templates, service: this.pipelines }),
+      new ScheduleCommands(this.scheduler),
+      new LineageCommand({ store }),
+      new NewRunCommand({ templates, policy, chat }),
+      new HoldingAnswers(),
+    ];
+    if (this.charts) commands.push(new ChartCommand({ store, charts: this.charts, chat }));
+    const buttons: ButtonModule[] = [
+      new RunButtons({ store, chat, actions }),
+      new ScheduleButtons(this.scheduler),
+      new FormButtons({ store, templates, policy, chat }),
+    ];
     this.door = new CommandDispatcher({
       store,
-      templates: deps.templates,
+      templates,
       chat,
       log,
-      commands: [
-        new RunCommands({ store, templates: deps.templates, actions }),
-        new LaunchCommand(this.runs),
-        new ScheduleCommands(this.scheduler),
-        new HoldingAnswers(),
-      ],
-      buttons: [new RunButtons({ store, chat, actions }), new ScheduleButtons(this.scheduler)],
+      commands,
+      buttons,
+      forms: new FormSubmissions({
+        store,
+        templates,
+        launcher: this.runs,
+        log: log.child({ part: 'forms' }),
+      }),
+      home: this.home,
     });
     this.recovery = new Recovery({ runtime, store, logs: deps.logs, runs: this.runs, log });
   }
@@ -89,6 +154,21 @@ export class Hub {
   /** True once the runs interrupted by the last shutdown were resumed (with the runtime in sync: ready for /readyz). */
   ready(): boolean {
     return this.resumed && this.deps.runtime.ready();
+  }
+
+  /** Resolves once no run and no pipeline is going (console input that ended waits for this). */
+  async whenIdle(): Promise<void> {
+    for (let again = true; again; ) {
+      await this.runs.whenIdle();
+      await this.pipelines.whenIdle();
+      // A pipeline's last decision may have started runs after the runs looked idle.
+      again = this.deps.store.listRuns({ active: true }).length > 0;
+    }
+  }
+
+  /** Resolves once the charts under way were posted or skipped (`console -e` prints its run's chart before it exits). */
+  async whenChartsDrawn(): Promise<void> {
+    await this.charts?.idle();
   }
 
   /** Resolves once the resume pass is over. */
@@ -113,6 +193,11 @@ export class Hub {
     this.resumePass = this.recovery
       .resumeInterrupted(snapshot)
       .catch((err: unknown) => log.error('resuming interrupted runs failed', { err }))
+      // Pipelines are decided again once the runtime has synced: every step run that ended while
+      // the bot was down has been reported by then.
+      .then(() => this.deps.runtime.whenSynced())
+      .then(() => this.pipelines.resume())
+      .catch((err: unknown) => log.error('resuming pipelines failed', { err }))
       .finally(() => {
         this.resumed = true;
       });
@@ -128,6 +213,7 @@ export class Hub {
   async close(): Promise<void> {
     const { runtime, chat, store, logs } = this.deps;
     this.closing = true;
+    this.home.close();
     const schedulerClosed = this.scheduler.close();
     await runtime.close();
     const left = await chat.close(this.deps.closeWithinMs ?? CLOSE_WITHIN_MS);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConsoleChat } from '../../adapters/chat/console/ConsoleChat.ts';
 import { LiveScreen } from '../../adapters/chat/console/LiveScreen.ts';
 import { type App, createApp } from '../../app/create-app.ts';
@@ -30,6 +31,7 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
   const chat = new ConsoleChat({
     screen: new LiveScreen(process.stdout),
     user: io.env.USER || 'you',
+    chartsDir: join(config.dataDir, 'charts'),
     // With -e there is no prompt: the one command goes through the same door by chat.send.
     ...(parsed.text === undefined ? { input: process.stdin, output: process.stdout } : {}),
   });
@@ -46,7 +48,7 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
     if (parsed.text !== undefined) return await runOnce(app, chat, parsed.text);
     await chat.whenQuit();
     // End of piped input: let what was started finish, as `-e` does.
-    if (!process.stdin.isTTY) await app.hub.runs.whenIdle();
+    if (!process.stdin.isTTY) await app.hub.whenIdle();
     return 0;
   } finally {
     process.off('SIGTERM', onSignal);
@@ -59,5 +61,8 @@ async function runOnce(app: App, chat: ConsoleChat, text: string): Promise<numbe
   const outcome = await chat.send(text);
   if (outcome.reply?.kind === 'error') return 2;
   const ended = await Promise.all(outcome.started.map((run) => app.hub.runs.whenEnded(run.id)));
-  return ended.every((run) => run.state === 'succeeded') ? 0 : 1;
+  const groups = await Promise.all((outcome.groups ?? []).map((whenDone) => whenDone()));
+  // The chart follows the notice: print its path before exiting.
+  await app.hub.whenChartsDrawn();
+  return ended.every((run) => run.state === 'succeeded') && groups.every(Boolean) ? 0 : 1;
 }

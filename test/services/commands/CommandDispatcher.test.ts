@@ -54,16 +54,11 @@ describe('CommandDispatcher: the door both chats enter by', () => {
     assert.equal(stray, '"99" is not a name=value param; write params as name=value, e.g. epochs=5.');
     assert.match(
       unknown,
-      /^Unknown template or command "foo"\. Templates: demo, evaluate, prep, resnet, sleep\.$/,
+      /^Unknown template or command "foo"\. Templates: demo, demo-pipeline, evaluate, prep, resnet, sleep\.$/,
     );
   });
 
-  it('gives lineage, sweep and sweeps a holding answer until their services come', async () => {
-    const lineage = await w.door.command('lineage 1', alice);
-    assert.deepEqual(lineage, {
-      reply: { kind: 'info', text: 'Lineage is not answered yet; it comes with pipelines.' },
-      started: [],
-    });
+  it('gives sweep and sweeps a holding answer until their service comes', async () => {
     for (const text of ['sweeps', 'sweep sleep seconds=[1,2,3]']) {
       assert.deepEqual(await w.door.command(text, alice), {
         reply: { kind: 'error', text: 'Sweeps are not available in this version yet.' },
@@ -119,7 +114,7 @@ describe('CommandDispatcher: the door both chats enter by', () => {
     const again = await launched(w, `rerun #${run.number} seconds=7`, bob);
     assert.equal(again.launchedBy, 'UBOB');
     assert.equal(again.rerunOf, run.id);
-    assert.deepEqual(again.origin, { kind: 'rerun', runId: run.id });
+    assert.deepEqual(again.origin, { kind: 'rerun', runId: run.id, runNumber: run.number });
     assert.deepEqual(again.spec.params, { seconds: 7, exit_code: 2 });
     assert.ok(again.number > run.number);
   });
@@ -194,8 +189,8 @@ describe('CommandDispatcher: lookups reach history no longer kept in memory', ()
     await door.command('rerun 7', from);
     await door.action(ACTIONS.rerun, old.id, from);
     assert.deepEqual(launches, [
-      JSON.stringify({ kind: 'rerun', runId: old.id }),
-      JSON.stringify({ kind: 'rerun', runId: old.id }),
+      JSON.stringify({ kind: 'rerun', runId: old.id, runNumber: 7 }),
+      JSON.stringify({ kind: 'rerun', runId: old.id, runNumber: 7 }),
     ]);
     await door.action(ACTIONS.logs, old.id, from);
     assert.deepEqual(chat.logLines('thread'), ['the end']);
