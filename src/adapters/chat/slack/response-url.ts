@@ -2,7 +2,11 @@ import type { SlackMessage } from '../../../views/blocks/block-kit.ts';
 import { HttpStatusError } from './slack-error.ts';
 
 /** What a response_url is sent: an answer only the asker sees, beside the original message. */
-export const ephemeral = (msg: SlackMessage) => ({ response_type: 'ephemeral', replace_original: false, ...msg });
+export const ephemeral = (msg: SlackMessage) => ({
+  response_type: 'ephemeral',
+  replace_original: false,
+  ...msg,
+});
 
 /**
  * POSTs a JSON body to a command's or button's response_url (works even where the bot is not a
