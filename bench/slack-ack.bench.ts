@@ -1,4 +1,8 @@
 /**
+ * A MICRO-benchmark of the Slack receiver alone: the handlers are a stub, not the bot, so this is
+ * the bare-Bolt share of an ack. What users see under a burst (the real bot, with its launches,
+ * against fakes in another process) is bench/burst.bench.ts.
+ *
  * 200 signed /train slash commands, 50 in flight at a time, sent to the real Bolt HTTPReceiver
  * (createSlackChat in HTTP mode). Each command is also re-sent as a Slack retry
  * (X-Slack-Retry-Num: 1). Figures: ack latency as the sender sees it (request sent → HTTP 200)
@@ -119,6 +123,9 @@ async function receiver(): Promise<void> {
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
   const launches = [...runsByCommand.values()].reduce((a, b) => a + b, 0);
   const duplicates = [...runsByCommand.values()].filter((n) => n > 1).length;
+  console.log(
+    'micro-benchmark: the Bolt receiver with stub handlers, not the bot (for the bot: npm run bench burst)',
+  );
   console.log(
     `${COMMANDS} commands (+${COMMANDS} retries), ${CONCURRENCY} at a time, in ${(elapsedMs / 1000).toFixed(2)} s`,
   );

@@ -106,6 +106,11 @@ export interface ChatPort {
   /** Waits until everything queued was delivered (or dropped as superseded). */
   flush(): Promise<void>;
   /**
+   * True while deliveries are arriving (Slack over HTTP: some wait for their ack, or the last came
+   * moments ago). Launch work waits meanwhile, so a burst of acks never queues behind it. Absent: never busy.
+   */
+  inboundBusy?(): boolean;
+  /**
    * Stops receiving, delivers what matters most (final card states, notices, log uploads) for at
    * most `withinMs`, drops the rest and says which cards were left out of date.
    */

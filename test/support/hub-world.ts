@@ -33,6 +33,8 @@ export interface World {
   chat: RecordingChat;
   runtime: FakeRuntime;
   hub: Hub;
+  /** The registry behind the bot's /metrics. */
+  metrics: MetricsRegistry;
   /** The door the hub opened in the chat: what a chat adapter delivers to. */
   door: ChatHandlers;
 }
@@ -61,6 +63,7 @@ export async function world(dir: string, opts: WorldOptions = {}): Promise<World
   const runtime = opts.runtime ?? new FakeRuntime();
   opts.prepare?.(runtime);
   opts.chat?.(chat);
+  const metrics = new MetricsRegistry();
   const hub = new Hub({
     store,
     templates,
@@ -70,14 +73,14 @@ export async function world(dir: string, opts: WorldOptions = {}): Promise<World
     logs,
     builder: opts.builder,
     log: silentLogger,
-    metrics: new MetricsRegistry(),
+    metrics,
     schedules: { timezone: 'UTC', minIntervalSeconds: 60 },
     charts: opts.charts,
     homeRefreshMs: opts.homeRefreshMs,
   });
   await hub.start();
   assert.ok(chat.handlers, 'the hub opened the door');
-  return { dir, store, logs, chat, runtime, hub, door: chat.handlers };
+  return { dir, store, logs, chat, runtime, hub, metrics, door: chat.handlers };
 }
 
 /** Stops the bot and starts a new one over the same data folder, as a restart does. */
@@ -96,7 +99,7 @@ export async function settle(done: () => boolean, rounds = 100): Promise<void> {
   for (let i = 0; i < rounds && !done(); i++) await new Promise((r) => setImmediate(r));
 }
 
-/** Sends a command that must launch a run, and returns the run as the runtime received it. */
+/** Sends a command that must launch a run, and returns the run as the runtime received it (its card posted). */
 export async function launched(w: World, text: string, from = alice): Promise<Run> {
   const before = w.runtime.submitted.length;
   await w.door.command(text, from);
@@ -104,5 +107,7 @@ export async function launched(w: World, text: string, from = alice): Promise<Ru
   await settle(() => w.runtime.submitted.length > before);
   const run = w.runtime.submitted.at(-1);
   assert.ok(run, 'the run was not submitted');
+  // The card is posted once the Job exists (RunService.launch).
+  await settle(() => w.store.getRun(run.id)?.card !== undefined);
   return run;
 }

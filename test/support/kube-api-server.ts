@@ -106,6 +106,10 @@ export class FakeKubeApiServer {
   autoCreatePods = true;
   /** How many past events a watch may resume from; older resourceVersions get 410 Expired. */
   historyLimit = 10_000;
+  /** TCP connections accepted so far: a client that reuses its connections keeps this small. */
+  connectionsAccepted = 0;
+  /** When the last request arrived (Date.now()), 0 before the first. */
+  lastRequestAt = 0;
 
   private readonly store: Record<Kind, Map<string, Obj>> = { jobs: new Map(), pods: new Map() };
   private history: StoredEvent[] = [];
@@ -141,6 +145,7 @@ export class FakeKubeApiServer {
         return;
       }
       fake?.sockets.add(socket);
+      if (fake) fake.connectionsAccepted++;
       socket.on('close', () => fake?.sockets.delete(socket));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -508,6 +513,7 @@ export class FakeKubeApiServer {
       at: performance.now(),
     };
     this.requests.push(record);
+    this.lastRequestAt = Date.now();
     res.on('finish', () => {
       record.status = res.statusCode;
     });

@@ -146,6 +146,16 @@ export class FakeSlackApi {
       return;
     }
     if (path.startsWith('/response/')) {
+      // failNext('response_url', { status }) answers the next response_url post with that status.
+      const failed = this.failures.get('response_url')?.shift();
+      if (failed && 'status' in failed) {
+        const headers: Record<string, string> = failed.retryAfter
+          ? { 'retry-after': String(failed.retryAfter) }
+          : {};
+        res.writeHead(failed.status, headers).end();
+        this.notify();
+        return;
+      }
       this.record('response_url', { id: path.slice('/response/'.length), ...parseArgs(req, body) });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;

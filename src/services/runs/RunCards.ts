@@ -21,12 +21,19 @@ export class RunCards {
 
   constructor(private readonly deps: RunCardsDeps) {}
 
-  /** Posts the run's card in the background; a slow chat never delays the run itself. */
-  post(run: Run): void {
+  /**
+   * Posts the run's card in the background, once `after` has settled (e.g. its Job was created, so
+   * the card shows it pending and needs no update right away), as the run is by then. A slow chat
+   * never delays the run itself; the run's notice waits for the card from now on.
+   */
+  post(run: Run, after: Promise<unknown> = Promise.resolve()): void {
     if (run.quiet) return;
-    const posting = this.postNow(run).finally(() => {
-      if (this.posts.get(run.id) === posting) this.posts.delete(run.id);
-    });
+    const posting = after
+      .catch(() => {})
+      .then(() => this.postNow(this.deps.store.getRun(run.id) ?? run))
+      .finally(() => {
+        if (this.posts.get(run.id) === posting) this.posts.delete(run.id);
+      });
     this.posts.set(run.id, posting);
   }
 

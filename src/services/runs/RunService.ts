@@ -12,13 +12,20 @@ import type { Runtime, RuntimeSink } from '../../ports/runtime.ts';
 import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
 import { newRunId } from '../../shared/run-id.ts';
+import { within } from '../../shared/within.ts';
 import { Completion } from './Completion.ts';
 import { createRun } from './create-run.ts';
+import { LaunchLane } from './LaunchLane.ts';
 import { type LaunchPlan, planLaunch } from './plan-launch.ts';
 import { RunCards } from './RunCards.ts';
 import { RunEventHub } from './RunEventHub.ts';
 import { RunStarter } from './RunStarter.ts';
 import { RunUpdates } from './RunUpdates.ts';
+
+const ACTIVE_STATES = RUN_STATES.filter((s) => !isEnded(s));
+
+/** How long a new run's card waits for its Job to be created before it is posted anyway. */
+const CARD_WAITS_MS = 1_000;
 
 export interface RunServiceDeps {
   store: Store;
@@ -51,6 +58,7 @@ export class RunService implements Launcher, RunEvents {
   private readonly events: RunEventHub;
   private readonly updates: RunUpdates;
   private readonly starter: RunStarter;
+  private readonly lane: LaunchLane;
   private readonly now: () => Date;
 
   constructor(private readonly deps: RunServiceDeps) {
@@ -78,9 +86,14 @@ export class RunService implements Launcher, RunEvents {
     });
     this.sink = this.updates;
     this.starter = new RunStarter({ ...deps, updates: this.updates });
-    deps.metrics.gauge('trainyard_runs', 'Runs in the store by state', ['state'], () => {
-      const counts = new Map<RunState, number>(RUN_STATES.map((s) => [s, 0]));
-      for (const r of store.listRuns()) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
+    // Launch work yields to the chat's deliveries (Slack's acks) while they are arriving.
+    this.lane = new LaunchLane({ busy: () => chat.inboundBusy?.() ?? false });
+    // Runs under way only: the live store also keeps the newest finished runs (the rest are in
+    // history segments), so a count of ended ones would follow retention, not anything real.
+    deps.metrics.gauge('trainyard_runs', 'Runs under way (not ended) by state', ['state'], () => {
+      const counts = new Map<RunState, number>(ACTIVE_STATES.map((s) => [s, 0]));
+      for (const r of store.listRuns())
+        if (!isEnded(r.state)) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
       return [...counts].map(([state, value]) => ({ labels: { state }, value }));
     });
   }
@@ -128,9 +141,15 @@ export class RunService implements Launcher, RunEvents {
     store.saveRun(run);
     this.deps.log.info('run launched', { run: run.id, number: run.number, template: run.spec.template });
     this.events.runChanged(run);
-    // The card and the run start together: a slow chat must never delay the job.
-    this.cards.post(run);
-    this.starter.start(run.id);
+    // Its turn comes once the chat's waiting deliveries are answered (see LaunchLane). The Job goes
+    // first and the card after it (or after CARD_WAITS_MS), showing the run as it is by then: a
+    // slow chat never delays the Job, and a card posted as `pending` needs no update at once.
+    const turn = this.lane.turn();
+    const started = turn.then(() => this.starter.start(run.id));
+    this.cards.post(
+      run,
+      turn.then(() => within(CARD_WAITS_MS, started)),
+    );
     return { ok: true, run };
   }
 
@@ -148,7 +167,7 @@ export class RunService implements Launcher, RunEvents {
   /** Starts a run that was queued (or building) when the bot went down and never reached the runtime. */
   resume(run: Run): void {
     this.deps.log.info('starting a run interrupted before it reached the runtime', { run: run.id });
-    this.starter.start(run.id);
+    void this.starter.start(run.id);
   }
 
   async stop(runId: string, reason?: string, stoppedBy?: string): Promise<void> {

@@ -18,21 +18,28 @@ export interface RunStarterDeps {
 
 /** Takes a queued run to the runtime: builds its image when the template asks for one, then submits it. */
 export class RunStarter {
-  /** Runs being built or submitted right now. */
-  private readonly starting = new Set<string>();
+  /** Runs being built or submitted right now, and when that is over. */
+  private readonly starting = new Map<string, Promise<void>>();
   /** Of those, the ones stopped meanwhile. */
   private readonly cancelled = new Set<string>();
 
   constructor(private readonly deps: RunStarterDeps) {}
 
-  /** Starts the run in the background; every outcome is reported through the run's state. */
-  start(runId: string): void {
-    if (this.starting.has(runId)) return;
-    this.starting.add(runId);
-    void this.startNow(runId).finally(() => {
-      this.starting.delete(runId);
-      this.cancelled.delete(runId);
-    });
+  /**
+   * Starts the run in the background; every outcome is reported through the run's state. Resolves
+   * (never rejects) once it is over: the run reached the runtime, failed, or needs nothing more.
+   */
+  start(runId: string): Promise<void> {
+    const under = this.starting.get(runId);
+    if (under) return under;
+    const starting = this.startNow(runId)
+      .catch((err: unknown) => this.deps.log.error('starting a run failed', { run: runId, err }))
+      .finally(() => {
+        this.starting.delete(runId);
+        this.cancelled.delete(runId);
+      });
+    this.starting.set(runId, starting);
+    return starting;
   }
 
   /** The run was stopped before it reached the runtime: it never starts, and a job being created now is stopped once it exists. */

@@ -19,7 +19,7 @@ import { renderReply } from '../../../views/blocks/reply.ts';
 import { renderRunCard } from '../../../views/blocks/run-card.ts';
 import { headAndTail } from './head-and-tail.ts';
 import type { Delivery, OutboundCall, OutboundQueue } from './OutboundQueue.ts';
-import { postToResponseUrl } from './response-url.ts';
+import { ephemeral, postToResponseUrl } from './response-url.ts';
 import { SlackViews } from './SlackViews.ts';
 
 /** Where Slack events come from (the Bolt app); SlackChat starts and stops it with itself. */
@@ -32,6 +32,8 @@ export interface SlackInbound {
     handlers: ChatHandlers,
     answer: (to: Requester, reply: Reply) => Promise<void>,
   ): Promise<number | undefined>;
+  /** True while deliveries are arriving and being acknowledged (never in Socket Mode, where acks are not requests). */
+  busy(): boolean;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,8 @@ export interface SlackChatOptions {
   inbound?: SlackInbound;
   /** Least time between two updates of one card; end states go at once. */
   cardUpdateIntervalMs?: number;
+  /** POSTs a JSON body to a response_url (default: fetch); the app passes the lean transport's. */
+  respond?: (url: string, body: object) => Promise<true>;
 }
 
 /** Default gap between updates of one card: the `update interval` of the Slack-calls-per-run budget. */
@@ -88,7 +92,7 @@ export class SlackChat implements ChatPort {
       const delivered = await this.opts.queue.enqueue({
         method: 'response_url',
         channel: to.channel,
-        send: () => postToResponseUrl(to.replyTo as string, msg),
+        send: () => (this.opts.respond ?? postToResponseUrl)(to.replyTo as string, ephemeral(msg)),
       });
       if (delivered) return;
     }
@@ -245,6 +249,10 @@ export class SlackChat implements ChatPort {
 
   flush(): Promise<void> {
     return this.opts.queue.drain();
+  }
+
+  inboundBusy(): boolean {
+    return this.opts.inbound?.busy() ?? false;
   }
 
   /**

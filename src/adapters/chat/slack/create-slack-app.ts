@@ -19,8 +19,10 @@ import type { Logger } from '../../../shared/log.ts';
 import { RecentKeys } from '../../../shared/recent-keys.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { Budget } from './budget-window.ts';
+import { LeanTransport } from './lean-transport.ts';
 import { OutboundQueue } from './OutboundQueue.ts';
 import { SlackChat, type SlackInbound } from './SlackChat.ts';
+import { UnansweredRequests } from './unanswered-requests.ts';
 import { registerViewHandlers, requesterOfAction } from './view-handlers.ts';
 import { createWebClient } from './web-client.ts';
 
@@ -58,7 +60,9 @@ export async function createSlackChat(opts: CreateSlackChatOptions): Promise<Sla
       'SLACK_SIGNING_SECRET is needed for Slack over HTTP; set it, or set SLACK_APP_TOKEN to use Socket Mode.',
     );
   }
-  const web = createWebClient(botToken, apiUrl, boltLogger(log.child({ component: 'slack-web' })));
+  // The hot chat methods and response_url answers go through the lean transport (issue 11).
+  const lean = new LeanTransport(botToken, apiUrl, log.child({ component: 'slack-web' }));
+  const web = createWebClient(botToken, apiUrl, boltLogger(log.child({ component: 'slack-web' })), lean);
   const queue = new OutboundQueue({
     log: log.child({ component: 'slack-queue' }),
     metrics: opts.metrics,
@@ -71,7 +75,14 @@ export async function createSlackChat(opts: CreateSlackChatOptions): Promise<Sla
     host: opts.host,
     metrics: opts.metrics,
   });
-  return new SlackChat({ web, queue, log, inbound, cardUpdateIntervalMs: opts.cardUpdateIntervalMs });
+  return new SlackChat({
+    web,
+    queue,
+    log,
+    inbound,
+    cardUpdateIntervalMs: opts.cardUpdateIntervalMs,
+    respond: (url, message) => lean.respond(url, message),
+  });
 }
 
 interface SlackAppOptions {
@@ -111,6 +122,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
     authorize: async () => ({ botToken }),
   });
 
+  const unanswered = new UnansweredRequests();
   const deliveries = new RecentKeys(DELIVERY_MEMORY_MS);
   const presses = new RecentKeys(DOUBLE_CLICK_MS);
   const acks = opts.metrics.histogram(
@@ -207,10 +219,12 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
         return config.port;
       }
       const server = (await app.start({ port: config.port, host: opts.host })) as Server;
+      unanswered.watch(server);
       const port = (server.address() as AddressInfo).port;
       log.info('slack listening for events', { port, path: '/slack/events' });
       return port;
     },
+    busy: () => unanswered.busy,
     async stop() {
       connection.settled();
       // Never started (a shutdown during start-up): there is nothing to stop.

@@ -205,6 +205,7 @@ export class KubernetesRuntime implements Runtime {
     const logs = this.logs.close();
     await this.cluster.stop();
     await logs;
+    this.opts.api.close();
   }
 
   /** For benchmarks and tests: how many runs are tracked. */

@@ -13,6 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Counter, Metrics } from '../../../ports/metrics.ts';
 import { KubeApiError, replyError, toKubeApiError } from './api-error.ts';
+import { KeepAliveHttp } from './keep-alive-http.ts';
 
 export interface ListResult<T> {
   items: T[];
@@ -32,6 +33,8 @@ export class KubeApi {
   private readonly watcher: Watch;
   private readonly requests: Counter;
   private readonly callOptions: ConfigurationOptions;
+  /** Plain calls share keep-alive connections (client-node would open one per call). */
+  private readonly transport = new KeepAliveHttp();
   private logAgent: http.Agent | undefined;
 
   constructor(
@@ -56,7 +59,11 @@ export class KubeApi {
       },
       post: (ctx) => new Observable(Promise.resolve(ctx)),
     };
-    this.callOptions = { middleware: [timeout], middlewareMergeStrategy: 'append' };
+    this.callOptions = {
+      middleware: [timeout],
+      middlewareMergeStrategy: 'append',
+      httpApi: this.transport.library,
+    };
   }
 
   /** The API server's URL, for messages. */
@@ -180,6 +187,11 @@ export class KubeApi {
     this.record('get', 'pods/log', res.statusCode ?? 0);
     if (res.statusCode === 200) return res;
     throw replyError(res.statusCode ?? 0, await readBody(res));
+  }
+
+  /** Closes the idle keep-alive connections; calls still under way finish. */
+  close(): void {
+    this.transport.close();
   }
 
   private record(verb: string, resource: string, code: number): void {
