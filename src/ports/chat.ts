@@ -71,11 +71,19 @@ export interface ChatPort {
   close(withinMs?: number): Promise<ChatLeftovers>;
 }
 
+/** A group of runs a command started: a sweep (or a pipeline), by its id. */
+export interface GroupRef {
+  kind: GroupCard['kind'];
+  id: string;
+}
+
 /** What a command led to: the answer the asker was given, and the runs it started. */
 export interface CommandOutcome {
   reply?: Reply;
   /** Runs the command started (`console -e` waits for them to pick its exit code). */
   started: Run[];
+  /** Groups of runs it started (a sweep): `console -e` waits for these too. */
+  groups?: GroupRef[];
 }
 
 /**

@@ -5,6 +5,11 @@ export interface Policy {
   isAdmin(user: string): boolean;
   /** One sentence saying why this launch is refused, or undefined if allowed. */
   checkLaunch(user: string, channel: string, spec: RunSpec, activeRunsOfUser: number): string | undefined;
-  /** Stop (and schedule deletion) are for the launcher/owner and admins. */
-  mayStop(user: string, run: Run): boolean;
+  /**
+   * Stop (and schedule deletion) are for the launcher/owner and admins: of a run, or of anything
+   * else someone launched (a sweep).
+   */
+  mayStop(user: string, launched: Pick<Run, 'launchedBy'>): boolean;
+  /** The most trials of one sweep that may run at once (`maxParallelTrials`); absent: no cap. */
+  readonly maxParallelTrials?: number;
 }

@@ -1,10 +1,12 @@
 import { isEnded } from '../core/run/run.ts';
 import type { TemplateCatalog } from '../core/template/template.ts';
-import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
+import type { ChatHandlers, ChatPort, GroupRef } from '../ports/chat.ts';
+import type { GroupEnded, GroupEvents } from '../ports/group-events.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { LogArchive } from '../ports/log-archive.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Policy } from '../ports/policy.ts';
+import type { Unsubscribe } from '../ports/run-events.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import type { Store } from '../ports/store.ts';
 import type { Logger } from '../shared/log.ts';
@@ -18,6 +20,8 @@ import { ScheduleButtons, ScheduleCommands } from './commands/schedule-commands.
 import { RunService } from './runs/RunService.ts';
 import { Recovery, takeSnapshot } from './runs/recovery.ts';
 import { CronScheduler } from './scheduler/CronScheduler.ts';
+import { SweepService } from './sweeps/SweepService.ts';
+import { SweepButtons, SweepCommands } from './sweeps/sweep-commands.ts';
 
 export interface HubDeps {
   store: Store;
@@ -47,9 +51,10 @@ const SETTLE_MS = 1_000;
  * by) with one module per verb group, the run service, recovery and the scheduler. It knows only
  * the ports; src/app builds the adapters and hands them in.
  */
-export class Hub {
+export class Hub implements GroupEvents {
   readonly runs: RunService;
   readonly scheduler: CronScheduler;
+  readonly sweeps: SweepService;
   /** What chat adapters deliver to. */
   readonly door: ChatHandlers;
   private readonly recovery: Recovery;
@@ -69,19 +74,36 @@ export class Hub {
       ...deps.schedules,
       now: deps.now,
     });
+    this.sweeps = new SweepService({
+      store,
+      templates: deps.templates,
+      launcher: this.runs,
+      events: this.runs,
+      chat,
+      policy,
+      log: log.child({ part: 'sweeps' }),
+      now: deps.now,
+    });
     const actions = new RunActions({ launcher: this.runs, logs: deps.logs, runtime, policy });
+    const sweepDeps = { store, sweeps: this.sweeps, actions, launcher: this.runs, chat };
+    const sweepCommands = new SweepCommands(sweepDeps);
     this.door = new CommandDispatcher({
       store,
       templates: deps.templates,
       chat,
       log,
       commands: [
-        new RunCommands({ store, templates: deps.templates, actions }),
+        new RunCommands({ store, templates: deps.templates, actions, groups: [sweepCommands] }),
         new LaunchCommand(this.runs),
         new ScheduleCommands(this.scheduler),
+        sweepCommands,
         new HoldingAnswers(),
       ],
-      buttons: [new RunButtons({ store, chat, actions }), new ScheduleButtons(this.scheduler)],
+      buttons: [
+        new RunButtons({ store, chat, actions }),
+        new ScheduleButtons(this.scheduler),
+        new SweepButtons(sweepDeps),
+      ],
     });
     this.recovery = new Recovery({ runtime, store, logs: deps.logs, runs: this.runs, log });
   }
@@ -94,6 +116,26 @@ export class Hub {
   /** Resolves once the resume pass is over. */
   whenResumed(): Promise<void> {
     return this.resumePass;
+  }
+
+  /**
+   * The hook for what a group's fan-in gets beyond its notice (the chart of a sweep's metric per
+   * trial): called once per group when its notice went out, with the group and its card's thread.
+   */
+  onGroupEnded(listener: (ended: GroupEnded) => void): Unsubscribe {
+    return this.sweeps.onGroupEnded(listener);
+  }
+
+  /** Resolves when a group a command started has ended and reported: true if it succeeded. */
+  async whenGroupEnded(group: GroupRef): Promise<boolean> {
+    if (group.kind !== 'sweep') throw new Error(`no ${group.kind} service to wait on`);
+    return (await this.sweeps.whenEnded(group.id)).state === 'succeeded';
+  }
+
+  /** Resolves when no run and no sweep is in flight any more. */
+  async whenIdle(): Promise<void> {
+    await this.sweeps.whenIdle();
+    await this.runs.whenIdle();
   }
 
   /**
@@ -113,6 +155,10 @@ export class Hub {
     this.resumePass = this.recovery
       .resumeInterrupted(snapshot)
       .catch((err: unknown) => log.error('resuming interrupted runs failed', { err }))
+      // Sweeps decide from their trials' runs, which are where they are once the runtime synced
+      // and the runs it was about to start were started.
+      .then(() => runtime.whenSynced())
+      .then(() => this.sweeps.resume())
       .finally(() => {
         this.resumed = true;
       });
@@ -128,6 +174,7 @@ export class Hub {
   async close(): Promise<void> {
     const { runtime, chat, store, logs } = this.deps;
     this.closing = true;
+    this.sweeps.close();
     const schedulerClosed = this.scheduler.close();
     await runtime.close();
     const left = await chat.close(this.deps.closeWithinMs ?? CLOSE_WITHIN_MS);

@@ -83,9 +83,12 @@ export async function close(w: World): Promise<void> {
   await w.store.close();
 }
 
-/** Lets every pending callback run, up to `rounds` turns of the event loop, until `done` holds. */
+/**
+ * Lets every pending callback run, up to `rounds` turns of the event loop, until `done` holds.
+ * Each turn waits for the loop's I/O too (a run is written to disk before its job is created).
+ */
 export async function settle(done: () => boolean, rounds = 100): Promise<void> {
-  for (let i = 0; i < rounds && !done(); i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < rounds && !done(); i++) await new Promise((r) => setTimeout(r, 1));
 }
 
 /** Resolves once `check` holds, looking every few milliseconds (for work that waits on files); fails after 10 s. */

@@ -46,7 +46,7 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
     if (parsed.text !== undefined) return await runOnce(app, chat, parsed.text);
     await chat.whenQuit();
     // End of piped input: let what was started finish, as `-e` does.
-    if (!process.stdin.isTTY) await app.hub.runs.whenIdle();
+    if (!process.stdin.isTTY) await app.hub.whenIdle();
     return 0;
   } finally {
     process.off('SIGTERM', onSignal);
@@ -54,10 +54,14 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
   }
 }
 
-/** `-e`: one command, then its runs to their end; the exit code says how it went. */
+/**
+ * `-e`: one command, then its runs (or its sweep) to their end; the exit code says how it went.
+ * A sweep succeeded when its best trial did.
+ */
 async function runOnce(app: App, chat: ConsoleChat, text: string): Promise<number> {
   const outcome = await chat.send(text);
   if (outcome.reply?.kind === 'error') return 2;
   const ended = await Promise.all(outcome.started.map((run) => app.hub.runs.whenEnded(run.id)));
-  return ended.every((run) => run.state === 'succeeded') ? 0 : 1;
+  const groups = await Promise.all((outcome.groups ?? []).map((group) => app.hub.whenGroupEnded(group)));
+  return ended.every((run) => run.state === 'succeeded') && groups.every(Boolean) ? 0 : 1;
 }

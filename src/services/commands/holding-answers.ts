@@ -1,26 +1,19 @@
 import type { Command } from '../../core/command/command.ts';
 import type { CommandOutcome } from '../../ports/chat.ts';
-import { answer, type CommandModule, refuse } from './command-module.ts';
+import { answer, type CommandModule } from './command-module.ts';
 
-const HELD_VERBS = ['lineage', 'sweep', 'sweeps'] as const;
+const HELD_VERBS = ['lineage'] as const;
 type HeldVerb = (typeof HELD_VERBS)[number];
 
 /**
  * Verbs the parser already knows whose services are still to come: each gets a holding answer
- * until its own module (sweeps, lineage) takes it over.
+ * until its own module (lineage) takes it over.
  */
 export class HoldingAnswers implements CommandModule<HeldVerb> {
   readonly verbs = HELD_VERBS;
 
-  async handle(command: Extract<Command, { verb: HeldVerb }>): Promise<CommandOutcome> {
-    switch (command.verb) {
-      case 'lineage':
-        // Answering needs a lineage reply kind and its rendering in the chat adapters; until then, say so.
-        return answer({ kind: 'info', text: 'Lineage is not answered yet; it comes with pipelines.' });
-      case 'sweep':
-      case 'sweeps':
-        // The parser knows sweeps (src/core/sweep); the sweep service that runs them is still to come.
-        return refuse('Sweeps are not available in this version yet.');
-    }
+  async handle(_command: Extract<Command, { verb: HeldVerb }>): Promise<CommandOutcome> {
+    // Answering needs a lineage reply kind and its rendering in the chat adapters; until then, say so.
+    return answer({ kind: 'info', text: 'Lineage is not answered yet; it comes with pipelines.' });
   }
 }

@@ -11,6 +11,7 @@ import type { Runtime, RuntimeSink } from '../../ports/runtime.ts';
 import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
 import { newRunId } from '../../shared/run-id.ts';
+import { activeWorkOf } from './active-work.ts';
 import { Completion } from './Completion.ts';
 import { createRun } from './create-run.ts';
 import { planLaunch } from './plan-launch.ts';
@@ -91,7 +92,7 @@ export class RunService implements Launcher, RunEvents {
     const { store, policy } = this.deps;
     const plan = await this.plan(req);
     if (!plan.ok) return plan;
-    const going = activeWorkOf(store.listRuns({ active: true }), req);
+    const going = activeWorkOf(store.listRuns({ active: true }), req.user, req.parent);
     const refusal = policy.checkLaunch(req.user, req.channel, plan.spec, going);
     if (refusal) return { ok: false, error: refusal };
 
@@ -159,20 +160,4 @@ export class RunService implements Launcher, RunEvents {
       await Promise.all(active.map((r) => this.whenEnded(r.id)));
     }
   }
-}
-
-/**
- * How many runs of the requester's count against the policy's concurrent-runs limit: runs that
- * share a parent (a sweep's trials) count as one, and the request's own parent is not counted
- * again for its next child.
- */
-function activeWorkOf(active: Run[], req: LaunchRequest): number {
-  const units = new Set<string>();
-  for (const run of active) {
-    if (run.launchedBy !== req.user) continue;
-    const unit = run.parent ? `${run.parent.kind}:${run.parent.id}` : run.id;
-    if (req.parent && unit === `${req.parent.kind}:${req.parent.id}`) continue;
-    units.add(unit);
-  }
-  return units.size;
 }

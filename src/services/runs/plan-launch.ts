@@ -4,7 +4,7 @@ import { USAGE } from '../../core/command/usage.ts';
 import type { RunSpec } from '../../core/run/run.ts';
 import { buildRunSpec } from '../../core/template/build-run-spec.ts';
 import { resolveParams } from '../../core/template/resolve-params.ts';
-import type { TemplateCatalog } from '../../core/template/template.ts';
+import type { Template, TemplateCatalog } from '../../core/template/template.ts';
 
 export type LaunchPlan = { ok: true; spec: RunSpec } | { ok: false; error: string };
 
@@ -50,22 +50,30 @@ export function planLaunch(
   params: RawParams,
   options: RawOptions,
 ): LaunchPlan {
-  const t = catalog.templates.get(template);
-  if (!t) {
-    const problems = catalog.broken.get(template);
-    if (problems?.length) {
-      const p = problems[0];
-      return {
-        ok: false,
-        error: `Template "${template}" cannot be used until it is fixed: ${p.field ? `${p.field}: ` : ''}${p.message}`,
-      };
-    }
-    const verbs = USAGE.map((u) => u.verb);
-    return { ok: false, error: unknownTemplateError(template, [...catalog.templates.keys()], verbs) };
-  }
-  const resolved = resolveParams(t, params);
+  const found = findTemplate(catalog, template);
+  if (!found.ok) return found;
+  const resolved = resolveParams(found.template, params);
   if (!resolved.ok) return resolved;
-  const built = buildRunSpec(t, resolved.params);
+  const built = buildRunSpec(found.template, resolved.params);
   if (!built.ok) return built;
   return applyOptions(built.spec, options);
+}
+
+/** The template of that name, or the sentence for one that is broken or does not exist (with a "did you mean"). */
+export function findTemplate(
+  catalog: TemplateCatalog,
+  name: string,
+): { ok: true; template: Template } | { ok: false; error: string } {
+  const t = catalog.templates.get(name);
+  if (t) return { ok: true, template: t };
+  const problems = catalog.broken.get(name);
+  if (problems?.length) {
+    const p = problems[0];
+    return {
+      ok: false,
+      error: `Template "${name}" cannot be used until it is fixed: ${p.field ? `${p.field}: ` : ''}${p.message}`,
+    };
+  }
+  const verbs = USAGE.map((u) => u.verb);
+  return { ok: false, error: unknownTemplateError(name, [...catalog.templates.keys()], verbs) };
 }

@@ -69,7 +69,12 @@ export function renderJobManifest(run: Run, opts: { namespace: string; suffix?: 
         ttlSecondsAfterFinished: job.ttlSecondsAfterFinished,
       }),
       template: {
-        metadata: { labels: { ...labels } },
+        // The parent's annotations (a sweep's `trainyard.io/trial`) mark the pod as they mark the Job.
+        metadata: {
+          labels: { ...labels },
+          ...(run.annotations &&
+            Object.keys(run.annotations).length && { annotations: { ...run.annotations } }),
+        },
         spec: {
           restartPolicy: 'Never',
           containers: [
