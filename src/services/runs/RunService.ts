@@ -133,8 +133,9 @@ export class RunService implements Launcher, RunEvents {
   async stop(runId: string, reason?: string, stoppedBy?: string): Promise<void> {
     const run = this.deps.store.getRun(runId);
     if (!run || isEnded(run.state)) return;
-    if (!run.placement) {
-      // Not handed to the runtime yet: it never starts.
+    if (!run.placement && (run.state === 'queued' || run.state === 'building')) {
+      // Not handed to the runtime yet: it never starts. (A run the runtime reported on has a job,
+      // placement stored or not: a kill between creating the job and storing it leaves that.)
       this.starter.cancel(runId);
       this.updates.update(runId, { state: 'stopped', reason, stoppedBy });
       return;

@@ -110,6 +110,8 @@ export class SweepService implements GroupEvents {
       createdAt: this.now().toISOString(),
     });
     store.sweeps.save(sweep);
+    // On disk before anyone hears of it: a sweep people were told about survives a kill -9.
+    await store.flush();
     log.info('sweep launched', { sweep: id, number: sweep.number, trials: plan.definition.trials });
     this.poke(id);
     const groups = [{ kind: 'sweep' as const, id }];
@@ -254,6 +256,8 @@ export class SweepService implements GroupEvents {
     if (!(await this.cards.fanIn(sweep))) return;
     const done: Sweep = { ...(store.sweeps.get(id) ?? sweep), noticeSent: true };
     store.sweeps.save(done);
+    // On disk at once: a restart must find the notice sent (a kill in these few ms may still repeat it).
+    await store.flush();
     this.trialRuns.forget(id);
     this.deps.log.info('sweep ended', { sweep: id, number: done.number, state: done.state });
     const ended: GroupEnded = { card: { kind: 'sweep', sweep: done }, channel: done.channel };

@@ -7,7 +7,6 @@ import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { ChatPort, CommandOutcome, Requester } from '../../ports/chat.ts';
 import type { Launcher } from '../../ports/launcher.ts';
 import type { Store } from '../../ports/store.ts';
-import { SWEEP_ID_PATTERN } from '../../shared/sweep-id.ts';
 import {
   answer,
   type ButtonModule,
@@ -61,10 +60,9 @@ export class SweepCommands implements CommandModule<'sweep' | 'sweeps'>, Numbere
   }
 
   async onNumber(verb: GroupVerb, ref: RunRef, from: Requester): Promise<CommandOutcome | undefined> {
-    const { sweeps } = this.deps.store;
-    let sweep: Sweep | undefined;
-    if (ref.kind === 'number') sweep = await sweeps.loadByNumber(ref.number);
-    else if (SWEEP_ID_PATTERN.test(ref.id)) sweep = await sweeps.load(ref.id);
+    // A sweep is named by its number (`sweep #57`); a run id is never a sweep's.
+    if (ref.kind !== 'number') return undefined;
+    const sweep = await this.deps.store.sweeps.loadByNumber(ref.number);
     if (!sweep) return undefined;
     switch (verb) {
       case 'status':

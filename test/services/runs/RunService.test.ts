@@ -46,6 +46,15 @@ describe('RunService: the life of a run', () => {
     assert.equal(w.chat.updates.at(-1)?.state, 'succeeded');
   });
 
+  it('stops through the runtime a run it reported on whose placement was never stored (a kill in between)', async () => {
+    const run = await launched(w, 'sleep seconds=100');
+    const { placement: _lost, ...unplaced } = w.store.getRun(run.id) as Run;
+    w.store.saveRun({ ...unplaced, state: 'pending' });
+    await w.door.command(`stop ${run.number}`, alice);
+    assert.deepEqual(w.runtime.stopped, [run.id], 'its job is deleted, not left running');
+    assert.equal(w.store.getRun(run.id)?.state, 'stopped');
+  });
+
   it('stops a run whose job is still being created, once the job exists', async () => {
     let release = () => {};
     w.runtime.submitGate = new Promise((resolve) => {
