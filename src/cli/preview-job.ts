@@ -22,7 +22,14 @@ export const PREVIEW = {
  */
 export function previewJob(
   spec: RunSpec,
-  opts: { namespace: string; registry?: string; schedule?: string },
+  opts: {
+    namespace: string;
+    registry?: string;
+    schedule?: string;
+    /** What a parent marks its runs with (a sweep trial's label and annotation). */
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  },
 ): { job: V1Job; notes: string[] } {
   const notes = [
     `Preview: run number ${PREVIEW.number} and suffix ${PREVIEW.suffix} stand in for the real ones.`,
@@ -47,5 +54,7 @@ export function previewJob(
     history: [],
   };
   if (opts.schedule !== undefined) run.schedule = opts.schedule;
+  if (opts.labels) run.labels = opts.labels;
+  if (opts.annotations) run.annotations = opts.annotations;
   return { job: renderJobManifest(run, { namespace: opts.namespace, suffix: PREVIEW.suffix }), notes };
 }
