@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { isEnded } from '../../../src/core/run/run.ts';
 import { sentenceText } from '../../../src/core/sentence.ts';
+import type { GroupEnded } from '../../../src/ports/group-events.ts';
 import { alice, bob, close, settle, type World, world } from '../../support/hub-world.ts';
 import {
   current,
@@ -29,6 +30,8 @@ describe('Sweeps through the hub', () => {
   });
 
   it('runs every grid point once, at most --parallel at a time, behind one card and one notice', async () => {
+    const endedGroups: GroupEnded[] = [];
+    w.hub.onGroupEnded((ended) => endedGroups.push(ended));
     const sweep = await startSweep(w, 'sweep demo lr=[0.01,0.1,1] epochs=[2,4] --parallel 2');
     await settle(() => submittedTrials(w).length === 2);
     await settle(() => false, 10);
@@ -71,6 +74,10 @@ describe('Sweeps through the hub', () => {
     assert.equal(w.chat.groupUpdates.at(-1)?.final, true);
     assert.equal(w.chat.groupUpdates.filter((u) => u.final).length, 1);
     assert.equal(await w.hub.whenGroupEnded({ kind: 'sweep', id: sweep.id }), true);
+    // The hook for the fan-in's chart: told once, with the whole sweep and the card's thread.
+    assert.equal(endedGroups.length, 1);
+    assert.equal(endedGroups[0].card.kind === 'sweep' && endedGroups[0].card.sweep.trials.length, 6);
+    assert.deepEqual(endedGroups[0].thread, w.chat.groupCards[0].ref);
     // The trials are runs with numbers: status and logs work on them.
     const trialRun = submittedTrials(w)[0];
     assert.equal((await w.door.command(`status ${trialRun.number}`, alice)).reply?.kind, 'run');
