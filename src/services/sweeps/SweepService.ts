@@ -256,8 +256,6 @@ export class SweepService implements GroupEvents {
     if (!(await this.cards.fanIn(sweep))) return;
     const done: Sweep = { ...(store.sweeps.get(id) ?? sweep), noticeSent: true };
     store.sweeps.save(done);
-    // On disk at once: a restart must find the notice sent (a kill in these few ms may still repeat it).
-    await store.flush();
     this.trialRuns.forget(id);
     this.deps.log.info('sweep ended', { sweep: id, number: done.number, state: done.state });
     const ended: GroupEnded = { card: { kind: 'sweep', sweep: done }, channel: done.channel };
@@ -271,6 +269,8 @@ export class SweepService implements GroupEvents {
     }
     for (const resolve of this.waiters.get(id) ?? []) resolve(done);
     this.waiters.delete(id);
+    // On disk at once: a restart must find the notice sent (a kill in these few ms may still repeat it).
+    await store.flush();
   }
 
   /** The user's work against the concurrent-runs limit: their runs, each sweep counted once. */
