@@ -3,12 +3,8 @@ import type { Random } from '../random.ts';
 import { tidyFloat } from '../random-sampler.ts';
 import { type ParamSpace, rangeValue, type SearchSpace } from '../space.ts';
 import type { SweepGoal } from '../sweep.ts';
-import {
-  buildParzenEstimator,
-  logPdfParzenEstimator,
-  sampleParzenEstimator,
-  type TpeDim,
-} from './parzen-estimator.ts';
+import { logPdfParzenEstimator } from './parzen-density.ts';
+import { buildParzenEstimator, sampleParzenEstimator, type TpeDim } from './parzen-estimator.ts';
 
 /**
  * The Tree-structured Parzen Estimator, following Optuna's default TPESampler
