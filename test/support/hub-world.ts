@@ -102,7 +102,7 @@ export async function launched(w: World, text: string, from = alice): Promise<Ru
   const before = w.runtime.submitted.length;
   await w.door.command(text, from);
   assert.deepEqual(w.chat.errors(), []);
-  await settle(() => w.runtime.submitted.length > before);
+  await eventually('the run to be submitted', () => w.runtime.submitted.length > before);
   const run = w.runtime.submitted.at(-1);
   assert.ok(run, 'the run was not submitted');
   return run;

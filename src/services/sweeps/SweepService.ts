@@ -24,6 +24,7 @@ import { refuse } from '../commands/command-module.ts';
 import { activeWorkOf } from '../runs/active-work.ts';
 import { launchParams, planSweepCommand, trialRequest } from './plan-sweep-command.ts';
 import { SweepCards } from './SweepCards.ts';
+import { SweepEndings } from './SweepEndings.ts';
 import { TrialRuns, trialOf } from './TrialRuns.ts';
 
 export interface SweepServiceDeps {
@@ -59,14 +60,16 @@ export class SweepService implements GroupEvents {
   private readonly held = new Set<string>();
   /** Sweeps that had a pass in this process (the first one also resends stops and redraws the card). */
   private readonly seen = new Set<string>();
-  private readonly endedListeners = new Set<(ended: GroupEnded) => void>();
-  private readonly waiters = new Map<string, ((sweep: Sweep) => void)[]>();
+  private readonly endings: SweepEndings;
+  /** Sweeps whose notice went out and is being recorded: their end is told once it is. */
+  private readonly fanningIn = new Set<string>();
   private closing = false;
 
   constructor(private readonly deps: SweepServiceDeps) {
     const { store, chat, log } = deps;
     this.now = deps.now ?? (() => new Date());
     this.cards = new SweepCards({ store, chat, log });
+    this.endings = new SweepEndings(log);
     this.trialRuns = new TrialRuns(store);
     this.passes = new SerialPasses(
       (id) => this.pass(id),
@@ -164,19 +167,15 @@ export class SweepService implements GroupEvents {
   }
 
   onGroupEnded(listener: (ended: GroupEnded) => void): Unsubscribe {
-    const entry = (ended: GroupEnded) => listener(ended);
-    this.endedListeners.add(entry);
-    return () => this.endedListeners.delete(entry);
+    return this.endings.onGroupEnded(listener);
   }
 
   /** Resolves with the sweep once it has ended and its notice is dealt with (at once if it has). */
   whenEnded(sweepId: string): Promise<Sweep> {
     const sweep = this.deps.store.sweeps.get(sweepId);
     if (!sweep) return Promise.reject(new Error(`unknown sweep ${sweepId}`));
-    if (settled(sweep)) return Promise.resolve(sweep);
-    return new Promise((resolve) =>
-      this.waiters.set(sweepId, [...(this.waiters.get(sweepId) ?? []), resolve]),
-    );
+    if (settled(sweep) && !this.fanningIn.has(sweepId)) return Promise.resolve(sweep);
+    return this.endings.wait(sweepId);
   }
 
   /** Resolves when no sweep is going any more. */
@@ -254,23 +253,19 @@ export class SweepService implements GroupEvents {
     if (!sweep) return;
     // Unsent when the chat shut down first: still owed, and sent after the next start.
     if (!(await this.cards.fanIn(sweep))) return;
+    this.fanningIn.add(id);
     const done: Sweep = { ...(store.sweeps.get(id) ?? sweep), noticeSent: true };
     store.sweeps.save(done);
     this.trialRuns.forget(id);
     this.deps.log.info('sweep ended', { sweep: id, number: done.number, state: done.state });
-    const ended: GroupEnded = { card: { kind: 'sweep', sweep: done }, channel: done.channel };
-    if (done.card) ended.thread = done.card;
-    for (const listener of [...this.endedListeners]) {
-      try {
-        listener(ended);
-      } catch (err) {
-        this.deps.log.error('a group-ended listener failed', { sweep: id, err });
-      }
+    try {
+      // On disk at once: a restart finds the notice sent. (A kill between Slack taking the
+      // notice and this write, a few milliseconds, sends it again: at least once, as for runs.)
+      await store.flush();
+    } finally {
+      this.fanningIn.delete(id);
+      this.endings.told(done);
     }
-    for (const resolve of this.waiters.get(id) ?? []) resolve(done);
-    this.waiters.delete(id);
-    // On disk at once: a restart must find the notice sent (a kill in these few ms may still repeat it).
-    await store.flush();
   }
 
   /** The user's work against the concurrent-runs limit: their runs, each sweep counted once. */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { isEnded } from '../../../src/core/run/run.ts';
 import { sentenceText } from '../../../src/core/sentence.ts';
 import type { GroupEnded } from '../../../src/ports/group-events.ts';
-import { alice, bob, close, settle, type World, world } from '../../support/hub-world.ts';
+import { alice, bob, close, eventually, settle, type World, world } from '../../support/hub-world.ts';
 import {
   current,
   instantBuilder,
@@ -33,7 +33,7 @@ describe('Sweeps through the hub', () => {
     const endedGroups: GroupEnded[] = [];
     w.hub.onGroupEnded((ended) => endedGroups.push(ended));
     const sweep = await startSweep(w, 'sweep demo lr=[0.01,0.1,1] epochs=[2,4] --parallel 2');
-    await settle(() => submittedTrials(w).length === 2);
+    await eventually('the sweep to move on', () => submittedTrials(w).length === 2);
     await settle(() => false, 10);
     assert.equal(submittedTrials(w).length, 2, 'two at a time');
     for (const run of submittedTrials(w)) {
@@ -85,7 +85,7 @@ describe('Sweeps through the hub', () => {
 
   it('stops every trial and starts no new one when the launcher or an admin stops it', async () => {
     const sweep = await startSweep(w, 'sweep demo lr=[0.01,0.1,1] epochs=[2,4] --parallel 3');
-    await settle(() => submittedTrials(w).length === 3);
+    await eventually('the sweep to move on', () => submittedTrials(w).length === 3);
     for (const run of submittedTrials(w)) w.runtime.report(run.id, { state: 'running' });
     const refused = await w.door.command(`stop ${sweep.number}`, bob);
     assert.equal(refused.reply?.kind, 'error');
@@ -124,7 +124,7 @@ describe('Sweeps through the hub', () => {
   it('ends failed with the first failure’s reason when its first three trials all fail', async () => {
     const sweep = await startSweep(w, 'sweep demo lr=[0.01,0.1,1] epochs=[2,4] --parallel 2');
     for (let played = 0; played < 3; ) {
-      await settle(() => submittedTrials(w).length > played);
+      await eventually('the sweep to move on', () => submittedTrials(w).length > played);
       const run = submittedTrials(w)[played++];
       playTrial(w, run, [0.5], 'failed');
     }
@@ -148,10 +148,10 @@ describe('Sweeps through the hub', () => {
       'sweep demo lr=[0.01,0.1,1,2] epochs=[3] --parallel 1 --early-stop median',
     );
     for (let i = 0; i < 3; i++) {
-      await settle(() => submittedTrials(w).length > i);
+      await eventually('the sweep to move on', () => submittedTrials(w).length > i);
       playTrial(w, submittedTrials(w)[i], [0.8, 0.85, 0.9]);
     }
-    await settle(() => submittedTrials(w).length > 3);
+    await eventually('the sweep to move on', () => submittedTrials(w).length > 3);
     const poor = submittedTrials(w)[3];
     playTrial(w, poor, [0.2], 'running', 3);
     const ended = await w.hub.sweeps.whenEnded(sweep.id);
@@ -164,7 +164,7 @@ describe('Sweeps through the hub', () => {
 
   it('answers status, logs and stop on a sweep’s number, and lists sweeps', async () => {
     const sweep = await startSweep(w, 'sweep demo lr=[0.01,0.1] --parallel 2');
-    await settle(() => submittedTrials(w).length === 2);
+    await eventually('the sweep to move on', () => submittedTrials(w).length === 2);
     assert.deepEqual((await w.door.command(`status ${sweep.number}`, alice)).reply?.kind, 'sweep');
     const none = await w.door.command(`logs #${sweep.number}`, alice);
     assert.match(JSON.stringify(none.reply), /has no succeeded trial yet/);

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { createPolicy } from '../../../src/config/policy.ts';
 import { ACTIONS } from '../../../src/core/actions.ts';
-import { alice, bob, close, settle, type World, type WorldOptions, world } from '../../support/hub-world.ts';
+import {
+  alice,
+  bob,
+  close,
+  eventually,
+  settle,
+  type World,
+  type WorldOptions,
+  world,
+} from '../../support/hub-world.ts';
 import {
   current,
   instantBuilder,
@@ -37,7 +46,7 @@ describe('Sweep buttons, policy and bad input', () => {
     await playSweep(w, sweep.id, (run) => [run.spec.params.lr === 0.1 ? 0.9 : 0.4]);
     await w.door.action(ACTIONS.sweepRerunBest, sweep.id, { user: bob.user, channel: 'COTHER' });
     assert.deepEqual(w.chat.errors(), []);
-    await settle(() => w.runtime.submitted.length === 4);
+    await eventually('the sweep to move on', () => w.runtime.submitted.length === 4);
     const rerun = w.runtime.submitted[3];
     assert.equal(rerun.launchedBy, bob.user);
     assert.equal(rerun.channel, sweep.channel);
@@ -51,13 +60,13 @@ describe('Sweep buttons, policy and bad input', () => {
   it('Logs of best answers in the card’s thread; Stop sweep is for the launcher or an admin', async () => {
     const w = await open();
     const sweep = await startSweep(w, 'sweep demo lr=[0.01,0.1,1] epochs=[2] --parallel 2');
-    await settle(() => submittedTrials(w).length === 2);
-    await settle(() => !!current(w, sweep.id).card);
+    await eventually('the sweep to move on', () => submittedTrials(w).length === 2);
+    await eventually('the sweep to move on', () => !!current(w, sweep.id).card);
     await w.door.action(ACTIONS.sweepLogsOfBest, sweep.id, alice);
     assert.match(JSON.stringify(w.chat.answers.at(-1)?.reply), /no succeeded trial yet/);
     const [first] = submittedTrials(w);
     playTrial(w, first, [0.7]);
-    await settle(() => current(w, sweep.id).trials[0].state === 'succeeded');
+    await eventually('the sweep to move on', () => current(w, sweep.id).trials[0].state === 'succeeded');
     await w.door.action(ACTIONS.sweepLogsOfBest, sweep.id, bob);
     const thread = w.chat.threads.at(-1);
     assert.equal(thread?.reply.kind, 'logs');
@@ -91,7 +100,7 @@ describe('Sweep buttons, policy and bad input', () => {
     );
     const id = outcome.groups?.[0]?.id ?? '';
     assert.equal(current(w, id).definition.parallel, 2);
-    await settle(() => submittedTrials(w).length === 2);
+    await eventually('the sweep to move on', () => submittedTrials(w).length === 2);
     // Two trials going count as one run: one more run fits under the limit of 2, a second does not.
     await w.door.command('sleep seconds=100', alice);
     assert.deepEqual(w.chat.errors(), []);
