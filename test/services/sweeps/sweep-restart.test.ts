@@ -33,6 +33,13 @@ interface Kill {
   notices: number;
 }
 
+/**
+ * What a kill leaves for the next process to read: everything but the lock, and but a store write
+ * in flight (its temporary file may be renamed away while the folder is copied; a killed write is
+ * never read back anyway).
+ */
+const leftBehind = (path: string): boolean => !path.endsWith('.lock') && !path.endsWith('.tmp');
+
 const dirs: string[] = [];
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -58,7 +65,7 @@ class KilledEverywhere {
   kill(at: string): void {
     const dir = mkdtempSync(join(tmpdir(), 'trainyard-sweep-killed-'));
     dirs.push(dir);
-    cpSync(this.w.dir, dir, { recursive: true, filter: (path) => !path.endsWith('.lock') });
+    cpSync(this.w.dir, dir, { recursive: true, filter: leftBehind });
     const jobs = new Map([...this.jobs].map(([id, job]) => [id, { ...job, printed: [...job.printed] }]));
     this.kills.push({ at, dir, jobs, notices: this.w.chat.groupNotices.length });
   }
@@ -213,7 +220,7 @@ describe('A sweep stopped just before a kill', () => {
     const trials = submittedTrials(before).map((r) => r.id);
     const dir = mkdtempSync(join(tmpdir(), 'trainyard-sweep-stopkilled-'));
     dirs.push(dir);
-    cpSync(before.dir, dir, { recursive: true, filter: (path) => !path.endsWith('.lock') });
+    cpSync(before.dir, dir, { recursive: true, filter: leftBehind });
     await close(before);
 
     const after = await world(dir, {
