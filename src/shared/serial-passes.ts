@@ -5,6 +5,8 @@
  */
 export class SerialPasses<K> {
   private readonly running = new Map<K, { again: boolean; done: Promise<void> }>();
+  /** Pokes asked for a little later (see pokeSoon). */
+  private readonly soon = new Map<K, NodeJS.Timeout>();
 
   constructor(
     private readonly pass: (key: K) => Promise<void>,
@@ -12,6 +14,12 @@ export class SerialPasses<K> {
   ) {}
 
   poke(key: K): void {
+    // A pass now reads everything a later poke would have: the later one is not needed.
+    const later = this.soon.get(key);
+    if (later) {
+      clearTimeout(later);
+      this.soon.delete(key);
+    }
     const current = this.running.get(key);
     if (current) {
       current.again = true;
@@ -31,6 +39,27 @@ export class SerialPasses<K> {
       }
       this.running.delete(key);
     })();
+  }
+
+  /**
+   * A poke within `ms`: every pokeSoon of a key in that time is one pass (a burst of small changes,
+   * such as metrics from many logs, costs one pass rather than one each).
+   */
+  pokeSoon(key: K, ms: number): void {
+    if (this.soon.has(key)) return;
+    this.soon.set(
+      key,
+      setTimeout(() => {
+        this.soon.delete(key);
+        this.poke(key);
+      }, ms),
+    );
+  }
+
+  /** Drops the pokes asked for later (shutting down). */
+  stop(): void {
+    for (const timer of this.soon.values()) clearTimeout(timer);
+    this.soon.clear();
   }
 
   /** Resolves once no pass is running or due (passes may poke more keys meanwhile). */

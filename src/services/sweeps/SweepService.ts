@@ -38,6 +38,8 @@ export interface SweepServiceDeps {
   now?: () => Date;
 }
 
+/** How long metrics of a sweep's trials gather before a pass looks at them (early stopping). */
+const METRICS_PASS_MS = 200;
 /** How many sweeps `/train sweeps` lists. */
 const LISTED = 20;
 
@@ -79,8 +81,10 @@ export class SweepService implements GroupEvents {
     deps.events.onRunChanged((run) => {
       const trial = trialOf(run);
       if (!trial) return;
-      this.trialRuns.note(run);
-      this.poke(trial.sweepId);
+      // A trial that starts or ends is acted on at once; its metrics, a log line at a time from
+      // every trial, are gathered into a pass a moment later (still in time to stop it early).
+      if (this.trialRuns.note(run)) this.poke(trial.sweepId);
+      else this.pokeSoon(trial.sweepId);
     });
   }
 
@@ -190,11 +194,17 @@ export class SweepService implements GroupEvents {
   /** No new passes: the bot is shutting down (what is left is picked up after the next start). */
   close(): void {
     this.closing = true;
+    this.passes.stop();
   }
 
   private poke(sweepId: string): void {
     if (this.closing || this.held.has(sweepId)) return;
     this.passes.poke(sweepId);
+  }
+
+  private pokeSoon(sweepId: string): void {
+    if (this.closing || this.held.has(sweepId)) return;
+    this.passes.pokeSoon(sweepId, METRICS_PASS_MS);
   }
 
   /** One decision for the sweep, carried out. */

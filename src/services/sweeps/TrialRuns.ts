@@ -19,16 +19,25 @@ export class TrialRuns {
   private readonly byTrial = new Map<string, Map<number, string>>();
   /** A run that has ended reads the same forever: observed once, not copied on every decision. */
   private readonly settled = new Map<string, TrialRun>();
+  /** The last state heard of each trial run still going. */
+  private readonly states = new Map<string, Run['state']>();
 
   constructor(private readonly store: Pick<Store, 'getRun' | 'loadRun' | 'listRuns'>) {}
 
-  /** A run this process launched or heard about; a sweep's trial is indexed under its sweep. */
-  note(run: Run): void {
+  /**
+   * A run this process launched or heard about; a sweep's trial is indexed under its sweep.
+   * True when its state is new (it started, ended …), false when only its progress or metrics moved.
+   */
+  note(run: Run): boolean {
     const trial = trialOf(run);
-    if (!trial) return;
+    if (!trial) return false;
     const trials = this.byTrial.get(trial.sweepId);
     // A sweep not indexed yet is indexed from the store when first asked (this run among them).
     if (trials && !trials.has(trial.index)) trials.set(trial.index, run.id);
+    const moved = this.states.get(run.id) !== run.state;
+    if (isEnded(run.state)) this.states.delete(run.id);
+    else this.states.set(run.id, run.state);
+    return moved;
   }
 
   /** Trial index → its run, for every trial of the sweep that has one. */
