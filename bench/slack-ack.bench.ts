@@ -84,6 +84,10 @@ async function receiver(): Promise<void> {
       return { started: [] };
     },
     async action() {},
+    async submitForm() {
+      return { ok: true };
+    },
+    async homeOpened() {},
   };
   const fake = await FakeSlackApi.start({ token: 'xoxb-bench' });
   const config = loadConfig({

@@ -11,7 +11,6 @@
 //  - loadRunByNumber of an old (archived) run vs a bare open + read + close of 2 KB in a segment;
 //  - live file and history sizes.
 // BENCH_STORE_SIZES=10000 runs one size only.
-import { readFileSync } from 'node:fs';
 import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,18 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { FileStore } from '../src/adapters/store/FileStore.ts';
 import type { Run } from '../src/core/run/run.ts';
 import { activeRun, buildStore, finishedRun, folderBytes } from './store-fixture.ts';
+import {
+  type Cost,
+  costPct,
+  gc,
+  loadavg,
+  mainThreadCpu,
+  mb,
+  measure,
+  pct,
+  tableHead,
+  tableRow,
+} from './store-measure.ts';
 
 const SIZES = (process.env.BENCH_STORE_SIZES ?? '10000,100000').split(',').map(Number);
 const REPS = 3;
@@ -27,31 +38,6 @@ const CHANGES = 200;
 const LOADS = 200;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
-const median = (xs: number[]) => pct(xs, 0.5);
-const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
-
-/** Nanoseconds the main thread has spent on a CPU (Linux). */
-const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
-const mainThreadCpu = () => Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]);
-
-interface Cost {
-  /** Event-loop busy time, ms. */
-  loop: number;
-  /** Main thread CPU time, ms. */
-  cpu: number;
-  wall: number;
-}
-
-async function measure(work: () => Promise<unknown>): Promise<Cost> {
-  const elu = performance.eventLoopUtilization();
-  const cpu = mainThreadCpu();
-  const t = performance.now();
-  await work();
-  const wall = performance.now() - t;
-  return { loop: performance.eventLoopUtilization(elu).active, cpu: (mainThreadCpu() - cpu) / 1e6, wall };
-}
 
 /** Progress of the active runs; every tenth change ends one (notice sent) and starts a new one. */
 function changes(store: FileStore, first: number) {
@@ -104,11 +90,7 @@ async function repetition(dir: string, finished: number, oneFile: string) {
     writes.push(store.stats().lastWriteMs);
     bare.push(await measure(() => writeFile(join(dir, 'baseline.json'), bytes)));
   }
-  const p = (xs: Cost[], key: keyof Cost, q: number) =>
-    pct(
-      xs.map((c) => c[key]),
-      q,
-    );
+  const p = costPct;
   Object.assign(figures, {
     loopP50: p(costs, 'loop', 0.5),
     loopP99: p(costs, 'loop', 0.99),
@@ -189,10 +171,6 @@ async function writeOneFile(dir: string, file: string): Promise<number> {
   return Buffer.byteLength(text);
 }
 
-const fmt = (x: number, unit = 'ms') =>
-  unit === 'ms' ? `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms` : `${x.toFixed(0)}`;
-const mb = (x: number) => `${(x / 1e6).toFixed(2)} MB`;
-
 console.log(`machine: nproc ${cpus().length}, ${cpus()[0]?.model}, Node ${process.version}`);
 for (const finished of SIZES) {
   const dir = await mkdtemp(join(tmpdir(), 'trainyard-store-bench-'));
@@ -213,17 +191,9 @@ for (const finished of SIZES) {
       console.log(`rep ${r + 1} (load average ${load}): ${rounded}`);
     }
     await rm(oneFile, { force: true });
-    const row = (label: string, key: string, base?: string, unit = 'ms') => {
-      const xs = reps.map((f) => f[key]);
-      const [lo, mid, hi] = [Math.min(...xs), median(xs), Math.max(...xs)];
-      const b = base === undefined ? undefined : median(reps.map((f) => f[base]));
-      const show = unit === 'MB' ? mb : (x: number) => fmt(x, unit);
-      const baseText = b === undefined ? '—' : show(b);
-      const ratio = b === undefined ? '—' : `${(mid / b).toFixed(2)}×`;
-      console.log(`| ${label} | ${show(lo)} | ${show(mid)} | ${show(hi)} | ${baseText} | ${ratio} |`);
-    };
-    console.log('| figure | min | median | max | baseline (median) | median ÷ baseline |');
-    console.log('|---|---|---|---|---|---|');
+    const row = (label: string, key: string, base?: string, unit = 'ms') =>
+      tableRow(reps, label, key, base, unit);
+    tableHead();
     row('start-up: FileStore.open (baseline: read + JSON.parse of the live file)', 'startup', 'startupLive');
     row(
       `start-up (baseline: read + JSON.parse of one ${mb(oneFileBytes)} file of every run)`,

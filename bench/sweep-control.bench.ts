@@ -71,7 +71,8 @@ const outcome = await hub.door.command(
   `sweep train lr=loguniform(1e-4,10) epochs=9 --algo random --trials ${TRIALS} --parallel ${PARALLEL} --early-stop median --seed 7`,
   { user: 'UBENCH', channel: CHANNEL },
 );
-const sweepId = outcome.groups?.[0]?.id;
+// The only sweep of this store.
+const sweepId = outcome.groups?.length ? store.sweeps.list()[0]?.id : undefined;
 if (!sweepId) throw new Error(`the sweep was refused: ${JSON.stringify(outcome.reply)}`);
 let most = 0;
 hub.runs.onRunChanged(() => {

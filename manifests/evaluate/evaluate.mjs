@@ -75,7 +75,7 @@ if (expectedRows > 0 && rows.length !== expectedRows) {
   process.exit(1);
 }
 if (candidates.length > 0)
-  console.log(`the model was picked from ${candidates.length} candidates: ${candidates.join(', ')}`);
+  console.log(`the model was picked from ${candidates.length} candidates (losses ${candidates.join(', ')})`);
 
 const sigmoid = (z) => 1 / (1 + Math.exp(-z));
 let loss = 0;

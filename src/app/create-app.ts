@@ -1,4 +1,7 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { ArtifactFolders } from '../adapters/artifacts/ArtifactFolders.ts';
+import { createChartRenderer } from '../adapters/charts/create-chart-renderer.ts';
 import type { Budget } from '../adapters/chat/slack/budget-window.ts';
 import { watchEventLoop } from '../adapters/http/event-loop-watch.ts';
 import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
@@ -16,6 +19,7 @@ import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import { Hub } from '../services/Hub.ts';
 import type { Logger } from '../shared/log.ts';
+import { removeRunFolders } from '../shared/run-folders.ts';
 
 export interface AppOptions {
   config: Config;
@@ -29,6 +33,8 @@ export interface AppOptions {
   builder?: ImageBuilder;
   /** Slack's per-method budgets, for tests that cannot wait a minute for Slack's own. */
   slackBudgets?: Record<string, Budget>;
+  /** Least time between two refreshes of one person's Home tab (default 10 s; tests shorten it). */
+  homeRefreshMs?: number;
 }
 
 export interface App {
@@ -62,7 +68,7 @@ async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promis
       return createDockerRuntime({ config, log });
     }
     default:
-      return new ProcessRuntime({ log: log.child({ runtime: 'process' }), env });
+      return new ProcessRuntime({ log: log.child({ runtime: 'process' }), env, dataDir: config.dataDir });
   }
 }
 
@@ -97,8 +103,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const logs = new FileLogArchive(config.dataDir, { log: log.child({ part: 'logs' }) });
   const store = await FileStore.open(config.dataDir, {
     log: log.child({ part: 'store' }),
-    // Runs past the retention count take their archived logs with them.
-    onPrune: (ids) => ids.forEach((id) => void logs.remove(id)),
+    // Runs past the retention count take their archived logs and their folders with them.
+    onPrune: (ids) =>
+      ids.forEach((id) => {
+        void logs.remove(id);
+        void removeRunFolders(config.dataDir, id).catch(() => {});
+      }),
   });
   try {
     const templates = createTemplateSource(config.templatesDir);
@@ -116,6 +126,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       metrics,
     });
     const chat = await createChat(opts, metrics, routes);
+    // Both chats show charts (Slack posts the picture, the console saves it); the worker thread
+    // that draws them starts with the first chart.
+    const charts = createChartRenderer(log.child({ part: 'charts' }), opts.env);
     const hub = new Hub({
       store,
       templates,
@@ -124,9 +137,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
       policy,
       logs,
       builder,
+      // TRAINYARD_DATA/artifacts: where the process and docker runtimes keep them, and where the
+      // bot's pod mounts the artifacts claim on Kubernetes when it should list them (deploy/).
+      artifacts: new ArtifactFolders(join(config.dataDir, 'artifacts'), runtime.keepsArtifacts),
       log,
       metrics,
       schedules: { timezone: config.timezone, minIntervalSeconds: config.scheduleMinIntervalSeconds },
+      charts,
+      homeRefreshMs: opts.homeRefreshMs,
     });
     isReady = () => hub.ready();
     let server: Server | undefined;
@@ -162,6 +180,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         try {
           await hub.close();
         } finally {
+          await charts.close();
           await store.close();
         }
       },

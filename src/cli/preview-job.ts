@@ -20,17 +20,18 @@ export const PREVIEW = {
  * section gets a stand-in image name, since the real tag is the content hash computed when
  * the image is built. The notes say what differs from a real launch.
  */
-export function previewJob(
-  spec: RunSpec,
-  opts: {
-    namespace: string;
-    registry?: string;
-    schedule?: string;
-    /** What a parent marks its runs with (a sweep trial's label and annotation). */
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  },
-): { job: V1Job; notes: string[] } {
+export interface PreviewOptions {
+  namespace: string;
+  registry?: string;
+  schedule?: string;
+  /** TRAINYARD_ARTIFACTS_CLAIM and TRAINYARD_GIT_IMAGE, as the Kubernetes runtime uses them. */
+  artifactsClaim?: string;
+  gitImage?: string;
+  /** Stand-ins of a pipeline step's run: its own number and id, its labels and annotations. */
+  run?: Pick<Run, 'id' | 'number'> & Partial<Pick<Run, 'labels' | 'annotations'>>;
+}
+
+export function previewJob(spec: RunSpec, opts: PreviewOptions): { job: V1Job; notes: string[] } {
   const notes = [
     `Preview: run number ${PREVIEW.number} and suffix ${PREVIEW.suffix} stand in for the real ones.`,
   ];
@@ -43,8 +44,8 @@ export function previewJob(
     );
   }
   const run: Run = {
-    id: PREVIEW.id,
-    number: PREVIEW.number,
+    id: opts.run?.id ?? PREVIEW.id,
+    number: opts.run?.number ?? PREVIEW.number,
     spec: previewSpec,
     state: 'queued',
     launchedBy: PREVIEW.launchedBy,
@@ -54,7 +55,13 @@ export function previewJob(
     history: [],
   };
   if (opts.schedule !== undefined) run.schedule = opts.schedule;
-  if (opts.labels) run.labels = opts.labels;
-  if (opts.annotations) run.annotations = opts.annotations;
-  return { job: renderJobManifest(run, { namespace: opts.namespace, suffix: PREVIEW.suffix }), notes };
+  if (opts.run?.labels) run.labels = opts.run.labels;
+  if (opts.run?.annotations) run.annotations = opts.run.annotations;
+  const job = renderJobManifest(run, {
+    namespace: opts.namespace,
+    suffix: PREVIEW.suffix,
+    artifactsClaim: opts.artifactsClaim,
+    gitImage: opts.gitImage,
+  });
+  return { job, notes };
 }

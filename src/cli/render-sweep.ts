@@ -5,7 +5,7 @@ import { seedFromSweepId } from '../core/sweep/sweep-seed.ts';
 import type { TemplateCatalog } from '../core/template/template.ts';
 import { planLaunch } from '../services/runs/plan-launch.ts';
 import { planSweepCommand, trialMarks } from '../services/sweeps/plan-sweep-command.ts';
-import { previewJob } from './preview-job.ts';
+import { PREVIEW, previewJob } from './preview-job.ts';
 
 /** The sweep id `trainyard render` shows, as it shows run number 0. */
 const PREVIEW_SWEEP_ID = 's-0000000000';
@@ -24,7 +24,10 @@ export function previewSweep(
   if (!plan.ok) return plan;
   const launch = planLaunch(catalog, plan.template.name, plan.firstTrial, plan.definition.launchOptions);
   if (!launch.ok) return launch;
-  const { job, notes } = previewJob(launch.spec, { ...opts, ...trialMarks(PREVIEW_SWEEP_ID, 1) });
+  const { job, notes } = previewJob(launch.spec, {
+    ...opts,
+    run: { id: PREVIEW.id, number: PREVIEW.number, ...trialMarks(PREVIEW_SWEEP_ID, 1) },
+  });
   const d = plan.definition;
   const spaces = d.spaces.map((s) => `${s.param}=${describeSpace(s.space)}`).join(' ');
   const how =

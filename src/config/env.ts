@@ -23,6 +23,33 @@ export interface Config {
   logLevel: Level;
   /** Variables of the bot's environment the process runtime passes on to jobs (TRAINYARD_PROCESS_ENV). */
   processEnv: string[];
+  /** Kubernetes: the ReadWriteMany PersistentVolumeClaim that keeps run artifacts (TRAINYARD_ARTIFACTS_CLAIM). */
+  artifactsClaim?: string;
+  /** Kubernetes: the image of the init container that clones a template's code (TRAINYARD_GIT_IMAGE). */
+  gitImage: string;
+}
+
+/** An official git image, pinned: the init container that clones code from git runs it. */
+export const DEFAULT_GIT_IMAGE = 'alpine/git:v2.47.2';
+/** A PersistentVolumeClaim's name: a DNS-1123 subdomain. */
+const CLAIM_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+function claimVar(env: NodeJS.ProcessEnv): string | undefined {
+  const claim = env.TRAINYARD_ARTIFACTS_CLAIM || undefined;
+  if (claim !== undefined && !CLAIM_NAME.test(claim)) {
+    throw new ConfigError(
+      `TRAINYARD_ARTIFACTS_CLAIM must name a PersistentVolumeClaim (lowercase letters, digits, "-" and "."), not "${claim}".`,
+    );
+  }
+  return claim;
+}
+
+function imageVar(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const image = env[name] || fallback;
+  if (/\s/.test(image) || image.startsWith('-')) {
+    throw new ConfigError(`${name} must be an image reference such as ${fallback}, not "${image}".`);
+  }
+  return image;
 }
 
 export class ConfigError extends Error {
@@ -107,5 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     scheduleMinIntervalSeconds: intVar(env, 'TRAINYARD_SCHEDULE_MIN_INTERVAL', 60, 0, 31_536_000),
     logLevel,
     processEnv: processEnvAllowList(env),
+    artifactsClaim: claimVar(env),
+    gitImage: imageVar(env, 'TRAINYARD_GIT_IMAGE', DEFAULT_GIT_IMAGE),
   };
 }

@@ -57,6 +57,13 @@ export function createPolicy(settings: PolicySettings): Policy {
       return undefined;
     },
 
+    mayLaunch(template: string, channel?: string): boolean {
+      const allows = (allowed: string[] | typeof ANY | undefined) =>
+        allowed === ANY || (Array.isArray(allowed) && allowed.includes(template));
+      if (channel !== undefined) return allows(templatesAllowedIn(channel));
+      return !settings.channels || Object.values(settings.channels).some(allows);
+    },
+
     mayStop(user: string, launched: Pick<Run, 'launchedBy'>): boolean {
       return user === launched.launchedBy || isAdmin(user);
     },

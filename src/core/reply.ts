@@ -1,3 +1,6 @@
+import type { LineageTree } from './lineage/lineage-tree.ts';
+import type { Pipeline } from './pipeline/pipeline.ts';
+import type { PipelineRun } from './pipeline/pipeline-run.ts';
 import type { Run } from './run/run.ts';
 import type { Schedule } from './schedule/schedule.ts';
 import type { Sentence } from './sentence.ts';
@@ -16,7 +19,7 @@ export type Reply =
   | { kind: 'error'; text: Sentence }
   | { kind: 'info'; text: Sentence }
   | { kind: 'help' }
-  | { kind: 'templates'; templates: Template[] }
+  | { kind: 'templates'; templates: Template[]; pipelines?: Pipeline[] }
   | { kind: 'runs'; runs: Run[] }
   | { kind: 'run'; run: Run }
   | { kind: 'logs'; run: Run; lines: string[] }
@@ -24,4 +27,10 @@ export type Reply =
   | { kind: 'schedules'; schedules: { schedule: Schedule; nextFire?: Date; lastRun?: Run }[] }
   /** `status <sweep number>`: the sweep card. */
   | { kind: 'sweep'; sweep: Sweep }
-  | { kind: 'sweeps'; sweeps: Sweep[] };
+  | { kind: 'sweeps'; sweeps: Sweep[] }
+  /** `status <pipeline number>`: the pipeline card, with the step runs it shows. */
+  | { kind: 'pipeline'; pipeline: PipelineRun; runs: Run[] }
+  /** `lineage <run>`: the runs behind it, up to its roots. */
+  | { kind: 'lineage'; tree: LineageTree }
+  /** `chart <run>`: the run's chart was posted (in its card's thread, or the channel of a run without one). */
+  | { kind: 'chart'; run: Run };

@@ -1,5 +1,5 @@
 import type { RawOptions, RawParams } from '../core/command/command.ts';
-import type { Run, RunOrigin, RunParent, RunSpec } from '../core/run/run.ts';
+import type { Run, RunInput, RunOrigin, RunParent, RunSpec } from '../core/run/run.ts';
 
 export interface LaunchRequest {
   template: string;
@@ -18,6 +18,15 @@ export interface LaunchRequest {
   labels?: Record<string, string>;
   /** Extra annotations (e.g. `trainyard.io/trial`). */
   annotations?: Record<string, string>;
+  /**
+   * The run's id, chosen by the caller so that launching again after a restart is the same launch:
+   * when a run with this id exists, launch answers with it and creates nothing.
+   */
+  id?: string;
+  /** Earlier runs whose artifacts it reads under TRAINYARD_INPUTS (a pipeline step's needs). */
+  inputs?: RunInput[];
+  /** Ids of the runs whose outputs or artifacts it uses, for its lineage. */
+  consumed?: string[];
 }
 
 export type LaunchResult = { ok: true; run: Run } | { ok: false; error: string };

@@ -6,6 +6,11 @@ export interface Policy {
   /** One sentence saying why this launch is refused, or undefined if allowed. */
   checkLaunch(user: string, channel: string, spec: RunSpec, activeRunsOfUser: number): string | undefined;
   /**
+   * Whether `template` may be launched in `channel`, or, without a channel, in at least one channel:
+   * forms and the Home tab list only these. Absent: every template may be launched everywhere.
+   */
+  mayLaunch?(template: string, channel?: string): boolean;
+  /**
    * Stop (and schedule deletion) are for the launcher/owner and admins: of a run, or of anything
    * else someone launched (a sweep).
    */

@@ -11,6 +11,12 @@ export interface RuntimeSink {
    * (persist both, or neither), and a restart neither repeats nor loses a line.
    */
   log(runId: string, lines: string[], cursor?: string): void;
+  /**
+   * What the runtime learnt while starting a run, for its lineage: the full commit SHA its code
+   * was checked out at (process and docker: from the clone; Kubernetes: printed by the init
+   * container that cloned it). Reported once, before the job's own command runs where it can be.
+   */
+  resolved?(runId: string, facts: { commit: string }): void;
 }
 
 export interface Placement {
@@ -58,6 +64,11 @@ export interface Runtime {
    * Jobs of runs neither handed over here nor submitted by this process are not reported.
    */
   recover(runs: Run[]): Promise<void>;
+  /**
+   * Whether run artifacts outlive their job here: true for process and docker (the bot's data
+   * folder), for Kubernetes only with an artifacts claim (TRAINYARD_ARTIFACTS_CLAIM).
+   */
+  readonly keepsArtifacts: boolean;
   /** Latest log lines straight from the backend, if it still has them. */
   tail?(run: Run, lines: number): Promise<string[]>;
   close(): Promise<void>;

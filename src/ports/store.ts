@@ -17,8 +17,10 @@ export interface RunQuery {
 /**
  * Records that follow a group of runs: sweeps and pipelines. Their numbers come from the run
  * sequence (Store.nextRunNumber), so `#57` names one thing. The same two tiers as runs: live
- * records in memory (get, getByNumber, list), settled ones (ended, notice sent) also reachable
- * through load, loadByNumber and loadNewest once they have moved to history.
+ * records in memory (get, getByNumber, list); settled ones (ended, notice sent, and not marked
+ * `cardStale: true`) move to history once newer ones have, and load, loadByNumber and loadNewest
+ * reach them there. Values, as runs are: saved as a copy, handed out as copies. Fields the store
+ * does not know are kept as they are.
  */
 export interface GroupRecords<T> {
   get(id: string): T | undefined;
@@ -29,7 +31,11 @@ export interface GroupRecords<T> {
   list(filter?: { active?: boolean; limit?: number }): T[];
   /** Newest first, live and history merged: someone's latest, paging back with `before`. */
   loadNewest(query: { owner?: string; before?: number; limit: number }): Promise<T[]>;
-  /** Inserts or replaces (by id) and schedules a write. */
+  /**
+   * Inserts or replaces (by id) and schedules a write; one found only in history comes back live.
+   * Its number is never handed out by nextRunNumber afterwards. Throws (a bug in the caller) when
+   * the record lacks what the store files it by: id, number, launchedBy, its state.
+   */
   save(record: T): void;
 }
 

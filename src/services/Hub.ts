@@ -1,6 +1,8 @@
 import { isEnded } from '../core/run/run.ts';
 import type { TemplateCatalog } from '../core/template/template.ts';
-import type { ChatHandlers, ChatPort, GroupRef } from '../ports/chat.ts';
+import type { ArtifactLister } from '../ports/artifacts.ts';
+import type { ChartRenderer } from '../ports/chart-renderer.ts';
+import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
 import type { GroupEnded, GroupEvents } from '../ports/group-events.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { LogArchive } from '../ports/log-archive.ts';
@@ -10,13 +12,21 @@ import type { Unsubscribe } from '../ports/run-events.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import type { Store } from '../ports/store.ts';
 import type { Logger } from '../shared/log.ts';
+import { Charts } from './charts/Charts.ts';
+import { ChartCommand } from './charts/chart-command.ts';
 import { CommandDispatcher } from './commands/CommandDispatcher.ts';
-import { HoldingAnswers } from './commands/holding-answers.ts';
+import type { ButtonModule, CommandModule } from './commands/command-module.ts';
 import { LaunchCommand } from './commands/launch-command.ts';
+import { LineageCommand } from './commands/lineage-command.ts';
 import { RunActions } from './commands/RunActions.ts';
 import { RunButtons } from './commands/run-buttons.ts';
 import { RunCommands } from './commands/run-commands.ts';
 import { ScheduleButtons, ScheduleCommands } from './commands/schedule-commands.ts';
+import { FormSubmissions } from './forms/FormSubmissions.ts';
+import { FormButtons, NewRunCommand } from './forms/form-openers.ts';
+import { HomeService } from './home/HomeService.ts';
+import { PipelineService } from './pipelines/PipelineService.ts';
+import { PipelineCommands } from './pipelines/pipeline-commands.ts';
 import { RunService } from './runs/RunService.ts';
 import { Recovery, takeSnapshot } from './runs/recovery.ts';
 import { CronScheduler } from './scheduler/CronScheduler.ts';
@@ -33,6 +43,8 @@ export interface HubDeps {
   logs: LogArchive;
   /** Absent when no Docker engine is configured: templates that need a build then fail with a sentence. */
   builder?: ImageBuilder;
+  /** Where runs' artifacts can be listed for completion notices; absent: none are listed. */
+  artifacts?: ArtifactLister;
   log: Logger;
   metrics: Metrics;
   /** Zone of schedules created without --tz, and the shortest interval between their fires. */
@@ -40,6 +52,10 @@ export interface HubDeps {
   now?: () => Date;
   /** How long shutdown keeps delivering final card states and notices (default 10 s). */
   closeWithinMs?: number;
+  /** Draws charts (absent: no charts; `/train chart` says so). */
+  charts?: ChartRenderer;
+  /** Least time between two refreshes of one person's Home tab (default 10 s). */
+  homeRefreshMs?: number;
 }
 
 const CLOSE_WITHIN_MS = 10_000;
@@ -53,8 +69,12 @@ const SETTLE_MS = 1_000;
  */
 export class Hub implements GroupEvents {
   readonly runs: RunService;
+  readonly pipelines: PipelineService;
   readonly scheduler: CronScheduler;
   readonly sweeps: SweepService;
+  /** Charts of runs and groups, when a renderer was given (sweeps post their fan-in chart through it). */
+  readonly charts?: Charts;
+  readonly home: HomeService;
   /** What chat adapters deliver to. */
   readonly door: ChatHandlers;
   private readonly recovery: Recovery;
@@ -63,8 +83,11 @@ export class Hub implements GroupEvents {
   private resumePass: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: HubDeps) {
-    const { store, chat, policy, log, runtime } = deps;
-    this.runs = new RunService(deps);
+    const { store, chat, policy, log, runtime, templates } = deps;
+    this.charts = deps.charts
+      ? new Charts({ renderer: deps.charts, chat, log: log.child({ part: 'charts' }) })
+      : undefined;
+    this.runs = new RunService({ ...deps, charts: this.charts });
     this.scheduler = new CronScheduler({
       store,
       launcher: this.runs,
@@ -74,12 +97,32 @@ export class Hub implements GroupEvents {
       ...deps.schedules,
       now: deps.now,
     });
-    this.sweeps = new SweepService({
+    this.pipelines = new PipelineService({
       store,
-      templates: deps.templates,
+      templates,
       launcher: this.runs,
       events: this.runs,
       chat,
+      logs: deps.logs,
+      log: log.child({ part: 'pipelines' }),
+      now: deps.now,
+    });
+    this.home = new HomeService({
+      store,
+      templates,
+      policy,
+      chat,
+      events: this.runs,
+      log: log.child({ part: 'home' }),
+      refreshMs: deps.homeRefreshMs,
+    });
+    this.sweeps = new SweepService({
+      store,
+      templates,
+      launcher: this.runs,
+      events: this.runs,
+      chat,
+      charts: this.charts,
       policy,
       log: log.child({ part: 'sweeps' }),
       now: deps.now,
@@ -87,23 +130,41 @@ export class Hub implements GroupEvents {
     const actions = new RunActions({ launcher: this.runs, logs: deps.logs, runtime, policy });
     const sweepDeps = { store, sweeps: this.sweeps, actions, launcher: this.runs, chat };
     const sweepCommands = new SweepCommands(sweepDeps);
+    const pipelineCommands = new PipelineCommands({
+      store,
+      pipelines: this.pipelines,
+      policy,
+      logsOf: (run) => actions.logs(run),
+    });
+    const commands: CommandModule[] = [
+      new RunCommands({ store, templates, actions, groups: [pipelineCommands, sweepCommands] }),
+      new LaunchCommand(this.runs, { templates, service: this.pipelines }),
+      new ScheduleCommands(this.scheduler),
+      new LineageCommand({ store }),
+      new NewRunCommand({ templates, policy, chat }),
+      sweepCommands,
+    ];
+    if (this.charts) commands.push(new ChartCommand({ store, charts: this.charts, chat }));
+    const buttons: ButtonModule[] = [
+      new RunButtons({ store, chat, actions }),
+      new ScheduleButtons(this.scheduler),
+      new FormButtons({ store, templates, policy, chat }),
+      new SweepButtons(sweepDeps),
+    ];
     this.door = new CommandDispatcher({
       store,
-      templates: deps.templates,
+      templates,
       chat,
       log,
-      commands: [
-        new RunCommands({ store, templates: deps.templates, actions, groups: [sweepCommands] }),
-        new LaunchCommand(this.runs),
-        new ScheduleCommands(this.scheduler),
-        sweepCommands,
-        new HoldingAnswers(),
-      ],
-      buttons: [
-        new RunButtons({ store, chat, actions }),
-        new ScheduleButtons(this.scheduler),
-        new SweepButtons(sweepDeps),
-      ],
+      commands,
+      buttons,
+      forms: new FormSubmissions({
+        store,
+        templates,
+        launcher: this.runs,
+        log: log.child({ part: 'forms' }),
+      }),
+      home: this.home,
     });
     this.recovery = new Recovery({ runtime, store, logs: deps.logs, runs: this.runs, log });
   }
@@ -113,29 +174,33 @@ export class Hub implements GroupEvents {
     return this.resumed && this.deps.runtime.ready();
   }
 
-  /** Resolves once the resume pass is over. */
-  whenResumed(): Promise<void> {
-    return this.resumePass;
-  }
-
   /**
-   * The hook for what a group's fan-in gets beyond its notice (the chart of a sweep's metric per
-   * trial): called once per group when its notice went out, with the group and its card's thread.
+   * The hook for what a group's fan-in gets beyond its notice: called once per sweep when its
+   * notice went out, with the sweep and its card's thread.
    */
   onGroupEnded(listener: (ended: GroupEnded) => void): Unsubscribe {
     return this.sweeps.onGroupEnded(listener);
   }
 
-  /** Resolves when a group a command started has ended and reported: true if it succeeded. */
-  async whenGroupEnded(group: GroupRef): Promise<boolean> {
-    if (group.kind !== 'sweep') throw new Error(`no ${group.kind} service to wait on`);
-    return (await this.sweeps.whenEnded(group.id)).state === 'succeeded';
+  /** Resolves once no run, no sweep and no pipeline is going (console input that ended waits for this). */
+  async whenIdle(): Promise<void> {
+    for (let again = true; again; ) {
+      await this.sweeps.whenIdle();
+      await this.runs.whenIdle();
+      await this.pipelines.whenIdle();
+      // A pipeline's last decision may have started runs after the runs looked idle.
+      again = this.deps.store.listRuns({ active: true }).length > 0;
+    }
   }
 
-  /** Resolves when no run and no sweep is in flight any more. */
-  async whenIdle(): Promise<void> {
-    await this.sweeps.whenIdle();
-    await this.runs.whenIdle();
+  /** Resolves once the charts under way were posted or skipped (`console -e` prints its run's chart before it exits). */
+  async whenChartsDrawn(): Promise<void> {
+    await this.charts?.idle();
+  }
+
+  /** Resolves once the resume pass is over. */
+  whenResumed(): Promise<void> {
+    return this.resumePass;
   }
 
   /**
@@ -155,10 +220,15 @@ export class Hub implements GroupEvents {
     this.resumePass = this.recovery
       .resumeInterrupted(snapshot)
       .catch((err: unknown) => log.error('resuming interrupted runs failed', { err }))
-      // Sweeps decide from their trials' runs, which are where they are once the runtime synced
-      // and the runs it was about to start were started.
-      .then(() => runtime.whenSynced())
-      .then(() => this.sweeps.resume())
+      // Pipelines are decided again once the runtime has synced: every step run that ended while
+      // the bot was down has been reported by then.
+      .then(() => this.deps.runtime.whenSynced())
+      .then(() => {
+        // Sweeps decide from their trials' runs too, which are where they are by now.
+        this.sweeps.resume();
+        return this.pipelines.resume();
+      })
+      .catch((err: unknown) => log.error('resuming pipelines and sweeps failed', { err }))
       .finally(() => {
         this.resumed = true;
       });
@@ -174,6 +244,7 @@ export class Hub implements GroupEvents {
   async close(): Promise<void> {
     const { runtime, chat, store, logs } = this.deps;
     this.closing = true;
+    this.home.close();
     this.sweeps.close();
     const schedulerClosed = this.scheduler.close();
     await runtime.close();

@@ -4,9 +4,10 @@ import type { PipelineStep } from '../core/pipeline/pipeline.ts';
 import type { PipelineRun, PipelineRunState } from '../core/pipeline/pipeline-run.ts';
 import { type SkipCause, type StepState, type StepStateName, stateOf } from '../core/pipeline/step-state.ts';
 import { plural } from '../core/plural.ts';
-import type { Run } from '../core/run/run.ts';
+import { MAX_LISTED_ARTIFACTS, type Run } from '../core/run/run.ts';
 import { runOutputs } from '../core/run/run-outputs.ts';
 import { STATE_EMOJI } from './format.ts';
+import { formatBytes } from './run-facts.ts';
 
 /**
  * Facts about a pipeline run that the Block Kit and console views share, so both say the same:
@@ -164,4 +165,50 @@ function spanOf(runs: Run[], now: Date): number | undefined {
   const from = Math.min(...started.map((r) => Date.parse(r.startedAt as string)));
   const to = Math.max(...started.map((r) => (r.endedAt ? Date.parse(r.endedAt) : now.getTime())));
   return Math.max(0, to - from);
+}
+
+/** The files one step run left, for the pipeline's notice. */
+export interface StepArtifacts {
+  key: string;
+  number: number;
+  runId: string;
+  /** `name (size)` entries, the run's share of the notice's MAX_LISTED_ARTIFACTS. */
+  entries: string[];
+  /** `and 3 more files`, when some were left out. */
+  more?: string;
+}
+
+/**
+ * What the pipeline's step runs left in their artifacts folders, step by step, at most
+ * MAX_LISTED_ARTIFACTS files in all; `notKept` when the runtime kept none (one note says so).
+ */
+export function pipelineArtifacts(
+  record: Pick<PipelineRun, 'pipeline' | 'steps'>,
+  lookupRun: (id: string) => Run | undefined,
+): { steps: StepArtifacts[]; notKept: boolean } {
+  const steps: StepArtifacts[] = [];
+  let notKept = false;
+  let room = MAX_LISTED_ARTIFACTS;
+  for (const step of record.pipeline.steps) {
+    for (const instance of stepInstances(step)) {
+      const state = stateOf(record.steps, instance.key);
+      const run = 'runId' in state && state.runId ? lookupRun(state.runId) : undefined;
+      if (!run?.artifacts) continue;
+      if (!run.artifacts.kept) notKept = true;
+      const files = run.artifacts.files ?? [];
+      if (files.length === 0) continue;
+      const shown = files.slice(0, Math.max(0, room));
+      room -= shown.length;
+      const left = (run.artifacts.count ?? files.length) - shown.length;
+      const entry: StepArtifacts = {
+        key: instance.key,
+        number: run.number,
+        runId: run.id,
+        entries: shown.map((f) => `${f.name} (${formatBytes(f.size)})`),
+      };
+      if (left > 0) entry.more = `and ${plural(left, 'more file')}`;
+      steps.push(entry);
+    }
+  }
+  return { steps, notKept };
 }

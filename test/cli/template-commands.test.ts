@@ -53,6 +53,8 @@ describe('template CLI commands', () => {
       assert.match(out.stdout, /^ {2}lr +float +default 0\.1 +must be a number greater than 0/m);
       assert.match(out.stdout, /^resnet /m);
       assert.match(out.stdout, /^ {2}gpus +int +default 1 +must be a whole number from 0 to 8/m);
+      assert.match(out.stdout, /^demo-pipeline {2}\(pipeline\) {2}Prepares data/m);
+      assert.match(out.stdout, /^ {2}step train: demo {2}after prep {2}× lr$/m);
       assert.equal(out.stderr, '');
     });
 
@@ -79,6 +81,7 @@ describe('template CLI commands', () => {
       const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
       assert.equal(await check([], io), 0);
       assert.match(out.stdout, /^5 templates OK in .*: demo, evaluate, prep, resnet, sleep\.$/m);
+      assert.match(out.stdout, /^1 pipeline OK: demo-pipeline\.$/m);
     });
 
     it('exits 1 listing every problem as file: field: message', async () => {
@@ -201,13 +204,16 @@ describe('template CLI commands', () => {
       ['demo epochs=abc', 'epochs must be a whole number from 1 to 1000, not "abc".'],
       [
         'dmeo',
-        'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, evaluate, prep, resnet, sleep.',
+        'Unknown template or command "dmeo". Did you mean "demo"? Templates: demo, demo-pipeline, evaluate, prep, resnet, sleep.',
       ],
       [
         'DEMO',
-        'Unknown template or command "DEMO". Did you mean "demo"? Templates: demo, evaluate, prep, resnet, sleep.',
+        'Unknown template or command "DEMO". Did you mean "demo"? Templates: demo, demo-pipeline, evaluate, prep, resnet, sleep.',
       ],
-      ['foo 99', 'Unknown template or command "foo". Templates: demo, evaluate, prep, resnet, sleep.'],
+      [
+        'foo 99',
+        'Unknown template or command "foo". Templates: demo, demo-pipeline, evaluate, prep, resnet, sleep.',
+      ],
       ['sttaus 1', '"sttaus" is not a command; did you mean "/train status 1"?'],
       ['demo 30', '"30" is not a name=value param; write params as name=value, e.g. epochs=5.'],
       ['demo --gpu lots', '--gpu must be a whole number of GPUs from 0 to 64, not "lots".'],
@@ -240,6 +246,70 @@ describe('template CLI commands', () => {
       const empty = capture({ TRAINYARD_TEMPLATES: SHIPPED });
       assert.equal(await render([], empty.io), 2);
       assert.match(empty.out.stderr, /trainyard render "demo epochs=3"/);
+    });
+
+    it('prints every step Job of a pipeline in order, later outputs as placeholders, and says so', async () => {
+      const { io, out } = capture({
+        TRAINYARD_TEMPLATES: SHIPPED,
+        TRAINYARD_NAMESPACE: 'ml',
+        TRAINYARD_ARTIFACTS_CLAIM: 'trainyard-artifacts',
+      });
+      assert.equal(await render(['demo-pipeline rows=50 epochs=2'], io), 0, out.stderr);
+      assert.match(out.stdout, /^# Preview of pipeline demo-pipeline: 5 Jobs/m);
+      assert.match(out.stdout, /^# Outputs of earlier steps are known only once those steps have run/m);
+      const jobs = parseAllDocuments(out.stdout).map((d) => d.toJS());
+      assert.deepEqual(
+        jobs.map((j) => [
+          j.metadata.name,
+          j.metadata.labels['trainyard.io/step'],
+          j.metadata.annotations['trainyard.io/step-index'],
+        ]),
+        [
+          ['prep-1-xxxxx', 'prep', undefined],
+          ['demo-2-xxxxx', 'train', '1'],
+          ['demo-3-xxxxx', 'train', '2'],
+          ['demo-4-xxxxx', 'train', '3'],
+          ['evaluate-5-xxxxx', 'eval', undefined],
+        ],
+      );
+      assert.deepEqual(jobs[0].spec.template.spec.containers[0].args, [
+        '--rows',
+        '50',
+        '--seed',
+        '7',
+        '--test-fraction',
+        '0.2',
+      ]);
+      const evaluate = jobs[4].spec.template.spec.containers[0];
+      assert.deepEqual(evaluate.args, [
+        '--weights',
+        '<output weights of the best run of step train>',
+        '--candidates',
+        '<output loss of every run of step train, as a JSON list>',
+        '--expected-rows',
+        '<output test_rows of step prep>',
+      ]);
+      assert.deepEqual(
+        evaluate.volumeMounts
+          .filter((m: { readOnly?: boolean }) => m.readOnly)
+          .map((m: { mountPath: string }) => m.mountPath),
+        ['/inputs/prep', '/inputs/train/1', '/inputs/train/2', '/inputs/train/3'],
+      );
+    });
+
+    it('refuses a pipeline launch with bad params or options in one sentence', async () => {
+      for (const [text, expected] of [
+        ['demo-pipeline rows=5', 'rows must be a whole number from 10 to 100000, not "5".'],
+        [
+          'demo-pipeline --gpu 1',
+          "A pipeline launch takes no --options (each step's template sets its own resources); leave out --gpu.",
+        ],
+      ]) {
+        const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
+        assert.equal(await render([text], io), 2);
+        assert.equal(out.stderr, `${expected}\n`);
+        assert.equal(out.stdout, '');
+      }
     });
 
     it('refuses a broken template with its problem', async () => {

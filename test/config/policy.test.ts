@@ -38,6 +38,21 @@ describe('createPolicy', () => {
     assert.equal(policy.checkLaunch('U1', 'COTHER', spec('demo'), 0), undefined);
   });
 
+  it('says which templates a channel may launch, and which may be launched somewhere (forms, Home tab)', () => {
+    const open = createPolicy(OPEN_POLICY);
+    assert.equal(open.mayLaunch?.('anything', 'C1'), true);
+    assert.equal(open.mayLaunch?.('anything'), true);
+    const policy = createPolicy({ admins: [], channels: { CML: ['resnet', 'demo'], CALL: '*', COTHER: [] } });
+    assert.equal(policy.mayLaunch?.('resnet', 'CML'), true);
+    assert.equal(policy.mayLaunch?.('sleep', 'CML'), false);
+    assert.equal(policy.mayLaunch?.('sleep', 'CALL'), true);
+    assert.equal(policy.mayLaunch?.('demo', 'CNONE'), false, 'a channel not named, with no * entry');
+    assert.equal(policy.mayLaunch?.('sleep'), true, 'CALL takes every template');
+    const narrow = createPolicy({ admins: [], channels: { CML: ['resnet'] } });
+    assert.equal(narrow.mayLaunch?.('resnet'), true);
+    assert.equal(narrow.mayLaunch?.('sleep'), false);
+  });
+
   it('refuses channels the policy does not name when there is no * entry', () => {
     const policy = createPolicy({ admins: [], channels: { CML: '*' } });
     assert.equal(policy.checkLaunch('U1', 'CML', spec('x'), 0), undefined);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -133,5 +134,48 @@ describe('deploy/ manifests', () => {
     );
     assert.match(configMap.metadata.name, /^trainyard-templates-/);
     assert.equal(volume.configMap.name, configMap.metadata.name);
+  });
+
+  it('offer an artifacts claim as a component that also mounts it into the bot’s pod (when kubectl is installed)', (t) => {
+    const pvc = parse(readFileSync(join(DEPLOY, 'artifacts', 'pvc.yaml'), 'utf8'));
+    new PersistentVolumeClaim(pvc).validate();
+    assert.deepEqual(pvc.spec.accessModes, ['ReadWriteMany']);
+    const kustomization = parse(readFileSync(join(DEPLOY, 'kustomization.yaml'), 'utf8'));
+    assert.equal(kustomization.components, undefined, 'an option: off unless you add it');
+    // Turned on as the README says: `components: [artifacts]` in deploy/kustomization.yaml.
+    const dir = mkdtempSync(join(tmpdir(), 'trainyard-kustomize-'));
+    try {
+      cpSync(DEPLOY, join(dir, 'deploy'), { recursive: true });
+      const file = join(dir, 'deploy', 'kustomization.yaml');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}components:\n  - artifacts\n`);
+      const built = spawnSync('kubectl', ['kustomize', join(dir, 'deploy')], { encoding: 'utf8' });
+      if (built.error) {
+        t.skip('kubectl is not installed');
+        return;
+      }
+      assert.equal(built.status, 0, built.stderr);
+      const docs = parseAllDocuments(built.stdout).map((d) => d.toJS());
+      for (const object of docs)
+        new MODELS[`${object.apiVersion} ${object.kind}`](object as never).validate();
+      const claim = docs.find(
+        (d) => d.kind === 'PersistentVolumeClaim' && d.metadata.name === 'trainyard-artifacts',
+      );
+      assert.equal(claim?.metadata.namespace, 'trainyard');
+      const pod = docs.find((d) => d.kind === 'Deployment').spec.template.spec;
+      const [container] = pod.containers;
+      const env = Object.fromEntries(
+        container.env.map((e: { name: string; value?: string }) => [e.name, e.value]),
+      );
+      assert.equal(env.TRAINYARD_ARTIFACTS_CLAIM, 'trainyard-artifacts');
+      // Where the bot lists artifacts: TRAINYARD_DATA/artifacts.
+      assert.deepEqual(
+        container.volumeMounts.find((m: { name: string }) => m.name === 'artifacts'),
+        { name: 'artifacts', mountPath: `${env.TRAINYARD_DATA}/artifacts`, readOnly: true },
+      );
+      const volume = pod.volumes.find((v: { name: string }) => v.name === 'artifacts');
+      assert.equal(volume.persistentVolumeClaim.claimName, 'trainyard-artifacts');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

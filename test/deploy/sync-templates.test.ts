@@ -40,6 +40,32 @@ describe('deploy/sync-templates.sh', () => {
     assert.deepEqual((await kustomization()).configMapGenerator[0].files, ['a.yaml', 'b.yml']);
   });
 
+  it('copies a pipeline once every template its steps run is copied, and says which are missing', async () => {
+    const image = 'image: busybox\ncommand: [sleep, "1"]\n';
+    await writeFile(join(root, 'manifests', 'a.yaml'), image);
+    await writeFile(join(root, 'manifests', 'built.yaml'), 'build: {}\ncommand: [x]\n');
+    await writeFile(
+      join(root, 'manifests', 'flow.yaml'),
+      'steps:\n  one:\n    template: a\n  two: { template: a, needs: [one] }\n',
+    );
+    await writeFile(
+      join(root, 'manifests', 'inline.yaml'),
+      'steps:\n  one: { template: a }\n  two: { needs: [one], template: "b" }\n',
+    );
+    await writeFile(join(root, 'manifests', 'needs-build.yaml'), "steps:\n  one:\n    template: 'built'\n");
+    const { stdout } = await sync();
+    assert.match(stdout, /copied flow\.yaml \(a pipeline\)/);
+    assert.match(
+      stdout,
+      /skipped needs-build\.yaml \(a pipeline whose steps run templates that are not copied: built\)/,
+    );
+    assert.match(
+      stdout,
+      /skipped inline\.yaml \(a pipeline whose steps run templates that are not copied: b\)/,
+    );
+    assert.deepEqual((await kustomization()).configMapGenerator[0].files, ['a.yaml', 'flow.yaml']);
+  });
+
   it('writes a valid kustomization when nothing can run on the cluster', async () => {
     const { stdout } = await sync();
     assert.match(stdout, /no template can run on the cluster/);

@@ -5,6 +5,7 @@ import type { Placement, Runtime, RuntimeSink } from '../../src/ports/runtime.ts
 export class FakeRuntime implements Runtime {
   readonly kind = 'kubernetes' as const;
   readonly location = 'namespace test';
+  keepsArtifacts = true;
   sink?: RuntimeSink;
   readonly submitted: Run[] = [];
   readonly stopped: string[] = [];
@@ -58,12 +59,13 @@ export class FakeRuntime implements Runtime {
   async recover(runs: Run[]): Promise<void> {
     this.recovered = runs;
     for (const run of runs) {
-      const update = this.onRecover.get(run.id);
-      if (update) this.sink?.update(run.id, update);
-      // As a real runtime does: the job's log goes on after the run's cursor.
+      // As a real runtime does: the job's log goes on after the run's cursor, and its end is
+      // reported once the log has been read to the end.
       const printed = this.printed.get(run.id) ?? [];
       const rest = printed.slice(Number(run.logCursor ?? 0));
       if (rest.length) this.sink?.log(run.id, rest, String(printed.length));
+      const update = this.onRecover.get(run.id);
+      if (update) this.sink?.update(run.id, update);
     }
   }
   async close(): Promise<void> {}

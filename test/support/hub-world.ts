@@ -6,6 +6,7 @@ import { FileStore } from '../../src/adapters/store/FileStore.ts';
 import type { FileStoreOptions } from '../../src/adapters/store/file-store-options.ts';
 import { createTemplateSource } from '../../src/adapters/templates/template-source.ts';
 import type { Run } from '../../src/core/run/run.ts';
+import type { ChartRenderer } from '../../src/ports/chart-renderer.ts';
 import type { ChatHandlers } from '../../src/ports/chat.ts';
 import type { ImageBuilder } from '../../src/ports/image-builder.ts';
 import type { Policy } from '../../src/ports/policy.ts';
@@ -45,6 +46,11 @@ export interface WorldOptions {
   chat?: (chat: RecordingChat) => void;
   /** How the store writes (e.g. a long write interval, so a simulated kill finds changes unwritten). */
   store?: FileStoreOptions;
+  /** The runtime to use instead of a fresh FakeRuntime (e.g. one that shares jobs across restarts). */
+  runtime?: FakeRuntime;
+  /** Draws charts (absent: the hub draws none). */
+  charts?: ChartRenderer;
+  homeRefreshMs?: number;
 }
 
 /** A started hub over the store in `dir`, with a recording chat and a hand-driven runtime. */
@@ -52,7 +58,7 @@ export async function world(dir: string, opts: WorldOptions = {}): Promise<World
   const store = await FileStore.open(dir, opts.store);
   const logs = new FileLogArchive(dir);
   const chat = new RecordingChat();
-  const runtime = new FakeRuntime();
+  const runtime = opts.runtime ?? new FakeRuntime();
   opts.prepare?.(runtime);
   opts.chat?.(chat);
   const hub = new Hub({
@@ -66,6 +72,8 @@ export async function world(dir: string, opts: WorldOptions = {}): Promise<World
     log: silentLogger,
     metrics: new MetricsRegistry(),
     schedules: { timezone: 'UTC', minIntervalSeconds: 60 },
+    charts: opts.charts,
+    homeRefreshMs: opts.homeRefreshMs,
   });
   await hub.start();
   assert.ok(chat.handlers, 'the hub opened the door');

@@ -50,6 +50,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   status: number;
+  /** When it arrived (performance.now()), for benchmarks that time what caused it. */
+  at: number;
 }
 
 /**
@@ -124,6 +126,8 @@ export class FakeKubeApiServer {
   private rv = 1;
   private readonly watches = new Set<OpenWatch>();
   private readonly logs = new Map<string, LogLine[]>();
+  /** Logs of init containers, by `<pod>/<container>`. */
+  private readonly initLogs = new Map<string, LogLine[]>();
   private readonly logStreams = new Map<string, Set<LogStream>>();
   private readonly sockets = new Set<Socket>();
   /** The resourceVersion each object was created at: creation order, finer than timestamps. */
@@ -382,6 +386,41 @@ export class FakeKubeApiServer {
     });
   }
 
+  /** An init container (e.g. the clone of a run's code) runs; the pod waits in PodInitializing. */
+  startInit(pod: string, container: string): void {
+    this.updatePod(pod, (p) => {
+      p.spec.nodeName = 'node-1';
+      p.status.startTime ??= now();
+      p.status.conditions = [{ type: 'PodScheduled', status: 'True', lastTransitionTime: now() }];
+      p.status.initContainerStatuses = [this.initStatus(p, container, { running: { startedAt: now() } })];
+      p.status.containerStatuses = [this.containerStatus(p, { waiting: { reason: 'PodInitializing' } })];
+    });
+  }
+
+  /**
+   * An init container prints `lines` and exits. With 0 the pod goes on to its main container
+   * (started by startContainer); otherwise, as with `restartPolicy: Never`, the pod fails with the
+   * container's last lines as its termination message (FallbackToLogsOnError) and the Job
+   * controller counts a failed attempt.
+   */
+  finishInit(pod: string, container: string, exitCode: number, lines: string[]): void {
+    const key = `${pod}/${container}`;
+    const stored = this.initLogs.get(key) ?? [];
+    this.initLogs.set(key, stored);
+    for (const text of lines) stored.push({ time: this.nextTime(), text });
+    const terminated = {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      ...(exitCode !== 0 && { message: lines.slice(-80).join('\n') }),
+      finishedAt: now(),
+    };
+    this.updatePod(pod, (p) => {
+      p.status.initContainerStatuses = [this.initStatus(p, container, { terminated })];
+      if (exitCode !== 0) p.status.phase = 'Failed';
+    });
+    if (exitCode !== 0) this.failAttempt(pod);
+  }
+
   /** Appends log lines; `time` pins their timestamp (to test resuming within one second). */
   log(pod: string, lines: string[], time?: string): void {
     const stored = this.logs.get(pod) ?? [];
@@ -420,6 +459,15 @@ export class FakeKubeApiServer {
       });
       return;
     }
+    this.failAttempt(pod);
+  }
+
+  /** The Job controller counts a failed pod: it retries, or fails the Job past its backoff limit. */
+  private failAttempt(pod: string): void {
+    const p = this.findPod(pod);
+    const jobName = p.metadata.labels['batch.kubernetes.io/job-name'];
+    const ns = p.metadata.namespace;
+    if (!this.store.jobs.has(`${ns}/${jobName}`)) return;
     let retry = false;
     this.updateJob(ns, jobName, (j) => {
       j.status.active = Math.max(0, (j.status.active ?? 1) - 1);
@@ -497,7 +545,13 @@ export class FakeKubeApiServer {
     const url = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
     const watch = url.searchParams.get('watch') === 'true';
-    const record: RecordedRequest = { method, path: url.pathname, query: url.searchParams, status: 0 };
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      status: 0,
+      at: performance.now(),
+    };
     this.requests.push(record);
     res.on('finish', () => {
       record.status = res.statusCode;
@@ -718,7 +772,9 @@ export class FakeKubeApiServer {
       );
       return;
     }
-    const state = pod.status.containerStatuses?.[0]?.state ?? {};
+    const init = (pod.spec.initContainers ?? []).some((c: Obj) => c.name === container);
+    const statuses: Obj[] = (init ? pod.status.initContainerStatuses : pod.status.containerStatuses) ?? [];
+    const state = (init ? statuses.find((c) => c.name === container) : statuses[0])?.state ?? {};
     if (!state.running && !state.terminated) {
       const why = state.waiting?.reason ?? 'ContainerCreating';
       this.send(
@@ -729,7 +785,7 @@ export class FakeKubeApiServer {
       return;
     }
     const since = query.get('sinceTime');
-    let lines = (this.logs.get(name) ?? []).filter(
+    let lines = ((init ? this.initLogs.get(`${name}/${container}`) : this.logs.get(name)) ?? []).filter(
       (l) => !since || l.time.slice(0, 19) >= since.slice(0, 19),
     );
     const tail = Number(query.get('tailLines') ?? 0);
@@ -815,6 +871,11 @@ export class FakeKubeApiServer {
     const job = this.get('jobs', ns, name);
     change(job);
     this.put('jobs', job, 'MODIFIED');
+  }
+
+  private initStatus(pod: Obj, container: string, state: Obj): Obj {
+    const c = (pod.spec.initContainers ?? []).find((x: Obj) => x.name === container) ?? { image: '' };
+    return { name: container, image: c.image, ready: Boolean(state.terminated), restartCount: 0, state };
   }
 
   private containerStatus(pod: Obj, state: Obj): Obj {

@@ -1,10 +1,10 @@
 import { pipelineKind, sweepKind } from '../../src/adapters/store/group-kinds.ts';
-import { MemoryGroupRecords } from '../../src/adapters/store/MemoryGroupRecords.ts';
 import type { PipelineRun } from '../../src/core/pipeline/pipeline-run.ts';
 import { isEnded, type Run } from '../../src/core/run/run.ts';
 import type { Schedule } from '../../src/core/schedule/schedule.ts';
 import type { Sweep } from '../../src/core/sweep/sweep.ts';
 import type { RunQuery, Store } from '../../src/ports/store.ts';
+import { MemoryGroupRecords } from './memory-group-records.ts';
 
 /**
  * A Store kept in memory, with no history tier: every run stays "live". Values are copied in and
@@ -16,8 +16,8 @@ export class MemoryStore implements Store {
   private schedules = new Map<string, Schedule>();
   private keys = new Set<string>();
   private runNumber = 1;
-  readonly sweeps = new MemoryGroupRecords<Sweep>(sweepKind);
-  readonly pipelines = new MemoryGroupRecords<PipelineRun>(pipelineKind);
+  readonly sweeps = new MemoryGroupRecords<Sweep>(sweepKind, (n) => this.numberUsed(n));
+  readonly pipelines = new MemoryGroupRecords<PipelineRun>(pipelineKind, (n) => this.numberUsed(n));
 
   nextRunNumber(): number {
     return this.runNumber++;
@@ -51,8 +51,11 @@ export class MemoryStore implements Store {
   }
   saveRun(run: Run): void {
     this.runs.set(run.id, structuredClone(run));
-    // A run saved with a number never handed out (e.g. imported) must not be handed out later.
-    if (run.number >= this.runNumber) this.runNumber = run.number + 1;
+    this.numberUsed(run.number);
+  }
+  /** A number saved (e.g. imported, or a group's) is never handed out later, whatever its kind. */
+  private numberUsed(n: number): void {
+    if (n >= this.runNumber) this.runNumber = n + 1;
   }
   listSchedules(): Schedule[] {
     return [...this.schedules.values()]

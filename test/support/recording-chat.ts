@@ -2,7 +2,16 @@ import type { GroupCard } from '../../src/core/group-card.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import type { MessageRef, Run } from '../../src/core/run/run.ts';
 import { sentenceText } from '../../src/core/sentence.ts';
-import type { ChatHandlers, ChatLeftovers, ChatPort, Requester } from '../../src/ports/chat.ts';
+import type {
+  ChatHandlers,
+  ChatLeftovers,
+  ChatPort,
+  ImageFile,
+  ImagePlace,
+  Requester,
+} from '../../src/ports/chat.ts';
+import type { FormView } from '../../src/ports/forms.ts';
+import type { HomeContent } from '../../src/ports/home.ts';
 
 /** A ChatPort that remembers everything it was asked to say (hubot's test adapter). */
 export class RecordingChat implements ChatPort {
@@ -17,6 +26,10 @@ export class RecordingChat implements ChatPort {
   readonly groupCards: { ref: MessageRef; card: GroupCard }[] = [];
   readonly groupUpdates: { ref: MessageRef; card: GroupCard; final: boolean }[] = [];
   readonly groupNotices: { ref?: MessageRef; channel: string; card: GroupCard; logTail: string[] }[] = [];
+  readonly images: { where: ImagePlace; image: ImageFile }[] = [];
+  readonly skippedImages: { where: ImagePlace; title: string; reason: string }[] = [];
+  readonly forms: { to: Requester; form: FormView }[] = [];
+  readonly homes: { user: string; home: HomeContent }[] = [];
   /** The door the hub opened when it started the chat. */
   handlers?: ChatHandlers;
   /** What close() reports as left out of date. */
@@ -69,6 +82,21 @@ export class RecordingChat implements ChatPort {
     if (this.unsent) return false;
     this.groupNotices.push({ ref, channel, card, logTail });
     return true;
+  }
+  async uploadImage(where: ImagePlace, image: ImageFile): Promise<boolean> {
+    await this.gate;
+    if (this.unsent) return false;
+    this.images.push({ where, image });
+    return true;
+  }
+  imageSkipped(where: ImagePlace, title: string, reason: string): void {
+    this.skippedImages.push({ where, title, reason });
+  }
+  async showForm(to: Requester, form: FormView): Promise<void> {
+    this.forms.push({ to, form });
+  }
+  async publishHome(user: string, home: HomeContent): Promise<void> {
+    this.homes.push({ user, home });
   }
   async announce(channel: string, text: string): Promise<void> {
     this.announcements.push({ channel, text });

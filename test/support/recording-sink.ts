@@ -12,6 +12,8 @@ export class RecordingSink implements RuntimeSink {
   readonly cursors = new Map<string, string>();
   /** Deliveries of lines that came without a cursor (runtimes that can resume must always pass one). */
   uncursored = 0;
+  /** Commits the runtime resolved for runs' code, by run id. */
+  readonly commits = new Map<string, string>();
   private waiters = new Set<() => void>();
 
   update(runId: string, update: RuntimeUpdate): void {
@@ -23,6 +25,11 @@ export class RecordingSink implements RuntimeSink {
     this.lines.set(runId, [...(this.lines.get(runId) ?? []), ...lines]);
     if (cursor) this.cursors.set(runId, cursor);
     else this.uncursored++;
+    this.changed();
+  }
+
+  resolved(runId: string, facts: { commit: string }): void {
+    this.commits.set(runId, facts.commit);
     this.changed();
   }
 

@@ -7,6 +7,8 @@ export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
+  /** The error the fake answered with (`ok: false`), if it did. */
+  error?: string;
 }
 
 /** A canned failure for the next call(s) of a method. */
@@ -26,8 +28,20 @@ export interface FakeSlackApiOptions {
  */
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
-  /** Uploaded file bodies by file id. */
+  /** Uploaded file bodies by file id, as text. */
   readonly uploads = new Map<string, string>();
+  /** Uploaded file bodies by file id, byte for byte (pictures). */
+  readonly uploadedBytes = new Map<string, Buffer>();
+  /** Views opened, updated or published, by view id: the latest of each, with its hash. */
+  readonly views = new Map<string, { view: Record<string, unknown>; hash: string; user?: string }>();
+  /**
+   * Triggers older than this are refused with `expired_trigger_id`, as Slack refuses them after
+   * 3 s; off unless set (tests never depend on how fast a machine is). The trigger's time comes
+   * from `issueTrigger`.
+   */
+  triggerTtlMs: number | undefined;
+  private readonly triggers = new Map<string, number>();
+  private readonly exchanged = new Set<string>();
   /** Count of 429 answers by method. */
   readonly rateLimited = new Map<string, number>();
   /** Channels that answer every call with this error, e.g. `channel_not_found`. */
@@ -69,6 +83,12 @@ export class FakeSlackApi {
   /** A response_url for a slash command or button payload; answers to it are recorded as method `response_url`. */
   responseUrl(id = String(++this.seq)): string {
     return `${this.url}/response/${id}`;
+  }
+
+  /** A trigger_id for a delivery, remembered with the time it was made (see triggerTtlMs). */
+  issueTrigger(id = `${++this.seq}.${Date.now()}.trigger`): string {
+    this.triggers.set(id, Date.now());
+    return id;
   }
 
   /** The next call(s) of `method` fail like this, in order. */
@@ -114,12 +134,15 @@ export class FakeSlackApi {
       res.destroy();
       return;
     }
-    const body = await readBody(req);
+    const raw = await readBody(req);
+    const body = raw.toString('utf8');
     if (path.startsWith('/upload/')) {
-      const content = await uploadedContent(req, body);
-      this.uploads.set(path.slice('/upload/'.length), content);
-      this.record('upload', { file_id: path.slice('/upload/'.length), bytes: Buffer.byteLength(content) });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${Buffer.byteLength(body)}`);
+      const bytes = await uploadedContent(req, raw);
+      const fileId = path.slice('/upload/'.length);
+      this.uploadedBytes.set(fileId, bytes);
+      this.uploads.set(fileId, bytes.toString('utf8'));
+      this.record('upload', { file_id: fileId, bytes: bytes.length });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
       return;
     }
     if (path.startsWith('/response/')) {
@@ -155,8 +178,9 @@ export class FakeSlackApi {
     const error =
       failure?.error ??
       (this.opts.token && !tokenFits(method, token, this.opts.token) ? 'invalid_auth' : undefined) ??
-      this.channelErrors.get(String(args.channel ?? args.channel_id ?? ''));
-    this.record(method, args);
+      this.channelErrors.get(String(args.channel ?? args.channel_id ?? '')) ??
+      this.viewError(method, args);
+    this.record(method, args, error);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(error ? { ok: false, error } : this.answer(method, args)));
   }
@@ -176,6 +200,10 @@ export class FakeSlackApi {
       }
       case 'files.completeUploadExternal':
         return { ok: true, files: parseJsonField(args.files) };
+      case 'views.open':
+      case 'views.update':
+      case 'views.publish':
+        return { ok: true, view: this.keepView(method, args) };
       case 'apps.connections.open':
         return this.socketModeUrl
           ? { ok: true, url: this.socketModeUrl }
@@ -185,6 +213,46 @@ export class FakeSlackApi {
       default:
         return { ok: true };
     }
+  }
+
+  /** What Slack would refuse a views call for: a trigger used twice or too old, a stale hash, no such view. */
+  private viewError(method: string, args: Record<string, unknown>): string | undefined {
+    if (method === 'views.open') {
+      const trigger = String(args.trigger_id ?? '');
+      if (!trigger) return 'invalid_trigger_id';
+      if (this.exchanged.has(trigger)) return 'exchanged_trigger_id';
+      const issued = this.triggers.get(trigger);
+      if (
+        this.triggerTtlMs !== undefined &&
+        issued !== undefined &&
+        Date.now() - issued > this.triggerTtlMs
+      ) {
+        return 'expired_trigger_id';
+      }
+      this.exchanged.add(trigger);
+    }
+    if (method === 'views.update') {
+      const current = this.views.get(String(args.view_id ?? ''));
+      if (!current) return 'not_found';
+      if (args.hash !== undefined && args.hash !== current.hash) return 'hash_conflict';
+    }
+    if (method === 'views.publish' && !args.user_id) return 'invalid_arguments';
+    return undefined;
+  }
+
+  /** Keeps a view as Slack would, with a new hash, and returns it as Slack's answer does. */
+  private keepView(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const view = (parseJsonField(args.view) ?? {}) as Record<string, unknown>;
+    const user = method === 'views.publish' ? String(args.user_id) : undefined;
+    const id =
+      method === 'views.update'
+        ? String(args.view_id)
+        : method === 'views.publish'
+          ? `VH${user}`
+          : `V${String(++this.seq).padStart(8, '0')}`;
+    const hash = `${Date.now()}.${++this.seq}`;
+    this.views.set(id, { view, hash, user });
+    return { ...view, id, hash };
   }
 
   /** Seconds to wait if this call exceeds a configured budget (sliding window, like Slack counts). */
@@ -200,8 +268,8 @@ export class FakeSlackApi {
     return undefined;
   }
 
-  private record(method: string, args: Record<string, unknown>): void {
-    this.calls.push({ method, args, at: Date.now() });
+  private record(method: string, args: Record<string, unknown>, error?: string): void {
+    this.calls.push(error ? { method, args, at: Date.now(), error } : { method, args, at: Date.now() });
     this.notify();
   }
 
@@ -217,11 +285,11 @@ function tokenFits(method: string, token: string, botToken: string): boolean {
   return method === 'apps.connections.open' ? token.startsWith('xapp-') : token === botToken;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -231,17 +299,18 @@ function parseArgs(req: IncomingMessage, body: string): Record<string, unknown> 
   if ((req.headers['content-type'] ?? '').includes('application/json')) return body ? JSON.parse(body) : {};
   const args: Record<string, unknown> = {};
   for (const [k, v] of new URLSearchParams(body))
-    args[k] = ['blocks', 'attachments'].includes(k) ? parseJsonField(v) : v;
+    args[k] = ['blocks', 'attachments', 'view', 'files'].includes(k) ? parseJsonField(v) : v;
   return args;
 }
 
-/** The web-api client sends the file as multipart form data; Slack also takes a raw body. */
-async function uploadedContent(req: IncomingMessage, body: string): Promise<string> {
+/** The web-api client sends the file as multipart form data; Slack also takes a raw body. Bytes kept as sent. */
+async function uploadedContent(req: IncomingMessage, body: Buffer): Promise<Buffer> {
   const type = req.headers['content-type'] ?? '';
   if (!type.startsWith('multipart/form-data')) return body;
-  const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+  const form = await new Response(new Uint8Array(body), { headers: { 'content-type': type } }).formData();
   const file = [...form.values()][0];
-  return typeof file === 'string' ? file : ((await file?.text()) ?? '');
+  if (file === undefined) return Buffer.alloc(0);
+  return typeof file === 'string' ? Buffer.from(file) : Buffer.from(await file.arrayBuffer());
 }
 
 function parseJsonField(value: unknown): unknown {

@@ -53,7 +53,7 @@ export class FakeSocketMode {
       envelope_id: envelopeId,
       type,
       payload,
-      accepts_response_payload: type === 'slash_commands',
+      accepts_response_payload: type === 'slash_commands' || type === 'interactive',
       retry_attempt: retryAttempt,
       retry_reason: retryAttempt ? 'timeout' : '',
     });

@@ -28,11 +28,17 @@ export function submittedTrials(w: World, sweepId?: string): Run[] {
 export async function startSweep(w: World, text: string, from = alice): Promise<Sweep> {
   const outcome = await w.door.command(text, from);
   assert.deepEqual(w.chat.errors(), []);
-  const id = outcome.groups?.[0]?.id;
-  assert.ok(id, 'the command started a sweep');
-  const sweep = w.store.sweeps.get(id);
+  assert.equal(outcome.groups?.length, 1, 'the command started a sweep');
+  const sweep = newestSweep(w);
   assert.ok(sweep);
   return sweep;
+}
+
+/** The sweep started last (numbers only grow). */
+export function newestSweep(w: Pick<World, 'store'>): Sweep | undefined {
+  return w.store.sweeps
+    .list()
+    .reduce<Sweep | undefined>((a, b) => (a && a.number > b.number ? a : b), undefined);
 }
 
 /** The sweep as stored now. */

@@ -10,16 +10,16 @@ import type { RunQuery, Store } from '../../ports/store.ts';
 import { type Logger, silentLogger } from '../../shared/log.ts';
 import { ClaimedKeys } from './ClaimedKeys.ts';
 import { CoalescedWrites } from './CoalescedWrites.ts';
-import { type FileStoreOptions, type FileStoreStats, historyOptions } from './file-store-options.ts';
+import type { FileStoreOptions, FileStoreStats } from './file-store-options.ts';
+import { GroupHistory } from './GroupHistory.ts';
 import { pipelineKind, sweepKind } from './group-kinds.ts';
-import { RecordHistory } from './history/RecordHistory.ts';
+import type { RecordHistory } from './history/RecordHistory.ts';
 import { LiveFile } from './LiveFile.ts';
 import { LiveSchedules } from './LiveSchedules.ts';
 import { encodeDocument } from './live-document.ts';
-import { MemoryGroupRecords } from './MemoryGroupRecords.ts';
 import { readLiveFile } from './read-live-file.ts';
-import { runRecords } from './run-records.ts';
 import { StoreError } from './StoreError.ts';
+import { StoreHistories } from './StoreHistories.ts';
 import { takeStoreLock } from './store-lock.ts';
 import { STORE_VERSION } from './store-schema.ts';
 
@@ -30,16 +30,18 @@ const KEY_TTL_MS = 24 * 60 * 60 * 1000;
 const MAX_KEYS = 10_000;
 
 /**
- * The store: a small live file on lowdb (`<dataDir>/trainyard.json`: active runs, the newest
- * finished ones, schedules, idempotency keys) and older finished runs in history segments
- * (`<dataDir>/history/`, see RecordHistory), so neither a write nor start-up grows with history.
- * Live reads are served from memory; changes mark the file dirty and one background write per
- * interval saves them. lowdb's writer writes a temp file and renames it, so the live file is
- * never half-written; runs leaving it are appended to their segment first.
+ * The store: a small live file on lowdb (`<dataDir>/trainyard.json`: active runs, sweeps and
+ * pipelines, the newest finished ones, schedules, idempotency keys) and older finished records in
+ * history segments (`<dataDir>/history/`, one series per kind, see RecordHistory), so neither a
+ * write nor start-up grows with history. Live reads are served from memory; changes mark the file
+ * dirty and one background write per interval saves them. lowdb's writer writes a temp file and
+ * renames it, so the live file is never half-written; records leaving it are appended to their
+ * segment first.
  */
 export class FileStore implements Store {
   readonly file: string;
   readonly #file: LiveFile;
+  readonly #histories: StoreHistories;
   readonly #runs: RecordHistory<Run>;
   readonly #releaseLock: () => void;
   readonly #log: Logger;
@@ -48,16 +50,20 @@ export class FileStore implements Store {
   readonly #schedules = new LiveSchedules();
   readonly #keys = new ClaimedKeys({ ttlMs: KEY_TTL_MS, max: MAX_KEYS });
   readonly #writes: CoalescedWrites;
-  readonly sweeps = new MemoryGroupRecords<Sweep>(sweepKind, () => this.#changed());
-  readonly pipelines = new MemoryGroupRecords<PipelineRun>(pipelineKind, () => this.#changed());
+  readonly sweeps: GroupHistory<Sweep>;
+  readonly pipelines: GroupHistory<PipelineRun>;
   #nextRunNumber = 1;
   #closed = false;
   #lastEncodeMs = 0;
 
-  private constructor(file: string, runs: RecordHistory<Run>, release: () => void, opts: FileStoreOptions) {
+  private constructor(file: string, histories: StoreHistories, release: () => void, opts: FileStoreOptions) {
     this.file = file;
     this.#file = new LiveFile(file);
-    this.#runs = runs;
+    this.#histories = histories;
+    this.#runs = histories.runs;
+    const saved = (n: number) => this.#numberUsed(n);
+    this.sweeps = new GroupHistory(sweepKind, histories.sweeps, saved);
+    this.pipelines = new GroupHistory(pipelineKind, histories.pipelines, saved);
     this.#releaseLock = release;
     this.#log = opts.log ?? silentLogger;
     this.#now = opts.now ?? (() => new Date());
@@ -80,14 +86,8 @@ export class FileStore implements Store {
     const file = join(dataDir, FILE_NAME);
     const release = takeStoreLock(file);
     try {
-      const runs = await RecordHistory.open(dataDir, runRecords, historyOptions(opts)).catch(
-        (error: Error) => {
-          throw new StoreError(
-            `Cannot read the run history in ${join(dataDir, 'history')} (${error.message}); check the folder's permissions.`,
-          );
-        },
-      );
-      const store = new FileStore(file, runs, release, opts);
+      const histories = await StoreHistories.open(dataDir, opts);
+      const store = new FileStore(file, histories, release, opts);
       const existed = await store.#load();
       if (!existed) await store.flush();
       await store.#applyRetention();
@@ -147,9 +147,7 @@ export class FileStore implements Store {
     const stored =
       run.history.length > limit ? { ...run, history: boundHistory(run.history, limit) } : { ...run };
     this.#runs.put(stored);
-    // A run saved with a number never handed out (e.g. imported) must not be handed out later.
-    if (run.number >= this.#nextRunNumber) this.#nextRunNumber = run.number + 1;
-    this.#changed();
+    this.#numberUsed(run.number);
   }
 
   listSchedules(): Schedule[] {
@@ -194,14 +192,14 @@ export class FileStore implements Store {
     } finally {
       this.#closed = true;
       this.#writes.stop();
-      await this.#runs.close();
+      await this.#histories.close();
       this.#releaseLock();
     }
   }
 
   stats(): FileStoreStats {
     const { writes, lastWriteMs } = this.#writes;
-    return { writes, lastWriteMs, lastEncodeMs: this.#lastEncodeMs, ...this.#runs.stats() };
+    return { writes, lastWriteMs, lastEncodeMs: this.#lastEncodeMs, ...this.#histories.stats() };
   }
 
   /** Reads and checks the live file; false when there is none yet. Never writes it. */
@@ -209,25 +207,16 @@ export class FileStore implements Store {
     const text = await this.#file.read();
     if (text === undefined) return false;
     const contents = readLiveFile(this.file, text);
-    // A run both here and in history was caught by a crash between its append and this file's
-    // rewrite: the newer copy is kept (see RecordHistory.loadLive).
-    const superseded = this.#runs.loadLive(contents.runs, contents.runLines, contents.runsArchivedTo);
+    const superseded = this.#histories.loadLive(contents);
     for (const schedule of contents.schedules) this.#schedules.save(schedule);
     this.#keys.load(contents.keys, this.#now().getTime());
-    for (const sweep of contents.sweeps) this.sweeps.save(sweep);
-    for (const pipeline of contents.pipelines) this.pipelines.save(pipeline);
-    const groupNumbers = [...contents.sweeps, ...contents.pipelines].map((g) => g.number);
-    this.#nextRunNumber = Math.max(
-      contents.nextRunNumber,
-      this.#runs.highestNumber() + 1,
-      ...groupNumbers.map((n) => n + 1),
-    );
+    this.#nextRunNumber = Math.max(contents.nextRunNumber, this.#histories.highestNumber() + 1);
     // Older versions are rewritten (their finished runs moving to history) by the first write.
     const migrating = contents.version !== STORE_VERSION;
-    if (migrating || superseded > 0 || this.#runs.needsArchiving()) this.#changed();
+    if (migrating || superseded > 0 || this.#histories.needsArchiving()) this.#changed();
     this.#log.info('store loaded', {
       file: this.file,
-      ...this.#runs.stats(),
+      ...this.#histories.stats(),
       schedules: this.#schedules.size,
       ...(migrating ? { migratingFromVersion: contents.version } : {}),
       ...(superseded > 0 ? { supersededByHistory: superseded } : {}),
@@ -239,13 +228,18 @@ export class FileStore implements Store {
     if (!this.#closed) this.#writes.changed();
   }
 
+  /** A number saved (e.g. imported, or a group's) is never handed out later, whatever its kind. */
+  #numberUsed(n: number): void {
+    if (n >= this.#nextRunNumber) this.#nextRunNumber = n + 1;
+    this.#changed();
+  }
+
   /**
-   * Settled runs beyond the live window go to history first, and only then is the live file
+   * Settled records beyond the live window go to history first, and only then is the live file
    * written without them: a crash in between leaves them in both, never in neither.
    */
   async #write(): Promise<void> {
-    const pinned = this.#schedules.lastRunIds();
-    await this.#runs.archiveSettled((id) => pinned.has(id));
+    await this.#histories.archiveSettled(this.#schedules.lastRunIds());
     const encodeStarted = performance.now();
     const text = this.#encode();
     this.#lastEncodeMs = performance.now() - encodeStarted;
@@ -255,29 +249,25 @@ export class FileStore implements Store {
   }
 
   async #applyRetention(): Promise<void> {
-    const pruned = await this.#runs.applyRetention();
-    if (pruned.length === 0) return;
-    this.#log.info('dropped old history', { runs: pruned.length });
-    this.#opts.onPrune?.(pruned);
+    const { runs, sweeps, pipelines } = await this.#histories.applyRetention();
+    if (runs.length + sweeps + pipelines === 0) return;
+    this.#log.info('dropped old history', { runs: runs.length, sweeps, pipelines });
+    if (runs.length > 0) this.#opts.onPrune?.(runs);
   }
 
   #encode(): Buffer[] {
     const head = {
       version: STORE_VERSION,
       nextRunNumber: this.#nextRunNumber,
-      archivedTo: { runs: this.#runs.archivedTo() },
+      archivedTo: this.#histories.archivedTo(),
     };
     return encodeDocument(head, [
       { name: 'schedules', shape: 'list', lines: this.#schedules.lines() },
       { name: 'keys', shape: 'object', lines: this.#keys.lines(this.#now().getTime()) },
-      { name: 'runs', shape: 'list', lines: this.#runs.lines() },
-      { name: 'sweeps', shape: 'list', lines: jsonLines(this.sweeps.all()) },
-      { name: 'pipelines', shape: 'list', lines: jsonLines(this.pipelines.all()) },
+      ...this.#histories.sections(),
     ]);
   }
 }
-
-const jsonLines = (records: object[]): Buffer[] => records.map((r) => Buffer.from(JSON.stringify(r)));
 
 function copy<T extends object>(value: T | undefined): T | undefined {
   return value === undefined ? undefined : { ...value };

@@ -2,7 +2,7 @@
  * The live file's text layout: a small head, then one section per collection with one member a
  * line, so each record's JSON can be cached and a write only joins lines:
  *
- *   {"version":3,"nextRunNumber":58,"archivedTo":{"runs":[42,1048576]},
+ *   {"version":3,"nextRunNumber":58,"archivedTo":{"runs":[42,1048576],"sweeps":[1,20480],…},
  *   "schedules":[
  *   {"name":"nightly",…}
  *   ],
@@ -12,6 +12,11 @@
  *   "runs":[
  *   {"id":"r-0a1b2c3d4e",…},
  *   {"id":"r-0a1b2c3d4f",…}
+ *   ],
+ *   "sweeps":[
+ *   {"id":"s-0a1b2c3d4e",…}
+ *   ],
+ *   "pipelines":[
  *   ]}
  *
  * It is plain JSON: any reader may parse it whole. (JSON text never holds a raw newline inside a

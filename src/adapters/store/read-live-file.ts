@@ -7,19 +7,27 @@ import { StoreError } from './StoreError.ts';
 import { STORE_VERSION, storeFileSchema, storeFileV1Schema } from './store-schema.ts';
 import { fromStoredRun } from './stored-run.ts';
 
+/** The live records of one kind, as the file holds them. */
+export interface LiveRecords<T> {
+  records: T[];
+  /** Each record's line of the file, when laid out as this version writes it (see live-document.ts). */
+  lines: (string | undefined)[];
+  /**
+   * Where the kind's history ended when the file was written; unknown before version 3, and for
+   * sweeps and pipelines in files written before they had a history.
+   */
+  archivedTo?: [number, number];
+}
+
 /** What the live file holds, checked and in memory form. */
 export interface LiveContents {
   version: number;
   nextRunNumber: number;
   schedules: Schedule[];
   keys: Record<string, number>;
-  runs: Run[];
-  /** Each run's line of the file, when laid out as this version writes it (see live-document.ts). */
-  runLines: (string | undefined)[];
-  sweeps: Sweep[];
-  pipelines: PipelineRun[];
-  /** Where the runs' history ended when the file was written; unknown before version 3. */
-  runsArchivedTo?: [number, number];
+  runs: LiveRecords<Run>;
+  sweeps: LiveRecords<Sweep>;
+  pipelines: LiveRecords<PipelineRun>;
 }
 
 const KEEP_FILE = 'fix or move it away — Trainyard will not overwrite it';
@@ -51,20 +59,40 @@ export function readLiveFile(file: string, text: string): LiveContents {
   }
   const data = parsed.data;
   // The schema checked every field Run and Schedule need; their pass-through parts stay as stored.
-  const runs = data.version === 1 ? data.runs : data.runs.map(fromStoredRun);
-  const runLines =
-    data.version === STORE_VERSION
-      ? sectionLines(text, 'runs', runs.length, (i) => `{"id":${JSON.stringify(runs[i].id)},`)
-      : undefined;
+  if (data.version === 1) {
+    const { nextRunNumber, keys } = data;
+    const none = { records: [], lines: [] };
+    const runs = { records: data.runs, lines: [] };
+    return {
+      version: 1,
+      nextRunNumber,
+      keys,
+      schedules: asSchedules(data.schedules),
+      runs,
+      sweeps: none,
+      pipelines: none,
+    };
+  }
+  const laidOut = data.version === STORE_VERSION;
+  const live = <T extends { id: string }>(name: string, records: T[]): LiveRecords<T> => ({
+    records,
+    lines: (laidOut && linesOf(text, name, records)) || [],
+    archivedTo: data.archivedTo?.[name],
+  });
   return {
     version: data.version,
     nextRunNumber: data.nextRunNumber,
-    schedules: data.schedules as unknown as Schedule[],
+    schedules: asSchedules(data.schedules),
     keys: data.keys,
-    runs,
-    runLines: runLines ?? [],
-    runsArchivedTo: data.version === 1 ? undefined : data.archivedTo?.runs,
-    sweeps: data.version === 1 ? [] : (data.sweeps as unknown as Sweep[]),
-    pipelines: data.version === 1 ? [] : (data.pipelines as unknown as PipelineRun[]),
+    runs: live('runs', data.runs.map(fromStoredRun)),
+    sweeps: live('sweeps', data.sweeps),
+    pipelines: live('pipelines', data.pipelines),
   };
+}
+
+const asSchedules = (schedules: unknown[]) => schedules as Schedule[];
+
+/** Each record's line, when the section is laid out as this version writes it (id first). */
+function linesOf(text: string, name: string, records: { id: string }[]): string[] | undefined {
+  return sectionLines(text, name, records.length, (i) => `{"id":${JSON.stringify(records[i].id)},`);
 }

@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { isPipelineFile } from '../../core/pipeline/is-pipeline.ts';
+import { parsePipeline } from '../../core/pipeline/parse-pipeline.ts';
 import { parseTemplate } from '../../core/template/parse-template.ts';
 import type { Template, TemplateCatalog, TemplateProblem } from '../../core/template/template.ts';
 import { listTemplateFiles, type TemplateFile } from './template-files.ts';
@@ -8,15 +12,29 @@ import { listTemplateFiles, type TemplateFile } from './template-files.ts';
 const TEMPLATE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 export const MAX_TEMPLATE_NAME = 40;
 
+/** A pipeline file, read in the first pass and parsed once every template is known. */
+interface PipelineText {
+  name: string;
+  file: string;
+  data: unknown;
+}
+
 /**
  * Loads every `*.yaml` / `*.yml` in `dir` as a template named after the file, following symbolic
- * links (a ConfigMap mount is made of them). A broken template, or a link to nothing, lands in
- * `broken` with its problems while the others keep working; a missing folder is reported in
- * `problems`.
+ * links (a ConfigMap mount is made of them). A file with `steps:` is a pipeline: it is read after
+ * every ordinary template, since its steps are checked against them. A broken template or
+ * pipeline, or a link to nothing, lands in `broken` with its problems while the others keep
+ * working; a missing folder is reported in `problems`.
  */
 export async function loadTemplates(dir: string): Promise<TemplateCatalog> {
   const root = resolve(dir);
-  const catalog: TemplateCatalog = { templates: new Map(), broken: new Map(), problems: [] };
+  const catalog: TemplateCatalog = {
+    templates: new Map(),
+    pipelines: new Map(),
+    broken: new Map(),
+    problems: [],
+  };
+  const pipelineFiles: PipelineText[] = [];
   let files: TemplateFile[];
   try {
     files = await listTemplateFiles(root);
@@ -61,11 +79,17 @@ export async function loadTemplates(dir: string): Promise<TemplateCatalog> {
       fail([{ file, message: `${fileName} cannot be read; check that it exists and is readable.` }]);
       continue;
     }
+    const pipeline = asPipeline(text);
+    if (pipeline.is) {
+      pipelineFiles.push({ name, file, data: pipeline.data });
+      continue;
+    }
     const result = parseTemplate(name, file, join(root, name), text);
     if (!result.ok) {
       fail(result.problems);
       continue;
     }
+    result.template.hash = sha256(text);
     // The folder named like the template holds its files; an image-only template without one
     // runs in the template folder itself (a build always needs its own context).
     if (!result.template.raw.build && !(await isKind(result.template.dir, 'dir'))) result.template.dir = root;
@@ -73,8 +97,24 @@ export async function loadTemplates(dir: string): Promise<TemplateCatalog> {
     if (missing.length) fail(missing);
     else catalog.templates.set(name, result.template);
   }
+  const brokenTemplates = new Map(catalog.broken);
+  for (const { name, file, data } of pipelineFiles) {
+    const result = parsePipeline(name, file, data, catalog.templates, brokenTemplates);
+    if (result.ok) catalog.pipelines?.set(name, result.pipeline);
+    else catalog.broken.set(name, result.problems);
+  }
   return catalog;
 }
+
+/** A pipeline file's parsed YAML; ordinary templates (and YAML errors) are left to parseTemplate. */
+function asPipeline(text: string): { is: true; data: unknown } | { is: false } {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) return { is: false };
+  const data: unknown = doc.toJS();
+  return isPipelineFile(data) ? { is: true, data } : { is: false };
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** A build section must point at a folder and a Dockerfile that exist, or every launch would fail. */
 async function missingBuildFiles(template: Template): Promise<TemplateProblem[]> {

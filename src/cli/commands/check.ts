@@ -35,8 +35,11 @@ export async function run(_args: string[], io: CliIo): Promise<number> {
     io.stderr(`${plural(problems.length, 'problem')} found.\n`);
     return 1;
   }
-  const names = [...(await loadTemplates(templatesDir)).templates.keys()].sort();
+  const catalog = await loadTemplates(templatesDir);
+  const names = [...catalog.templates.keys()].sort();
   io.stdout(`${plural(names.length, 'template')} OK in ${templatesDir}: ${names.join(', ')}.\n`);
+  const pipelines = [...(catalog.pipelines?.keys() ?? [])].sort();
+  if (pipelines.length) io.stdout(`${plural(pipelines.length, 'pipeline')} OK: ${pipelines.join(', ')}.\n`);
   if (configFile) io.stdout(`Policy file ${configFile} OK.\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConsoleChat } from '../../adapters/chat/console/ConsoleChat.ts';
 import { LiveScreen } from '../../adapters/chat/console/LiveScreen.ts';
 import { type App, createApp } from '../../app/create-app.ts';
@@ -30,6 +31,7 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
   const chat = new ConsoleChat({
     screen: new LiveScreen(process.stdout),
     user: io.env.USER || 'you',
+    chartsDir: join(config.dataDir, 'charts'),
     // With -e there is no prompt: the one command goes through the same door by chat.send.
     ...(parsed.text === undefined ? { input: process.stdin, output: process.stdout } : {}),
   });
@@ -55,13 +57,15 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
 }
 
 /**
- * `-e`: one command, then its runs (or its sweep) to their end; the exit code says how it went.
- * A sweep succeeded when its best trial did.
+ * `-e`: one command, then its runs (or its sweep or pipeline) to their end; the exit code says how
+ * it went. A sweep succeeded when its best trial did.
  */
 async function runOnce(app: App, chat: ConsoleChat, text: string): Promise<number> {
   const outcome = await chat.send(text);
   if (outcome.reply?.kind === 'error') return 2;
   const ended = await Promise.all(outcome.started.map((run) => app.hub.runs.whenEnded(run.id)));
-  const groups = await Promise.all((outcome.groups ?? []).map((group) => app.hub.whenGroupEnded(group)));
+  const groups = await Promise.all((outcome.groups ?? []).map((whenDone) => whenDone()));
+  // The chart follows the notice: print its path before exiting.
+  await app.hub.whenChartsDrawn();
   return ended.every((run) => run.state === 'succeeded') && groups.every(Boolean) ? 0 : 1;
 }

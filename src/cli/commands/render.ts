@@ -6,6 +6,7 @@ import { checkScheduleName, defaultScheduleName } from '../../core/schedule/sche
 import { planLaunch } from '../../services/runs/plan-launch.ts';
 import type { CliIo } from '../io.ts';
 import { previewJob } from '../preview-job.ts';
+import { previewPipeline } from '../preview-pipeline.ts';
 import { previewSweep } from '../render-sweep.ts';
 
 /**
@@ -22,7 +23,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const config = loadConfig(io.env, io.cwd);
   const catalog = await loadTemplates(config.templatesDir);
-  const templates = [...catalog.templates.keys(), ...catalog.broken.keys()];
+  const templates = [
+    ...catalog.templates.keys(),
+    ...(catalog.pipelines?.keys() ?? []),
+    ...catalog.broken.keys(),
+  ];
   const parsed = parseCommand(args.join(' '), { templates });
   if (!parsed.ok) {
     io.stderr(`${parsed.error}\n`);
@@ -56,6 +61,28 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`${badName}\n`);
     return 2;
   }
+  const pipeline = catalog.pipelines?.get(command.template);
+  if (pipeline && command.verb === 'launch') {
+    const [option] = Object.keys(command.options);
+    if (option !== undefined) {
+      io.stderr(
+        `A pipeline launch takes no --options (each step's template sets its own resources); leave out --${option}.\n`,
+      );
+      return 2;
+    }
+    const preview = previewPipeline(catalog, pipeline, command.params, {
+      namespace: config.namespace ?? 'default',
+      registry: config.registry,
+      artifactsClaim: config.artifactsClaim,
+      gitImage: config.gitImage,
+    });
+    if (!preview.ok) {
+      io.stderr(`${preview.error}\n`);
+      return 2;
+    }
+    io.stdout(preview.notes.map((n) => `# ${n}\n`).join('') + renderManifestYaml(preview.jobs));
+    return 0;
+  }
   const options = command.verb === 'launch' ? command.options : {};
   const plan = planLaunch(catalog, command.template, command.params, options);
   if (!plan.ok) {
@@ -65,6 +92,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const { job, notes } = previewJob(plan.spec, {
     namespace: config.namespace ?? 'default',
     registry: config.registry,
+    artifactsClaim: config.artifactsClaim,
+    gitImage: config.gitImage,
     // Without --name the scheduler picks `<template>-<n>`; the preview shows the first such name.
     schedule: scheduleName,
   });

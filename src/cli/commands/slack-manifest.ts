@@ -5,7 +5,9 @@ import type { CliIo } from '../io.ts';
 /**
  * Bot scopes, each for something Trainyard does: `commands` for /train; `chat:write` for
  * cards, updates, notices and ephemeral answers; `chat:write.public` to post cards in public
- * channels without being invited first; `files:write` to upload a finished run's log.
+ * channels without being invited first; `files:write` to upload a finished run's log and chart.
+ * Forms and the Home tab (views.open, views.update, views.publish, the app_home_opened event) need
+ * no scope of their own.
  */
 export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write'] as const;
 
@@ -33,10 +35,13 @@ export function slackManifest(events?: string): Record<string, unknown> {
       name: 'Trainyard',
       description: 'Launch and watch ML training jobs from Slack',
       long_description:
-        'Trainyard turns `/train <template> name=value ...` into a training job on Kubernetes, keeps a live run card in the channel (status, progress, metrics), shares logs on request and mentions you when the run ends. Stop and Rerun buttons sit on every card.',
+        'Trainyard turns `/train <template> name=value ...` into a training job on Kubernetes, keeps a live run card in the channel (status, progress, metrics), shares logs on request and mentions you when the run ends, with a chart of its metrics. Stop and Rerun buttons sit on every card; forms launch and rerun with changes, and the Home tab shows your runs, results, schedules and templates.',
       background_color: '#2c3e50',
     },
     features: {
+      // The Home tab shows each person their runs, results, schedules and templates; the Messages
+      // tab stays as Slack has it by default.
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: 'trainyard', always_online: true },
       slash_commands: [
         {
@@ -50,6 +55,8 @@ export function slackManifest(events?: string): Record<string, unknown> {
     },
     oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
     settings: {
+      // Opening the Home tab is an event: Trainyard publishes the tab then.
+      event_subscriptions: { ...(events ? { request_url: events } : {}), bot_events: ['app_home_opened'] },
       interactivity: { is_enabled: true, ...(events ? { request_url: events } : {}) },
       org_deploy_enabled: false,
       socket_mode_enabled: !events,

@@ -36,7 +36,11 @@ export type Command =
   | { verb: 'lineage'; run: RunRef }
   /** Params may hold search spaces (`lr=[0.01,0.1]`); planSweep reads them and the options. */
   | { verb: 'sweep'; template: string; params: RawParams; options: RawOptions }
-  | { verb: 'sweeps' };
+  | { verb: 'sweeps' }
+  /** The chart of a run's metrics (a picture in Slack; sparklines and a saved PNG in the console). */
+  | { verb: 'chart'; run: RunRef }
+  /** Opens the launch form (Slack): choose a template, fill in its params. */
+  | { verb: 'new' };
 
 export type Verb = Command['verb'];
 

@@ -12,11 +12,13 @@ export const MAX_COMMAND_CHARS = 4000;
 
 /** The words that start a command other than a launch; any other first word names a template. */
 export const COMMAND_VERBS = [
+  'new',
   'help',
   'templates',
   'list',
   'status',
   'logs',
+  'chart',
   'stop',
   'rerun',
   'schedule',
@@ -85,12 +87,14 @@ function parseWords(tokens: Token[], context: ParseContext): Command {
     case 'list':
     case 'schedules':
     case 'sweeps':
+    case 'new':
       expectNothingAfter(verb, rest);
       return { verb };
     case 'status':
     case 'logs':
     case 'stop':
     case 'lineage':
+    case 'chart':
       return { verb, run: parseSingleRun(verb, rest) };
     case 'rerun':
       return parseRerun(rest);

@@ -10,6 +10,11 @@ export const USAGE: readonly VerbUsage[] = [
     usage: '/train <template> [name=value ...] [--option value ...]',
     description: 'Start a run of a template with these params (also written /train model=<template> ...).',
   },
+  {
+    verb: 'new',
+    usage: '/train new',
+    description: 'Open a form to choose a template and fill in its params (Slack).',
+  },
   { verb: 'help', usage: '/train help', description: 'Show this list of commands.' },
   { verb: 'templates', usage: '/train templates', description: 'List the templates and their params.' },
   { verb: 'list', usage: '/train list', description: 'List recent runs and their states.' },
@@ -19,6 +24,11 @@ export const USAGE: readonly VerbUsage[] = [
     description: 'Show the card of a run (42, #42 or its id).',
   },
   { verb: 'logs', usage: '/train logs <run>', description: 'Show the latest log lines of a run.' },
+  {
+    verb: 'chart',
+    usage: '/train chart <run>',
+    description: 'Draw a chart of the metrics a run reported (it needs at least 3 points).',
+  },
   { verb: 'stop', usage: '/train stop <run>', description: 'Stop a run that is still going.' },
   {
     verb: 'rerun',

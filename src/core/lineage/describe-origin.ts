@@ -2,7 +2,8 @@ import type { RunOrigin } from '../run/run.ts';
 
 /**
  * Why a run exists, in a few words for lineage and card footers; undefined for a plain command.
- * `numberOf` finds the number of a run still kept (for `rerun of #12`).
+ * `numberOf` finds the number of a run still kept (for `rerun of #12`); a rerun's own record of the
+ * number is used when it is not.
  */
 export function describeOrigin(
   origin: RunOrigin,
@@ -12,7 +13,7 @@ export function describeOrigin(
     case 'command':
       return undefined;
     case 'rerun': {
-      const n = numberOf(origin.runId);
+      const n = numberOf(origin.runId) ?? origin.runNumber;
       return n === undefined ? `rerun of ${origin.runId}` : `rerun of #${n}`;
     }
     case 'schedule':

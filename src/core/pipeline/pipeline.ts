@@ -1,5 +1,5 @@
 import type { ParamValue } from '../run/run.ts';
-import type { Objective, ParamDef } from '../template/template.ts';
+import type { Objective, ParamDef } from '../template/param-def.ts';
 
 /**
  * A pipeline: a template file with `steps:` instead of an image. Each step runs an ordinary

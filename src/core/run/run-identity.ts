@@ -23,6 +23,8 @@ export const ANNOTATIONS = {
   runNumber: 'trainyard.io/run-number',
   /** A sweep trial's index (1, 2, …), through `run.annotations`. */
   trial: 'trainyard.io/trial',
+  /** The position (1, 2, …) of a pipeline step's run in its matrix, through `run.annotations`. */
+  stepIndex: 'trainyard.io/step-index',
 } as const;
 
 export const MANAGED_BY = 'trainyard';

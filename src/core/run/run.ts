@@ -91,7 +91,50 @@ export interface RunSpec {
   };
   /** A template's own progress regex (named groups: current, total, or any metric name). */
   progressPattern?: string;
+  /**
+   * Code cloned from git into the job's working directory before it starts (the template's
+   * `code:`, its ref replaced by `--ref`). The URL may hold credentials: never shown unredacted.
+   */
+  code?: { git: string; ref?: string };
+  /** Artifacts of earlier runs this run reads, read-only, under TRAINYARD_INPUTS (pipeline steps). */
+  inputs?: RunInput[];
+  /**
+   * The template's objective when the run was planned: the metric its runs are judged by. The
+   * live card's sparkline follows it and the run's chart marks its best value.
+   */
+  objective?: { metric: string; goal: 'min' | 'max' };
 }
+
+/**
+ * One earlier run whose artifacts folder a run sees at `TRAINYARD_INPUTS/<path>/`: `path` is the
+ * step's name (`prep`), or `<step>/<index>` for each run of a fanned-out step (`train/2`).
+ */
+export interface RunInput {
+  path: string;
+  runId: string;
+}
+
+/** One file a run left in its artifacts folder (path relative to it, size in bytes). */
+export interface ArtifactFile {
+  name: string;
+  size: number;
+}
+
+/**
+ * What a run left in TRAINYARD_ARTIFACTS, as its completion notice lists it. Recorded once the
+ * run has ended, before its notice.
+ */
+export interface RunArtifacts {
+  /** False when nothing outlives the job (Kubernetes without TRAINYARD_ARTIFACTS_CLAIM). */
+  kept: boolean;
+  /** The first files (at most MAX_LISTED_ARTIFACTS), when the bot can see the folder. */
+  files?: ArtifactFile[];
+  /** How many files the folder holds in all. */
+  count?: number;
+}
+
+/** How many of its artifacts a run's completion notice lists. */
+export const MAX_LISTED_ARTIFACTS = 20;
 
 export interface Progress {
   current: number;
@@ -201,6 +244,8 @@ export interface Run {
   outputs?: Record<string, string>;
   /** What made this run: template version, image, code, origin and the runs it consumed. */
   lineage?: RunLineage;
+  /** What it left in its artifacts folder; recorded when it ended. */
+  artifacts?: RunArtifacts;
 }
 
 /**
@@ -229,7 +274,8 @@ export interface RunLineage {
  */
 export type RunOrigin =
   | { kind: 'command' }
-  | { kind: 'rerun'; runId: string }
+  /** `runNumber` is kept so the origin can be named once the earlier run is no longer kept. */
+  | { kind: 'rerun'; runId: string; runNumber?: number }
   | { kind: 'schedule'; name: string }
   | { kind: 'sweep'; sweepId: string; sweepNumber?: number; trial: number }
   | { kind: 'pipeline'; pipelineId: string; pipelineNumber?: number; step: string };

@@ -105,6 +105,8 @@ function specFromBody(template: Template, params: Params, body: TemplateBody): R
     };
   }
   if (body.progress) spec.progressPattern = body.progress.pattern;
+  if (template.code) spec.code = { ...template.code };
+  if (template.objective) spec.objective = { ...template.objective };
   dropUndefined(spec.resources);
   dropUndefined(spec.job);
   return spec;

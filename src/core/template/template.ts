@@ -1,23 +1,7 @@
-import type { ParamValue } from '../run/run.ts';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { Objective, ParamDef } from './param-def.ts';
 
-export type ParamType = 'int' | 'float' | 'bool' | 'string' | 'enum';
-
-/** A template's param, after schema validation. */
-export interface ParamDef {
-  name: string;
-  type: ParamType;
-  default?: ParamValue;
-  required: boolean;
-  min?: number;
-  max?: number;
-  /** For floats: value must be strictly greater than min / less than max. */
-  exclusiveMin?: boolean;
-  exclusiveMax?: boolean;
-  /** Regex a string must match in full. */
-  pattern?: string;
-  values?: string[];
-  help?: string;
-}
+export type { Objective, ParamDef } from './param-def.ts';
 
 /**
  * A loaded template. `raw` keeps the validated YAML values with `{{param}}` placeholders;
@@ -41,11 +25,8 @@ export interface Template {
   outputs?: string[];
   /** Code cloned from git into the job's working directory before it starts. */
   code?: CodeSource;
-}
-
-export interface Objective {
-  metric: string;
-  goal: 'min' | 'max';
+  /** sha256 (hex) of the file's text when it was loaded; runs record it in their lineage. */
+  hash?: string;
 }
 
 export interface CodeSource {
@@ -77,6 +58,8 @@ export interface TemplateProblem {
 /** Templates that loaded, and problems of the ones that did not (by template name). */
 export interface TemplateCatalog {
   templates: Map<string, Template>;
+  /** Pipelines (template files with `steps:`) that loaded; broken ones are in `broken` too. */
+  pipelines?: Map<string, Pipeline>;
   broken: Map<string, TemplateProblem[]>;
   /** Problems not tied to one template, e.g. a template folder that does not exist. */
   problems?: TemplateProblem[];

@@ -3,6 +3,7 @@ import { parseCommand } from '../../core/command/parse-command.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { TemplateCatalog } from '../../core/template/template.ts';
 import type { ChatHandlers, ChatPort, CommandOutcome, Requester } from '../../ports/chat.ts';
+import type { FormSubmit, FormVerdict } from '../../ports/forms.ts';
 import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
 import { type ButtonModule, type CommandModule, refuse } from './command-module.ts';
@@ -15,6 +16,10 @@ export interface CommandDispatcherDeps {
   log: Logger;
   commands: CommandModule[];
   buttons: ButtonModule[];
+  /** Submitted forms (absent: forms are refused). */
+  forms?: { submit(submission: FormSubmit, from: Requester): Promise<FormVerdict> };
+  /** Home tabs: opened, and answered in (absent: Home tabs stay empty and presses there are answered as elsewhere). */
+  home?: { opened(user: string): Promise<void>; answered(user: string, reply: Reply): Promise<void> };
 }
 
 const OUR_FAULT = 'Something went wrong on our side; the error is in the bot log.';
@@ -45,13 +50,31 @@ export class CommandDispatcher implements ChatHandlers {
   async action(action: string, value: string, from: Requester, key?: string): Promise<void> {
     if (key && !this.deps.store.claimOnce(`action:${key}`)) return;
     const reply = await this.press(action, value, from);
-    if (reply) await this.deps.chat.answer(from, reply);
+    if (!reply) return;
+    // A press in the Home tab has nowhere else to be answered: the tab is published again with the answer on top.
+    if (from.home && this.deps.home) await this.deps.home.answered(from.user, reply);
+    else await this.deps.chat.answer(from, reply);
+  }
+
+  async submitForm(submission: FormSubmit, from: Requester): Promise<FormVerdict> {
+    if (!this.deps.forms) return { ok: false, errors: { '*': 'Forms are not available here.' } };
+    try {
+      return await this.deps.forms.submit(submission, from);
+    } catch (err) {
+      this.deps.log.error('form submission failed', { err });
+      return { ok: false, errors: { '*': OUR_FAULT } };
+    }
+  }
+
+  async homeOpened(user: string): Promise<void> {
+    await this.deps.home?.opened(user);
   }
 
   private async execute(text: string, from: Requester): Promise<CommandOutcome> {
     // Broken templates count as known: `/train broken x` is answered about the template, not `x`.
-    const { templates, broken } = await this.deps.templates();
-    const parsed = parseCommand(text, { templates: [...templates.keys(), ...broken.keys()] });
+    const { templates, broken, pipelines } = await this.deps.templates();
+    const names = [...templates.keys(), ...(pipelines?.keys() ?? []), ...broken.keys()];
+    const parsed = parseCommand(text, { templates: names });
     if (!parsed.ok) return refuse(parsed.error);
     const command: Command = parsed.command;
     const module = this.byVerb.get(command.verb);

@@ -54,7 +54,9 @@ export class RunActions {
       options: run.options ?? {},
       user: from.user,
       channel: from.channel,
-      origin: { kind: 'rerun', runId: run.id },
+      origin: { kind: 'rerun', runId: run.id, runNumber: run.number },
+      // A rerun of a pipeline's step reads the same inputs as the run it repeats.
+      ...(run.spec.inputs?.length && { inputs: run.spec.inputs, consumed: run.lineage?.inputs }),
     });
     return result.ok ? { started: [result.run] } : refuse(result.error);
   }

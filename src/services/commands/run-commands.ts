@@ -30,7 +30,11 @@ export class RunCommands implements CommandModule<RunVerb> {
         return answer({ kind: 'help' });
       case 'templates': {
         const catalog = await this.deps.templates();
-        return answer({ kind: 'templates', templates: [...catalog.templates.values()] });
+        return answer({
+          kind: 'templates',
+          templates: [...catalog.templates.values()],
+          pipelines: [...(catalog.pipelines?.values() ?? [])],
+        });
       }
       case 'list':
         return answer({ kind: 'runs', runs: this.recentRuns() });

@@ -1,4 +1,5 @@
 import { isEnded, NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
+import type { ArtifactLister } from '../../ports/artifacts.ts';
 import type { ChatPort } from '../../ports/chat.ts';
 import type { LogArchive } from '../../ports/log-archive.ts';
 import type { Histogram, Metrics } from '../../ports/metrics.ts';
@@ -15,6 +16,10 @@ export interface CompletionDeps {
   cards: Pick<RunCards, 'whenPosted'>;
   log: Logger;
   metrics: Metrics;
+  /** Where the runs' artifacts can be listed; without it none are recorded. */
+  artifacts?: ArtifactLister;
+  /** Draws and posts a finished run's chart after its notice (absent: no charts). */
+  charts?: { afterNotice(run: Run): void };
 }
 
 /** Log tails read from disk at once (a restart may owe hundreds of notices). */
@@ -36,6 +41,11 @@ export class Completion {
   private readonly waiters = new Map<string, ((run: Run) => void)[]>();
   /** When the runtime reported each run's end, to measure event → notice latency. */
   private readonly endSeenAt = new Map<string, number>();
+  /**
+   * Each run as it ended, with its whole metric history, until its notice is sent: the store keeps
+   * a coarser history of finished runs, and the chart after the notice is drawn from this one.
+   */
+  private readonly asEnded = new Map<string, Run>();
   private readonly tails = concurrencyLimit(TAILS_AT_ONCE);
   private readonly uploads = concurrencyLimit(UPLOADS_AT_ONCE);
   private readonly noticeLatency: Histogram;
@@ -50,6 +60,7 @@ export class Completion {
   /** A run just reached its end state. */
   ended(run: Run): void {
     this.endSeenAt.set(run.id, Date.now());
+    this.asEnded.set(run.id, run);
     this.complete(run);
   }
 
@@ -59,6 +70,7 @@ export class Completion {
     const work = this.completeNow(run.id).finally(() => {
       this.working.delete(run.id);
       this.endSeenAt.delete(run.id);
+      this.asEnded.delete(run.id);
       const final = this.deps.store.getRun(run.id) ?? run;
       for (const resolve of this.waiters.get(run.id) ?? []) resolve(final);
       this.waiters.delete(run.id);
@@ -88,6 +100,12 @@ export class Completion {
     let run = store.getRun(runId);
     if (!run || !isEnded(run.state)) return;
     try {
+      if (!run.artifacts && this.deps.artifacts) {
+        // Before the notice, which lists them (a pipeline's notice lists its steps' too).
+        const artifacts = await this.deps.artifacts.list(runId);
+        run = { ...this.current(run), artifacts };
+        store.saveRun(run);
+      }
       if (!run.noticeSent) {
         if (run.quiet) {
           // Its parent reports for it: there is nothing to post.
@@ -98,6 +116,8 @@ export class Completion {
         if (!(await this.sendNotice(run))) return;
         run = { ...this.current(run), noticeSent: true, logUploaded: false };
         store.saveRun(run);
+        // After the notice, never before it: the chart follows when drawn, in the background.
+        this.deps.charts?.afterNotice({ ...run, history: this.asEnded.get(runId)?.history ?? run.history });
       }
       if (run.logUploaded !== false) return;
       const ended = run;

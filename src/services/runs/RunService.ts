@@ -1,5 +1,6 @@
 import { isEnded, RUN_STATES, type Run, type RunState } from '../../core/run/run.ts';
 import type { TemplateCatalog } from '../../core/template/template.ts';
+import type { ArtifactLister } from '../../ports/artifacts.ts';
 import type { ChatPort } from '../../ports/chat.ts';
 import type { ImageBuilder } from '../../ports/image-builder.ts';
 import type { LaunchCheck, Launcher, LaunchRequest, LaunchResult } from '../../ports/launcher.ts';
@@ -14,7 +15,7 @@ import { newRunId } from '../../shared/run-id.ts';
 import { activeWorkOf } from './active-work.ts';
 import { Completion } from './Completion.ts';
 import { createRun } from './create-run.ts';
-import { planLaunch } from './plan-launch.ts';
+import { type LaunchPlan, planLaunch } from './plan-launch.ts';
 import { RunCards } from './RunCards.ts';
 import { RunEventHub } from './RunEventHub.ts';
 import { RunStarter } from './RunStarter.ts';
@@ -32,7 +33,11 @@ export interface RunServiceDeps {
   builder?: ImageBuilder;
   log: Logger;
   metrics: Metrics;
+  /** Where runs' artifacts can be listed for their notices; without it none are listed. */
+  artifacts?: ArtifactLister;
   now?: () => Date;
+  /** Draws and posts a finished run's chart after its notice (absent: no charts). */
+  charts?: { afterNotice(run: Run): void };
 }
 
 /**
@@ -54,7 +59,16 @@ export class RunService implements Launcher, RunEvents {
     this.now = deps.now ?? (() => new Date());
     this.events = new RunEventHub(log);
     this.cards = new RunCards({ store, chat, log });
-    this.completion = new Completion({ store, chat, logs, cards: this.cards, log, metrics: deps.metrics });
+    this.completion = new Completion({
+      store,
+      chat,
+      logs,
+      cards: this.cards,
+      log,
+      metrics: deps.metrics,
+      artifacts: deps.artifacts,
+      charts: deps.charts,
+    });
     this.updates = new RunUpdates({
       store,
       cards: this.cards,
@@ -85,11 +99,16 @@ export class RunService implements Launcher, RunEvents {
     if (!plan.ok) return plan;
     // No runs counted: the concurrent-runs limit belongs to the moment of a launch.
     const refusal = this.deps.policy.checkLaunch(req.user, req.channel, plan.spec, 0);
-    return refusal ? { ok: false, error: refusal } : plan;
+    return refusal ? { ok: false, error: refusal } : { ok: true, spec: plan.spec };
   }
 
   async launch(req: LaunchRequest): Promise<LaunchResult> {
     const { store, policy } = this.deps;
+    // A launch that names its run id again (a pipeline resuming after a restart) is the same launch.
+    if (req.id) {
+      const existing = store.getRun(req.id) ?? (await store.loadRun(req.id));
+      if (existing) return { ok: true, run: existing };
+    }
     const plan = await this.plan(req);
     if (!plan.ok) return plan;
     const going = activeWorkOf(store.listRuns({ active: true }), req.user, req.parent);
@@ -97,11 +116,12 @@ export class RunService implements Launcher, RunEvents {
     if (refusal) return { ok: false, error: refusal };
 
     const run = createRun({
-      id: newRunId(),
+      id: req.id ?? newRunId(),
       number: store.nextRunNumber(),
-      spec: plan.spec,
+      spec: req.inputs?.length ? { ...plan.spec, inputs: req.inputs } : plan.spec,
       options: req.options,
       request: req,
+      template: plan.template,
       now: this.now(),
     });
     store.saveRun(run);
@@ -117,7 +137,7 @@ export class RunService implements Launcher, RunEvents {
    * The spec a request would run, or the one sentence saying why it cannot: the template, its
    * params and options, and settings the runtime cannot honour (answered now, not as a failed card).
    */
-  private async plan(req: LaunchRequest): Promise<LaunchCheck> {
+  private async plan(req: LaunchRequest): Promise<LaunchPlan> {
     const plan = planLaunch(await this.deps.templates(), req.template, req.params, req.options);
     if (!plan.ok) return plan;
     const unfit = this.deps.runtime.cannotHonour(plan.spec);

@@ -97,6 +97,8 @@ export class RunStarter {
     const latest = store.getRun(runId);
     if (!latest || isEnded(latest.state) || this.cancelled.has(runId)) return undefined;
     const built: Run = { ...latest, spec: { ...latest.spec, image }, progress: undefined };
+    // The content tag names exactly what was built: lineage keeps it.
+    if (built.lineage) built.lineage = { ...built.lineage, image };
     updates.save(built);
     return built;
   }

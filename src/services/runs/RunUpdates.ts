@@ -65,6 +65,13 @@ export class RunUpdates implements RuntimeSink {
     this.deps.onEnded(next);
   }
 
+  /** The commit its code was checked out at: recorded once in its lineage (a repeat changes nothing). */
+  resolved(runId: string, facts: { commit: string }): void {
+    const run = this.deps.store.getRun(runId);
+    if (!run?.lineage || run.lineage.commit) return;
+    this.deps.store.saveRun({ ...run, lineage: { ...run.lineage, commit: facts.commit } });
+  }
+
   log(runId: string, lines: string[], cursor?: string): void {
     if (!lines.length) return;
     const run = this.deps.store.getRun(runId);

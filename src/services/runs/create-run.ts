@@ -1,5 +1,7 @@
+import { redactGitUrl } from '../../core/code/git-url.ts';
 import type { RawOptions } from '../../core/command/command.ts';
-import type { Run, RunSpec } from '../../core/run/run.ts';
+import type { Run, RunLineage, RunOrigin, RunSpec } from '../../core/run/run.ts';
+import type { Template } from '../../core/template/template.ts';
 import type { LaunchRequest } from '../../ports/launcher.ts';
 
 export interface NewRun {
@@ -8,6 +10,8 @@ export interface NewRun {
   spec: RunSpec;
   options: RawOptions;
   request: LaunchRequest;
+  /** The template it runs, as loaded now (name and file hash go into its lineage). */
+  template: Pick<Template, 'name' | 'hash'>;
   now: Date;
 }
 
@@ -36,5 +40,26 @@ export function createRun(n: NewRun): Run {
   if (request.labels && Object.keys(request.labels).length) run.labels = { ...request.labels };
   if (request.annotations && Object.keys(request.annotations).length)
     run.annotations = { ...request.annotations };
+  run.lineage = lineageOf(n, origin);
   return run;
+}
+
+/**
+ * What made the run, as far as is known at its creation: the template's version, the image when
+ * it is not built, the code's repository (credentials removed), its origin and the runs it reads.
+ * A built image and the code's commit are added when they are known.
+ */
+function lineageOf(n: NewRun, origin: RunOrigin): RunLineage {
+  const { spec } = n;
+  const lineage: RunLineage = {
+    template: { name: n.template.name, hash: n.template.hash ?? '' },
+    origin,
+    inputs: [...new Set(n.request.consumed ?? [])],
+  };
+  if (spec.image && !spec.build) lineage.image = spec.image;
+  if (spec.code) {
+    lineage.code = { repo: redactGitUrl(spec.code.git) };
+    if (spec.code.ref) lineage.code.ref = spec.code.ref;
+  }
+  return lineage;
 }

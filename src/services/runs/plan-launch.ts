@@ -6,14 +6,20 @@ import { buildRunSpec } from '../../core/template/build-run-spec.ts';
 import { resolveParams } from '../../core/template/resolve-params.ts';
 import type { Template, TemplateCatalog } from '../../core/template/template.ts';
 
-export type LaunchPlan = { ok: true; spec: RunSpec } | { ok: false; error: string };
+export type LaunchPlan = { ok: true; spec: RunSpec; template: Template } | { ok: false; error: string };
 
-/** Options a launch may carry, overriding the template's resources for this run. */
-const LAUNCH_OPTIONS = ['gpu', 'cpu', 'memory'] as const;
+type SpecPlan = { ok: true; spec: RunSpec } | { ok: false; error: string };
+
+/**
+ * Options a launch may carry: `--gpu`, `--cpu`, `--memory` override the template's resources for
+ * this run, `--ref` the git ref of a template whose code comes from git.
+ */
+const LAUNCH_OPTIONS = ['gpu', 'cpu', 'memory', 'ref'] as const;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
 
-function applyOptions(spec: RunSpec, options: RawOptions): LaunchPlan {
+function applyOptions(spec: RunSpec, options: RawOptions): SpecPlan {
   const resources = { ...spec.resources };
+  let code = spec.code;
   for (const [name, value] of Object.entries(options)) {
     if (name === 'gpu') {
       const n = Number(value);
@@ -30,6 +36,15 @@ function applyOptions(spec: RunSpec, options: RawOptions): LaunchPlan {
         };
       }
       resources[name] = value;
+    } else if (name === 'ref') {
+      // The parser has checked its form (gitRefProblem); whether it exists is for git to say.
+      if (!code) {
+        return {
+          ok: false,
+          error: `--ref picks the git branch, tag or commit of a template whose code comes from git; template ${spec.template} has no code: section, so leave --ref out.`,
+        };
+      }
+      code = { ...code, ref: value };
     } else {
       return {
         ok: false,
@@ -37,7 +52,7 @@ function applyOptions(spec: RunSpec, options: RawOptions): LaunchPlan {
       };
     }
   }
-  return { ok: true, spec: { ...spec, resources } };
+  return { ok: true, spec: code ? { ...spec, resources, code } : { ...spec, resources } };
 }
 
 /**
@@ -52,11 +67,13 @@ export function planLaunch(
 ): LaunchPlan {
   const found = findTemplate(catalog, template);
   if (!found.ok) return found;
-  const resolved = resolveParams(found.template, params);
+  const t = found.template;
+  const resolved = resolveParams(t, params);
   if (!resolved.ok) return resolved;
-  const built = buildRunSpec(found.template, resolved.params);
+  const built = buildRunSpec(t, resolved.params);
   if (!built.ok) return built;
-  return applyOptions(built.spec, options);
+  const applied = applyOptions(built.spec, options);
+  return applied.ok ? { ...applied, template: t } : applied;
 }
 
 /** The template of that name, or the sentence for one that is broken or does not exist (with a "did you mean"). */
@@ -66,6 +83,12 @@ export function findTemplate(
 ): { ok: true; template: Template } | { ok: false; error: string } {
   const t = catalog.templates.get(name);
   if (t) return { ok: true, template: t };
+  if (catalog.pipelines?.has(name)) {
+    return {
+      ok: false,
+      error: `${name} is a pipeline, and only a launch runs pipelines; launch it with /train ${name} (schedules, sweeps and reruns take templates).`,
+    };
+  }
   const problems = catalog.broken.get(name);
   if (problems?.length) {
     const p = problems[0];
@@ -75,5 +98,6 @@ export function findTemplate(
     };
   }
   const verbs = USAGE.map((u) => u.verb);
-  return { ok: false, error: unknownTemplateError(name, [...catalog.templates.keys()], verbs) };
+  const names = [...catalog.templates.keys(), ...(catalog.pipelines?.keys() ?? [])].sort();
+  return { ok: false, error: unknownTemplateError(name, names, verbs) };
 }

@@ -3,10 +3,12 @@ import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { ChatPort } from '../../ports/chat.ts';
 import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
+import type { Charts } from '../charts/Charts.ts';
 
 export interface SweepCardsDeps {
   store: Pick<Store, 'sweeps'>;
   chat: Pick<ChatPort, 'postGroupCard' | 'updateGroupCard' | 'postGroupNotice'>;
+  charts?: Pick<Charts, 'afterGroupNotice'>;
   log: Logger;
 }
 
@@ -44,7 +46,11 @@ export class SweepCards {
     await this.posts.get(sweep.id);
     const latest = this.deps.store.sweeps.get(sweep.id) ?? sweep;
     if (latest.card) this.deps.chat.updateGroupCard(latest.card, cardOf(latest), true);
-    return this.deps.chat.postGroupNotice(latest.card, latest.channel, cardOf(latest), []);
+    const card = cardOf(latest);
+    const sent = await this.deps.chat.postGroupNotice(latest.card, latest.channel, card, []);
+    // The chart of the metric per trial follows the notice, drawn in the background.
+    if (sent) this.deps.charts?.afterGroupNotice(latest.card, latest.channel, card);
+    return sent;
   }
 
   private async post(sweep: Sweep): Promise<void> {

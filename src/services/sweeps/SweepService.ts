@@ -20,6 +20,7 @@ import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
 import { SerialPasses } from '../../shared/serial-passes.ts';
 import { newSweepId } from '../../shared/sweep-id.ts';
+import type { Charts } from '../charts/Charts.ts';
 import { refuse } from '../commands/command-module.ts';
 import { activeWorkOf } from '../runs/active-work.ts';
 import { launchParams, planSweepCommand, trialRequest } from './plan-sweep-command.ts';
@@ -34,6 +35,8 @@ export interface SweepServiceDeps {
   events: RunEvents;
   chat: ChatPort;
   policy: Policy;
+  /** Posts the chart of the sweep's metric per trial after its fan-in notice (absent: no chart). */
+  charts?: Pick<Charts, 'afterGroupNotice'>;
   log: Logger;
   now?: () => Date;
 }
@@ -70,7 +73,7 @@ export class SweepService implements GroupEvents {
   constructor(private readonly deps: SweepServiceDeps) {
     const { store, chat, log } = deps;
     this.now = deps.now ?? (() => new Date());
-    this.cards = new SweepCards({ store, chat, log });
+    this.cards = new SweepCards({ store, chat, charts: deps.charts, log });
     this.endings = new SweepEndings(log);
     this.trialRuns = new TrialRuns(store);
     this.passes = new SerialPasses(
@@ -121,7 +124,8 @@ export class SweepService implements GroupEvents {
     await store.flush();
     log.info('sweep launched', { sweep: id, number: sweep.number, trials: plan.definition.trials });
     this.poke(id);
-    const groups = [{ kind: 'sweep' as const, id }];
+    // `console -e` waits for the sweep's end: it succeeded when its best trial did.
+    const groups = [async () => (await this.whenEnded(id)).state === 'succeeded'];
     return plan.notes.length
       ? { reply: { kind: 'info', text: plan.notes.join(' ') }, started: [], groups }
       : { started: [], groups };

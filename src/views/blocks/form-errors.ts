@@ -54,7 +54,7 @@ export function checkFormParams(
 
 /**
  * The field an error sentence from the launch checks belongs to (planLaunch, the policy): an
- * option's (`--gpu must be …`), a param's (`epochs must be …`, `… needs epochs (…)`), or
+ * option's (`--gpu must be …`, the GPU cap), a param's (`epochs must be …`, `… needs epochs (…)`), or
  * undefined for the form as a whole.
  */
 export function fieldOfError(error: string, template: Template): string | undefined {
@@ -68,7 +68,9 @@ export function fieldOfError(error: string, template: Template): string | undefi
       error.includes(` needs ${name} (`) ||
       error.includes(`param "${name}"`),
   );
-  return param === undefined ? undefined : paramBlockId(param);
+  if (param !== undefined) return paramBlockId(param);
+  // The policy's GPU cap (`This run asks for 8 GPUs but the limit is 4 per run; …`): the GPUs field sets the count.
+  return /\bGPUs?\b/.test(error) ? optionBlockId('gpu') : undefined;
 }
 
 /**

@@ -1,11 +1,13 @@
 import type { types } from '@slack/bolt';
 import { ACTIONS } from '../../core/actions.ts';
 import { mainMetric } from '../../core/chart/main-metric.ts';
+import { runObjective } from '../../core/chart/run-objective.ts';
 import { extractSeries } from '../../core/chart/series.ts';
 import { sparkline } from '../../core/chart/sparkline.ts';
 import { plural } from '../../core/plural.ts';
 import type { Run } from '../../core/run/run.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
+import type { Sentence } from '../../core/sentence.ts';
 import type { Template } from '../../core/template/template.ts';
 import {
   formatDuration,
@@ -19,7 +21,7 @@ import {
   STATE_LABEL,
 } from '../format.ts';
 import { type Block, button, context, header, section, VIEW_LIMITS } from './block-kit.ts';
-import { bold, code, inline, joinMd, type Mrkdwn, md, slackDate } from './mrkdwn.ts';
+import { bold, code, inline, joinMd, type Mrkdwn, md, sentenceMd, slackDate } from './mrkdwn.ts';
 
 export interface HomeInput {
   now: Date;
@@ -33,6 +35,8 @@ export interface HomeInput {
   templates: readonly Template[];
   /** A template's objective metric, the one its results are summed up by (else the first metric reported). */
   objectiveOf?: (template: string) => string | undefined;
+  /** The answer to what the viewer just pressed in the tab, shown on top (a press there has no other place to be answered). */
+  note?: { kind: 'error' | 'info'; text: Sentence };
 }
 
 /** How many of each list the Home tab shows; what is left of the 100 blocks goes to templates. */
@@ -51,7 +55,14 @@ const SPARKLINE_WIDTH = 16;
  */
 export function renderHome(input: HomeInput): types.HomeView {
   const blocks: Block[] = [];
-  const objectiveOf = input.objectiveOf ?? (() => undefined);
+  const templateObjective = input.objectiveOf ?? (() => undefined);
+  // The objective a run was launched with, else its template's now.
+  const objectiveOf = (run: Run) => runObjective(run)?.metric ?? templateObjective(run.spec.template);
+
+  if (input.note) {
+    const { kind, text } = input.note;
+    blocks.push(section(kind === 'error' ? md`⚠️ ${sentenceMd(text)}` : sentenceMd(text)));
+  }
 
   blocks.push(header('Your active runs'));
   if (input.active.length === 0)
@@ -114,7 +125,7 @@ const metricValue = (run: Run, metric: string): Mrkdwn =>
   md`${inline(metric, 200)} ${formatNumber(run.metrics[metric])}`;
 
 /** `🏃 *#42 resnet* · Running · epoch 3/10 (30%)` then the bar and the main metric with its sparkline. */
-function activeRun(run: Run, now: Date, objectiveOf: (t: string) => string | undefined): Block {
+function activeRun(run: Run, now: Date, objectiveOf: (run: Run) => string | undefined): Block {
   const lines = [md`${runName(run)} · ${STATE_LABEL[run.state]} · ${formatDuration(runDuration(run, now))}`];
   const detail: Mrkdwn[] = [];
   if (run.progress) {
@@ -122,7 +133,7 @@ function activeRun(run: Run, now: Date, objectiveOf: (t: string) => string | und
       md`${code(progressBar(progressFraction(run.progress), 12))} ${inline(formatProgress(run.progress), 200)}`,
     );
   }
-  const metric = mainMetric(run.metrics, objectiveOf(run.spec.template));
+  const metric = mainMetric(run.metrics, objectiveOf(run));
   if (metric !== undefined) {
     const series = extractSeries(run.history).series.find((s) => s.metric === metric);
     const line = sparkline(series?.points.map((p) => p.value) ?? [], SPARKLINE_WIDTH);
@@ -147,9 +158,9 @@ function activeRun(run: Run, now: Date, objectiveOf: (t: string) => string | und
 }
 
 /** `✅ *#41 resnet* · Succeeded · 12m 03s · loss 0.3121`, with a button to rerun it with changes. */
-function result(run: Run, now: Date, objectiveOf: (t: string) => string | undefined): Block {
+function result(run: Run, now: Date, objectiveOf: (run: Run) => string | undefined): Block {
   const parts = [runName(run), md`${STATE_LABEL[run.state]}`, md`${formatDuration(runDuration(run, now))}`];
-  const metric = mainMetric(run.metrics, objectiveOf(run.spec.template));
+  const metric = mainMetric(run.metrics, objectiveOf(run));
   if (metric !== undefined) parts.push(metricValue(run, metric));
   const params = formatParams(run.spec.params);
   const text = params ? md`${joinMd(parts, ' · ')}\n${code(params, 500)}` : joinMd(parts, ' · ');

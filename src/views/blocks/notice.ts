@@ -1,7 +1,8 @@
 import { plural } from '../../core/plural.ts';
 import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
 import { formatDuration, formatMetrics, runDuration, STATE_EMOJI, STATE_LABEL } from '../format.ts';
-import { type Block, LIMITS, message, type SlackMessage, section } from './block-kit.ts';
+import { ARTIFACTS_NOT_KEPT, artifactEntries, moreArtifacts, outputPairs } from '../run-facts.ts';
+import { type Block, context, LIMITS, message, type SlackMessage, section } from './block-kit.ts';
 import { bold, code, codeBlock, type Mrkdwn, md, mention, plain } from './mrkdwn.ts';
 import { runReason } from './run-card.ts';
 
@@ -18,6 +19,10 @@ export function renderNotice(run: Run, logTail: string[], now: Date = new Date()
   const blocks: Block[] = [section(sentence(bold(plain(run.spec.template, 200))))];
   const metrics = formatMetrics(run.metrics);
   if (metrics) blocks.push(section(md`*Final metrics*\n${code(metrics, 2900)}`));
+  const outputs = outputPairs(run);
+  if (outputs.length) blocks.push(section(md`*Outputs*\n${code(outputs.join(' '), 2900)}`));
+  const artifacts = artifactsBlock(run);
+  if (artifacts) blocks.push(artifacts);
   if (run.state !== 'succeeded') {
     const reason = runReason(run);
     if (reason) blocks.push(section(md`*Reason:* ${reason}`));
@@ -28,4 +33,14 @@ export function renderNotice(run: Run, logTail: string[], now: Date = new Date()
     }
   }
   return message(sentence(plain(run.spec.template, 200)), blocks);
+}
+
+/** The files the run left in its artifacts folder, or the note that none are kept. */
+export function artifactsBlock(run: Run): Block | undefined {
+  if (run.artifacts?.kept === false) return context(md`${ARTIFACTS_NOT_KEPT}`);
+  const entries = artifactEntries(run.artifacts);
+  if (!entries) return undefined;
+  const more = moreArtifacts(run.artifacts);
+  const list = code(entries.join(', ') + (more ? `, ${more}` : ''), 2800);
+  return section(md`*Artifacts* (${code(run.id)})\n${list}`);
 }

@@ -7,10 +7,12 @@ import { formatDuration, truncate } from '../format.ts';
 import {
   PIPELINE_EMOJI,
   PIPELINE_LABEL,
+  pipelineArtifacts,
   pipelineDuration,
   type StepSummary,
   summarizeSteps,
 } from '../pipeline-steps.ts';
+import { ARTIFACTS_NOT_KEPT } from '../run-facts.ts';
 import {
   type Block,
   context,
@@ -85,6 +87,14 @@ export function renderPipelineNotice(
     return [md`${which}: ${code(shown.join(' '), 400)}`];
   });
   if (outputs.length > 0) blocks.push(...packLines(outputs, md`*Outputs*`));
+
+  const artifacts = pipelineArtifacts(record, lookupRun);
+  const kept = artifacts.steps.map((s) => {
+    const list = s.entries.join(', ') + (s.more ? `, ${s.more}` : '');
+    return md`*${inline(s.key, 60)}* #${s.number}: ${code(list, 1200)}`;
+  });
+  if (kept.length > 0) blocks.push(...packLines(kept, md`*Artifacts*`));
+  if (artifacts.notKept) blocks.push(context(md`${ARTIFACTS_NOT_KEPT}`));
 
   const end = record.end;
   if (end?.state === 'failed') {

@@ -1,5 +1,6 @@
 import { ACTIONS } from '../../core/actions.ts';
 import { USAGE } from '../../core/command/usage.ts';
+import type { Pipeline } from '../../core/pipeline/pipeline.ts';
 import { plural } from '../../core/plural.ts';
 import type { Reply } from '../../core/reply.ts';
 import { isEnded, type Run } from '../../core/run/run.ts';
@@ -27,10 +28,12 @@ import {
   type SlackMessage,
   section,
 } from './block-kit.ts';
+import { renderLineage } from './lineage.ts';
 import {
   bold,
   code,
   codeBlock,
+  inline,
   joinMd,
   type Mrkdwn,
   md,
@@ -39,6 +42,7 @@ import {
   sentenceMd,
   slackDate,
 } from './mrkdwn.ts';
+import { renderPipelineCard } from './pipeline-card.ts';
 import { renderRunCard, runTitle } from './run-card.ts';
 import { renderSweepCard } from './sweep-card.ts';
 
@@ -56,7 +60,7 @@ export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage 
     case 'help':
       return renderHelp();
     case 'templates':
-      return renderTemplates(reply.templates);
+      return renderTemplates(reply.templates, reply.pipelines ?? []);
     case 'runs':
       return renderRuns(reply.runs, now);
     case 'run':
@@ -71,6 +75,17 @@ export function renderReply(reply: Reply, now: Date = new Date()): SlackMessage 
       return renderSweepCard(reply.sweep, now);
     case 'sweeps':
       return renderSweeps(reply.sweeps, now);
+    case 'pipeline': {
+      const runs = new Map(reply.runs.map((r) => [r.id, r]));
+      return renderPipelineCard(reply.pipeline, (id) => runs.get(id), now);
+    }
+    case 'lineage':
+      return renderLineage(reply.tree);
+    case 'chart': {
+      const where = reply.run.card ? 'in the thread of its card' : 'in its channel';
+      const text = md`📈 The chart of run #${reply.run.number} ${bold(inline(reply.run.spec.template, 200))} is ${where}.`;
+      return message(text, [section(text)]);
+    }
   }
 }
 
@@ -86,8 +101,8 @@ function renderHelp(): SlackMessage {
   );
 }
 
-function renderTemplates(templates: Template[]): SlackMessage {
-  if (templates.length === 0) {
+function renderTemplates(templates: Template[], pipelines: Pipeline[]): SlackMessage {
+  if (templates.length === 0 && pipelines.length === 0) {
     const text = md`There are no templates yet; a platform engineer adds them as YAML files in the templates folder.`;
     return message(text, [section(text)]);
   }
@@ -100,8 +115,14 @@ function renderTemplates(templates: Template[]): SlackMessage {
       const params = t.params.map((p) => md`• ${plain(describeParam(p), 400)}`);
       return section(joinMd([title, ...params], '\n'));
     }),
+    ...pipelines.map((p) => {
+      const title = md`${bold(plain(p.name, 100))} _(pipeline)_${p.description ? md` — ${plain(p.description, 500)}` : md``}`;
+      const params = p.params.map((d) => md`• ${plain(describeParam(d), 400)}`);
+      const steps = md`steps: ${plain(p.steps.map((s) => s.name).join(' → '), 1000)}`;
+      return section(joinMd([title, ...params, steps], '\n'));
+    }),
   ];
-  const names = templates.map((t) => t.name).join(', ');
+  const names = [...templates, ...pipelines].map((t) => t.name).join(', ');
   return message(md`Templates: ${names}`, blocks, 'template');
 }
 

@@ -3,6 +3,7 @@ import { isEnded, type Run } from '../../core/run/run.ts';
 import {
   formatDuration,
   formatMetrics,
+  formatNumber,
   formatParams,
   formatProgress,
   progressBar,
@@ -11,6 +12,8 @@ import {
   STATE_EMOJI,
   STATE_LABEL,
 } from '../format.ts';
+import { mainMetricLine } from '../metric-lines.ts';
+import { originText, outputPairs } from '../run-facts.ts';
 import {
   actions,
   type Block,
@@ -22,7 +25,7 @@ import {
   type SlackMessage,
   section,
 } from './block-kit.ts';
-import { code, joinMd, type Mrkdwn, md, mention, plain } from './mrkdwn.ts';
+import { code, inline, joinMd, type Mrkdwn, md, mention, plain } from './mrkdwn.ts';
 
 /** Longest reason shown; a termination message can be a whole traceback. */
 const MAX_REASON = 1500;
@@ -50,7 +53,24 @@ function placement(run: Run): Mrkdwn | undefined {
   return code(namespace ? `${namespace}/${handle}` : handle, 300);
 }
 
-/** Stop (only while the run is going), Rerun and Logs; every value is the run id. */
+/** Characters of the live card's sparkline: readable on a phone beside the metric's name and value. */
+const SPARKLINE_WIDTH = 24;
+
+/**
+ * The metrics section: the latest (or final) values, and while the run goes, the main metric's
+ * sparkline next to its latest value (`loss ▇▆▅▄▃▂ 0.3121`).
+ */
+function metricsSection(run: Run, ended: boolean): Block | undefined {
+  const metrics = formatMetrics(run.metrics);
+  if (!metrics) return undefined;
+  const main = ended ? undefined : mainMetricLine(run, SPARKLINE_WIDTH);
+  const trend = main
+    ? md` · ${inline(main.metric, 100)} ${code(main.spark)} ${formatNumber(main.latest)}`
+    : md``;
+  return section(md`*${ended ? 'Final' : 'Latest'} metrics*${trend}\n${code(metrics, 2900)}`);
+}
+
+/** Stop (only while the run is going), Rerun, Rerun with changes (once it ended) and Logs; every value is the run id. */
 function runButtons(run: Run): Block {
   const buttons = [];
   if (!isEnded(run.state)) {
@@ -69,10 +89,12 @@ function runButtons(run: Run): Block {
       }),
     );
   }
-  buttons.push(
-    button({ text: 'Rerun', actionId: ACTIONS.rerun, value: run.id }),
-    button({ text: 'Logs', actionId: ACTIONS.logs, value: run.id }),
-  );
+  buttons.push(button({ text: 'Rerun', actionId: ACTIONS.rerun, value: run.id }));
+  // An ended run may be run again with other values: the button opens its form, pre-filled.
+  if (isEnded(run.state)) {
+    buttons.push(button({ text: 'Rerun with changes…', actionId: ACTIONS.rerunForm, value: run.id }));
+  }
+  buttons.push(button({ text: 'Logs', actionId: ACTIONS.logs, value: run.id }));
   return actions(buttons, `run:${run.id}`);
 }
 
@@ -97,10 +119,15 @@ export function renderRunCard(run: Run, now: Date): SlackMessage {
     const bar = progressBar(progressFraction(run.progress), 20);
     blocks.push(section(md`${code(bar)} ${formatProgress(run.progress)}`));
   }
-  const metrics = formatMetrics(run.metrics);
-  if (metrics) blocks.push(section(md`*${ended ? 'Final' : 'Latest'} metrics*\n${code(metrics, 2900)}`));
+  const metrics = metricsSection(run, ended);
+  if (metrics) blocks.push(metrics);
+  const outputs = outputPairs(run);
+  if (outputs.length) blocks.push(section(md`*Outputs*\n${code(outputs.join(' '), 2900)}`));
   const reason = run.state !== 'running' && run.state !== 'succeeded' ? runReason(run) : undefined;
   if (reason) blocks.push(context(reason));
+  // Why the run exists (a schedule already has its own field above).
+  const origin = run.schedule ? undefined : originText(run);
+  if (origin) blocks.push(context(md`From ${plain(origin, 300)} · ${code(run.id)}`));
   blocks.push(runButtons(run));
 
   const text = md`${runTitle(run)} by ${mention(run.launchedBy)}, ${ended ? 'took' : 'elapsed'} ${took}`;

@@ -1,6 +1,16 @@
+import { runObjective } from '../../core/chart/run-objective.ts';
 import { plural } from '../../core/plural.ts';
 import type { Run } from '../../core/run/run.ts';
-import { formatDuration, formatMetrics, runDuration, STATE_EMOJI, STATE_LABEL } from '../format.ts';
+import {
+  formatDuration,
+  formatMetrics,
+  formatNumber,
+  runDuration,
+  STATE_EMOJI,
+  STATE_LABEL,
+} from '../format.ts';
+import { metricLines } from '../metric-lines.ts';
+import { ARTIFACTS_NOT_KEPT, artifactEntries, moreArtifacts, outputPairs } from '../run-facts.ts';
 import { runReasonText, userName } from './run-card-text.ts';
 import { terminalText, tx } from './terminal.ts';
 
@@ -12,6 +22,11 @@ export function renderNoticeText(run: Run, logTail: string[], now: Date): string
   ];
   const metrics = formatMetrics(run.metrics);
   if (metrics) lines.push(tx`   final: ${metrics}`);
+  const outputs = outputPairs(run);
+  if (outputs.length) lines.push(`   outputs: ${terminalText(outputs.join(' '), 1000)}`);
+  const artifacts = artifactsText(run);
+  if (artifacts) lines.push(`   ${artifacts}`);
+  lines.push(...renderSparklinesText(run));
   if (run.state !== 'succeeded') {
     const reason = runReasonText(run);
     if (reason) lines.push(`   reason: ${reason}`);
@@ -32,4 +47,30 @@ export function renderLogKeptText(run: Run, lineCount: number): string {
 /** The line printed when a run is launched from the console. */
 export function renderLaunchedText(run: Run): string {
   return tx`🚂 Launched run #${run.number} (${run.spec.template}) as ${run.id}.`;
+}
+
+/** `artifacts: model.json (1.2 kB), …`, or the note that none are kept; undefined when there are none. */
+export function artifactsText(run: Run): string | undefined {
+  if (run.artifacts?.kept === false) return ARTIFACTS_NOT_KEPT;
+  const entries = artifactEntries(run.artifacts);
+  if (!entries) return undefined;
+  const more = moreArtifacts(run.artifacts);
+  return `artifacts: ${terminalText(entries.join(', ') + (more ? `, ${more}` : ''), 3000)}`;
+}
+
+/** Characters of each metric's sparkline in a notice or a chart answer. */
+const SPARKLINE_WIDTH = 32;
+
+/**
+ * A sparkline of each metric of a run with enough points for a chart, aligned:
+ * `   loss  █▆▅▄▃▂▂▁  0.6931 → 0.1203 (30 points)`. Nothing for a run with fewer.
+ */
+export function renderSparklinesText(run: Run): string[] {
+  const lines = metricLines(run.history, SPARKLINE_WIDTH, runObjective(run)?.metric);
+  const names = lines.map((l) => terminalText(l.metric, 40));
+  const pad = Math.max(0, ...names.map((n) => n.length));
+  return lines.map(
+    (l, i) =>
+      `   ${names[i].padEnd(pad)}  ${l.spark}  ${formatNumber(l.first)} → ${formatNumber(l.last)} (${plural(l.points, 'point')})`,
+  );
 }

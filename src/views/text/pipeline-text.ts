@@ -6,10 +6,12 @@ import { formatDuration, truncate } from '../format.ts';
 import {
   PIPELINE_EMOJI,
   PIPELINE_LABEL,
+  pipelineArtifacts,
   pipelineDuration,
   type StepSummary,
   summarizeSteps,
 } from '../pipeline-steps.ts';
+import { ARTIFACTS_NOT_KEPT } from '../run-facts.ts';
 import { userName } from './run-card-text.ts';
 import { terminalText, tx } from './terminal.ts';
 
@@ -56,6 +58,13 @@ export function renderPipelineNoticeText(
     const which = `${terminalText(o.key, 60)}${run ? ` #${run.number}` : ''}${o.best ? ' (best)' : ''}`;
     lines.push(`   ${which}: ${terminalText(shown.join(' '), 400)}`);
   }
+  const artifacts = pipelineArtifacts(record, lookupRun);
+  if (artifacts.steps.length > 0) lines.push('   artifacts:');
+  for (const s of artifacts.steps) {
+    const list = s.entries.join(', ') + (s.more ? `, ${s.more}` : '');
+    lines.push(`     ${terminalText(s.key, 60)} #${s.number}: ${terminalText(list, 1200)}`);
+  }
+  if (artifacts.notKept) lines.push(`   ${ARTIFACTS_NOT_KEPT}`);
   const end = record.end;
   if (end?.state === 'failed') {
     lines.push(tx`   failed step: ${end.key}`, `   reason: ${terminalText(end.reason, 500)}`);

@@ -2,6 +2,7 @@ import { isEnded, type Run } from '../../core/run/run.ts';
 import {
   formatDuration,
   formatMetrics,
+  formatNumber,
   formatParams,
   formatProgress,
   progressBar,
@@ -10,10 +11,15 @@ import {
   STATE_EMOJI,
   STATE_LABEL,
 } from '../format.ts';
+import { mainMetricLine } from '../metric-lines.ts';
+import { originText, outputPairs } from '../run-facts.ts';
 import { terminalText, tx } from './terminal.ts';
 
 /** Longest reason shown on a card line; a termination message can be a whole traceback. */
 const MAX_REASON = 300;
+
+/** Characters of the live card's sparkline. */
+const SPARKLINE_WIDTH = 24;
 
 /** `@U123`: how the console names a user. */
 export const userName = (id: string): string => tx`@${id}`;
@@ -33,12 +39,18 @@ export function renderRunCardText(run: Run, now: Date): string[] {
   ];
   const params = formatParams(run.spec.params);
   if (params) lines.push(tx`   params: ${params}`);
-  if (run.schedule) lines.push(tx`   from schedule ${run.schedule}`);
+  const origin = originText(run) ?? (run.schedule ? `schedule ${run.schedule}` : undefined);
+  if (origin) lines.push(`   from ${terminalText(origin, 300)}`);
   if (run.progress) {
     lines.push(tx`   ${progressBar(progressFraction(run.progress), 24)} ${formatProgress(run.progress)}`);
   }
   const metrics = formatMetrics(run.metrics);
   if (metrics) lines.push(tx`   ${metrics}`);
+  const outputs = outputPairs(run);
+  if (outputs.length) lines.push(`   outputs: ${terminalText(outputs.join(' '), 1000)}`);
+  // While it runs, the main metric's trend next to its latest value.
+  const main = isEnded(run.state) ? undefined : mainMetricLine(run, SPARKLINE_WIDTH);
+  if (main) lines.push(tx`   ${main.metric} ${main.spark} ${formatNumber(main.latest)}`);
   const time = `${isEnded(run.state) ? 'took' : 'elapsed'} ${formatDuration(runDuration(run, now))}`;
   const where = run.placement
     ? tx`  ·  ${run.placement.namespace ? `${run.placement.namespace}/` : ''}${run.placement.handle}`

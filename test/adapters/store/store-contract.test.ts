@@ -1,54 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { FileStore } from '../../../src/adapters/store/FileStore.ts';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
-import type { Store } from '../../../src/ports/store.ts';
-import { MemoryStore } from '../../support/memory-store.ts';
 import { runId, settledRun, storedRun } from './store-runs.ts';
+import { implementations, removeStoreFolders } from './stores-under-test.ts';
 
-// What every Store must do (src/ports/store.ts), checked against each implementation: the one the
-// bot runs on and the one the service tests run on, so a test that passes on one means the same
-// on the other.
+// What every Store must do with runs, schedules and keys (src/ports/store.ts), checked against each
+// implementation (stores-under-test.ts); store-contract.groups.test.ts does sweeps and pipelines.
 
-interface StoreUnderTest {
-  name: string;
-  /** A fresh, empty store. FileStore gets a tiny live window and segments, so history is used. */
-  open(opts?: { retention?: number }): Promise<Store>;
-  /** The same store after a restart (persistent stores only). */
-  reopen?(store: Store): Promise<Store>;
-}
-
-const dirs: string[] = [];
-after(async () => {
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-const fileStores = new Map<Store, { dir: string; retention?: number }>();
-const small = (retention?: number) => ({ liveFinished: 2, segmentBytes: 1500, retention });
-
-const implementations: StoreUnderTest[] = [
-  { name: 'MemoryStore', open: async () => new MemoryStore() },
-  {
-    name: 'FileStore',
-    open: async (opts = {}) => {
-      const dir = await mkdtemp(join(tmpdir(), 'trainyard-contract-'));
-      dirs.push(dir);
-      const store = await FileStore.open(dir, small(opts.retention));
-      fileStores.set(store, { dir, retention: opts.retention });
-      return store;
-    },
-    reopen: async (store) => {
-      await store.close();
-      const { dir, retention } = fileStores.get(store)!;
-      const again = await FileStore.open(dir, small(retention));
-      fileStores.set(again, { dir, retention });
-      return again;
-    },
-  },
-];
+after(removeStoreFolders);
 
 const schedule = (name: string, extra: Partial<Schedule> = {}): Schedule => ({
   name,

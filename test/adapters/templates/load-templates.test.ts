@@ -81,6 +81,73 @@ describe('loadTemplates', () => {
     const catalog = await loadTemplates(new URL('../../../manifests', import.meta.url).pathname);
     assert.deepEqual(Object.fromEntries(catalog.broken), {});
     assert.deepEqual([...catalog.templates.keys()].sort(), ['demo', 'evaluate', 'prep', 'resnet', 'sleep']);
+    assert.deepEqual([...(catalog.pipelines?.keys() ?? [])], ['demo-pipeline']);
+  });
+});
+
+describe('loadTemplates with pipelines', () => {
+  let dir: string;
+  const template =
+    'image: busybox\ncommand: [echo]\nparams:\n  n: { type: int, default: 1, min: 0, max: 9 }\n';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'trainyard-pipelines-'));
+    // Pipelines sort before the templates they run: they are read after every template anyway.
+    await writeFile(join(dir, 'a-flow.yaml'), 'steps:\n  one: { template: work, params: { n: 2 } }\n');
+    await writeFile(join(dir, 'work.yaml'), template);
+    await writeFile(join(dir, 'bad.yaml'), 'image: busybox\ncommand: [x]\nimgae: y\n');
+    await writeFile(
+      join(dir, 'b-flow.yaml'),
+      [
+        'steps:',
+        '  one: { template: work, params: { n: 12 } }',
+        '  two: { template: bad, needs: [one] }',
+        '  three: { template: wrok, needs: [nope] }',
+        '',
+      ].join('\n'),
+    );
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('hands files with steps to the pipeline parser, after the templates', async () => {
+    const catalog = await loadTemplates(dir);
+    assert.deepEqual([...catalog.templates.keys()].sort(), ['work']);
+    assert.deepEqual([...(catalog.pipelines?.keys() ?? [])], ['a-flow']);
+    assert.deepEqual(
+      catalog.pipelines?.get('a-flow')?.steps.map((s) => s.template),
+      ['work'],
+    );
+    assert.deepEqual([...catalog.broken.keys()].sort(), ['b-flow', 'bad']);
+  });
+
+  it('reports each problem of a pipeline at steps.<step>.<field>, a broken step template with its own problem', async () => {
+    const problems = (await loadTemplates(dir)).broken.get('b-flow') ?? [];
+    const byField = Object.fromEntries(problems.map((p) => [p.field, p.message]));
+    assert.match(byField['steps.one.params.n'], /n must be a whole number from 0 to 9, not "12"/);
+    assert.equal(
+      byField['steps.two.template'],
+      'Template bad cannot be used until it is fixed: imgae: "imgae" is not a known key here; allowed keys are description, params, image, build, command, args, env, resources, job, progress, objective, outputs, code.',
+    );
+    assert.match(
+      byField['steps.three.template'],
+      /There is no template "wrok"; templates are work\. Did you mean "work"\?/,
+    );
+    assert.match(byField['steps.three.needs'], /There is no step "nope"/);
+    assert.ok(problems.every((p) => p.file === join(dir, 'b-flow.yaml')));
+  });
+
+  it('records the sha256 of each template file, which changes with its text', async () => {
+    const before = (await loadTemplates(dir)).templates.get('work')?.hash;
+    assert.match(before ?? '', /^[0-9a-f]{64}$/);
+    await writeFile(join(dir, 'work.yaml'), `${template}# a comment\n`);
+    const after = (await loadTemplates(dir)).templates.get('work')?.hash;
+    assert.notEqual(after, before);
+    await writeFile(join(dir, 'work.yaml'), template);
+    assert.equal((await loadTemplates(dir)).templates.get('work')?.hash, before);
+  });
+
+  it('lists the pipeline problems in trainyard check', async () => {
+    const problems = await checkTemplates(dir);
+    assert.ok(problems.some((p) => p.field === 'steps.two.template'));
   });
 });
 

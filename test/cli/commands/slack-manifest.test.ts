@@ -34,6 +34,18 @@ describe('trainyard slack-manifest', () => {
     assert.equal(m.settings.socket_mode_enabled, true);
   });
 
+  it('enables the Home tab and its app_home_opened event, with no scope beyond the four (issue 14)', async () => {
+    const m = parse((await manifest([])).stdout);
+    assert.equal(m.features.app_home.home_tab_enabled, true);
+    assert.equal(m.features.app_home.messages_tab_enabled, true);
+    assert.deepEqual(m.settings.event_subscriptions.bot_events, ['app_home_opened']);
+    assert.equal(m.settings.event_subscriptions.request_url, undefined, 'Socket Mode needs no request URL');
+    // Charts are files (files:write); views.open/update/publish and the event need no scope.
+    assert.deepEqual([...BOT_SCOPES], ['commands', 'chat:write', 'chat:write.public', 'files:write']);
+    const http = parse((await manifest(['--http', 'https://bot.example.com'])).stdout);
+    assert.equal(http.settings.event_subscriptions.request_url, 'https://bot.example.com/slack/events');
+  });
+
   it('with --http sets the request URLs and turns Socket Mode off', async () => {
     const { code, stdout } = await manifest(['--http', 'https://bot.example.com/']);
     assert.equal(code, 0);

@@ -155,6 +155,12 @@ describe('parseCommand: verbs without arguments', () => {
     assert.deepEqual(parsed('SCHEDULES'), { verb: 'schedules' });
   });
 
+  it('reads new (the launch form), and nothing after it', () => {
+    assert.deepEqual(parsed('new'), { verb: 'new' });
+    assert.deepEqual(parsed('/train NEW'), { verb: 'new' });
+    assert.equal(failure('new demo'), 'new takes nothing after it; type just /train new.');
+  });
+
   it('refuses words after them', () => {
     assert.equal(failure('list all'), 'list takes nothing after it; type just /train list.');
     assert.equal(failure('templates demo'), 'templates takes nothing after it; type just /train templates.');
@@ -162,7 +168,7 @@ describe('parseCommand: verbs without arguments', () => {
 });
 
 describe('parseCommand: run references', () => {
-  for (const verb of ['status', 'logs', 'stop', 'lineage'] as const) {
+  for (const verb of ['status', 'logs', 'stop', 'lineage', 'chart'] as const) {
     it(`reads ${verb} with a number, #number or run id`, () => {
       assert.deepEqual(parsed(`${verb} 42`), { verb, run: { kind: 'number', number: 42 } });
       assert.deepEqual(parsed(`${verb} #7`), { verb, run: { kind: 'number', number: 7 } });

@@ -23,7 +23,7 @@ import { resolveParams } from '../../../src/core/template/resolve-params.ts';
 import { makeRun } from '../../support/make-run.ts';
 
 const MANIFESTS = new URL('../../../manifests', import.meta.url).pathname;
-const PIPELINE_FILE = join(MANIFESTS, 'pipelines', 'demo-pipeline.yaml');
+const PIPELINE_FILE = join(MANIFESTS, 'demo-pipeline.yaml');
 
 /**
  * The shipped example pipeline, parsed against the shipped templates and run step by step with

@@ -54,16 +54,11 @@ describe('CommandDispatcher: the door both chats enter by', () => {
     assert.equal(stray, '"99" is not a name=value param; write params as name=value, e.g. epochs=5.');
     assert.match(
       unknown,
-      /^Unknown template or command "foo"\. Templates: demo, evaluate, prep, resnet, sleep\.$/,
+      /^Unknown template or command "foo"\. Templates: demo, demo-pipeline, evaluate, prep, resnet, sleep\.$/,
     );
   });
 
-  it('gives lineage a holding answer until its service comes; sweeps have theirs', async () => {
-    const lineage = await w.door.command('lineage 1', alice);
-    assert.deepEqual(lineage, {
-      reply: { kind: 'info', text: 'Lineage is not answered yet; it comes with pipelines.' },
-      started: [],
-    });
+  it('answers sweeps with the sweeps service (none yet)', async () => {
     assert.deepEqual(await w.door.command('sweeps', alice), {
       reply: { kind: 'sweeps', sweeps: [] },
       started: [],
@@ -117,7 +112,7 @@ describe('CommandDispatcher: the door both chats enter by', () => {
     const again = await launched(w, `rerun #${run.number} seconds=7`, bob);
     assert.equal(again.launchedBy, 'UBOB');
     assert.equal(again.rerunOf, run.id);
-    assert.deepEqual(again.origin, { kind: 'rerun', runId: run.id });
+    assert.deepEqual(again.origin, { kind: 'rerun', runId: run.id, runNumber: run.number });
     assert.deepEqual(again.spec.params, { seconds: 7, exit_code: 2 });
     assert.ok(again.number > run.number);
   });
@@ -192,8 +187,8 @@ describe('CommandDispatcher: lookups reach history no longer kept in memory', ()
     await door.command('rerun 7', from);
     await door.action(ACTIONS.rerun, old.id, from);
     assert.deepEqual(launches, [
-      JSON.stringify({ kind: 'rerun', runId: old.id }),
-      JSON.stringify({ kind: 'rerun', runId: old.id }),
+      JSON.stringify({ kind: 'rerun', runId: old.id, runNumber: 7 }),
+      JSON.stringify({ kind: 'rerun', runId: old.id, runNumber: 7 }),
     ]);
     await door.action(ACTIONS.logs, old.id, from);
     assert.deepEqual(chat.logLines('thread'), ['the end']);

@@ -73,7 +73,7 @@ describe('Sweeps through the hub', () => {
     assert.deepEqual(w.chat.groupNotices[0].ref, w.chat.groupCards[0].ref);
     assert.equal(w.chat.groupUpdates.at(-1)?.final, true);
     assert.equal(w.chat.groupUpdates.filter((u) => u.final).length, 1);
-    assert.equal(await w.hub.whenGroupEnded({ kind: 'sweep', id: sweep.id }), true);
+    assert.equal((await w.hub.sweeps.whenEnded(sweep.id)).state, 'succeeded');
     // The hook for the fan-in's chart: told once, with the whole sweep and the card's thread.
     assert.equal(endedGroups.length, 1);
     assert.equal(endedGroups[0].card.kind === 'sweep' && endedGroups[0].card.sweep.trials.length, 6);
@@ -116,7 +116,7 @@ describe('Sweeps through the hub', () => {
     assert.equal(ended.stopRequest?.by, alice.user);
     assert.equal(ended.trials.length, 3);
     assert.equal(w.chat.groupNotices.length, 1);
-    assert.equal(await w.hub.whenGroupEnded({ kind: 'sweep', id: sweep.id }), false);
+    assert.equal((await w.hub.sweeps.whenEnded(sweep.id)).state, 'stopped');
     const again = await w.door.command(`stop ${sweep.number}`, alice);
     assert.match(JSON.stringify(again.reply), /already ended \(stopped\)/);
   });

@@ -18,6 +18,7 @@ import {
 import {
   current,
   instantBuilder,
+  newestSweep,
   playSweep,
   playTrial,
   startSweep,
@@ -98,7 +99,8 @@ describe('Sweep buttons, policy and bad input', () => {
       JSON.stringify(outcome.reply),
       /This workspace runs at most 2 trials of a sweep at once, so 2 run at a time instead of 10\./,
     );
-    const id = outcome.groups?.[0]?.id ?? '';
+    assert.equal(outcome.groups?.length, 1);
+    const id = newestSweep(w)?.id ?? '';
     assert.equal(current(w, id).definition.parallel, 2);
     await eventually('the sweep to move on', () => submittedTrials(w).length === 2);
     // Two trials going count as one run: one more run fits under the limit of 2, a second does not.

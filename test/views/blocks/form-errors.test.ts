@@ -69,6 +69,11 @@ describe('fieldOfError', () => {
       'param:epochs',
     );
     assert.equal(fieldOfError('You may run at most 2 jobs at once.', template), undefined);
+    // The policy's GPU cap: the GPUs field is where the count is set.
+    assert.equal(
+      fieldOfError('This run asks for 8 GPUs but the limit is 4 per run; ask for 4 or fewer.', template),
+      'option:gpu',
+    );
   });
 });
 

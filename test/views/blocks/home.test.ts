@@ -132,6 +132,28 @@ describe('renderHome', () => {
     assertSafeView(view);
   });
 
+  it('answers a press in the tab on top of it, escaped (a press there has no other place to be answered)', () => {
+    const view = renderHome({
+      ...input,
+      note: { kind: 'error', text: 'Only <@U1> may stop run #42 <!channel>.' },
+    });
+    const first = sections(view.blocks)[0];
+    assert.equal(first.text?.text, '⚠️ Only &lt;@U1&gt; may stop run #42 &lt;!channel&gt;.');
+    assertSafeView(view);
+    const info = renderHome({ ...input, note: { kind: 'info', text: 'Stopping run #42.' } });
+    assert.equal(sections(info.blocks)[0].text?.text, 'Stopping run #42.');
+  });
+
+  it('sums a run up by the objective it was launched with, before its template’s current one', () => {
+    const run = {
+      ...ended(3),
+      spec: { ...ended(3).spec, objective: { metric: 'acc', goal: 'max' as const } },
+    };
+    const view = renderHome({ ...input, active: [], recent: [run] });
+    assert.match(JSON.stringify(view.blocks), /acc 0\.9/);
+    assert.doesNotMatch(JSON.stringify(view.blocks), /val_loss 0\.28/);
+  });
+
   it('says what to do when the viewer has nothing yet', () => {
     const view = renderHome({ now: NOW, active: [], recent: [], schedules: [], templates: [] });
     assert.match(JSON.stringify(view.blocks), /Nothing running/);

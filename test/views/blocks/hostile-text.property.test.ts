@@ -38,21 +38,50 @@ const hostileRun: fc.Arbitrary<Run> = fc
     reason: fc.option(text, { nil: undefined }),
     metrics: fc.dictionary(hostileWord(), fc.double(), { maxKeys: 6 }),
     unit: text,
+    outputs: fc.dictionary(hostileWord(), text, { maxKeys: 4 }),
+    step: text,
+    artifact: text,
+    kept: fc.boolean(),
     stoppedBy: fc.option(fc.constantFrom(STOPPER, '<!channel>', 'U1><!here'), { nil: undefined }),
   })
   .map((f) =>
     makeRun({
       state: f.state,
-      spec: { ...makeRun().spec, template: f.template, params: f.params, image: f.image },
+      spec: {
+        ...makeRun().spec,
+        template: f.template,
+        params: f.params,
+        objective: objectiveOf(f.metrics),
+        image: f.image,
+      },
       placement: { handle: f.handle, namespace: f.namespace },
       schedule: f.schedule,
       reason: f.reason,
       metrics: f.metrics,
+      // Four samples of each metric: the live card's sparkline and the notice's sparklines show them.
+      history: historyOf(f.metrics),
       progress: { current: 3, total: 10, unit: f.unit },
       stoppedBy: f.stoppedBy,
+      outputs: f.outputs,
+      origin: { kind: 'pipeline', pipelineId: 'p-1', pipelineNumber: 4, step: f.step },
+      artifacts: f.kept
+        ? { kept: true, files: [{ name: f.artifact, size: 1234 }], count: 30 }
+        : { kept: false },
       endedAt: '2026-11-28T10:02:05.000Z',
     }),
   );
+
+/** The first metric as the run's objective: its (hostile) name is what the card's sparkline names. */
+const objectiveOf = (metrics: Record<string, number>) => {
+  const [metric] = Object.keys(metrics);
+  return metric === undefined ? undefined : { metric, goal: 'min' as const };
+};
+const historyOf = (metrics: Record<string, number>) =>
+  [1, 2, 3, 4].map((step) => ({
+    at: step,
+    step,
+    values: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v * step])),
+  }));
 
 const hostileSchedule: fc.Arbitrary<Schedule> = fc
   .record({
@@ -136,6 +165,7 @@ describe('Block Kit views with hostile text (property)', () => {
           for (const run of runs) {
             assertSafeSlackMessage(renderReply({ kind: 'run', run }, NOW), ALLOWED);
             assertSafeSlackMessage(renderReply({ kind: 'logs', run, lines }, NOW), ALLOWED);
+            assertSafeSlackMessage(renderReply({ kind: 'chart', run }, NOW), ALLOWED);
           }
         },
       ),

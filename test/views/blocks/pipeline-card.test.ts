@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderPipelineCard, renderPipelineNotice } from '../../../src/views/blocks/pipeline-card.ts';
+import { renderPipelineNoticeText } from '../../../src/views/text/pipeline-text.ts';
 import { assertSafeSlackMessage } from '../../support/view-checks.ts';
-import { lookup, NOW, pipelineRecord } from '../pipeline-fixtures.ts';
+import { lookup, NOW, pipelineRecord, STEP_RUNS } from '../pipeline-fixtures.ts';
 
 /** The users Trainyard itself mentions in these messages: the launcher and whoever stopped. */
 const OWN_MENTIONS = ['U123', 'U9'];
@@ -132,5 +133,31 @@ describe('renderPipelineNotice', () => {
     const text = sections(msg);
     assert.match(text, /\*Failed step:\* \*eval\* \(run #62\)\n\*Reason:\* exit code 1/);
     assert.match(text, /\*Last 2 log lines\*\n```\nTraceback[^\n]*\nValueError: ˋˋˋ &lt;!channel&gt;\n```/);
+  });
+});
+
+describe('the pipeline notice lists its step runs’ artifacts', () => {
+  const withArtifacts = (runs: typeof STEP_RUNS) =>
+    runs.map((r) =>
+      r.id === 'r-prep'
+        ? { ...r, artifacts: { kept: true, files: [{ name: 'samples.json', size: 33_412 }], count: 1 } }
+        : r.id === 'r-t1'
+          ? { ...r, artifacts: { kept: true, files: [{ name: '<!channel>.json', size: 12 }], count: 3 } }
+          : r,
+    );
+
+  it('step by step, with sizes, names escaped, and a note when none are kept', () => {
+    const record = pipelineRecord({ end: { state: 'succeeded' } });
+    const runs = withArtifacts(STEP_RUNS);
+    const msg = renderPipelineNotice(record, lookup(runs), [], NOW);
+    assertSafeSlackMessage(msg, OWN_MENTIONS);
+    const text = sections(msg);
+    assert.ok(text.includes('*Artifacts*'), text);
+    assert.ok(text.includes('*prep* #58: `samples.json (33.4 kB)`'), text);
+    assert.ok(text.includes('*train#1* #59: `&lt;!channel&gt;.json (12 B), and 2 more files`'), text);
+    const unkept = STEP_RUNS.map((r) => ({ ...r, artifacts: { kept: false } }));
+    assert.match(textOf(renderPipelineNotice(record, lookup(unkept), [], NOW)), /Artifacts are not kept/);
+    const lines = renderPipelineNoticeText(record, lookup(runs), [], NOW);
+    assert.ok(lines.includes('     prep #58: samples.json (33.4 kB)'), lines.join('\n'));
   });
 });

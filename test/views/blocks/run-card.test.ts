@@ -49,6 +49,31 @@ describe('renderRunCard', () => {
     assert.ok(buttons[0].confirm?.title.text.includes('#42'));
   });
 
+  it('shows the main metric’s sparkline next to its latest value while the run goes, the objective first (issue 14)', () => {
+    const history = [0.9, 0.7, 0.5, 0.4].map((loss, i) => ({
+      at: i,
+      step: i + 1,
+      values: { loss, acc: 0.5 + i / 10 },
+    }));
+    const card = renderRunCard(
+      makeRun({ history, metrics: { loss: 0.4, acc: 0.8 } }, { objective: { metric: 'acc', goal: 'max' } }),
+      NOW,
+    );
+    assert.match(json(card.blocks), /\*Latest metrics\* · acc `▁▃▆█` 0\.8/);
+    // Without an objective the first metric the log reported; one point draws no line.
+    const plain = renderRunCard(makeRun({ history, metrics: { loss: 0.4, acc: 0.8 } }), NOW);
+    assert.match(json(plain.blocks), /loss `█▅▂▁` 0\.4/);
+    const one = renderRunCard(makeRun({ history: history.slice(0, 1) }), NOW);
+    assert.doesNotMatch(json(one.blocks), /`[▁▂▃▄▅▆▇█]+`/);
+    // An ended run's card shows the final values, not a trend.
+    const ended = renderRunCard(
+      makeRun({ history, state: 'succeeded', endedAt: '2026-11-28T10:01:05.000Z' }),
+      NOW,
+    );
+    assert.match(json(ended.blocks), /\*Final metrics\*\\n`loss=/);
+    assertSafe(card);
+  });
+
   it('offers no Stop on an ended run and shows its duration and reason', () => {
     const run = makeRun({
       state: 'failed',
@@ -59,7 +84,7 @@ describe('renderRunCard', () => {
     const buttons = buttonsOf(card.blocks);
     assert.deepEqual(
       buttons.map((b) => b.action_id),
-      [ACTIONS.rerun, ACTIONS.logs],
+      [ACTIONS.rerun, ACTIONS.rerunForm, ACTIONS.logs],
     );
     const all = json(card.blocks);
     assert.ok(all.includes('Duration') && all.includes('1m 00s'));

@@ -6,6 +6,11 @@ import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import { codeText, sentence, userMention } from '../../../src/core/sentence.ts';
 import type { Template } from '../../../src/core/template/template.ts';
 import {
+  renderChartSavedText,
+  renderFormHintText,
+  renderNoChartText,
+} from '../../../src/views/text/chart-text.ts';
+import {
   renderLaunchedText,
   renderLogKeptText,
   renderNoticeText,
@@ -38,6 +43,10 @@ const hostileRun: fc.Arbitrary<Run> = fc
     reason: fc.option(text, { nil: undefined }),
     metrics: fc.dictionary(hostileWord(), fc.double(), { maxKeys: 5 }),
     unit: text,
+    outputs: fc.dictionary(hostileWord(), text, { maxKeys: 4 }),
+    step: text,
+    artifact: text,
+    kept: fc.boolean(),
     launchedBy: text,
     stoppedBy: fc.option(text, { nil: undefined }),
   })
@@ -45,17 +54,36 @@ const hostileRun: fc.Arbitrary<Run> = fc
     makeRun({
       state: f.state,
       launchedBy: f.launchedBy,
-      spec: { ...makeRun().spec, template: f.template, params: f.params },
+      spec: { ...makeRun().spec, template: f.template, params: f.params, objective: objectiveOf(f.metrics) },
       placement: { handle: f.handle, namespace: f.namespace },
       schedule: f.schedule,
       reason: f.reason,
       metrics: f.metrics,
+      // Four samples of each metric: the live card's sparkline and the notice's sparklines show them.
+      history: historyOf(f.metrics),
       progress: { current: 1, total: 4, unit: f.unit },
       stoppedBy: f.stoppedBy,
+      outputs: f.outputs,
+      origin: { kind: 'pipeline', pipelineId: 'p-1', pipelineNumber: 4, step: f.step },
+      artifacts: f.kept
+        ? { kept: true, files: [{ name: f.artifact, size: 1234 }], count: 30 }
+        : { kept: false },
       startedAt: '2026-11-28T10:00:05.000Z',
       endedAt: '2026-11-28T10:02:05.000Z',
     }),
   );
+
+/** The first metric as the run's objective: its (hostile) name is what the card's sparkline names. */
+const objectiveOf = (metrics: Record<string, number>) => {
+  const [metric] = Object.keys(metrics);
+  return metric === undefined ? undefined : { metric, goal: 'min' as const };
+};
+const historyOf = (metrics: Record<string, number>) =>
+  [1, 2, 3, 4].map((step) => ({
+    at: step,
+    step,
+    values: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v * step])),
+  }));
 
 const hostileSchedule: fc.Arbitrary<Schedule> = fc
   .record({
@@ -122,6 +150,11 @@ describe('console views with hostile text (property)', () => {
     fc.assert(
       fc.property(hostileRun, fc.array(text, { maxLength: 20 }), (run, tail) => {
         assertSafeTerminalText(renderNoticeText(run, tail, NOW));
+        assertSafeTerminalText([
+          renderChartSavedText(`/data/charts/${run.spec.template}.png`),
+          renderNoChartText(run.spec.template, run.reason ?? '', false),
+          renderFormHintText(Object.keys(run.spec.params), run.spec.template),
+        ]);
       }),
       RUNS,
     );
@@ -144,6 +177,7 @@ describe('console views with hostile text (property)', () => {
             { kind: 'runs' as const, runs: [run] },
             { kind: 'run' as const, run },
             { kind: 'logs' as const, run, lines },
+            { kind: 'chart' as const, run },
             { kind: 'schedule' as const, schedule, nextFires, description: input },
             { kind: 'schedules' as const, schedules: [{ schedule, nextFire: nextFires[0], lastRun: run }] },
           ]) {

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import type { GroupCard } from '../../../core/group-card.ts';
 import type { Reply } from '../../../core/reply.ts';
 import { isEnded, type MessageRef, type Run } from '../../../core/run/run.ts';
@@ -6,8 +8,16 @@ import type {
   ChatLeftovers,
   ChatPort,
   CommandOutcome,
+  ImageFile,
+  ImagePlace,
   Requester,
 } from '../../../ports/chat.ts';
+import type { FormView } from '../../../ports/forms.ts';
+import {
+  renderChartSavedText,
+  renderFormHintText,
+  renderNoChartText,
+} from '../../../views/text/chart-text.ts';
 import {
   renderGroupCardText,
   renderGroupNoticeText,
@@ -30,6 +40,8 @@ export interface ConsoleChatOptions {
   input?: NodeJS.ReadableStream & { isTTY?: boolean };
   output?: NodeJS.WritableStream;
   now?: () => Date;
+  /** Where chart pictures are saved (TRAINYARD_DATA/charts); without it they are not kept. */
+  chartsDir?: string;
 }
 
 /**
@@ -141,6 +153,40 @@ export class ConsoleChat implements ChatPort {
     this.screen.print(renderLogKeptText(run, content.split('\n').filter(Boolean).length));
     return true;
   }
+
+  /** Saves the picture in the charts folder and prints its path. */
+  async uploadImage(where: ImagePlace, image: ImageFile): Promise<boolean> {
+    const dir = this.opts.chartsDir;
+    if (!dir) {
+      this.imageSkipped(where, image.title, 'pictures are not kept here');
+      return true;
+    }
+    const path = join(dir, basename(image.filename));
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path, image.png);
+    } catch (err) {
+      this.imageSkipped(where, image.title, `it could not be saved in ${dir} (${(err as Error).message})`);
+      return true;
+    }
+    // Under the working folder (the default ./data), the short path.
+    const near = relative(process.cwd(), path);
+    this.screen.print(renderChartSavedText(near.startsWith('..') || isAbsolute(near) ? path : near));
+    return true;
+  }
+
+  imageSkipped(_where: ImagePlace, title: string, reason: string): void {
+    this.screen.print(renderNoChartText(title, reason, this.screen.interactive));
+  }
+
+  /** Forms are Slack's: says what to type instead. */
+  async showForm(_to: Requester, form: FormView): Promise<void> {
+    const names = form.kind === 'new' ? form.templates.map((t) => t.name) : [form.template.name];
+    this.screen.print(renderFormHintText(names, form.kind === 'launch' ? form.template.name : undefined));
+  }
+
+  /** The console has no Home tab. */
+  async publishHome(): Promise<void> {}
 
   async postGroupCard(channel: string, card: GroupCard): Promise<MessageRef> {
     this.screen.print(renderGroupStartedText(card));

@@ -160,9 +160,15 @@ export class OutboundQueue {
     for (const list of this.draining ? [priority] : [priority, normal]) {
       for (const job of [...list]) {
         if (this.onWire.size >= maxInFlight) return; // a completion pumps again
+        const expiresAt = job.call.expiresAt ?? Number.POSITIVE_INFINITY;
+        if (expiresAt <= now) {
+          this.waiting.take(job);
+          this.drop(job, { method: job.call.method, reason: 'it expired before it could be sent' });
+          continue;
+        }
         const wait = this.waitMs(job, now);
         if (wait > 0) {
-          wakeAt = Math.min(wakeAt, now + wait);
+          wakeAt = Math.min(wakeAt, now + wait, expiresAt);
           continue;
         }
         if (wait < 0) continue; // same card already in flight; its completion pumps again
@@ -273,9 +279,15 @@ export class OutboundQueue {
       this.requeue(job, false);
       return;
     }
-    this.calls?.inc({ method: call.method, outcome: 'dropped' });
-    this.opts.log.warn('slack call dropped', { ...fields, reason: failure.reason });
+    this.drop(job, { ...fields, reason: failure.reason });
+  }
+
+  /** Gives up on a call: logged, counted, and its callers told it failed. */
+  private drop(job: Job, fields: Record<string, unknown> & { method: string }): void {
+    this.calls?.inc({ method: fields.method, outcome: 'dropped' });
+    this.opts.log.warn('slack call dropped', fields);
     for (const w of job.waiters) w(FAILED);
+    this.notifyIdle();
   }
 
   /** Puts a failed call back in line (or tells its callers it went unsent when the queue has closed). */

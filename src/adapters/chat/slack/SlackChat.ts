@@ -2,16 +2,25 @@ import type { webApi } from '@slack/bolt';
 import type { GroupCard } from '../../../core/group-card.ts';
 import type { Reply } from '../../../core/reply.ts';
 import { isEnded, type MessageRef, type Run } from '../../../core/run/run.ts';
-import type { ChatHandlers, ChatLeftovers, ChatPort, Requester } from '../../../ports/chat.ts';
+import type {
+  ChatHandlers,
+  ChatLeftovers,
+  ChatPort,
+  ImageFile,
+  ImagePlace,
+  Requester,
+} from '../../../ports/chat.ts';
+import type { FormView } from '../../../ports/forms.ts';
+import type { HomeContent } from '../../../ports/home.ts';
 import type { Logger } from '../../../shared/log.ts';
-import type { SlackMessage } from '../../../views/blocks/block-kit.ts';
 import { renderGroupCard, renderGroupNotice } from '../../../views/blocks/group-card.ts';
 import { renderNotice } from '../../../views/blocks/notice.ts';
 import { renderReply } from '../../../views/blocks/reply.ts';
 import { renderRunCard } from '../../../views/blocks/run-card.ts';
 import { headAndTail } from './head-and-tail.ts';
 import type { Delivery, OutboundCall, OutboundQueue } from './OutboundQueue.ts';
-import { HttpStatusError } from './slack-error.ts';
+import { postToResponseUrl } from './response-url.ts';
+import { SlackViews } from './SlackViews.ts';
 
 /** Where Slack events come from (the Bolt app); SlackChat starts and stops it with itself. */
 export interface SlackInbound {
@@ -49,8 +58,11 @@ const CLOSE_WITHIN_MS = 10_000;
 export class SlackChat implements ChatPort {
   readonly kind = 'slack' as const;
   private port: number | undefined;
+  private readonly views: SlackViews;
 
-  constructor(private readonly opts: SlackChatOptions) {}
+  constructor(private readonly opts: SlackChatOptions) {
+    this.views = new SlackViews({ ...opts, answer: (to, reply) => this.answer(to, reply) });
+  }
 
   /** The HTTP port Slack events (and health routes) are served on, once started. */
   get listeningPort(): number | undefined {
@@ -63,6 +75,15 @@ export class SlackChat implements ChatPort {
 
   async answer(to: Requester, reply: Reply): Promise<void> {
     const msg = renderReply(reply);
+    if (!to.channel && !to.replyTo) {
+      // From no channel (the Home tab) and with no response_url: the person's DM with the app.
+      await this.opts.queue.enqueue({
+        method: 'chat.postMessage',
+        channel: to.user,
+        send: () => this.opts.web.chat.postMessage({ channel: to.user, ...msg }),
+      });
+      return;
+    }
     if (to.replyTo) {
       const delivered = await this.opts.queue.enqueue({
         method: 'response_url',
@@ -142,6 +163,33 @@ export class SlackChat implements ChatPort {
       },
     });
     return dealtWith(delivery);
+  }
+
+  /** A picture (a chart) through files.uploadV2, in its thread; an ordinary call, after cards and notices. */
+  async uploadImage(where: ImagePlace, image: ImageFile): Promise<boolean> {
+    const delivery = await this.opts.queue.deliver({
+      method: 'files.uploadV2',
+      channel: where.channel,
+      send: () => {
+        const { filename, title, altText, png } = image;
+        const file = { channel_id: where.channel, file: png, filename, title, alt_text: altText };
+        return this.opts.web.filesUploadV2(where.thread ? { ...file, thread_ts: where.thread } : file);
+      },
+    });
+    return dealtWith(delivery);
+  }
+
+  /** A chart left out: nothing in the channel (the renderer logged why). */
+  imageSkipped(where: ImagePlace, title: string, reason: string): void {
+    this.opts.log.debug('picture left out', { channel: where.channel, title, reason });
+  }
+
+  showForm(to: Requester, form: FormView): Promise<void> {
+    return this.views.showForm(to, form);
+  }
+
+  publishHome(user: string, home: HomeContent): Promise<void> {
+    return this.views.publishHome(user, home);
   }
 
   async postGroupCard(channel: string, card: GroupCard): Promise<MessageRef | undefined> {
@@ -231,19 +279,4 @@ const groupCardKey = (card: MessageRef): string => `group:${card.channel}:${card
 function cardOfCall(call: OutboundCall<unknown>): MessageRef[] {
   const [kind, channel, ts] = call.coalesceKey?.split(':') ?? [];
   return call.method === 'chat.update' && kind === 'update' && channel && ts ? [{ channel, ts }] : [];
-}
-
-/** An ephemeral answer through a command's or button's response_url (works even where the bot is not a member). */
-async function postToResponseUrl(url: string, msg: SlackMessage): Promise<true> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...msg }),
-  });
-  await res.body?.cancel();
-  if (!res.ok) {
-    const retryAfter = Number(res.headers.get('retry-after'));
-    throw new HttpStatusError(res.status, retryAfter > 0 ? retryAfter * 1000 : undefined);
-  }
-  return true;
 }

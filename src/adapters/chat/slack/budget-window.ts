@@ -15,6 +15,10 @@ export const DEFAULT_BUDGETS: Readonly<Record<string, Budget>> = {
   'chat.postEphemeral': { limit: 100, windowMs: 60_000, scope: 'workspace' }, // Tier 4
   // files.getUploadURLExternal + files.completeUploadExternal (Tier 4 each); budgeted as Tier 3 to stay clear.
   'files.uploadV2': { limit: 50, windowMs: 60_000, scope: 'workspace' },
+  // Forms and Home tabs (Tier 4 each). A form's trigger_id is good for 3 s: its views.open goes as a priority call.
+  'views.open': { limit: 100, windowMs: 60_000, scope: 'workspace' },
+  'views.update': { limit: 100, windowMs: 60_000, scope: 'workspace' },
+  'views.publish': { limit: 100, windowMs: 60_000, scope: 'workspace' },
   // Not a Web API method: a response_url accepts 5 answers in 30 minutes, so the budget only guards bursts.
   response_url: { limit: 100, windowMs: 60_000, scope: 'workspace' },
 };

@@ -10,7 +10,7 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import { type Config, ConfigError } from '../../../config/env.ts';
-import { ACTION_IDS } from '../../../core/actions.ts';
+import { ACTION_IDS, ACTIONS } from '../../../core/actions.ts';
 import type { Reply } from '../../../core/reply.ts';
 import { codeText, sentence } from '../../../core/sentence.ts';
 import type { ChatHandlers, Requester } from '../../../ports/chat.ts';
@@ -21,6 +21,7 @@ import { boltLogger } from './bolt-logger.ts';
 import type { Budget } from './budget-window.ts';
 import { OutboundQueue } from './OutboundQueue.ts';
 import { SlackChat, type SlackInbound } from './SlackChat.ts';
+import { registerViewHandlers, requesterOfAction } from './view-handlers.ts';
 import { createWebClient } from './web-client.ts';
 
 /** Slack retries a delivery for up to a few minutes; remember deliveries a while longer. */
@@ -122,8 +123,7 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
     ['kind'],
   );
 
-  const timedAck = async (ack: () => Promise<void>) => {
-    const received = performance.now();
+  const timedAck = async (ack: () => Promise<void>, received = performance.now()) => {
     await ack();
     acks.observe((performance.now() - received) / 1000);
   };
@@ -155,21 +155,27 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
       user: command.user_id,
       channel: command.channel_id,
       replyTo: command.response_url,
+      // `/train new` opens a form with it.
+      trigger: command.trigger_id,
     };
     work(from, 'command', (h) => h.command(command.text ?? '', from, command.trigger_id));
   });
 
   app.action<BlockAction>(/.*/, async ({ action, body, ack }) => {
     await timedAck(ack);
-    if (body.type !== 'block_actions' || action.type !== 'button') return;
-    const user = body.user.id;
-    const channel = body.channel?.id ?? body.container?.channel_id ?? '';
-    const from: Requester = { user, channel, replyTo: body.response_url };
-    const value = action.value ?? '';
+    if (body.type !== 'block_actions') return;
+    // Buttons carry a value; the one select Trainyard listens to is /train new's template picker.
+    const picked = action.type === 'static_select' && action.action_id === ACTIONS.pickTemplate;
+    if (action.type !== 'button' && !picked) return;
+    const value =
+      (action.type === 'button' ? action.value : picked ? action.selected_option?.value : '') ?? '';
+    const from = requesterOfAction(body);
+    const { user } = from;
     const key = `${action.action_ts}:${user}:${value}`;
     if (
       !deliveries.firstTime(`action:${key}`) ||
-      !presses.firstTime(`${user}:${action.action_id}:${value}`)
+      // Choosing templates back and forth is not a double click.
+      (!picked && !presses.firstTime(`${user}:${action.action_id}:${value}`))
     ) {
       repeats.inc({ kind: 'action' });
       return;
@@ -183,6 +189,8 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
     }
     work(from, action.action_id, (h) => h.action(action.action_id, value, from, key));
   });
+
+  registerViewHandlers(app, { log, door: () => door?.handlers, deliveries, timedAck });
 
   app.error(async (err) => {
     log.error('slack delivery failed', { err });

@@ -10,6 +10,11 @@ export interface OutboundCall<T> {
   priority?: boolean;
   /** Earliest gap after the previous call with the same coalesceKey (priority calls ignore it). */
   minIntervalMs?: number;
+  /**
+   * When the call is worth nothing any more (ms since epoch): one still waiting then is dropped as
+   * failed, e.g. views.open, whose trigger_id Slack accepts for 3 s only.
+   */
+  expiresAt?: number;
   send: () => Promise<T>;
 }
 

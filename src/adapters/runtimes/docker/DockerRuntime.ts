@@ -4,13 +4,15 @@ import { kubernetesOnlyRefusal } from '../../../core/run/kubernetes-only.ts';
 import { isEnded, type Run, type RunSpec } from '../../../core/run/run.ts';
 import { LABELS, MANAGED_SELECTOR } from '../../../core/run/run-identity.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../../ports/runtime.ts';
+import { cloneCode } from '../../../shared/git-clone.ts';
 import { splitLines } from '../../../shared/line-splitter.ts';
 import type { Logger } from '../../../shared/log.ts';
+import { artifactsFolder, emptyCodeFolder, prepareRunFolders } from '../../../shared/run-folders.ts';
 import { asSentence, connectDocker, engineMessage, noEngineMessage } from '../../docker/docker-engine.ts';
 import { ContainerEvents } from './ContainerEvents.ts';
 import { resumePosition } from './ContainerLogs.ts';
 import { ContainerTracker } from './ContainerTracker.ts';
-import { containerCreateOptions } from './container-spec.ts';
+import { containerCreateOptions, type RunMounts } from './container-spec.ts';
 import { createRunContainer } from './create-container.ts';
 import { demuxAll } from './log-frames.ts';
 
@@ -26,6 +28,12 @@ export interface DockerRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** How long a run's end waits for the rest of its log. */
   logDrainMs?: number;
+  /**
+   * TRAINYARD_DATA, which the engine must see at the same path (the bot on the Docker host): each
+   * run's artifacts folder, its inputs and its clone are bind-mounted from there. Without it,
+   * containers get none of these.
+   */
+  dataDir?: string;
 }
 
 const short = (containerId: string) => containerId.slice(0, 12);
@@ -38,6 +46,8 @@ const short = (containerId: string) => containerId.slice(0, 12);
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker' as const;
   readonly location: string;
+  readonly keepsArtifacts: boolean;
+  private readonly dataDir?: string;
   private readonly docker: Docker;
   private readonly log: Logger;
   private readonly network: string;
@@ -51,6 +61,8 @@ export class DockerRuntime implements Runtime {
     this.docker = opts.docker;
     this.log = opts.log;
     this.network = opts.network ?? 'bridge';
+    this.dataDir = opts.dataDir;
+    this.keepsArtifacts = opts.dataDir !== undefined;
     this.registry = opts.registry;
     this.env = opts.env ?? process.env;
     const host = this.env.DOCKER_HOST;
@@ -107,7 +119,7 @@ export class DockerRuntime implements Runtime {
     if (known) return { handle: short(known.containerId) };
     const created = await createRunContainer({
       docker: this.docker,
-      options: containerCreateOptions(run, this.network),
+      options: containerCreateOptions(run, this.network, await this.mounts(run)),
       runId: run.id,
       registry: this.registry,
       env: this.env,
@@ -129,6 +141,29 @@ export class DockerRuntime implements Runtime {
     this.containers.followLogs(tracked);
     this.containers.armDeadline(tracked, run.spec.job.activeDeadlineSeconds, new Date());
     return { handle: short(created.container.id) };
+  }
+
+  /**
+   * The run's folders on the bot's disk, bind-mounted into its container: artifacts read-write,
+   * inputs read-only, and its clone, made here on the host with the bot's git (so no git image has
+   * to be pulled), whose commit is reported before the container is created.
+   */
+  private async mounts(run: Run): Promise<RunMounts | undefined> {
+    const { dataDir } = this;
+    if (!dataDir) return undefined;
+    const inputs = run.spec.inputs ?? [];
+    const folders = await prepareRunFolders(dataDir, run.id, inputs, { links: false });
+    const mounts: RunMounts = {
+      artifacts: folders.artifacts,
+      inputs: inputs.map((i) => ({ path: i.path, folder: artifactsFolder(dataDir, i.runId) })),
+    };
+    const { code } = run.spec;
+    if (code) {
+      mounts.code = await emptyCodeFolder(folders);
+      const commit = await cloneCode({ url: code.git, ref: code.ref, dir: mounts.code });
+      this.sink?.resolved?.(run.id, { commit });
+    }
+    return mounts;
   }
 
   async stop(run: Run): Promise<void> {
@@ -207,7 +242,7 @@ export class DockerRuntime implements Runtime {
 
 /** The runtime for the composition root; `network` defaults to the engine's `bridge`. */
 export function createDockerRuntime(opts: {
-  config: Pick<Config, 'registry'>;
+  config: Pick<Config, 'registry'> & Partial<Pick<Config, 'dataDir'>>;
   log: Logger;
   docker?: Docker;
   network?: string;
@@ -219,5 +254,6 @@ export function createDockerRuntime(opts: {
     network: opts.network,
     stopGraceSeconds: opts.stopGraceSeconds,
     registry: opts.config.registry,
+    dataDir: opts.config.dataDir,
   });
 }

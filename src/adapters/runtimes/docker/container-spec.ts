@@ -15,15 +15,42 @@ export function containerName(run: Run): string {
   return jobName(run.spec.template, run.number, run.id.replace(/^r-/, ''));
 }
 
+/** Where a run's folders on the bot's disk appear in its container (the same paths as on Kubernetes). */
+export const CONTAINER_PATHS = { artifacts: '/artifacts', inputs: '/inputs', code: '/code' } as const;
+
+/** Host folders bind-mounted into a run's container. */
+export interface RunMounts {
+  /** Its artifacts folder, mounted read-write at /artifacts. */
+  artifacts: string;
+  /** Each input's artifacts folder, mounted read-only at /inputs/<path>. */
+  inputs: Array<{ path: string; folder: string }>;
+  /** Its clone, mounted read-write at /code, which becomes the working directory. */
+  code?: string;
+}
+
 /**
  * The engine's create request for a run. Command and args map like Kubernetes does
  * (command replaces the image's ENTRYPOINT, args its CMD) and are passed as arrays, never
  * through a shell. Throws an Error with one sentence when a resource value cannot be read.
  */
-export function containerCreateOptions(run: Run, network: string): Docker.ContainerCreateOptions {
+export function containerCreateOptions(
+  run: Run,
+  network: string,
+  mounts?: RunMounts,
+): Docker.ContainerCreateOptions {
   const { spec } = run;
   if (!spec.image) throw new Error(`Run ${run.id} has no image yet; build it before starting its container.`);
   const hostConfig: Docker.HostConfig = { NetworkMode: network };
+  const env: Record<string, string> = { ...spec.env };
+  if (mounts) {
+    hostConfig.Binds = [
+      `${mounts.artifacts}:${CONTAINER_PATHS.artifacts}:rw`,
+      ...mounts.inputs.map((i) => `${i.folder}:${CONTAINER_PATHS.inputs}/${i.path}:ro`),
+      ...(mounts.code ? [`${mounts.code}:${CONTAINER_PATHS.code}:rw`] : []),
+    ];
+    env.TRAINYARD_ARTIFACTS = CONTAINER_PATHS.artifacts;
+    if (mounts.inputs.length > 0) env.TRAINYARD_INPUTS = CONTAINER_PATHS.inputs;
+  }
   if (spec.resources.cpu) hostConfig.NanoCpus = Math.round(parseCpu(spec.resources.cpu) * 1e9);
   if (spec.resources.memory) hostConfig.Memory = parseMemory(spec.resources.memory);
   if (spec.resources.gpu > 0) {
@@ -34,7 +61,8 @@ export function containerCreateOptions(run: Run, network: string): Docker.Contai
     Image: spec.image,
     ...(spec.command.length > 0 && { Entrypoint: spec.command }),
     ...(spec.args.length > 0 && { Cmd: spec.args }),
-    Env: Object.entries(spec.env).map(([name, value]) => `${name}=${value}`),
+    ...(mounts?.code && { WorkingDir: CONTAINER_PATHS.code }),
+    Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
     Labels: containerLabels(run),
     Tty: false,
     AttachStdout: false,

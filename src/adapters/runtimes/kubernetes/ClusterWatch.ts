@@ -5,7 +5,7 @@ import type { BackoffPolicy } from '../../../shared/backoff.ts';
 import type { Logger } from '../../../shared/log.ts';
 import type { KubeApiError } from './api-error.ts';
 import { MAIN_CONTAINER } from './job-manifest.ts';
-import { jobFacts, podFacts } from './job-status.ts';
+import { jobFacts, type PodFacts, podFacts } from './job-status.ts';
 import type { KubeApi } from './kube-api.ts';
 import { ResourceWatch } from './ResourceWatch.ts';
 import type { RunTracker } from './RunTracker.ts';
@@ -18,6 +18,8 @@ export interface ClusterWatchOptions {
   backoff: BackoffPolicy;
   watchTimeoutSeconds: number;
   tracker: RunTracker;
+  /** Told each pod of a run as it is seen (to read the commit its code's init container printed). */
+  onPod?: (pod: PodFacts) => void;
   /** Where the cluster is, for logs: context, server, namespace. */
   where: () => Record<string, string>;
 }
@@ -74,14 +76,19 @@ export class ClusterWatch {
       path: `/api/v1/namespaces/${ns}/pods`,
       list: () => api.listPods(ns, MANAGED_SELECTOR),
       onSync: (items) => {
-        tracker.podsListed(items.map((pod) => podFacts(pod, MAIN_CONTAINER)).filter((pod) => pod.runId));
+        const pods = items.map((pod) => podFacts(pod, MAIN_CONTAINER)).filter((pod) => pod.runId);
+        tracker.podsListed(pods);
+        for (const pod of pods) opts.onPod?.(pod);
         this.afterList();
       },
       onChange: (type, pod) => {
         const facts = podFacts(pod, MAIN_CONTAINER);
         if (!facts.runId) return;
         if (type === 'DELETED') tracker.podDeleted(facts.runId, facts.name);
-        else tracker.podChanged(facts);
+        else {
+          tracker.podChanged(facts);
+          opts.onPod?.(facts);
+        }
       },
     });
   }

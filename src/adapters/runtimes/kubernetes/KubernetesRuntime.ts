@@ -6,6 +6,7 @@ import { splitLines } from '../../../shared/line-splitter.ts';
 import type { Logger } from '../../../shared/log.ts';
 import { KubeApiError } from './api-error.ts';
 import { ClusterWatch } from './ClusterWatch.ts';
+import { CodeCommits } from './CodeCommits.ts';
 import { JobClient } from './JobClient.ts';
 import { MAIN_CONTAINER, renderJobManifest } from './job-manifest.ts';
 import { goneStatus } from './job-status.ts';
@@ -30,6 +31,10 @@ export interface KubernetesRuntimeOptions {
   logDrainMs?: number;
   /** Tries for a create or delete that meets transient errors. */
   attempts?: number;
+  /** TRAINYARD_ARTIFACTS_CLAIM: the ReadWriteMany claim that keeps artifacts; without it none are kept. */
+  artifactsClaim?: string;
+  /** TRAINYARD_GIT_IMAGE: the image of the init container that clones a template's code. */
+  gitImage?: string;
 }
 
 /**
@@ -40,6 +45,7 @@ export interface KubernetesRuntimeOptions {
 export class KubernetesRuntime implements Runtime {
   readonly kind = 'kubernetes' as const;
   readonly location: string;
+  readonly keepsArtifacts: boolean;
   private readonly tracker: RunTracker;
   private readonly logs: RunLogs;
   private readonly cluster: ClusterWatch;
@@ -48,6 +54,13 @@ export class KubernetesRuntime implements Runtime {
 
   constructor(private readonly opts: KubernetesRuntimeOptions) {
     this.location = `namespace ${opts.namespace}`;
+    this.keepsArtifacts = opts.artifactsClaim !== undefined;
+    const commits = new CodeCommits({
+      api: opts.api,
+      namespace: opts.namespace,
+      log: opts.log,
+      sink: () => this.sink,
+    });
     const backoff = opts.backoff ?? DEFAULT_BACKOFF;
     const drainMs = opts.logDrainMs ?? 5000;
     const where = () => ({ context: opts.context, server: opts.api.server, namespace: opts.namespace });
@@ -84,6 +97,7 @@ export class KubernetesRuntime implements Runtime {
       backoff,
       watchTimeoutSeconds: opts.watchTimeoutSeconds ?? 300,
       tracker: this.tracker,
+      onPod: (pod) => commits.seen(pod),
       where,
     });
     opts.metrics.gauge(
@@ -119,7 +133,8 @@ export class KubernetesRuntime implements Runtime {
    */
   async submit(run: Run): Promise<Placement> {
     const { namespace } = this.opts;
-    const body = renderJobManifest(run, { namespace });
+    const { artifactsClaim, gitImage } = this.opts;
+    const body = renderJobManifest(run, { namespace, artifactsClaim, gitImage });
     this.tracker.submitting(run.id);
     // Its Job may be there already, its log read up to the run's cursor (a restart between the
     // create and storing the placement): go on from there.

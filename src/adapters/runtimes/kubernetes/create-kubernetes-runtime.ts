@@ -34,5 +34,7 @@ export function createKubernetesRuntime(opts: CreateKubernetesRuntimeOptions): K
     context,
     log,
     metrics: opts.metrics,
+    artifactsClaim: opts.config.artifactsClaim,
+    gitImage: opts.config.gitImage,
   });
 }

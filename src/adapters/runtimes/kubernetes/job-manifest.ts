@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { V1EnvVar, V1Job } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { DEFAULT_GIT_IMAGE } from '../../../config/env.ts';
 import type { Run } from '../../../core/run/run.ts';
 import { jobName, runAnnotations, runLabels } from '../../../core/run/run-identity.ts';
+import { runVolumeParts, type VolumeOptions } from './run-volumes.ts';
 
 /** Name of the one container in every Job; the Kubernetes runtime reads logs from it. */
 export const MAIN_CONTAINER = 'main';
@@ -32,11 +34,17 @@ function containerEnv(spec: Run['spec']): V1EnvVar[] {
   return [...plain, ...fromSecrets];
 }
 
+export interface JobManifestOptions extends Partial<VolumeOptions> {
+  namespace: string;
+  /** Stands in for the suffix taken from the run id (`trainyard render`). */
+  suffix?: string;
+}
+
 /**
  * The batch/v1 Job that runs `run` on a cluster. Pure; the spec's image must already be known.
  * The name's suffix comes from the run id unless one is given (`trainyard render` shows a stand-in).
  */
-export function renderJobManifest(run: Run, opts: { namespace: string; suffix?: string }): V1Job {
+export function renderJobManifest(run: Run, opts: JobManifestOptions): V1Job {
   const { spec } = run;
   if (!spec.image) {
     throw new Error(`Run ${run.id} has no image yet; build it before rendering the Job.`);
@@ -53,6 +61,12 @@ export function renderJobManifest(run: Run, opts: { namespace: string; suffix?: 
   if (Object.keys(limits).length) resources.limits = limits;
 
   const { job } = spec;
+  const own = runVolumeParts(run, {
+    artifactsClaim: opts.artifactsClaim,
+    gitImage: opts.gitImage ?? DEFAULT_GIT_IMAGE,
+  });
+  const volumeMounts = [...((job.volumeMounts as never[]) ?? []), ...own.mounts];
+  const volumes = [...((job.volumes as never[]) ?? []), ...own.volumes];
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -77,6 +91,7 @@ export function renderJobManifest(run: Run, opts: { namespace: string; suffix?: 
         },
         spec: {
           restartPolicy: 'Never',
+          ...(own.initContainers.length > 0 && { initContainers: own.initContainers }),
           containers: [
             {
               name: MAIN_CONTAINER,
@@ -85,14 +100,15 @@ export function renderJobManifest(run: Run, opts: { namespace: string; suffix?: 
               ...(spec.build && { imagePullPolicy: 'IfNotPresent' }),
               command: spec.command,
               args: spec.args,
-              env: containerEnv(spec),
+              ...(own.workingDir && { workingDir: own.workingDir }),
+              env: [...containerEnv(spec), ...own.env],
               ...(Object.keys(resources).length && { resources }),
-              ...(job.volumeMounts && { volumeMounts: job.volumeMounts as never }),
+              volumeMounts,
             },
           ],
           ...(job.nodeSelector && { nodeSelector: job.nodeSelector }),
           ...(job.tolerations && { tolerations: job.tolerations }),
-          ...(job.volumes && { volumes: job.volumes as never }),
+          volumes,
           ...(job.imagePullSecrets && { imagePullSecrets: job.imagePullSecrets.map((name) => ({ name })) }),
           ...(job.serviceAccountName && { serviceAccountName: job.serviceAccountName }),
         },

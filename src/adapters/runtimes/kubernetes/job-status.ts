@@ -4,8 +4,10 @@
  * memory), and asks `jobStatus` what state the run is in.
  */
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { redactCredentials } from '../../../core/code/git-url.ts';
 import type { RuntimeUpdate } from '../../../core/run/run.ts';
 import { LABELS } from '../../../core/run/run-identity.ts';
+import { CODE_CONTAINER } from './run-volumes.ts';
 
 export interface JobFacts {
   name: string;
@@ -37,6 +39,8 @@ export interface PodFacts {
   /** Pod-level failure such as Evicted. */
   podFailure?: { reason?: string; message?: string };
   main?: ContainerFacts;
+  /** The init container that clones the run's code from git, when it has one. */
+  code?: ContainerFacts;
 }
 
 export interface StatusOptions {
@@ -83,12 +87,37 @@ export function jobFacts(job: V1Job): JobFacts {
   };
 }
 
+type ContainerStatus = NonNullable<NonNullable<V1Pod['status']>['containerStatuses']>[number];
+
+function containerFacts(
+  spec: { image?: string; resources?: { limits?: Record<string, string> } } | undefined,
+  status: ContainerStatus | undefined,
+): ContainerFacts | undefined {
+  if (!spec) return undefined;
+  const state = status?.state;
+  return {
+    image: spec.image ?? status?.image ?? '',
+    memoryLimit: spec.resources?.limits?.memory,
+    waiting: state?.waiting && { reason: state.waiting.reason, message: state.waiting.message },
+    running: state?.running && { startedAt: toDate(state.running.startedAt as Date | string | undefined) },
+    terminated: state?.terminated && {
+      exitCode: state.terminated.exitCode,
+      reason: state.terminated.reason,
+      message: state.terminated.message,
+      startedAt: toDate(state.terminated.startedAt as Date | string | undefined),
+      finishedAt: toDate(state.terminated.finishedAt as Date | string | undefined),
+    },
+  };
+}
+
 export function podFacts(pod: V1Pod, container: string): PodFacts {
   const spec = pod.spec?.containers.find((c) => c.name === container) ?? pod.spec?.containers[0];
   const status =
     pod.status?.containerStatuses?.find((c) => c.name === container) ?? pod.status?.containerStatuses?.[0];
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-  const state = status?.state;
+  const codeSpec = pod.spec?.initContainers?.find((c) => c.name === CODE_CONTAINER);
+  const codeStatus = pod.status?.initContainerStatuses?.find((c) => c.name === CODE_CONTAINER);
+  const code = containerFacts(codeSpec, codeStatus);
   return {
     name: pod.metadata?.name ?? '',
     runId: pod.metadata?.labels?.[LABELS.run] ?? '',
@@ -103,19 +132,19 @@ export function podFacts(pod: V1Pod, container: string): PodFacts {
       pod.status?.phase === 'Failed' && pod.status.reason
         ? { reason: pod.status.reason, message: pod.status.message }
         : undefined,
-    main: spec && {
-      image: spec.image ?? status?.image ?? '',
-      memoryLimit: spec.resources?.limits?.memory,
-      waiting: state?.waiting && { reason: state.waiting.reason, message: state.waiting.message },
-      running: state?.running && { startedAt: toDate(state.running.startedAt as Date | string | undefined) },
-      terminated: state?.terminated && {
-        exitCode: state.terminated.exitCode,
-        reason: state.terminated.reason,
-        message: state.terminated.message,
-        startedAt: toDate(state.terminated.startedAt as Date | string | undefined),
-        finishedAt: toDate(state.terminated.finishedAt as Date | string | undefined),
-      },
-    },
+    main: containerFacts(spec, status),
+    ...(code && { code }),
+  };
+}
+
+/** The clone of the run's code failed: its exit code and git's last words, credentials removed. */
+function cloneFailure(pod: PodFacts | undefined): { text: string; exitCode: number } | undefined {
+  const t = pod?.code?.terminated;
+  if (!t || t.exitCode === 0) return undefined;
+  const said = t.message ? redactCredentials(t.message).trim().split('\n').pop() : undefined;
+  return {
+    text: `cloning its code from git failed (exit code ${t.exitCode})${said ? `: ${said}` : ''}`,
+    exitCode: t.exitCode,
   };
 }
 
@@ -142,6 +171,8 @@ const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
 /** Why the latest attempt's container ended, in words. */
 function terminationDetail(pod: PodFacts | undefined): { text?: string; exitCode?: number } {
   const t = pod?.main?.terminated;
+  const clone = cloneFailure(pod);
+  if (!t && clone) return clone;
   if (!t) {
     if (pod?.podFailure) {
       const { reason, message } = pod.podFailure;
@@ -163,7 +194,7 @@ function terminationDetail(pod: PodFacts | undefined): { text?: string; exitCode
 }
 
 function failedStatus(job: JobFacts, pods: PodFacts[]): JobStatus {
-  const latestFailed = newestFirst(pods).find((p) => p.main?.terminated || p.podFailure);
+  const latestFailed = newestFirst(pods).find((p) => p.main?.terminated || p.podFailure || cloneFailure(p));
   const detail = terminationDetail(latestFailed);
   const at = job.outcome?.at;
   const because = detail.text ? `; ${detail.text}` : '';
@@ -225,7 +256,7 @@ export function jobStatus(job: JobFacts, pods: PodFacts[], opts: StatusOptions):
   if (main?.running || (pod.phase === 'Succeeded' && main?.terminated)) {
     return { update: { state: 'running', at: main.running?.startedAt } };
   }
-  if (main?.terminated || pod.phase === 'Failed') {
+  if (main?.terminated || pod.phase === 'Failed' || cloneFailure(pod)) {
     // The Job has not given up yet, so it will start another attempt.
     const detail = terminationDetail(pod);
     return {
@@ -235,6 +266,9 @@ export function jobStatus(job: JobFacts, pods: PodFacts[], opts: StatusOptions):
       },
     };
   }
+  if (pod.code?.running) return { update: { state: 'pending', reason: 'Cloning its code from git.' } };
+  if (pod.code?.waiting && !pod.code.terminated && STUCK_REASONS.has(pod.code.waiting.reason ?? ''))
+    return waitingStatus({ ...pod, main: pod.code }, opts);
   if (main?.waiting) return waitingStatus(pod, opts);
   return { update: { state: 'pending', reason: 'Starting its container.' } };
 }
@@ -245,6 +279,7 @@ export function jobStatus(job: JobFacts, pods: PodFacts[], opts: StatusOptions):
  */
 export function podMayStillReport(pod: PodFacts | undefined): boolean {
   if (!pod || pod.main?.terminated || pod.phase === 'Failed' || pod.phase === 'Succeeded') return false;
+  if (cloneFailure(pod)) return false;
   return !pod.unschedulable && !STUCK_REASONS.has(pod.main?.waiting?.reason ?? '');
 }
 

@@ -1,11 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { processEnvAllowList } from '../../../config/env.ts';
 import { kubernetesOnlyRefusal } from '../../../core/run/kubernetes-only.ts';
 import type { Run, RunSpec, RuntimeUpdate } from '../../../core/run/run.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../../ports/runtime.ts';
+import { cloneCode } from '../../../shared/git-clone.ts';
 import { type GraceKill, graceKill } from '../../../shared/grace-kill.ts';
 import { createLineSplitter } from '../../../shared/line-splitter.ts';
 import type { Logger } from '../../../shared/log.ts';
+import { emptyCodeFolder, prepareRunFolders } from '../../../shared/run-folders.ts';
 
 export interface ProcessRuntimeOptions {
   log: Logger;
@@ -15,6 +18,19 @@ export interface ProcessRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** More variables to pass on from `env` (TRAINYARD_PROCESS_ENV); read from `env` when not given. */
   passEnv?: string[];
+  /**
+   * TRAINYARD_DATA: each run gets its artifacts folder there (TRAINYARD_ARTIFACTS), its inputs
+   * linked there (TRAINYARD_INPUTS) and its clone there. Without it, runs get none of these.
+   */
+  dataDir?: string;
+}
+
+/** Where a run's process starts and what it is told about its folders. */
+interface Prepared {
+  cwd: string;
+  env: Record<string, string>;
+  /** The run's clone of its code, removed when its process ends. */
+  clone?: string;
 }
 
 /** Variables a job inherits from the bot: enough to find programs and libraries, nothing secret. */
@@ -37,8 +53,12 @@ interface Tracked {
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const;
   readonly location = 'this machine';
+  readonly keepsArtifacts: boolean;
   private sink?: RuntimeSink;
   private readonly procs = new Map<string, Tracked>();
+  /** Submits under way (folders, clone), so a second submit of the run waits for the first. */
+  private readonly submitting = new Map<string, Promise<Placement>>();
+  private readonly dataDir?: string;
   private readonly graceMs: number;
   private readonly baseEnv: Record<string, string>;
   private readonly started: Promise<void>;
@@ -49,6 +69,8 @@ export class ProcessRuntime implements Runtime {
 
   constructor(opts: ProcessRuntimeOptions) {
     this.graceMs = opts.graceMs ?? 10_000;
+    this.dataDir = opts.dataDir;
+    this.keepsArtifacts = opts.dataDir !== undefined;
     const env = opts.env ?? process.env;
     const passed = new Set(opts.passEnv ?? processEnvAllowList(env));
     this.baseEnv = Object.fromEntries(
@@ -87,6 +109,41 @@ export class ProcessRuntime implements Runtime {
     // The same run submitted again (a resume pass, a retried command) keeps its one process.
     const running = this.procs.get(run.id);
     if (running) return running.placement;
+    const underway = this.submitting.get(run.id);
+    if (underway) return underway;
+    const submitting = this.prepare(run, sink)
+      .then((prepared) => this.spawnRun(run, sink, prepared))
+      .finally(() => this.submitting.delete(run.id));
+    this.submitting.set(run.id, submitting);
+    return submitting;
+  }
+
+  /**
+   * The run's folders: its artifacts folder, links to its inputs' folders (symbolic links, so
+   * a job could write through them: the process runtime runs jobs as the bot's own user and
+   * does not enforce read-only inputs), and its clone, whose commit is reported before the
+   * command starts.
+   */
+  private async prepare(run: Run, sink: RuntimeSink): Promise<Prepared> {
+    const { spec } = run;
+    const prepared: Prepared = { cwd: spec.workdir, env: {} };
+    if (!this.dataDir) return prepared;
+    const inputs = spec.inputs ?? [];
+    const folders = await prepareRunFolders(this.dataDir, run.id, inputs, { links: true });
+    prepared.env.TRAINYARD_ARTIFACTS = folders.artifacts;
+    if (inputs.length > 0) prepared.env.TRAINYARD_INPUTS = folders.inputs;
+    if (spec.code) {
+      const dir = await emptyCodeFolder(folders);
+      const commit = await cloneCode({ url: spec.code.git, ref: spec.code.ref, dir });
+      sink.resolved?.(run.id, { commit });
+      prepared.cwd = dir;
+      // The clone is only the job's working copy (its commit is recorded): it goes when the job ends.
+      prepared.clone = dir;
+    }
+    return prepared;
+  }
+
+  private spawnRun(run: Run, sink: RuntimeSink, prepared: Prepared): Placement {
     const { spec } = run;
     const [program, ...rest] = spec.command.length ? spec.command : spec.args;
     const args = spec.command.length ? [...rest, ...spec.args] : rest;
@@ -94,10 +151,11 @@ export class ProcessRuntime implements Runtime {
     // `node` means the Node that runs Trainyard, so the demo works wherever the bot does.
     const executable = program === 'node' ? process.execPath : program;
     const child = spawn(executable, args, {
-      cwd: spec.workdir,
+      cwd: prepared.cwd,
       env: {
         ...this.baseEnv,
         ...spec.env,
+        ...prepared.env,
         TRAINYARD_RUN_ID: run.id,
         TRAINYARD_RUN_NUMBER: String(run.number),
       },
@@ -133,6 +191,7 @@ export class ProcessRuntime implements Runtime {
       void tracked.stopping?.then((kill) => kill.cancel());
       this.procs.delete(run.id);
       sink.update(run.id, endState(program, code, signal, tracked, spawnError));
+      if (prepared.clone) void rm(prepared.clone, { recursive: true, force: true }).catch(() => {});
     });
     return placement;
   }

@@ -29,7 +29,7 @@ export interface NewestQuery<T> {
  * which the owner writes), settled ones beyond the newest few move to history segments. Each
  * move appends first and drops the live copy only once the line is in its segment, so a crash
  * leaves a record in both places, never in neither; wherever a record is in both, the live copy
- * wins. Sweeps and pipelines reuse this with their own RecordKind.
+ * wins. Runs, sweeps and pipelines each have one, with their own RecordKind.
  */
 export class RecordHistory<T> {
   readonly #kind: RecordKind<T>;

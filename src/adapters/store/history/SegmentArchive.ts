@@ -105,7 +105,7 @@ export class SegmentArchive<T> {
       const first = rows.numbers.length;
       for (const { record, offset, length } of lines) this.#pushRow(rows, record, offset, length);
       this.index.add(rows, first);
-      this.#opts.hook?.('segment-appended');
+      this.#opts.hook?.('segment-appended', this.#kind.name);
       if (segment.bytes >= this.#opts.segmentBytes) await this.#seal(segment);
       from = to;
     }
@@ -158,9 +158,9 @@ export class SegmentArchive<T> {
       await removeFile(segmentPath(this.#dir, this.#kind.name, oldest));
       this.#segments.shift();
       dropped.push(...this.index.removeSegment(oldest));
-      this.#opts.hook?.('segment-dropped');
+      this.#opts.hook?.('segment-dropped', this.#kind.name);
       await removeFile(sidecarPath(this.#dir, this.#kind.name, oldest));
-      this.#opts.hook?.('sidecar-dropped');
+      this.#opts.hook?.('sidecar-dropped', this.#kind.name);
     }
     return dropped;
   }
@@ -190,7 +190,7 @@ export class SegmentArchive<T> {
     this.#open = undefined;
     await segment.handle?.close();
     await writeSidecar(this.#dir, this.#kind.name, segment.bytes, segment.rows);
-    this.#opts.hook?.('segment-sealed');
+    this.#opts.hook?.('segment-sealed', this.#kind.name);
   }
 
   /**

@@ -1,7 +1,6 @@
 /**
- * What the history machinery needs to know about one kind of record (runs today; sweeps and
- * pipelines later): how to name, number, own, encode and decode it, and when it is finished for
- * good. Everything else (the live set, segments, index, retention) is the same for every kind.
+ * What the history machinery needs to know about one kind of record (runs, sweeps, pipelines):
+ * how to name, number, own, encode and decode it, and when it is finished for good. Everything else (the live set, segments, index, retention) is the same for every kind.
  */
 export interface RecordKind<T> {
   /** Names its segment files: `history/<name>-000042.jsonl`. Lowercase letters and dashes. */
@@ -27,4 +26,5 @@ export type HistoryPoint =
   | 'segment-dropped'
   | 'sidecar-dropped';
 
-export type PointHook = (point: HistoryPoint) => void;
+/** `kind` names the record kind whose history reached the point (none for the live file). */
+export type PointHook = (point: HistoryPoint, kind?: string) => void;

@@ -47,6 +47,34 @@ describe('OutboundQueue', () => {
     queue.close();
   });
 
+  it('drops a call still waiting when it expires, as failed, instead of sending it late (a form’s trigger_id)', async () => {
+    const { log, lines } = capturingLogger();
+    // A budget of one call a minute: the second waits, and expires long before its turn.
+    const queue = new OutboundQueue({
+      log,
+      budgets: { 'views.open': { limit: 1, windowMs: 60_000, scope: 'workspace' } },
+    });
+    const sent: string[] = [];
+    // The first may take as long as it likes; the second is worthless after 50 ms, and has to wait a minute.
+    const open = (label: string) =>
+      queue.deliver({
+        method: 'views.open',
+        priority: true,
+        expiresAt: Date.now() + (label === 'first' ? 60_000 : 50),
+        send: async () => {
+          sent.push(label);
+          return label;
+        },
+      });
+    const [first, second] = await Promise.all([open('first'), open('second')]);
+    assert.deepEqual(first, { status: 'sent', value: 'first' });
+    assert.deepEqual(second, { status: 'failed' });
+    assert.deepEqual(sent, ['first']);
+    assert.ok(lines.some((l) => /slack call dropped.*expired before it could be sent/.test(l)));
+    await queue.drain();
+    queue.close();
+  });
+
   it('keeps a waiting final state when a stale non-priority update for the same card arrives', async () => {
     const { log } = capturingLogger();
     const queue = new OutboundQueue({ log });

@@ -24,6 +24,10 @@ class RecordingHandlers implements ChatHandlers {
   async action(action: string, value: string, from: Requester, key?: string) {
     this.actions.push({ action, value, from, key });
   }
+  async submitForm() {
+    return { ok: true as const };
+  }
+  async homeOpened() {}
 }
 
 // No waiting is needed after a 200: the receiver acks, then calls the handlers in the same turn
@@ -72,7 +76,7 @@ describe('createSlackChat (HTTP mode, real HTTPReceiver)', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(handlers.commands.at(-1), {
       text: 'demo epochs=2',
-      from: { user: 'U9', channel: 'C7', replyTo: responseUrl },
+      from: { user: 'U9', channel: 'C7', replyTo: responseUrl, trigger: 't-1' },
       key: 't-1',
     });
   });
@@ -112,7 +116,12 @@ describe('createSlackChat (HTTP mode, real HTTPReceiver)', () => {
     assert.equal((await press('100.2')).status, 200);
     const stops = handlers.actions.filter((a) => a.action === ACTIONS.stop && a.value === 'r-1');
     assert.equal(stops.length, 1);
-    assert.deepEqual(stops[0].from, { user: 'U2', channel: 'C1', replyTo: responseUrl });
+    assert.deepEqual(stops[0].from, {
+      user: 'U2',
+      channel: 'C1',
+      replyTo: responseUrl,
+      trigger: 'trig-100.1',
+    });
     assert.equal(stops[0].key, '100.1:U2:r-1');
   });
 

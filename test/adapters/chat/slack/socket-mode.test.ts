@@ -25,6 +25,10 @@ describe('createSlackChat (Socket Mode)', () => {
     async action(action, value) {
       actions.push({ action, value });
     },
+    async submitForm() {
+      return { ok: true };
+    },
+    async homeOpened() {},
   };
 
   before(async () => {

@@ -113,8 +113,15 @@ describe('renderJobManifest', () => {
     assert.equal(container.imagePullPolicy, undefined);
     assert.deepEqual(container.command, ['node', 'train.mjs']);
     assert.deepEqual(container.args, ['--epochs', '3']);
-    assert.deepEqual(container.env, [{ name: 'TRAINYARD_PARAM_EPOCHS', value: '3' }]);
+    assert.deepEqual(container.env, [
+      { name: 'TRAINYARD_PARAM_EPOCHS', value: '3' },
+      { name: 'TRAINYARD_ARTIFACTS', value: '/artifacts' },
+    ]);
     assert.equal(container.resources, undefined);
+    // Without an artifacts claim, /artifacts is there to write to but ends with the pod.
+    assert.deepEqual(container.volumeMounts, [{ name: 'trainyard-artifacts', mountPath: '/artifacts' }]);
+    assert.deepEqual(pod?.volumes, [{ name: 'trainyard-artifacts', emptyDir: {} }]);
+    assert.equal(pod?.initContainers, undefined);
   });
 
   it('is checked by a schema check that does reject invalid Jobs', () => {
@@ -213,12 +220,89 @@ describe('renderJobManifest', () => {
       { name: 'TRAINYARD_PARAM_EPOCHS', value: '3' },
       { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
       { name: 'WANDB_API_KEY', valueFrom: { secretKeyRef: { name: 'wandb', key: 'api.key' } } },
+      { name: 'TRAINYARD_ARTIFACTS', value: '/artifacts' },
     ]);
     assert.deepEqual(pod?.imagePullSecrets, [{ name: 'ghcr-pull' }]);
     assert.equal(pod?.serviceAccountName, 'trainer');
     const plain = renderJobManifest(run(), { namespace: 'ml' }).spec?.template.spec;
     assert.equal(plain?.imagePullSecrets, undefined);
     assert.equal(plain?.serviceAccountName, undefined);
+  });
+
+  it('mounts its own folder of the artifacts claim at /artifacts, and its inputs read-only under /inputs', () => {
+    const job = renderJobManifest(
+      run({
+        spec: spec({
+          inputs: [
+            { path: 'prep', runId: 'r-prep000001' },
+            { path: 'train/2', runId: 'r-train00002' },
+          ],
+          job: {
+            backoffLimit: 0,
+            volumes: [{ name: 'data', emptyDir: {} }],
+            volumeMounts: [{ name: 'data', mountPath: '/data' }],
+          },
+        }),
+      }),
+      { namespace: 'ml', artifactsClaim: 'trainyard-artifacts' },
+    );
+    validate(job);
+    const pod = job.spec?.template.spec;
+    assert.deepEqual(pod?.volumes, [
+      { name: 'data', emptyDir: {} },
+      { name: 'trainyard-artifacts', persistentVolumeClaim: { claimName: 'trainyard-artifacts' } },
+    ]);
+    const [main] = pod?.containers ?? [];
+    assert.deepEqual(main.volumeMounts, [
+      { name: 'data', mountPath: '/data' },
+      { name: 'trainyard-artifacts', mountPath: '/artifacts', subPath: 'r-abcdefghij' },
+      { name: 'trainyard-artifacts', mountPath: '/inputs/prep', subPath: 'r-prep000001', readOnly: true },
+      { name: 'trainyard-artifacts', mountPath: '/inputs/train/2', subPath: 'r-train00002', readOnly: true },
+    ]);
+    assert.deepEqual(main.env?.slice(-2), [
+      { name: 'TRAINYARD_ARTIFACTS', value: '/artifacts' },
+      { name: 'TRAINYARD_INPUTS', value: '/inputs' },
+    ]);
+    // Without a claim there is nothing to read inputs from: no mounts, no TRAINYARD_INPUTS.
+    const unkept = renderJobManifest(
+      run({ spec: spec({ inputs: [{ path: 'prep', runId: 'r-prep000001' }] }) }),
+      {
+        namespace: 'ml',
+      },
+    ).spec?.template.spec?.containers[0];
+    assert.deepEqual(
+      unkept?.volumeMounts?.map((m) => m.mountPath),
+      ['/artifacts'],
+    );
+    assert.ok(!unkept?.env?.some((e) => e.name === 'TRAINYARD_INPUTS'));
+  });
+
+  it('clones code from git in an init container into /code, the working directory, never putting the URL in the script', () => {
+    const url = 'https://x-access-token:s3cret@git.example.com/team/repo.git';
+    const job = renderJobManifest(run({ spec: spec({ code: { git: url, ref: 'v1.2' } }) }), {
+      namespace: 'ml',
+      gitImage: 'alpine/git:v2.47.2',
+    });
+    validate(job);
+    const pod = job.spec?.template.spec;
+    const [init] = pod?.initContainers ?? [];
+    assert.equal(init.name, 'code');
+    assert.equal(init.image, 'alpine/git:v2.47.2');
+    assert.equal(init.command?.[0], 'sh');
+    assert.ok(
+      !init.command?.join(' ').includes('example.com'),
+      'the URL is in a variable, not in the script',
+    );
+    assert.deepEqual(init.env?.slice(0, 2), [
+      { name: 'TRAINYARD_GIT_URL', value: url },
+      { name: 'TRAINYARD_GIT_REF', value: 'v1.2' },
+    ]);
+    assert.deepEqual(init.volumeMounts, [{ name: 'trainyard-code', mountPath: '/code' }]);
+    assert.equal(init.terminationMessagePolicy, 'FallbackToLogsOnError');
+    const [main] = pod?.containers ?? [];
+    assert.equal(main.workingDir, '/code');
+    assert.ok(main.volumeMounts?.some((m) => m.name === 'trainyard-code' && m.mountPath === '/code'));
+    assert.ok(pod?.volumes?.some((v) => v.name === 'trainyard-code' && v.emptyDir));
   });
 
   it('refuses a run whose image is not built yet', () => {

@@ -1,24 +1,18 @@
-import type { GroupRecords } from '../../ports/store.ts';
-
-/** How to tell one kind of group record apart: its id, number, owner and whether it has ended. */
-export interface GroupKind<T> {
-  id(record: T): string;
-  number(record: T): number;
-  owner(record: T): string;
-  ended(record: T): boolean;
-}
+import type { GroupKind } from '../../src/adapters/store/group-kinds.ts';
+import type { GroupRecords } from '../../src/ports/store.ts';
 
 /**
- * Group records (sweeps, pipelines) kept in memory, copied in and out like every stored value.
- * The in-memory test store uses it; FileStore keeps its groups in the live file with it until
- * they get history segments of their own like runs.
+ * Group records (sweeps, pipelines) kept in memory for MemoryStore, copied in and out like every
+ * stored value, with no history tier: every record stays live. FileStore keeps them in two tiers
+ * (src/adapters/store/GroupHistory.ts); the store contract suite holds both to the same behaviours.
  */
 export class MemoryGroupRecords<T extends object> implements GroupRecords<T> {
   readonly #byId = new Map<string, T>();
 
   constructor(
     private readonly kind: GroupKind<T>,
-    private readonly changed: () => void = () => {},
+    /** Told each saved record's number: it comes from the run sequence, which must pass it. */
+    private readonly saved: (number: number) => void,
   ) {}
 
   get(id: string): T | undefined {
@@ -52,14 +46,13 @@ export class MemoryGroupRecords<T extends object> implements GroupRecords<T> {
       .map((r) => structuredClone(r));
   }
 
+  /** Refuses what FileStore refuses (a record it could not read back), so tests fail alike. */
   save(record: T): void {
+    const decoded = this.kind.decode(record);
+    if ('error' in decoded)
+      throw new TypeError(`${this.kind.name} record cannot be stored (${decoded.error}).`);
     this.#byId.set(this.kind.id(record), structuredClone(record));
-    this.changed();
-  }
-
-  /** Every record, for writing them out. */
-  all(): T[] {
-    return [...this.#byId.values()];
+    this.saved(this.kind.number(record));
   }
 
   #newestFirst(): T[] {
