@@ -64,10 +64,9 @@ describe('deploy/ manifests', () => {
       verbs: [...r.verbs].sort().join(','),
     }));
     assert.deepEqual(rules, [
-      { resources: 'jobs', verbs: 'create,delete,deletecollection,get,list,watch' },
-      { resources: 'pods', verbs: 'get,list,watch' },
+      { resources: 'jobs', verbs: 'create,deletecollection,get,list,watch' },
+      { resources: 'pods', verbs: 'list,watch' },
       { resources: 'pods/log', verbs: 'get' },
-      { resources: 'events', verbs: 'list,watch' },
     ]);
   });
 

@@ -1,9 +1,14 @@
 import { gitRefProblem } from '../code/git-ref.ts';
-import { plural } from '../plural.ts';
-import { checkScheduleName } from '../schedule/schedule-name.ts';
 import { collectArguments, isPositional, positionalError, toRecord } from './arguments.ts';
-import type { Command, ParseResult, RunRef, SchedulePolicy } from './command.ts';
+import type { Command, ParseResult, RunRef } from './command.ts';
 import { CommandError } from './command-error.ts';
+import {
+  checkPolicy,
+  checkTimeZone,
+  parseCron,
+  parseScheduleNameArgument,
+  requireScheduleName,
+} from './schedule-arguments.ts';
 import { didYouMean, suggest, unknownTemplateError } from './suggest.ts';
 import { normalizeSlackText, showInput, type Token, tokenize } from './tokenize.ts';
 
@@ -30,8 +35,6 @@ export const COMMAND_VERBS = [
   'sweep',
   'sweeps',
 ] as const;
-
-export const SCHEDULE_POLICIES: readonly SchedulePolicy[] = ['forbid', 'allow', 'replace'];
 
 const SCHEDULE_OPTIONS = ['name', 'tz', 'policy'] as const;
 
@@ -178,48 +181,6 @@ function parseSchedule(rest: Token[]): Command {
   return command;
 }
 
-/** The cron expression comes first and, having spaces, in quotes; its spacing is normalized. */
-function parseCron(word: Token | undefined): string {
-  const example = '/train schedule "0 6 * * *" demo';
-  if (!word) {
-    throw new CommandError(`schedule needs a cron expression in quotes and a template, e.g. ${example}.`);
-  }
-  if (!word.quoted && !word.text.startsWith('@')) {
-    throw new CommandError(
-      `schedule needs the cron expression first and in quotes, e.g. ${example}, but found ${showInput(word.raw)}.`,
-    );
-  }
-  const fields = word.text.trim().split(/\s+/).filter(Boolean);
-  if (fields.length === 0) {
-    throw new CommandError(`The cron expression is empty; write five fields in quotes, e.g. ${example}.`);
-  }
-  if (!fields[0].startsWith('@') && fields.length !== 5 && fields.length !== 6) {
-    throw new CommandError(
-      `The cron expression ${showInput(word.text)} has ${plural(fields.length, 'field')}; write five (minute hour day month weekday) or six with seconds first, e.g. "0 6 * * *".`,
-    );
-  }
-  return fields.join(' ');
-}
-
-/** Schedule names follow the scheduler's own rule (they become Kubernetes label values). */
-function requireScheduleName(name: string): string {
-  const problem = checkScheduleName(name);
-  if (problem) throw new CommandError(problem);
-  return name;
-}
-
-function checkTimeZone(zone: string): string {
-  try {
-    // Intl knows the IANA zones without any I/O; it also gives the canonical spelling (utc → UTC).
-    return Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
-    throw new CommandError(
-      `${showInput(zone)} is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC.${didYouMean(zone, zones)}`,
-    );
-  }
-}
-
 /** `--ref` ends up as an argument of git in the job's init container: only a well-formed ref name. */
 function checkRef(ref: string): void {
   const problem = gitRefProblem(ref);
@@ -228,14 +189,6 @@ function checkRef(ref: string): void {
       `--ref ${showInput(ref)} is not a git branch, tag or commit: it ${problem}; e.g. --ref main, --ref v1.2 or --ref 3f2a9c1.`,
     );
   }
-}
-
-function checkPolicy(value: string): SchedulePolicy {
-  const policy = SCHEDULE_POLICIES.find((p) => p === value.toLowerCase());
-  if (policy) return policy;
-  throw new CommandError(
-    `--policy must be forbid, allow or replace, not ${showInput(value)}.${didYouMean(value, SCHEDULE_POLICIES)}`,
-  );
 }
 
 function parseSingleRun(verb: string, rest: Token[]): RunRef {
@@ -258,20 +211,6 @@ function parseRunRef(verb: string, word: Token | undefined): RunRef {
   throw new CommandError(
     `${showInput(word.text)} is not a run; use the run number from its card (42 or #42) or its id (r-…), e.g. /train ${verb} 42.`,
   );
-}
-
-function parseScheduleNameArgument(verb: string, rest: Token[]): string {
-  if (rest.length === 0) {
-    throw new CommandError(
-      `${verb} needs a schedule name, e.g. /train ${verb} nightly; /train schedules lists them.`,
-    );
-  }
-  if (rest.length > 1) {
-    throw new CommandError(
-      `${verb} takes one schedule name, e.g. /train ${verb} nightly; remove ${showInput(rest[1].raw)}.`,
-    );
-  }
-  return requireScheduleName(rest[0].text);
 }
 
 function expectNothingAfter(verb: string, rest: Token[]): void {

@@ -1,5 +1,6 @@
 import type { Params, ParamValue } from '../run/run.ts';
-import { checkParams, describeIssue, toParamDef } from '../template/parse-template.ts';
+import { describeIssue } from '../template/describe-issue.ts';
+import { checkParams, toParamDef } from '../template/parse-template.ts';
 import type { Template, TemplateProblem } from '../template/template.ts';
 import { paramSchema } from '../template/template-schema.ts';
 import type { Pipeline, PipelineStep } from './pipeline.ts';

@@ -1,7 +1,9 @@
 import type { Metrics } from '../../../ports/metrics.ts';
+import { type BackoffPolicy, backoffDelay } from '../../../shared/backoff.ts';
 import type { Logger } from '../../../shared/log.ts';
 import { within } from '../../../shared/within.ts';
 import { type Budget, type BudgetWindow, BudgetWindows } from './budget-window.ts';
+import { type QueueMetrics, queueMetrics } from './queue-metrics.ts';
 import { classifySlackError, type SlackFailure } from './slack-error.ts';
 import { type Delivery, FAILED, type Job, type OutboundCall, UNSENT, WaitingCalls } from './waiting-calls.ts';
 
@@ -18,7 +20,7 @@ export interface OutboundQueueOptions {
   safetyMarginMs?: number;
   maxInFlight?: number;
   maxAttempts?: { normal: number; priority: number };
-  backoff?: { baseMs: number; maxMs: number };
+  backoff?: BackoffPolicy;
   classify?: (err: unknown) => SlackFailure;
 }
 
@@ -47,27 +49,11 @@ export class OutboundQueue {
   /** While shutting down: only priority calls are sent; resolved once none waits or is in flight. */
   private draining: (() => void) | undefined;
   private closed = false;
-  private readonly calls;
-  private readonly rateLimited;
+  private readonly metrics: QueueMetrics | undefined;
 
   constructor(private readonly opts: OutboundQueueOptions) {
     this.windows = new BudgetWindows(opts.budgets, opts.priorityReserve ?? 0.2, opts.safetyMarginMs ?? 1000);
-    this.calls = opts.metrics?.counter(
-      'trainyard_slack_calls_total',
-      'Slack Web API calls by method and outcome',
-      ['method', 'outcome'],
-    );
-    this.rateLimited = opts.metrics?.counter(
-      'trainyard_slack_rate_limited_total',
-      'Slack 429 answers by method',
-      ['method'],
-    );
-    opts.metrics?.gauge(
-      'trainyard_slack_queue_depth',
-      'Slack calls waiting in the outbound queue',
-      [],
-      () => [{ labels: {}, value: this.pending }],
-    );
+    this.metrics = queueMetrics(opts.metrics, () => this.pending);
   }
 
   /** Calls waiting or in flight. */
@@ -227,7 +213,7 @@ export class OutboundQueue {
     job.attempts++;
     call.send().then(
       (result) => {
-        this.calls?.inc({ method: call.method, outcome: 'ok' });
+        this.metrics?.calls.inc({ method: call.method, outcome: 'ok' });
         this.settle(job);
         for (const w of job.waiters) w({ status: 'sent', value: result });
         this.checkDrained();
@@ -254,8 +240,8 @@ export class OutboundQueue {
     const fields = { method: call.method, channel: call.channel, attempt: job.attempts };
     const maxAttempts = this.opts.maxAttempts ?? { normal: 5, priority: 12 };
     if (failure.kind === 'rate-limited') {
-      this.calls?.inc({ method: call.method, outcome: 'rate_limited' });
-      this.rateLimited?.inc({ method: call.method });
+      this.metrics?.calls.inc({ method: call.method, outcome: 'rate_limited' });
+      this.metrics?.rateLimited.inc({ method: call.method });
       this.windowFor(call).pausedUntil = Date.now() + failure.retryAfterMs;
       this.opts.log.warn('slack rate limited; pausing method', {
         ...fields,
@@ -267,14 +253,13 @@ export class OutboundQueue {
     }
     const limit = call.priority ? maxAttempts.priority : maxAttempts.normal;
     if (failure.kind === 'transient' && job.attempts < limit && !this.closed) {
-      this.calls?.inc({ method: call.method, outcome: 'retried' });
-      const { baseMs, maxMs } = this.opts.backoff ?? { baseMs: 500, maxMs: 30_000 };
-      const delay = Math.min(maxMs, baseMs * 2 ** (job.attempts - 1)) * (0.5 + Math.random() / 2);
+      this.metrics?.calls.inc({ method: call.method, outcome: 'retried' });
+      const delay = backoffDelay(job.attempts - 1, this.opts.backoff);
       job.notBefore = Date.now() + delay;
       this.opts.log.info('slack call failed; will retry', {
         ...fields,
         reason: failure.reason,
-        delayMs: Math.round(delay),
+        delayMs: delay,
       });
       this.requeue(job, false);
       return;
@@ -284,7 +269,7 @@ export class OutboundQueue {
 
   /** Gives up on a call: logged, counted, and its callers told it failed. */
   private drop(job: Job, fields: Record<string, unknown> & { method: string }): void {
-    this.calls?.inc({ method: fields.method, outcome: 'dropped' });
+    this.metrics?.calls.inc({ method: fields.method, outcome: 'dropped' });
     this.opts.log.warn('slack call dropped', fields);
     for (const w of job.waiters) w(FAILED);
     this.notifyIdle();
