@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { isEnded } from '../../../src/core/run/run.ts';
 import { sentenceText } from '../../../src/core/sentence.ts';
+import type { ChartRenderer } from '../../../src/ports/chart-renderer.ts';
 import type { GroupEnded } from '../../../src/ports/group-events.ts';
 import { alice, bob, close, eventually, settle, type World, world } from '../../support/hub-world.ts';
 import {
@@ -180,5 +181,40 @@ describe('Sweeps through the hub', () => {
     assert.match(w.chat.errors().join(), /^$/);
     await w.door.command('status 999', alice);
     assert.deepEqual(w.chat.errors(), ['There is no run #999; /train list shows recent runs.']);
+  });
+});
+
+describe('A sweep’s chart after its fan-in notice', () => {
+  it('is drawn once and posted in the card’s thread, with the metric of every trial', async () => {
+    const specs: unknown[] = [];
+    const renderer: ChartRenderer = {
+      render: async (spec) => {
+        specs.push(spec);
+        return { ok: true, png: Buffer.from('fake-png') };
+      },
+      close: async () => {},
+    };
+    const w = await world(mkdtempSync(join(tmpdir(), 'trainyard-sweep-chart-')), {
+      builder: instantBuilder,
+      charts: renderer,
+    });
+    try {
+      const sweep = await startSweep(w, 'sweep demo lr=[0.01,0.1,1] --parallel 3');
+      await playSweep(w, sweep.id, (run) => [lrAcc(Number(run.spec.params.lr))]);
+      await w.hub.whenChartsDrawn();
+      assert.equal(w.chat.groupNotices.length, 1);
+      const card = w.chat.groupCards[0].ref;
+      assert.deepEqual(
+        w.chat.images.map((i) => [i.where, i.image.filename]),
+        [[{ channel: card.channel, thread: card.ts }, `${sweep.id}.png`]],
+      );
+      assert.equal(specs.length, 1);
+      assert.match(JSON.stringify(specs[0]), /best: trial \d, 0\.9/);
+      // No chart of any trial: the sweep's speaks for them.
+      assert.equal(w.chat.notices.length, 0);
+    } finally {
+      await close(w);
+      rmSync(w.dir, { recursive: true, force: true });
+    }
   });
 });
