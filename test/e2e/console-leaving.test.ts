@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { eventually } from '../support/eventually.ts';
-import { storedRun } from '../support/live-file.ts';
+import { storedRun, storedRuns } from '../support/live-file.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const folders: string[] = [];
@@ -104,6 +104,33 @@ describe('leaving the console', { timeout: 120_000 }, () => {
     assert.equal(await ended(run), 1, run.stderr());
     assert.match(run.stdout(), /⏹️ @ann run #1 sleep stopped/);
     assert.equal(storedRun(data, 1).state, 'stopped');
+  });
+
+  it('Ctrl-C during console -e of a sweep stops the sweep, so that it starts no further trial', async () => {
+    const data = dataFolder();
+    // More trials than rounds of stopping runs: only a stopped sweep ends before its trials run out.
+    const seconds = Array.from({ length: 8 }, (_, i) => 600 + i).join(',');
+    const run = trainyard(
+      ['console', '-e', `sweep sleep seconds=[${seconds}] --parallel 1 --metric loss --goal min`],
+      data,
+    );
+    run.child.stdin.end();
+    // The live file is read as the bot writes it: a file not there yet is no trial yet.
+    const trialRunning = () => {
+      try {
+        return storedRuns(data).some((r) => r.state === 'running');
+      } catch {
+        return false;
+      }
+    };
+    await eventually('the first trial to run', trialRunning);
+    run.child.kill('SIGINT');
+    assert.equal(await ended(run), 1, run.stderr());
+    assert.match(run.stdout(), /⏹️ @ann sweep #1 sleep was stopped after 1 trial/);
+    assert.deepEqual(
+      storedRuns(data).map((r) => r.state),
+      ['stopped'],
+    );
   });
 
   it('uses the process runtime when TRAINYARD_RUNTIME is not set, and says so', async () => {

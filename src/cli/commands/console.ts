@@ -86,7 +86,7 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
     void left.then(() => chat.leave());
     const how = await chat.whenQuit();
     leaving = true;
-    if (how === 'exit') await app.hub.runs.stopAll(LEFT_BEHIND, user);
+    if (how === 'exit') await app.hub.stopAll(LEFT_BEHIND, user);
     // End of piped input: let what was started (pipelines' later steps too) finish, as `-e` does.
     else await app.hub.whenIdle();
     return 0;
@@ -99,7 +99,10 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
   }
 }
 
-/** `-e`: one command, then its runs to their end; the exit code says how it went. */
+/**
+ * `-e`: one command, then its runs (or its sweep or pipeline) to their end; the exit code says how
+ * it went. A sweep succeeded when its best trial did.
+ */
 async function runOnce(
   app: App,
   chat: ConsoleChat,
@@ -109,9 +112,9 @@ async function runOnce(
 ): Promise<number> {
   const outcome = await chat.send(text);
   if (outcome.reply?.kind === 'error') return 2;
-  // Left early: the runs (a pipeline's later steps too) are stopped, recorded as such, and
-  // waited for like any end.
-  void left.then(() => app.hub.runs.stopAll(LEFT_BEHIND, user));
+  // Left early: the runs (a sweep or pipeline too) are stopped, recorded as such, and waited for
+  // like any end.
+  void left.then(() => app.hub.stopAll(LEFT_BEHIND, user));
   const ended = await Promise.all(outcome.started.map((run) => app.hub.runs.whenEnded(run.id)));
   const groups = await Promise.all((outcome.groups ?? []).map((whenDone) => whenDone()));
   // The chart follows the notice: print its path before exiting.
