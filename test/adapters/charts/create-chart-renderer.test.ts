@@ -9,7 +9,7 @@ import { runChart } from './chart-fixtures.ts';
 /** Draws the same chart with the renderer createChartRenderer makes for `env`; `lines` is what it logged, closing included. */
 async function drawWith(env: Record<string, string | undefined>) {
   const { log, entries } = capturingLogger();
-  const renderer = createChartRenderer(log, env);
+  const renderer = createChartRenderer(log, env, { timeoutMs: 120_000 });
   let png: Uint8Array;
   try {
     const result = await renderer.render(runChart(), { width: 240, height: 120, scale: 1 });
