@@ -123,7 +123,7 @@ export function checkAshaRule(
 
 /**
  * The worst value that still goes on: the ⌈n/3⌉-th best of the n values at the rung. Optuna's
- * SuccessiveHalvingPruner rounds down (⌊n/3⌋, and the best alone below three), which suits a
+ * SuccessiveHalvingPruner rounds down (⌊n/3⌋, so the best alone below six), which suits a
  * study of hundreds of trials; a sweep runs a few dozen, a few at a time, so rungs past the
  * first hold three to five values when a trial reaches them, and rounding down let only the
  * single best of them through: noise between two good trials then decided which one survived,
