@@ -50,6 +50,9 @@ export interface App {
 async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promise<Runtime> {
   const { config, env, log } = opts;
   let choice = config.runtime;
+  // The console chat is for trying Trainyard on this machine: `auto` keeps its jobs local, so a
+  // laptop with a Docker engine but no registry access (or a kubeconfig) still runs the demo.
+  if (choice === 'auto' && opts.chat !== 'slack') choice = 'process';
   if (choice === 'auto') {
     const { findKubeconfig } = await import('../adapters/runtimes/kubernetes/find-kubeconfig.ts');
     const { dockerAnswers } = await import('../adapters/docker/docker-engine.ts');
@@ -65,7 +68,7 @@ async function chooseRuntime(opts: AppOptions, metrics: MetricsRegistry): Promis
     }
     case 'docker': {
       const { createDockerRuntime } = await import('../adapters/runtimes/docker/DockerRuntime.ts');
-      return createDockerRuntime({ config, log });
+      return createDockerRuntime({ config, log, network: config.dockerNetwork });
     }
     default:
       return new ProcessRuntime({ log: log.child({ runtime: 'process' }), env, dataDir: config.dataDir });
@@ -80,16 +83,27 @@ async function chooseBuilder(opts: AppOptions, runtime: Runtime): Promise<ImageB
   return createDockerImageBuilder({ config: opts.config, log: opts.log, env: opts.env });
 }
 
+/**
+ * Slack over HTTP serves the health routes beside /slack/events on its own server; in Socket Mode
+ * and on the console a plain server of ours does (Bolt's Socket Mode server ignores the host).
+ */
+const chatServesRoutes = (opts: AppOptions): boolean => opts.chat === 'slack' && !opts.config.slack.appToken;
+
+/** HOST, else every interface for Slack (a pod must answer its probes) and this machine only for the console chat. */
+export function listenHost(config: Config, chat: 'slack' | 'console'): string {
+  return config.host ?? (chat === 'slack' ? '0.0.0.0' : '127.0.0.1');
+}
+
 async function createChat(opts: AppOptions, metrics: MetricsRegistry, routes: Route[]): Promise<ChatPort> {
   if (opts.chat !== 'slack') return opts.chat;
   // Loaded only when used: the console needs neither Bolt nor the Slack clients.
-  // Bolt serves the health routes beside /slack/events (HTTP) or on PORT (Socket Mode).
   const { createSlackChat } = await import('../adapters/chat/slack/create-slack-app.ts');
   return createSlackChat({
     config: opts.config,
     log: opts.log.child({ part: 'slack' }),
     metrics,
-    routes: opts.http ? routes : [],
+    routes: opts.http && chatServesRoutes(opts) ? routes : [],
+    host: listenHost(opts.config, 'slack'),
     budgets: opts.slackBudgets,
   });
 }
@@ -163,14 +177,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
       async start() {
         await templateFolderWarning(config.templatesDir).then((warning) => warning && log.warn(warning));
         await templates();
-        if (opts.http && chat.kind === 'console') {
-          server = await startHttpServer(config.port, routes, config.host).catch((err: Error) => {
-            log.warn('health and metrics are not served', { port: config.port, reason: err.message });
+        if (opts.http && !chatServesRoutes(opts)) {
+          const host = listenHost(config, chat.kind);
+          server = await startHttpServer(config.port, routes, host).catch((err: Error) => {
+            log.warn('health and metrics are not served', { host, port: config.port, reason: err.message });
             return undefined;
           });
           // With PORT=0 the system picks the port: say which.
-          if (server)
-            log.info('serving health and metrics', { host: config.host, port: listeningPort(server) });
+          if (server) log.info('serving health and metrics', { host, port: listeningPort(server) });
         }
         await hub.start();
       },

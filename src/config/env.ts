@@ -10,14 +10,19 @@ export type RuntimeChoice = (typeof RUNTIMES)[number];
 export interface Config {
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl: string };
   port: number;
-  /** Interface the HTTP server listens on: all by default (a pod must answer its probes). */
-  host: string;
+  /**
+   * HOST: the interface the HTTP server listens on. Unset: every interface for Slack (a pod must
+   * answer its probes), this machine only for the console chat (see listenHost in src/app).
+   */
+  host?: string;
   runtime: RuntimeChoice;
   namespace?: string;
   templatesDir: string;
   dataDir: string;
   configFile?: string;
   registry?: string;
+  /** TRAINYARD_DOCKER_NETWORK: the Docker network runs' containers join (the engine's `bridge` when unset). */
+  dockerNetwork?: string;
   timezone: string;
   scheduleMinIntervalSeconds: number;
   logLevel: Level;
@@ -123,13 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       apiUrl,
     },
     port: intVar(env, 'PORT', 3000, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || undefined,
     runtime,
     namespace: env.TRAINYARD_NAMESPACE || undefined,
     templatesDir: resolve(cwd, env.TRAINYARD_TEMPLATES || 'manifests'),
     dataDir: resolve(cwd, env.TRAINYARD_DATA || 'data'),
     configFile: env.TRAINYARD_CONFIG ? resolve(cwd, env.TRAINYARD_CONFIG) : undefined,
     registry: env.TRAINYARD_REGISTRY || undefined,
+    dockerNetwork: env.TRAINYARD_DOCKER_NETWORK || undefined,
     timezone,
     scheduleMinIntervalSeconds: intVar(env, 'TRAINYARD_SCHEDULE_MIN_INTERVAL', 60, 0, 31_536_000),
     logLevel,

@@ -1,4 +1,4 @@
-import type { Run, RunSpec, RuntimeUpdate } from '../core/run/run.ts';
+import type { Run, RunSpec, RuntimeKind, RuntimeUpdate } from '../core/run/run.ts';
 
 /** What a runtime reports back to. */
 export interface RuntimeSink {
@@ -30,7 +30,7 @@ export interface Placement {
  * Implementations: KubernetesRuntime, DockerRuntime, ProcessRuntime.
  */
 export interface Runtime {
-  readonly kind: 'kubernetes' | 'docker' | 'process';
+  readonly kind: RuntimeKind;
   /** Where jobs go, for cards ("namespace ml-team"). */
   readonly location: string;
   /** Connects and starts watching; events for managed runs go to the sink from now on. */
@@ -50,6 +50,12 @@ export interface Runtime {
    * refuses such a spec with the same sentence.
    */
   cannotHonour(spec: RunSpec): string | undefined;
+  /**
+   * One sentence saying which settings of the spec this runtime runs without (where it can still
+   * run the rest, e.g. GPUs on local processes), or undefined when it honours them all. The run's
+   * card shows it.
+   */
+  leavesOut?(spec: RunSpec): string | undefined;
   /**
    * Creates the job for a run whose spec has an image (or a command for processes). Submitting a
    * run that already has its job creates nothing and answers with the existing placement.

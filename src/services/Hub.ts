@@ -193,6 +193,17 @@ export class Hub implements GroupEvents {
     }
   }
 
+  /**
+   * Stops everything still going and resolves once every run has ended and been reported: sweeps
+   * and pipelines first, so that they start nothing new, then every run. For a console that closes.
+   */
+  async stopAll(reason: string, by: string): Promise<void> {
+    const { store } = this.deps;
+    for (const sweep of store.sweeps.list({ active: true })) this.sweeps.stop(sweep, by);
+    await Promise.all(store.pipelines.list({ active: true }).map((p) => this.pipelines.stop(p.id, by)));
+    await this.runs.stopAll(reason, by);
+  }
+
   /** Resolves once the charts under way were posted or skipped (`console -e` prints its run's chart before it exits). */
   async whenChartsDrawn(): Promise<void> {
     await this.charts?.idle();

@@ -20,7 +20,7 @@ export interface Logger {
 export function createLogger(
   level: Level = 'info',
   base: Record<string, unknown> = {},
-  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+  write: (line: string, level: Level) => void = (l) => process.stderr.write(l + '\n'),
   secrets: readonly string[] = secretsInEnv(process.env),
 ): Logger {
   return makeLogger(ORDER[level], base, write, createRedactor(secrets));
@@ -29,12 +29,15 @@ export function createLogger(
 function makeLogger(
   min: number,
   base: Record<string, unknown>,
-  write: (line: string) => void,
+  write: (line: string, level: Level) => void,
   redact: Redactor,
 ): Logger {
   const emit = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
-    write(JSON.stringify(redact({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields })));
+    write(
+      JSON.stringify(redact({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields })),
+      lvl,
+    );
   };
   return {
     debug: (m, f) => emit('debug', m, f),

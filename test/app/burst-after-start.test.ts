@@ -10,6 +10,7 @@ import type { BuildSpec } from '../../src/core/run/run.ts';
 import { LABELS } from '../../src/core/run/run-identity.ts';
 import type { BuildProgress, ImageBuilder } from '../../src/ports/image-builder.ts';
 import { silentLogger } from '../../src/shared/log.ts';
+import { eventually } from '../support/eventually.ts';
 import { FakeKubeApiServer } from '../support/kube-api-server.ts';
 import { FakeSlackApi } from '../support/slack-api.ts';
 import { sendSigned, slashCommand } from '../support/slack-requests.ts';
@@ -34,14 +35,6 @@ class SlowBuilder implements ImageBuilder {
   release(): void {
     for (const r of this.releases.splice(0)) r();
   }
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 /**
@@ -115,9 +108,9 @@ describe('commands right after start', { timeout: 90_000 }, () => {
       Array.from({ length: 100 }, (_, i) => train(base, 'sleep seconds=60', `burst-${i}`)),
     );
     assert.ok(sent.every((r) => r.status === 200));
-    await until('/readyz to answer 200', () => ready(base));
+    await eventually('/readyz to answer 200', () => ready(base));
     const runs = () => new Set(kube.jobs().map((j) => j.metadata.labels[LABELS.run]));
-    await until('every run to have its Job', () => runs().size === 100);
+    await eventually('every run to have its Job', () => runs().size === 100);
     assert.equal(creates(), 100, 'one create per run');
     const jobsPerRun = new Map<string, number>();
     for (const job of kube.jobs()) {
@@ -135,11 +128,11 @@ describe('commands right after start', { timeout: 90_000 }, () => {
     const createsBefore = creates();
     const { base } = await startApp(builder);
     assert.equal((await train(base, 'demo epochs=2', 'build-1')).status, 200);
-    await until('the build to start', () => builder.builds > 0);
-    await until('/readyz to answer 200', () => ready(base));
+    await eventually('the build to start', () => builder.builds > 0);
+    await eventually('/readyz to answer 200', () => ready(base));
     builder.release();
     const demoJobs = () => kube.jobs().filter((j) => j.metadata.labels[LABELS.template] === 'demo');
-    await until('the run to have its Job', () => demoJobs().length > 0);
+    await eventually('the run to have its Job', () => demoJobs().length > 0);
     assert.equal(builder.builds, 1, 'one build');
     assert.equal(creates() - createsBefore, 1, 'one create');
     assert.equal(demoJobs().length, 1);

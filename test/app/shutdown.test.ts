@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/env.ts';
 import type { Run } from '../../src/core/run/run.ts';
 import { LABELS } from '../../src/core/run/run-identity.ts';
 import { silentLogger } from '../../src/shared/log.ts';
+import { eventually } from '../support/eventually.ts';
 import { FakeKubeApiServer } from '../support/kube-api-server.ts';
 import { FakeSlackApi, type RecordedCall } from '../support/slack-api.ts';
 import { sendSigned, slashCommand } from '../support/slack-requests.ts';
@@ -18,11 +19,6 @@ const SECRET = 'shutdown-secret';
 const TOKEN = 'xoxb-shutdown';
 const ROOT = join(import.meta.dirname, '../..');
 const RUNS = 100;
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 3000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(check(), `timed out waiting for ${what}`);
-}
 
 /**
  * Shutdown with 100 runs in flight while Slack stops answering card updates: it ends within its
@@ -93,7 +89,7 @@ describe('shutdown with runs in flight and a Slack that hangs', { timeout: 90_00
       ),
     );
     assert.ok(sent.every((r) => r.status === 200));
-    await until(
+    await eventually(
       'every run to have a pod',
       () => new Set(kube.pods().map((p) => p.metadata.labels[LABELS.run])).size === RUNS,
     );
@@ -103,8 +99,8 @@ describe('shutdown with runs in flight and a Slack that hangs', { timeout: 90_00
     }
     const running = () =>
       [...latest.values()].filter((r) => r.state === 'running' && r.progress?.current === 3);
-    await until('every run to be running at step 3', () => running().length === RUNS);
-    await until('every card to be posted', () => slack.callsOf('chat.postMessage').length >= RUNS);
+    await eventually('every run to be running at step 3', () => running().length === RUNS);
+    await eventually('every card to be posted', () => slack.callsOf('chat.postMessage').length >= RUNS);
 
     await app.close();
     apps.pop();
@@ -117,7 +113,7 @@ describe('shutdown with runs in flight and a Slack that hangs', { timeout: 90_00
     release('drop');
     const updatesBefore = slack.callsOf('chat.update').length;
     await startApp();
-    await until(
+    await eventually(
       'every card to be updated',
       () =>
         new Set(

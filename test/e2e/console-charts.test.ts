@@ -46,7 +46,7 @@ describe('console charts (issue 14)', { timeout: 120_000 }, () => {
     const saved = /📈 chart: (\S+\.png)/.exec(r.stdout)?.[1];
     assert.ok(saved, r.stdout);
     const path = saved.startsWith('/') ? saved : join(root, saved);
-    assert.equal(path, join(data, 'charts', `${/as (r-[a-z0-9]+)\./.exec(r.stdout)?.[1]}.png`));
+    assert.equal(path, join(data, 'charts', `${/as (r-[a-z0-9]+)[. ]/.exec(r.stdout)?.[1]}.png`));
     assert.deepEqual(readPngHeader(readFileSync(path)), {
       width: 960,
       height: 480,

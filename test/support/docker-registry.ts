@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from './eventually.ts';
 
 /**
  * Debian's `docker-registry` (distribution) on 127.0.0.1, with a config written here:
@@ -78,17 +78,20 @@ export async function startLocalRegistry(credentials?: {
 }
 
 async function waitUntilServing(address: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  const answers = async () => {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with code ${child.exitCode}`);
-    const answered = await fetch(`http://${address}/v2/`).then(
+    return fetch(`http://${address}/v2/`).then(
       () => true,
       () => false,
     );
-    if (answered) return;
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`docker-registry did not answer on ${address} within 10 seconds`);
+  };
+  await eventually(`docker-registry to answer on ${address}`, answers, {
+    timeoutMs: 10_000,
+    everyMs: 100,
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
 }
 
 function freePort(): Promise<number> {

@@ -39,6 +39,11 @@ export class FakeRuntime implements Runtime {
   cannotHonour(spec: RunSpec): string | undefined {
     return this.refuse?.(spec);
   }
+  /** Set to say what of a spec this runtime runs without (as the process runtime says of GPUs). */
+  leaves?: (spec: RunSpec) => string | undefined;
+  leavesOut(spec: RunSpec): string | undefined {
+    return this.leaves?.(spec);
+  }
   /** While set, submits wait for it: a slow API server. */
   submitGate?: Promise<void>;
 

@@ -12,6 +12,7 @@ import type { ImageBuilder } from '../../src/ports/image-builder.ts';
 import type { Policy } from '../../src/ports/policy.ts';
 import { Hub } from '../../src/services/Hub.ts';
 import { silentLogger } from '../../src/shared/log.ts';
+import { eventually } from './eventually.ts';
 import { FakeRuntime } from './fake-runtime.ts';
 import { RecordingChat } from './recording-chat.ts';
 
@@ -100,12 +101,6 @@ export async function close(w: World): Promise<void> {
  */
 export async function settle(done: () => boolean, rounds = 100): Promise<void> {
   for (let i = 0; i < rounds && !done(); i++) await new Promise((r) => setTimeout(r, 1));
-}
-
-/** Resolves once `check` holds, looking every few milliseconds (for work that waits on files); fails after 10 s. */
-export async function eventually(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(check(), `timed out waiting for ${what}`);
 }
 
 /** Sends a command that must launch a run, and returns the run as the runtime received it (its card posted). */

@@ -11,6 +11,9 @@ export const RUN_STATES = [
 ] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
+/** Where runs run: a Kubernetes cluster, one Docker engine, or local processes. */
+export type RuntimeKind = 'kubernetes' | 'docker' | 'process';
+
 /** How many of its last log lines a run's failure notice shows. */
 export const NOTICE_LOG_LINES = 15;
 
@@ -211,6 +214,13 @@ export interface Run {
    * a lost run's endedAt is this time, since when exactly it ended is not known.
    */
   lastSeenAt?: string;
+  /** The runtime it was launched on (cards name it); absent on runs stored before it was recorded. */
+  runtime?: RuntimeKind;
+  /**
+   * One sentence saying what of its spec the runtime runs without (e.g. GPUs on the process
+   * runtime), decided at launch; cards show it so nothing is ignored silently.
+   */
+  runtimeNote?: string;
   /** Where it runs: Job name, container id or pid, set by the runtime on submit. */
   placement?: { handle: string; namespace?: string };
   progress?: Progress;

@@ -128,6 +128,7 @@ export class RunService implements Launcher, RunEvents {
     const refusal = policy.checkLaunch(req.user, req.channel, plan.spec, going);
     if (refusal) return { ok: false, error: refusal };
 
+    const { runtime } = this.deps;
     const run = createRun({
       id: req.id ?? newRunId(),
       number: store.nextRunNumber(),
@@ -136,6 +137,7 @@ export class RunService implements Launcher, RunEvents {
       request: req,
       template: plan.template,
       now: this.now(),
+      runtime: { kind: runtime.kind, leavesOut: runtime.leavesOut?.(plan.spec) },
     });
     store.saveRun(run);
     this.deps.log.info('run launched', { run: run.id, number: run.number, template: run.spec.template });
@@ -185,6 +187,19 @@ export class RunService implements Launcher, RunEvents {
     } catch (err) {
       this.deps.log.error('stop failed', { run: runId, err });
       throw err;
+    }
+  }
+
+  /**
+   * Stops every run still going and resolves once each has ended and been reported (also runs a
+   * parent, e.g. a sweep, started meanwhile). For a console that is closing.
+   */
+  async stopAll(reason: string, stoppedBy?: string): Promise<void> {
+    for (let round = 0; round < 5; round++) {
+      const active = this.deps.store.listRuns({ active: true });
+      if (!active.length) return;
+      await Promise.all(active.map((r) => this.stop(r.id, reason, stoppedBy).catch(() => undefined)));
+      await Promise.all(active.map((r) => this.whenEnded(r.id)));
     }
   }
 

@@ -1,4 +1,5 @@
 import { applyLogLines, createProgressPattern } from '../../core/progress/parse-progress.ts';
+import { withRegistryHint } from '../../core/run/registry-hint.ts';
 import { isEnded, type Run, type RuntimeUpdate } from '../../core/run/run.ts';
 import { applyUpdate } from '../../core/run/status-machine.ts';
 import type { LogArchive } from '../../ports/log-archive.ts';
@@ -51,10 +52,14 @@ export class RunUpdates implements RuntimeSink {
     const run = this.deps.store.getRun(runId);
     if (!run) return;
     const stop = this.stops.get(runId);
-    const adjusted =
+    const stopped =
       update.state === 'stopped' && stop
         ? { ...update, reason: update.reason ?? stop.reason, stoppedBy: update.stoppedBy ?? stop.stoppedBy }
         : update;
+    // A build or pull that found no registry says what to try instead, whichever step reported it.
+    const adjusted = stopped.reason
+      ? { ...stopped, reason: withRegistryHint(stopped.reason, run.runtime) }
+      : stopped;
     const next = applyUpdate(run, adjusted, update.at ?? this.deps.now());
     if (!next) return;
     this.save(next);

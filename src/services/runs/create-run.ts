@@ -1,6 +1,6 @@
 import { redactGitUrl } from '../../core/code/git-url.ts';
 import type { RawOptions } from '../../core/command/command.ts';
-import type { Run, RunLineage, RunOrigin, RunSpec } from '../../core/run/run.ts';
+import type { Run, RunLineage, RunOrigin, RunSpec, RuntimeKind } from '../../core/run/run.ts';
 import type { Template } from '../../core/template/template.ts';
 import type { LaunchRequest } from '../../ports/launcher.ts';
 
@@ -13,6 +13,8 @@ export interface NewRun {
   /** The template it runs, as loaded now (name and file hash go into its lineage). */
   template: Pick<Template, 'name' | 'hash'>;
   now: Date;
+  /** The runtime it will run on, and what of its spec that runtime runs without (one sentence). */
+  runtime?: { kind: RuntimeKind; leavesOut?: string };
 }
 
 /** A fresh run in state `queued`, carrying what its launch request asked for. */
@@ -32,6 +34,8 @@ export function createRun(n: NewRun): Run {
     metrics: {},
     history: [],
   };
+  if (n.runtime) run.runtime = n.runtime.kind;
+  if (n.runtime?.leavesOut) run.runtimeNote = n.runtime.leavesOut;
   // Cards and labels read these two where they always have.
   if (origin.kind === 'schedule') run.schedule = origin.name;
   if (origin.kind === 'rerun') run.rerunOf = origin.runId;

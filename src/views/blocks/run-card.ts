@@ -108,6 +108,7 @@ export function renderRunCard(run: Run, now: Date): SlackMessage {
     [ended ? 'Duration' : 'Elapsed', md`${took}`],
   ];
   if (run.spec.image) facts.push(['Image', code(run.spec.image, 500)]);
+  if (run.runtime) facts.push(['Runtime', md`${run.runtime}`]);
   const where = placement(run);
   if (where) facts.push([run.placement?.namespace ? 'Job' : 'Runs as', where]);
   if (run.schedule) facts.push(['Schedule', plain(run.schedule, 200)]);
@@ -125,6 +126,8 @@ export function renderRunCard(run: Run, now: Date): SlackMessage {
   if (outputs.length) blocks.push(section(md`*Outputs*\n${code(outputs.join(' '), 2900)}`));
   const reason = run.state !== 'running' && run.state !== 'succeeded' ? runReason(run) : undefined;
   if (reason) blocks.push(context(reason));
+  // What the runtime runs without (GPUs on local processes): said, never ignored silently.
+  if (run.runtimeNote) blocks.push(context(md`⚠️ ${plain(run.runtimeNote, 500)}`));
   // Why the run exists (a schedule already has its own field above).
   const origin = run.schedule ? undefined : originText(run);
   if (origin) blocks.push(context(md`From ${plain(origin, 300)} · ${code(run.id)}`));

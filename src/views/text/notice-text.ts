@@ -44,9 +44,12 @@ export function renderLogKeptText(run: Run, lineCount: number): string {
   return `   📄 full log: ${plural(lineCount, 'line')}; "logs ${run.number}" shows the end of it.`;
 }
 
-/** The line printed when a run is launched from the console. */
-export function renderLaunchedText(run: Run): string {
-  return tx`🚂 Launched run #${run.number} (${run.spec.template}) as ${run.id}.`;
+/** Printed when a run is launched from the console: which run, on which runtime, and what that runtime leaves out. */
+export function renderLaunchedText(run: Run): string[] {
+  const runtime = run.runtime ? tx` on the ${run.runtime} runtime` : '';
+  const lines = [tx`🚂 Launched run #${run.number} (${run.spec.template}) as ${run.id}` + `${runtime}.`];
+  if (run.runtimeNote) lines.push(tx`   ⚠ ${run.runtimeNote}`);
+  return lines;
 }
 
 /** `artifacts: model.json (1.2 kB), …`, or the note that none are kept; undefined when there are none. */

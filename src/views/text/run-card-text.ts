@@ -32,6 +32,15 @@ export function runReasonText(run: Run): string | undefined {
   return parts.length ? parts.join(' ') : undefined;
 }
 
+/** `  ·  process: pid 42`, `  ·  kubernetes: ml/demo-3-abcde`: the runtime and the run's place in it. */
+function whereText(run: Run): string {
+  const handle = run.placement
+    ? `${run.placement.namespace ? `${run.placement.namespace}/` : ''}${run.placement.handle}`
+    : undefined;
+  if (run.runtime) return handle ? tx`  ·  ${run.runtime}: ${handle}` : tx`  ·  ${run.runtime}`;
+  return handle ? tx`  ·  ${handle}` : '';
+}
+
 /** The run card as terminal lines: the same facts as the Slack card. */
 export function renderRunCardText(run: Run, now: Date): string[] {
   const lines = [
@@ -52,12 +61,10 @@ export function renderRunCardText(run: Run, now: Date): string[] {
   const main = isEnded(run.state) ? undefined : mainMetricLine(run, SPARKLINE_WIDTH);
   if (main) lines.push(tx`   ${main.metric} ${main.spark} ${formatNumber(main.latest)}`);
   const time = `${isEnded(run.state) ? 'took' : 'elapsed'} ${formatDuration(runDuration(run, now))}`;
-  const where = run.placement
-    ? tx`  ·  ${run.placement.namespace ? `${run.placement.namespace}/` : ''}${run.placement.handle}`
-    : '';
-  lines.push(`   ${time}  ·  by ${userName(run.launchedBy)}${where}`);
+  lines.push(`   ${time}  ·  by ${userName(run.launchedBy)}${whereText(run)}`);
   const reason = run.state !== 'running' && run.state !== 'succeeded' ? runReasonText(run) : undefined;
   if (reason) lines.push(`   ${reason}`);
+  if (run.runtimeNote) lines.push(tx`   ⚠ ${run.runtimeNote}`);
   return lines;
 }
 

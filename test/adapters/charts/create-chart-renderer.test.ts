@@ -2,27 +2,23 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createChartRenderer } from '../../../src/adapters/charts/create-chart-renderer.ts';
-import { createLogger } from '../../../src/shared/log.ts';
+import { capturingLogger } from '../../support/capturing-logger.ts';
 import { readPngHeader } from '../../support/png.ts';
 import { runChart } from './chart-fixtures.ts';
 
-/** A logger whose lines are kept as parsed JSON. */
-function keptLogger() {
-  const lines: { level: string; msg: string; source?: string; files?: string[] }[] = [];
-  return { log: createLogger('debug', {}, (line) => lines.push(JSON.parse(line))), lines };
-}
-
-/** Draws the same chart with the renderer createChartRenderer makes for `env`. */
+/** Draws the same chart with the renderer createChartRenderer makes for `env`; `lines` is what it logged, closing included. */
 async function drawWith(env: Record<string, string | undefined>) {
-  const { log, lines } = keptLogger();
+  const { log, entries } = capturingLogger();
   const renderer = createChartRenderer(log, env, { timeoutMs: 120_000 });
+  let png: Uint8Array;
   try {
     const result = await renderer.render(runChart(), { width: 240, height: 120, scale: 1 });
     assert.ok(result.ok, result.ok ? '' : result.reason);
-    return { png: result.png, lines };
+    png = result.png;
   } finally {
     await renderer.close();
   }
+  return { png, lines: entries() as { level: string; msg: string; source?: string; files?: string[] }[] };
 }
 
 describe('createChartRenderer', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Stall, StallDetector, watchEventLoop } from '../../../src/adapters/http/event-loop-watch.ts';
-import { createLogger } from '../../../src/shared/log.ts';
+import { capturingLogger } from '../../support/capturing-logger.ts';
+import { eventually } from '../../support/eventually.ts';
 
 /** A detector fed with made-up timestamps: 100 ms ticks, 500 ms threshold, one warning a minute. */
 function detector() {
@@ -52,13 +53,12 @@ describe('StallDetector', () => {
 
 describe('watchEventLoop', () => {
   it('writes a warning when the event loop is really blocked', async () => {
-    const lines: string[] = [];
-    const log = createLogger('warn', {}, (l) => lines.push(l), []);
+    const { log, lines } = capturingLogger('warn', []);
     const watch = watchEventLoop({ log, thresholdMs: 500, intervalMs: 50, quietMs: 0 });
     try {
       // Block this thread for 800 ms without spinning (as a long synchronous store write would).
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800);
-      while (lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await eventually('a warning', () => lines.length > 0);
     } finally {
       watch.stop();
     }

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FileStore } from '../../../src/adapters/store/FileStore.ts';
 import type { FileStoreOptions } from '../../../src/adapters/store/file-store-options.ts';
+import { capturingLogger } from '../../support/capturing-logger.ts';
 import { type GroupCase, groupCases, pipelines, sweeps } from './store-groups.ts';
-import { capturingLogger, settledRun, storedRun } from './store-runs.ts';
+import { settledRun, storedRun } from './store-runs.ts';
 
 // What FileStore does on disk with sweeps and pipelines: the same two tiers as runs (live file,
 // then `history/<kind>-NNNNNN.jsonl` segments), and the files it reads that were written before.
@@ -86,9 +87,11 @@ describe('FileStore sweeps and pipelines on disk', () => {
       const run = JSON.stringify(settledRun(99));
       await writeFile(first, [line1, 'garbage{', run, ...rest].join('\n'));
       await unlink(first.replace(/\.jsonl$/, '.index.json')).catch(() => {});
-      const { log, lines } = capturingLogger();
+      const { log, entries } = capturingLogger();
       const again = await openStore({ ...small, log });
-      const warning = lines().find((l) => l.msg === 'history segment has unreadable lines; they are skipped');
+      const warning = entries().find(
+        (l) => l.msg === 'history segment has unreadable lines; they are skipped',
+      );
       assert.equal(warning?.level, 'warn');
       assert.equal((warning as { lines?: number } | undefined)?.lines, 2);
       assert.deepEqual(numbers(await kind.records(again).loadNewest({ limit: 100 })), range(1, 12).reverse());
@@ -131,7 +134,7 @@ describe('FileStore sweeps and pipelines on disk', () => {
 
   it('drops old group segments past their retention, with a log line, and tells onPrune only of runs', async () => {
     const pruned: string[] = [];
-    const { log, lines } = capturingLogger();
+    const { log, entries } = capturingLogger();
     const opts = {
       ...small,
       groups: { liveFinished: 3, retention: 8 },
@@ -151,7 +154,7 @@ describe('FileStore sweeps and pipelines on disk', () => {
       'runs keep theirs',
     );
     assert.deepEqual(pruned, []);
-    const dropped = lines().filter((l) => l.msg === 'dropped old history') as { sweeps?: number }[];
+    const dropped = entries().filter((l) => l.msg === 'dropped old history') as { sweeps?: number }[];
     assert.equal(
       dropped.reduce((sum, l) => sum + (l.sweeps ?? 0), 0),
       40 - kept.length,

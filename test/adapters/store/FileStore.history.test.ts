@@ -8,7 +8,8 @@ import { FileStore } from '../../../src/adapters/store/FileStore.ts';
 import type { FileStoreOptions } from '../../../src/adapters/store/file-store-options.ts';
 import type { Run } from '../../../src/core/run/run.ts';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
-import { capturingLogger, runId, settledRun, storedRun } from './store-runs.ts';
+import { capturingLogger } from '../../support/capturing-logger.ts';
+import { runId, settledRun, storedRun } from './store-runs.ts';
 
 let dir: string;
 let history: string;
@@ -155,9 +156,9 @@ describe('FileStore history on disk', () => {
     const files = await segmentFiles();
     const last = join(history, files.at(-1)!);
     await appendFile(last, '{"id":"r-9999999999","number":99');
-    const { log, lines } = capturingLogger();
+    const { log, entries } = capturingLogger();
     const store = await FileStore.open(dir, { ...small, log });
-    const warning = lines().find((l) => l.msg === 'history segment has unreadable lines; they are skipped');
+    const warning = entries().find((l) => l.msg === 'history segment has unreadable lines; they are skipped');
     assert.equal(warning?.level, 'warn');
     assert.deepEqual(numbers(await store.loadRuns({ limit: 100 })), range(1, 12).reverse());
     const before = await readFile(last, 'utf8');
@@ -176,9 +177,9 @@ describe('FileStore history on disk', () => {
     const [line1, ...rest] = text.split('\n');
     await writeFile(first, [line1, 'garbage{', '{"id":"x","number":"seven"}', ...rest].join('\n'));
     await unlink(`${first.slice(0, -'.jsonl'.length)}.index.json`);
-    const { log, lines } = capturingLogger();
+    const { log, entries } = capturingLogger();
     const store = await FileStore.open(dir, { ...small, log });
-    assert.ok(lines().some((l) => l.level === 'warn'));
+    assert.ok(entries().some((l) => l.level === 'warn'));
     assert.deepEqual(numbers(await store.loadRuns({ limit: 100 })), range(1, 12).reverse());
     await store.close();
   });

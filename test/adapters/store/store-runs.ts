@@ -1,5 +1,4 @@
 import type { Run, RunState } from '../../../src/core/run/run.ts';
-import { createLogger, type Logger } from '../../../src/shared/log.ts';
 import { makeRun } from '../../support/make-run.ts';
 
 /** Run ids sort with their numbers, which keeps failures readable. */
@@ -12,12 +11,4 @@ export function storedRun(number: number, state: RunState = 'succeeded', extra: 
 /** Ended with its notice sent: nothing more will happen to it, so it may move to history. */
 export function settledRun(number: number, extra: Partial<Run> = {}): Run {
   return storedRun(number, number % 5 === 0 ? 'failed' : 'succeeded', { noticeSent: true, ...extra });
-}
-
-export function capturingLogger(): { log: Logger; lines: () => { msg: string; level: string }[] } {
-  const raw: string[] = [];
-  return {
-    log: createLogger('debug', {}, (line) => raw.push(line)),
-    lines: () => raw.map((l) => JSON.parse(l)),
-  };
 }

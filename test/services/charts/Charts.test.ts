@@ -7,7 +7,8 @@ import type { ChartSize, ChartSpec } from '../../../src/core/chart/chart-spec.ts
 import type { Sweep } from '../../../src/core/sweep/sweep.ts';
 import type { ChartRenderer, ChartResult } from '../../../src/ports/chart-renderer.ts';
 import type { ImageBuilder } from '../../../src/ports/image-builder.ts';
-import { alice, close, eventually, launched, type World, world } from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { alice, close, launched, type World, world } from '../../support/hub-world.ts';
 
 /** A renderer that answers as told and remembers what it was asked to draw. */
 class FakeRenderer implements ChartRenderer {

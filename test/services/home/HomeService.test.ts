@@ -6,9 +6,9 @@ import type { Run, RunState } from '../../../src/core/run/run.ts';
 import { HomeService, type HomeServiceDeps } from '../../../src/services/home/HomeService.ts';
 import { silentLogger } from '../../../src/shared/log.ts';
 import { makeRun } from '../../support/make-run.ts';
+import { ManualClock } from '../../support/manual-clock.ts';
 import { MemoryStore } from '../../support/memory-store.ts';
 import { RecordingChat } from '../../support/recording-chat.ts';
-import { ManualClock } from '../scheduler/manual-clock.ts';
 
 const templates = createTemplateSource(join(import.meta.dirname, '../../../manifests'));
 

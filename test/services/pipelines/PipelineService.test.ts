@@ -6,16 +6,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { LineageNode } from '../../../src/core/lineage/lineage-tree.ts';
 import { sentenceText } from '../../../src/core/sentence.ts';
 import type { Policy } from '../../../src/ports/policy.ts';
-import {
-  alice,
-  bob,
-  close,
-  eventually,
-  settle,
-  testPolicy,
-  type World,
-  world,
-} from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { alice, bob, close, settle, testPolicy, type World, world } from '../../support/hub-world.ts';
 import { DEMO_LINES, finish, instantBuilder, launchDemo, record, submittedStep } from './pipeline-world.ts';
 
 /** Every run number in a lineage tree, depth first. */

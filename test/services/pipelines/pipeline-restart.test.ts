@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import type { Run, RuntimeUpdate } from '../../../src/core/run/run.ts';
 import type { Placement } from '../../../src/ports/runtime.ts';
+import { eventually } from '../../support/eventually.ts';
 import { FakeRuntime } from '../../support/fake-runtime.ts';
-import { close, eventually, settle, type World, type WorldOptions, world } from '../../support/hub-world.ts';
+import { close, settle, type World, type WorldOptions, world } from '../../support/hub-world.ts';
 import { DEMO_LINES, instantBuilder, keyOf, launchDemo } from './pipeline-world.ts';
 
 interface Job {

@@ -4,7 +4,8 @@ import type { PipelineRun } from '../../../src/core/pipeline/pipeline-run.ts';
 import type { Run, RuntimeUpdate } from '../../../src/core/run/run.ts';
 import type { CommandOutcome } from '../../../src/ports/chat.ts';
 import type { ImageBuilder } from '../../../src/ports/image-builder.ts';
-import { alice, eventually, type World } from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { alice, type World } from '../../support/hub-world.ts';
 
 /** What each step of demo-pipeline prints when it succeeds, by instance key. */
 export const DEMO_LINES: Record<string, string[]> = {

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FileLogArchive } from '../../../src/adapters/store/FileLogArchive.ts';
 import { FileStore } from '../../../src/adapters/store/FileStore.ts';
 import type { Run } from '../../../src/core/run/run.ts';
-import { close, eventually, launched, restart, type World, world } from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { close, launched, restart, type World, world } from '../../support/hub-world.ts';
 import { makeRun } from '../../support/make-run.ts';
 
 /** A data folder holding `count` runs that ended while no bot was there to tell anyone. */

@@ -6,15 +6,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Run } from '../../../src/core/run/run.ts';
 import { LABELS } from '../../../src/core/run/run-identity.ts';
 import type { Policy } from '../../../src/ports/policy.ts';
-import {
-  alice,
-  close,
-  eventually,
-  launched,
-  testPolicy,
-  type World,
-  world,
-} from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { alice, close, launched, testPolicy, type World, world } from '../../support/hub-world.ts';
 
 describe('RunService: the life of a run', () => {
   let w: World;

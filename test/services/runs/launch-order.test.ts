@@ -5,15 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import type { Run } from '../../../src/core/run/run.ts';
 import type { ChatPort } from '../../../src/ports/chat.ts';
-import {
-  alice,
-  bob,
-  close,
-  eventually,
-  type World,
-  type WorldOptions,
-  world,
-} from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { alice, bob, close, type World, type WorldOptions, world } from '../../support/hub-world.ts';
 
 /** What was true when each card was posted. */
 interface CardPost {

@@ -5,16 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { BuildSpec } from '../../../src/core/run/run.ts';
 import type { BuildProgress, ImageBuilder } from '../../../src/ports/image-builder.ts';
-import {
-  alice,
-  close,
-  eventually,
-  launched,
-  restart,
-  settle,
-  type World,
-  world,
-} from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { alice, close, launched, restart, settle, type World, world } from '../../support/hub-world.ts';
 
 /** An image builder that takes as long as the test says: each build waits for release(). */
 class SlowBuilder implements ImageBuilder {

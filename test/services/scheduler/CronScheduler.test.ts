@@ -6,10 +6,10 @@ import { sentenceText } from '../../../src/core/sentence.ts';
 import type { LaunchRequest } from '../../../src/ports/launcher.ts';
 import { CronScheduler } from '../../../src/services/scheduler/CronScheduler.ts';
 import { silentLogger } from '../../../src/shared/log.ts';
+import { ManualClock } from '../../support/manual-clock.ts';
 import { MemoryStore } from '../../support/memory-store.ts';
 import { RecordingChat } from '../../support/recording-chat.ts';
 import { RecordingLauncher } from '../../support/recording-launcher.ts';
-import { ManualClock } from './manual-clock.ts';
 
 const owner = { user: 'U_OWNER', channel: 'C_TEAM' };
 const stranger = { user: 'U_OTHER', channel: 'C_TEAM' };

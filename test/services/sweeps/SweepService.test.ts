@@ -7,7 +7,8 @@ import { isEnded } from '../../../src/core/run/run.ts';
 import { sentenceText } from '../../../src/core/sentence.ts';
 import type { ChartRenderer } from '../../../src/ports/chart-renderer.ts';
 import type { GroupEnded } from '../../../src/ports/group-events.ts';
-import { alice, bob, close, eventually, settle, type World, world } from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { alice, bob, close, settle, type World, world } from '../../support/hub-world.ts';
 import {
   current,
   instantBuilder,

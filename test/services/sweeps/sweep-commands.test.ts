@@ -5,16 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { createPolicy } from '../../../src/config/policy.ts';
 import { ACTIONS } from '../../../src/core/actions.ts';
-import {
-  alice,
-  bob,
-  close,
-  eventually,
-  settle,
-  type World,
-  type WorldOptions,
-  world,
-} from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { alice, bob, close, settle, type World, type WorldOptions, world } from '../../support/hub-world.ts';
 import {
   current,
   instantBuilder,

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { FileStore } from '../../../src/adapters/store/FileStore.ts';
 import type { Run, RunState } from '../../../src/core/run/run.ts';
-import { close, eventually, settle, type World, type WorldOptions, world } from '../../support/hub-world.ts';
+import { eventually } from '../../support/eventually.ts';
+import { close, settle, type World, type WorldOptions, world } from '../../support/hub-world.ts';
 import { instantBuilder, startSweep, submittedTrials, trialIndex } from '../../support/sweep-driver.ts';
 
 const COMMAND = 'sweep demo lr=[0.01,0.1] epochs=[2,3] --parallel 2';

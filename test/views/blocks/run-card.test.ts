@@ -126,6 +126,23 @@ describe('renderRunCard', () => {
       { numRuns: 200 },
     );
   });
+
+  it('names the runtime, and says in a sentence what it leaves out', () => {
+    const note =
+      'The process runtime reserves no GPUs, so the 1 GPU this run asks for is not set aside for it.';
+    const card = renderRunCard(
+      makeRun({ runtime: 'process', runtimeNote: note, placement: { handle: 'pid 42' } }),
+      NOW,
+    );
+    const all = json(card.blocks);
+    assert.ok(all.includes('*Runtime*\\nprocess'), all);
+    assert.ok(all.includes(`⚠️ ${note}`));
+    assertSafe(card);
+    assert.ok(
+      !json(renderRunCard(makeRun(), NOW).blocks).includes('Runtime'),
+      'runs stored before it was recorded',
+    );
+  });
 });
 
 describe('renderNotice', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { RUN_STATES, type Run } from '../../../src/core/run/run.ts';
+import { RUN_STATES, type Run, type RuntimeKind } from '../../../src/core/run/run.ts';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import { codeText, sentence, userMention } from '../../../src/core/sentence.ts';
 import type { Template } from '../../../src/core/template/template.ts';
@@ -41,6 +41,10 @@ const hostileRun: fc.Arbitrary<Run> = fc
     namespace: fc.option(text, { nil: undefined }),
     schedule: fc.option(text, { nil: undefined }),
     reason: fc.option(text, { nil: undefined }),
+    runtime: fc.option(fc.constantFrom('kubernetes', 'docker', 'process') as fc.Arbitrary<RuntimeKind>, {
+      nil: undefined,
+    }),
+    runtimeNote: fc.option(text, { nil: undefined }),
     metrics: fc.dictionary(hostileWord(), fc.double(), { maxKeys: 5 }),
     unit: text,
     outputs: fc.dictionary(hostileWord(), text, { maxKeys: 4 }),
@@ -58,6 +62,8 @@ const hostileRun: fc.Arbitrary<Run> = fc
       placement: { handle: f.handle, namespace: f.namespace },
       schedule: f.schedule,
       reason: f.reason,
+      runtime: f.runtime,
+      runtimeNote: f.runtimeNote,
       metrics: f.metrics,
       // Four samples of each metric: the live card's sparkline and the notice's sparklines show them.
       history: historyOf(f.metrics),
@@ -140,7 +146,7 @@ describe('console views with hostile text (property)', () => {
       fc.property(hostileRun, (run) => {
         assertSafeTerminalText(renderRunCardText(run, NOW));
         assertSafeTerminalText([renderRunLine(run, NOW)]);
-        assertSafeTerminalText([renderLaunchedText(run), renderLogKeptText(run, 1)]);
+        assertSafeTerminalText([...renderLaunchedText(run), renderLogKeptText(run, 1)]);
       }),
       RUNS,
     );

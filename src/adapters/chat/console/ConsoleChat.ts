@@ -26,7 +26,7 @@ import {
 import { renderLaunchedText, renderLogKeptText, renderNoticeText } from '../../../views/text/notice-text.ts';
 import { renderAnnouncementText, renderReplyText } from '../../../views/text/reply-text.ts';
 import { renderRunCardText, renderRunLine } from '../../../views/text/run-card-text.ts';
-import { runConsoleRepl } from './console-repl.ts';
+import { type QuitReason, runConsoleRepl } from './console-repl.ts';
 import type { LiveScreen } from './LiveScreen.ts';
 
 /** Without a TTY, a running run prints a progress line at most this often (state changes always print). */
@@ -60,7 +60,10 @@ export class ConsoleChat implements ChatPort {
   private readonly now: () => Date;
   private readonly requester: Requester;
   private handlers?: ChatHandlers;
-  private conversation: Promise<void> = Promise.resolve();
+  private conversation: Promise<QuitReason> = Promise.resolve('end-of-input');
+  private repl?: ReturnType<typeof runConsoleRepl>;
+  /** Which runtime runs the jobs, for the greeting (set once the app has chosen it). */
+  private runtime = 'the process runtime (this machine)';
   private ticker?: NodeJS.Timeout;
 
   constructor(private readonly opts: ConsoleChatOptions) {
@@ -79,13 +82,29 @@ export class ConsoleChat implements ChatPort {
     this.handlers = handlers;
     const { input, output } = this.opts;
     if (!input) return;
-    this.conversation = runConsoleRepl({
+    this.repl = runConsoleRepl({
       input,
       output: output ?? process.stdout,
       screen: this.screen,
       execute: (text) => this.send(text).then(() => undefined),
       activeRuns: () => this.live.size,
+      greeting: [
+        `Trainyard console: jobs run on ${this.runtime}.`,
+        'Type /train commands (the "/train" is optional), e.g. demo epochs=3; help lists them.',
+        'exit or Ctrl-D quits, stopping the runs still going.',
+      ].join('\n'),
     });
+    this.conversation = this.repl.quit;
+  }
+
+  /** Ends the prompt as `exit` does (e.g. on Ctrl-C when the input is not a terminal). */
+  leave(): void {
+    this.repl?.exit();
+  }
+
+  /** Names the runtime in the greeting, e.g. `docker` at `Docker on this machine`. */
+  useRuntime(kind: string, location: string): void {
+    this.runtime = `the ${kind} runtime (${location})`;
   }
 
   /** One command through the door, as if typed at the prompt (`console -e` waits on its outcome). */
@@ -94,8 +113,11 @@ export class ConsoleChat implements ChatPort {
     return this.handlers.command(text, this.requester);
   }
 
-  /** Resolves when the person quits the prompt (exit, Ctrl-D, the end of piped input); at once without one. */
-  whenQuit(): Promise<void> {
+  /**
+   * Resolves when the person quits the prompt, saying how: `exit` (exit, Ctrl-D, the second Ctrl-C,
+   * the output gone) or `end-of-input` (piped commands ran out; at once without a prompt).
+   */
+  whenQuit(): Promise<QuitReason> {
     return this.conversation;
   }
 
@@ -104,7 +126,7 @@ export class ConsoleChat implements ChatPort {
   }
 
   async postRunCard(run: Run): Promise<MessageRef> {
-    this.screen.print(renderLaunchedText(run));
+    this.screen.print(renderLaunchedText(run).join('\n'));
     this.updateRunCard(run);
     return { channel: run.channel, ts: run.id };
   }

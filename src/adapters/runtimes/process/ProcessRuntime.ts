@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { processEnvAllowList } from '../../../config/env.ts';
+import { plural } from '../../../core/plural.ts';
 import { kubernetesOnlyRefusal } from '../../../core/run/kubernetes-only.ts';
 import type { Run, RunSpec, RuntimeUpdate } from '../../../core/run/run.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../../ports/runtime.ts';
@@ -99,6 +100,13 @@ export class ProcessRuntime implements Runtime {
 
   cannotHonour(spec: RunSpec): string | undefined {
     return kubernetesOnlyRefusal(spec, 'the process runtime');
+  }
+
+  /** Local processes get no GPUs set aside (they see whatever this machine has): say so rather than ignore it silently. */
+  leavesOut(spec: RunSpec): string | undefined {
+    const { gpu } = spec.resources;
+    if (gpu <= 0) return undefined;
+    return `The process runtime reserves no GPUs, so the ${plural(gpu, 'GPU')} this run asks for ${gpu === 1 ? 'is' : 'are'} not set aside for it.`;
   }
 
   async submit(run: Run): Promise<Placement> {

@@ -3,15 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import { OutboundQueue } from '../../../../src/adapters/chat/slack/OutboundQueue.ts';
 import { createWebClient } from '../../../../src/adapters/chat/slack/web-client.ts';
 import { MetricsRegistry } from '../../../../src/adapters/http/metrics.ts';
-import { createLogger } from '../../../../src/shared/log.ts';
+import { capturingLogger } from '../../../support/capturing-logger.ts';
 import { FakeSlackApi } from '../../../support/slack-api.ts';
 
 const TOKEN = 'xoxb-queue-test-token';
-
-function capturingLogger() {
-  const lines: string[] = [];
-  return { log: createLogger('debug', {}, (l) => lines.push(l)), lines };
-}
 
 const client = (fake: FakeSlackApi) => createWebClient(TOKEN, fake.apiUrl);
 

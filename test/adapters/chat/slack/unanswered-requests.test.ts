@@ -3,6 +3,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { UnansweredRequests } from '../../../../src/adapters/chat/slack/unanswered-requests.ts';
+import { eventually } from '../../../support/eventually.ts';
 
 describe('UnansweredRequests', () => {
   it('is busy while a request waits for its answer, and not once it is answered or given up', async () => {
@@ -13,9 +14,7 @@ describe('UnansweredRequests', () => {
     unanswered.watch(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const until = async (check: () => boolean) => {
-      while (!check()) await new Promise((resolve) => setTimeout(resolve, 2));
-    };
+    const until = (check: () => boolean) => eventually('the request to be seen', check, { everyMs: 2 });
 
     assert.equal(unanswered.busy, false);
     const answered = new Promise<number>((resolve) =>

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { DockerRuntime } from '../../../../src/adapters/runtimes/docker/DockerRuntime.ts';
 import { silentLogger } from '../../../../src/shared/log.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { RecordingSink } from '../../../support/recording-sink.ts';
 
 /** Just enough of an engine for the event stream: each getEvents call gets a fresh stream. */
@@ -21,11 +21,6 @@ function engineWithEvents() {
     },
   } as unknown as Docker;
   return { docker, calls, streams };
-}
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await sleep(25);
-  assert.ok(check(), 'condition not reached');
 }
 
 test('one label-selected event stream, reopened with since= after it drops', async () => {
@@ -45,8 +40,8 @@ test('one label-selected event stream, reopened with since= after it drops', asy
     streams[0].write('{"Action":"start","id":"abc","ti');
     streams[0].write('me":1764360000}\n');
     streams[0].end();
-    await until(() => !runtime.ready());
-    await until(() => calls.length === 2 && runtime.ready());
+    await eventually('the runtime to see the stream drop', () => !runtime.ready());
+    await eventually('the stream to be reopened', () => calls.length === 2 && runtime.ready());
     assert.equal(calls[1].since, 1764360000, 'replays what happened while disconnected');
   } finally {
     await runtime.close();

@@ -18,6 +18,7 @@ import {
   uniqueName,
 } from '../../../support/docker-engine.ts';
 import { registryToolsMissing, startLocalRegistry } from '../../../support/docker-registry.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { makeRun } from '../../../support/make-run.ts';
 import { RecordingSink } from '../../../support/recording-sink.ts';
 
@@ -45,14 +46,16 @@ function newRuntime(): DockerRuntime {
 
 /** Resolves once the container's own log (read straight from the engine) holds `line`. */
 async function untilLogged(containerId: string, line: string): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    const reply = (await docker
-      .getContainer(containerId)
-      .logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-    if (demuxAll(reply).split('\n').includes(line)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the container never printed ${line}`);
+  await eventually(
+    `the container to print ${line}`,
+    async () => {
+      const reply = (await docker
+        .getContainer(containerId)
+        .logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+      return demuxAll(reply).split('\n').includes(line);
+    },
+    { everyMs: 50 },
+  );
 }
 
 /** A run of the busybox image; `script` runs under busybox sh, passed as one literal argument. */

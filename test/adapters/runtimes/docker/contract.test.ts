@@ -11,6 +11,7 @@ import {
   removeTemplateImages,
   uniqueName,
 } from '../../../support/docker-engine.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { makeRun } from '../../../support/make-run.ts';
 import {
   type ContractBackend,
@@ -70,16 +71,18 @@ async function dockerBackend(): Promise<ContractBackend> {
       await containerOf(run.placement?.handle).wait();
     },
     printed: async (run, line) => {
-      for (let tries = 0; tries < 400; tries++) {
-        const reply = (await containerOf(run.placement?.handle).logs({
-          stdout: true,
-          stderr: true,
-          follow: false,
-        })) as unknown as Buffer;
-        if (demuxAll(reply).split('\n').includes(line)) return;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`the container never printed ${line}`);
+      await eventually(
+        `the container to print ${line}`,
+        async () => {
+          const reply = (await containerOf(run.placement?.handle).logs({
+            stdout: true,
+            stderr: true,
+            follow: false,
+          })) as unknown as Buffer;
+          return demuxAll(reply).split('\n').includes(line);
+        },
+        { everyMs: 25 },
+      );
     },
     close: async () => {
       const left = await docker.listContainers({

@@ -24,6 +24,7 @@ import {
   removeTemplateImages,
   uniqueName,
 } from '../../../support/docker-engine.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { makeRun } from '../../../support/make-run.ts';
 
 interface Persisted {
@@ -127,11 +128,6 @@ if (CHILD_STATE) {
       return bot;
     }
 
-    async function until(what: string, check: () => boolean): Promise<void> {
-      for (let i = 0; i < 1500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.ok(check(), `timed out waiting for ${what}`);
-    }
-
     it('persists every line once across 6 kills, progress-bar redraws (\\r) included', async () => {
       const stateFile = join(dir, 'state.jsonl');
       // Each tick is one message with a carriage return inside (a tqdm-style redraw): two lines.
@@ -145,7 +141,7 @@ if (CHILD_STATE) {
         const seen = readState(stateFile).lines.length;
         const bot = startBot(stateFile, run);
         // Kill it while lines are flowing, a different moment each time.
-        await until(
+        await eventually(
           'new lines to be persisted',
           () => readState(stateFile).lines.length > seen + 2 * (kill % 3),
         );
@@ -156,9 +152,9 @@ if (CHILD_STATE) {
       const placement = readState(stateFile).placement;
       assert.ok(placement, 'the run was placed once');
       const before = readState(stateFile).lines.length;
-      await until('lines after the last restart', () => readState(stateFile).lines.length > before + 4);
+      await eventually('lines after the last restart', () => readState(stateFile).lines.length > before + 4);
       await docker.getContainer(placement.handle).kill({ signal: 'SIGTERM' });
-      await until('the end of the log', () => readState(stateFile).lines.includes('bye'));
+      await eventually('the end of the log', () => readState(stateFile).lines.includes('bye'));
       last.kill('SIGKILL');
 
       const lines = readState(stateFile).lines;

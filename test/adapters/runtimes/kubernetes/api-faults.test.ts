@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import {
-  capturingLogger,
-  type Harness,
-  makeRun,
-  podName,
-  RecordingSink,
-  runtimeFor,
-  startHarness,
-} from './harness.ts';
+import { capturingLogger } from '../../../support/capturing-logger.ts';
+import { type Harness, makeRun, podName, RecordingSink, runtimeFor, startHarness } from './harness.ts';
 
 describe('KubernetesRuntime under API faults', () => {
   let h: Harness;
@@ -108,7 +101,7 @@ describe('KubernetesRuntime under API faults', () => {
   it('is not ready while the cluster cannot be reached, says so once, and recovers by itself', async () => {
     h = await startHarness();
     h.fake.refuseConnections(true);
-    const { log, lines } = capturingLogger();
+    const { log, lines } = capturingLogger('info');
     const runtime = runtimeFor(h.kubeconfig, undefined, {}, log);
     await runtime.start(new RecordingSink());
     try {
@@ -132,7 +125,7 @@ describe('KubernetesRuntime under API faults', () => {
   it('names refused credentials (401) and keeps retrying', async () => {
     h = await startHarness();
     h.fake.fault({ path: '/jobs', watch: false, status: 401, times: 3 });
-    const { log, lines } = capturingLogger();
+    const { log, lines } = capturingLogger('info');
     const runtime = runtimeFor(h.kubeconfig, undefined, {}, log);
     await runtime.start(new RecordingSink());
     try {

@@ -1,4 +1,5 @@
 import type { Run } from '../../../../src/core/run/run.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { FakeKubeApiServer } from '../../../support/kube-api-server.ts';
 import { makeRun } from '../../../support/make-run.ts';
 import {
@@ -7,16 +8,6 @@ import {
   type JobScript,
 } from '../../../support/runtime-contract.ts';
 import { NAMESPACE, runtimeFor } from './harness.ts';
-
-/** Resolves once `check` holds, looking every few milliseconds; fails after a generous limit. */
-async function until<T>(what: string, check: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 1500; i++) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /**
  * The fake API server plays the cluster: the test plays the kubelet, starting each run's pod and
@@ -30,7 +21,8 @@ async function kubernetesBackend(): Promise<ContractBackend> {
   const ticked = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   let counter = 0;
-  const podOf = (run: Run) => until(`a pod for ${run.id}`, () => fake.podOf(run.id)?.metadata.name as string);
+  const podOf = (run: Run) =>
+    eventually(`a pod for ${run.id}`, () => fake.podOf(run.id)?.metadata.name as string);
 
   async function play(run: Run, script: JobScript): Promise<void> {
     const pod = await podOf(run);
@@ -74,14 +66,14 @@ async function kubernetesBackend(): Promise<ContractBackend> {
       return done;
     },
     release: async (run) => {
-      (await until(`${run.id} to wait for its release`, () => releases.get(run.id)))();
+      (await eventually(`${run.id} to wait for its release`, () => releases.get(run.id)))();
     },
     endedOnBackend: async (run) => {
       await ended.get(run.id);
     },
     printed: async (run, line) => {
       const n = Number(line.replace('tick ', ''));
-      await until(`${line} from ${run.id}`, () => (ticked.get(run.id) ?? 0) >= n);
+      await eventually(`${line} from ${run.id}`, () => (ticked.get(run.id) ?? 0) >= n);
     },
     close: async () => {
       for (const timer of timers) clearInterval(timer);

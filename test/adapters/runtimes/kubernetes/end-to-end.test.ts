@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { eventually } from '../../../support/eventually.ts';
 import { FakeKubeApiServer } from '../../../support/kube-api-server.ts';
 
 interface Bot {
@@ -97,12 +98,20 @@ describe('trainyard on Kubernetes, end to end', () => {
   it('`trainyard start` answers /readyz with 503 until it has synced with the cluster, then 200', async () => {
     // The watches cannot open at first, so the bot is up but not ready.
     fake.fault({ watch: false, status: 503 });
-    // PORT=0: the bot takes a free port and logs it, so no other test can take it first.
+    // PORT=0: the bot takes a free port and logs it, so no other test can take it first. On the
+    // console chat the log is TRAINYARD_DATA/trainyard.log.
     const bot = trainyard(['start'], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }, 'pipe');
+    const logFile = () => {
+      try {
+        return readFileSync(join(data, 'state', 'trainyard.log'), 'utf8');
+      } catch {
+        return '';
+      }
+    };
     try {
       const served = await poll(
         'the health port in the log',
-        async () => /"msg":"serving health and metrics".*"port":(\d+)/.exec(bot.output()),
+        async () => /"msg":"serving health and metrics".*"port":(\d+)/.exec(logFile()),
         (match) => match !== null,
       );
       const port = Number(served?.[1]);
@@ -147,7 +156,14 @@ describe('trainyard on Kubernetes, end to end', () => {
       fake.log(pod, ['line 1'], '2026-01-01T10:00:01.100000000Z');
       fake.log(pod, ['line 2'], '2026-01-01T10:00:01.200000000Z');
       await poll('the first lines to be archived', archived, (text) => text.includes('line 2'));
-      const storeFile = () => Promise.resolve(readFileSync(join(state, 'trainyard.json'), 'utf8'));
+      // The live file is written a moment after a change (writes are batched): '' until then.
+      const storeFile = async () => {
+        try {
+          return readFileSync(join(state, 'trainyard.json'), 'utf8');
+        } catch {
+          return '';
+        }
+      };
       await poll('the log cursor to be stored', storeFile, (text) => text.includes('10:00:01.200000000Z'));
     } finally {
       first.child.kill('SIGTERM');
@@ -171,12 +187,15 @@ describe('trainyard on Kubernetes, end to end', () => {
   });
 });
 
-/** Calls `probe` every 20 ms until `done` holds for its answer; fails after a minute. */
+/** Asks `probe` until `done` holds for its answer, and returns that answer; fails after a minute. */
 async function poll<T>(what: string, probe: () => Promise<T>, done: (answer: T) => boolean): Promise<T> {
-  for (let i = 0; i < 3000; i++) {
-    const answer = await probe();
-    if (done(answer)) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  const found = await eventually(
+    what,
+    async () => {
+      const answer = await probe();
+      return done(answer) ? { answer } : undefined;
+    },
+    { timeoutMs: 60_000, everyMs: 20 },
+  );
+  return found.answer;
 }

@@ -9,7 +9,7 @@ import type { KubernetesRuntime } from '../../../../src/adapters/runtimes/kubern
 import { KubeApi } from '../../../../src/adapters/runtimes/kubernetes/kube-api.ts';
 import { loadConfig } from '../../../../src/config/env.ts';
 import type { Run } from '../../../../src/core/run/run.ts';
-import { createLogger, type Logger, silentLogger } from '../../../../src/shared/log.ts';
+import { type Logger, silentLogger } from '../../../../src/shared/log.ts';
 import { FakeKubeApiServer } from '../../../support/kube-api-server.ts';
 import { makeRun as makeSharedRun } from '../../../support/make-run.ts';
 import { RecordingSink } from '../../../support/recording-sink.ts';
@@ -106,12 +106,6 @@ export function apiFor(kubeconfig: string): KubeApi {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfig);
   return new KubeApi(kubeConfig, new MetricsRegistry());
-}
-
-/** A logger that keeps its JSON lines, to check what operators would read. */
-export function capturingLogger(): { log: Logger; lines: string[] } {
-  const lines: string[] = [];
-  return { log: createLogger('info', {}, (line) => lines.push(line)), lines };
 }
 
 /** The name of the run's newest pod, once the fake has one. */

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { ProcessRuntime } from '../../../../src/adapters/runtimes/process/ProcessRuntime.ts';
 import { loadConfig } from '../../../../src/config/env.ts';
 import { silentLogger } from '../../../../src/shared/log.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { makeRun } from '../../../support/make-run.ts';
 import { RecordingSink } from '../../../support/recording-sink.ts';
 
@@ -155,8 +156,13 @@ describe('ProcessRuntime', () => {
     await runtime.stop(run);
     await sink.ended(run.id);
     assert.equal(sink.last(run.id)?.state, 'stopped');
-    for (let i = 0; i < 50 && isAlive(childPid); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.equal(isAlive(childPid), false, "the job's child process outlived the stop");
+    await eventually(
+      "the job's child process to end with the stop (not outlive it)",
+      () => !isAlive(childPid),
+      {
+        everyMs: 100,
+      },
+    );
   });
 
   it('fails a run that passes its deadline', async () => {

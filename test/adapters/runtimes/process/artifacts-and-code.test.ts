@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { ArtifactFolders } from '../../../../src/adapters/artifacts/ArtifactFolders.ts';
 import { ProcessRuntime } from '../../../../src/adapters/runtimes/process/ProcessRuntime.ts';
 import { silentLogger } from '../../../../src/shared/log.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { type GitRepo, makeGitRepo } from '../../../support/git-repo.ts';
 import { makeRun } from '../../../support/make-run.ts';
 import { RecordingSink } from '../../../support/recording-sink.ts';
@@ -106,8 +107,7 @@ describe('ProcessRuntime: artifacts, inputs and code from git', () => {
       assert.deepEqual(sink.linesOf(run.id), [expected]);
       // The working copy goes with the job; its commit is what stays.
       const clone = join(data, 'runs', run.id, 'code');
-      for (let i = 0; i < 200 && existsSync(clone); i++) await new Promise((r) => setTimeout(r, 10));
-      assert.equal(existsSync(clone), false);
+      await eventually('the working copy to be removed', () => !existsSync(clone));
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Timer } from '../../../src/services/scheduler/FireTimer.ts';
+import type { Timer } from '../../src/services/scheduler/FireTimer.ts';
 
 /**
  * A clock the test moves by hand, and timers that go off only when it passes their time:
