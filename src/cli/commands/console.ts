@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ConsoleChat } from '../../adapters/chat/console/ConsoleChat.ts';
 import { LiveScreen } from '../../adapters/chat/console/LiveScreen.ts';
 import { type App, createApp } from '../../app/create-app.ts';
+import type { HttpSide } from '../../app/http-side.ts';
 import { loadConfig } from '../../config/env.ts';
 import { createLogger } from '../../shared/log.ts';
 import type { CliIo } from '../io.ts';
@@ -18,7 +19,13 @@ function parseArgs(args: string[]): { text?: string } | { error: string } {
  * `trainyard console [-e text]` and `trainyard start` without Slack: the bot on this terminal.
  * With -e: exit 0 if the runs it started succeeded, 1 if not, 2 on bad input.
  */
-export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'console'): Promise<number> {
+export async function runConsole(
+  args: string[],
+  io: CliIo,
+  mode: 'start' | 'console',
+  /** `start` opens the health port before loading this module and hands it over. */
+  http?: HttpSide,
+): Promise<number> {
   // `start` checks its own (empty) arguments before it gets here.
   const parsed = mode === 'console' ? parseArgs(args) : {};
   if ('error' in parsed) {
@@ -35,7 +42,7 @@ export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'con
     // With -e there is no prompt: the one command goes through the same door by chat.send.
     ...(parsed.text === undefined ? { input: process.stdin, output: process.stdout } : {}),
   });
-  const app = await createApp({ config, log, env: io.env, chat, http: mode === 'start' });
+  const app = await createApp({ config, log, env: io.env, chat, http: http ?? mode === 'start' });
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
     stopping ??= app.close();
