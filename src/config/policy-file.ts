@@ -32,8 +32,12 @@ const policySchema = z.strictObject(
       .optional(),
     maxConcurrentRunsPerUser: wholeNumberFrom(1).optional(),
     maxGpusPerRun: wholeNumberFrom(0).optional(),
+    maxParallelTrials: wholeNumberFrom(1).optional(),
   },
-  { error: 'must be a mapping with admins, channels, maxConcurrentRunsPerUser and maxGpusPerRun' },
+  {
+    error:
+      'must be a mapping with admins, channels, maxConcurrentRunsPerUser, maxGpusPerRun and maxParallelTrials',
+  },
 );
 
 /** Every problem of the file as `file: field: message`, and the settings when there are none. */
@@ -58,7 +62,7 @@ async function readPolicyFile(path: string): Promise<{ problems: string[]; setti
       const field = issue.path.map(String).join('.');
       const message =
         issue.code === 'unrecognized_keys'
-          ? `unknown key(s) ${issue.keys.join(', ')}; the keys are admins, channels, maxConcurrentRunsPerUser, maxGpusPerRun`
+          ? `unknown key(s) ${issue.keys.join(', ')}; the keys are admins, channels, maxConcurrentRunsPerUser, maxGpusPerRun, maxParallelTrials`
           : issue.message;
       return [path, field, message].filter(Boolean).join(': ');
     });

@@ -12,6 +12,8 @@ export interface PolicySettings {
   channels?: Record<string, string[] | typeof ANY>;
   maxConcurrentRunsPerUser?: number;
   maxGpusPerRun?: number;
+  /** Caps a sweep's --parallel: at most this many of its trials run at once. */
+  maxParallelTrials?: number;
 }
 
 /** With no policy file: everyone may launch anything anywhere; stop is for the launcher. */
@@ -62,8 +64,10 @@ export function createPolicy(settings: PolicySettings): Policy {
       return !settings.channels || Object.values(settings.channels).some(allows);
     },
 
-    mayStop(user: string, run: Run): boolean {
-      return user === run.launchedBy || isAdmin(user);
+    mayStop(user: string, launched: Pick<Run, 'launchedBy'>): boolean {
+      return user === launched.launchedBy || isAdmin(user);
     },
+
+    ...(settings.maxParallelTrials !== undefined && { maxParallelTrials: settings.maxParallelTrials }),
   };
 }

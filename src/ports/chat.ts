@@ -123,7 +123,7 @@ export interface CommandOutcome {
   /** Runs the command started (`console -e` waits for them to pick its exit code). */
   started: Run[];
   /**
-   * Groups of runs the command started (a pipeline): each resolves once the group has ended and
+   * Groups of runs the command started (a sweep, a pipeline): each resolves once the group has ended and
    * its notice is dealt with, true when it succeeded. `console -e` waits for these too.
    */
   groups?: Array<() => Promise<boolean>>;

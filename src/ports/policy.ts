@@ -10,6 +10,11 @@ export interface Policy {
    * forms and the Home tab list only these. Absent: every template may be launched everywhere.
    */
   mayLaunch?(template: string, channel?: string): boolean;
-  /** Stop (and schedule deletion) are for the launcher/owner and admins. */
-  mayStop(user: string, run: Run): boolean;
+  /**
+   * Stop (and schedule deletion) are for the launcher/owner and admins: of a run, or of anything
+   * else someone launched (a sweep).
+   */
+  mayStop(user: string, launched: Pick<Run, 'launchedBy'>): boolean;
+  /** The most trials of one sweep that may run at once (`maxParallelTrials`); absent: no cap. */
+  readonly maxParallelTrials?: number;
 }

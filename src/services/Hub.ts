@@ -3,10 +3,12 @@ import type { TemplateCatalog } from '../core/template/template.ts';
 import type { ArtifactLister } from '../ports/artifacts.ts';
 import type { ChartRenderer } from '../ports/chart-renderer.ts';
 import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
+import type { GroupEnded, GroupEvents } from '../ports/group-events.ts';
 import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { LogArchive } from '../ports/log-archive.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Policy } from '../ports/policy.ts';
+import type { Unsubscribe } from '../ports/run-events.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import type { Store } from '../ports/store.ts';
 import type { Logger } from '../shared/log.ts';
@@ -14,7 +16,6 @@ import { Charts } from './charts/Charts.ts';
 import { ChartCommand } from './charts/chart-command.ts';
 import { CommandDispatcher } from './commands/CommandDispatcher.ts';
 import type { ButtonModule, CommandModule } from './commands/command-module.ts';
-import { HoldingAnswers } from './commands/holding-answers.ts';
 import { LaunchCommand } from './commands/launch-command.ts';
 import { LineageCommand } from './commands/lineage-command.ts';
 import { RunActions } from './commands/RunActions.ts';
@@ -29,6 +30,8 @@ import { PipelineCommands } from './pipelines/pipeline-commands.ts';
 import { RunService } from './runs/RunService.ts';
 import { Recovery, takeSnapshot } from './runs/recovery.ts';
 import { CronScheduler } from './scheduler/CronScheduler.ts';
+import { SweepService } from './sweeps/SweepService.ts';
+import { SweepButtons, SweepCommands } from './sweeps/sweep-commands.ts';
 
 export interface HubDeps {
   store: Store;
@@ -64,10 +67,11 @@ const SETTLE_MS = 1_000;
  * by) with one module per verb group, the run service, recovery and the scheduler. It knows only
  * the ports; src/app builds the adapters and hands them in.
  */
-export class Hub {
+export class Hub implements GroupEvents {
   readonly runs: RunService;
   readonly pipelines: PipelineService;
   readonly scheduler: CronScheduler;
+  readonly sweeps: SweepService;
   /** Charts of runs and groups, when a renderer was given (sweeps post their fan-in chart through it). */
   readonly charts?: Charts;
   readonly home: HomeService;
@@ -112,7 +116,20 @@ export class Hub {
       log: log.child({ part: 'home' }),
       refreshMs: deps.homeRefreshMs,
     });
+    this.sweeps = new SweepService({
+      store,
+      templates,
+      launcher: this.runs,
+      events: this.runs,
+      chat,
+      charts: this.charts,
+      policy,
+      log: log.child({ part: 'sweeps' }),
+      now: deps.now,
+    });
     const actions = new RunActions({ launcher: this.runs, logs: deps.logs, runtime, policy });
+    const sweepDeps = { store, sweeps: this.sweeps, actions, launcher: this.runs, chat };
+    const sweepCommands = new SweepCommands(sweepDeps);
     const pipelineCommands = new PipelineCommands({
       store,
       pipelines: this.pipelines,
@@ -120,18 +137,19 @@ export class Hub {
       logsOf: (run) => actions.logs(run),
     });
     const commands: CommandModule[] = [
-      new RunCommands({ store, templates, actions, groups: [pipelineCommands] }),
+      new RunCommands({ store, templates, actions, groups: [pipelineCommands, sweepCommands] }),
       new LaunchCommand(this.runs, { templates, service: this.pipelines }),
       new ScheduleCommands(this.scheduler),
       new LineageCommand({ store }),
       new NewRunCommand({ templates, policy, chat }),
-      new HoldingAnswers(),
+      sweepCommands,
     ];
     if (this.charts) commands.push(new ChartCommand({ store, charts: this.charts, chat }));
     const buttons: ButtonModule[] = [
       new RunButtons({ store, chat, actions }),
       new ScheduleButtons(this.scheduler),
       new FormButtons({ store, templates, policy, chat }),
+      new SweepButtons(sweepDeps),
     ];
     this.door = new CommandDispatcher({
       store,
@@ -156,9 +174,18 @@ export class Hub {
     return this.resumed && this.deps.runtime.ready();
   }
 
-  /** Resolves once no run and no pipeline is going (console input that ended waits for this). */
+  /**
+   * The hook for what a group's fan-in gets beyond its notice: called once per sweep when its
+   * notice went out, with the sweep and its card's thread.
+   */
+  onGroupEnded(listener: (ended: GroupEnded) => void): Unsubscribe {
+    return this.sweeps.onGroupEnded(listener);
+  }
+
+  /** Resolves once no run, no sweep and no pipeline is going (console input that ended waits for this). */
   async whenIdle(): Promise<void> {
     for (let again = true; again; ) {
+      await this.sweeps.whenIdle();
       await this.runs.whenIdle();
       await this.pipelines.whenIdle();
       // A pipeline's last decision may have started runs after the runs looked idle.
@@ -196,8 +223,12 @@ export class Hub {
       // Pipelines are decided again once the runtime has synced: every step run that ended while
       // the bot was down has been reported by then.
       .then(() => this.deps.runtime.whenSynced())
-      .then(() => this.pipelines.resume())
-      .catch((err: unknown) => log.error('resuming pipelines failed', { err }))
+      .then(() => {
+        // Sweeps decide from their trials' runs too, which are where they are by now.
+        this.sweeps.resume();
+        return this.pipelines.resume();
+      })
+      .catch((err: unknown) => log.error('resuming pipelines and sweeps failed', { err }))
       .finally(() => {
         this.resumed = true;
       });
@@ -214,6 +245,7 @@ export class Hub {
     const { runtime, chat, store, logs } = this.deps;
     this.closing = true;
     this.home.close();
+    this.sweeps.close();
     const schedulerClosed = this.scheduler.close();
     await runtime.close();
     const left = await chat.close(this.deps.closeWithinMs ?? CLOSE_WITHIN_MS);

@@ -8,6 +8,15 @@ import { formatDuration, formatNumber, STATE_LABEL, truncate } from './format.ts
  * (each escapes for its medium). Nothing here is mrkdwn.
  */
 
+/** How a sweep's notice says it ended: "sweep #57 demo finished after 12 trials". */
+export const SWEEP_ENDED_WORDS: Record<SweepState, string> = {
+  queued: 'ended',
+  running: 'ended',
+  succeeded: 'finished',
+  failed: 'failed',
+  stopped: 'was stopped',
+};
+
 export const SWEEP_EMOJI: Record<SweepState, string> = {
   queued: '⏳',
   running: '🧪',

@@ -153,6 +153,37 @@ describe('template CLI commands', () => {
       assert.deepEqual(limits, { cpu: '4', memory: '32Gi', 'nvidia.com/gpu': '4' });
     });
 
+    it('prints the first trial’s Job of a sweep and says how many trials it would run', async () => {
+      const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });
+      assert.equal(await render(['sweep demo lr=[0.01,0.1] epochs=[2,4]'], io), 0);
+      assert.match(
+        out.stdout,
+        /^# Sweep: 4 trials, every combination of lr=\[0\.01,0\.1\] epochs=\[2,4\], at most 4 at a time, optimising acc \(max\)\.$/m,
+      );
+      assert.match(out.stdout, /^# This is trial 1 \(lr=0\.01 epochs=2\);/m);
+      const [job] = parseAllDocuments(out.stdout).map((d) => d.toJS());
+      assert.equal(
+        job.metadata.annotations['trainyard.io/params'],
+        '{"epochs":2,"lr":0.01,"epoch_seconds":0.4}',
+      );
+      for (const meta of [job.metadata, job.spec.template.metadata]) {
+        assert.equal(meta.labels['trainyard.io/sweep'], 's-0000000000');
+        assert.equal(meta.annotations['trainyard.io/trial'], '1');
+      }
+      const random = capture({ TRAINYARD_TEMPLATES: SHIPPED });
+      assert.equal(
+        await render(['sweep demo lr=loguniform(1e-3,1) --trials 30 --parallel 5 --gpu 1'], random.io),
+        0,
+      );
+      assert.match(
+        random.out.stdout,
+        /^# Sweep: 30 trials, tpe search over lr=loguniform\(0\.001,1\), at most 5 at a time/m,
+      );
+      assert.match(random.out.stdout, /^# Without --seed each sweep draws its own values/m);
+      const [trial] = parseAllDocuments(random.out.stdout).map((d) => d.toJS());
+      assert.equal(trial.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'], '1');
+    });
+
     it('keeps a shell-looking string value literal', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'trainyard-render-'));
       try {
@@ -190,7 +221,15 @@ describe('template CLI commands', () => {
         'schedule "0 3 * * *" demo --name "bad name!"',
         '"bad name!" cannot name a schedule; use up to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.',
       ],
-      ['list', 'render shows the Job of a launch or schedule command, e.g. "demo epochs=3", not "list".'],
+      [
+        'list',
+        'render shows the Job of a launch, schedule or sweep command, e.g. "demo epochs=3", not "list".',
+      ],
+      [
+        'sweep sleep seconds=[1,2]',
+        'This sweep has no metric to optimise; add --metric <name> --goal min|max (e.g. --metric loss --goal min), or give the sleep template an objective.',
+      ],
+      ['sweep demo lr=uniform(1,0)', '"lr=uniform(1,0)" needs lo below hi, e.g. uniform(0.001,0.1).'],
     ]) {
       it(`refuses "${text}" with one sentence on stderr and exit 2`, async () => {
         const { io, out } = capture({ TRAINYARD_TEMPLATES: SHIPPED });

@@ -21,9 +21,11 @@ describe('createPolicy', () => {
     assert.equal(policy.isAdmin('U1'), false);
   });
 
-  it("lets admins stop anyone's run", () => {
+  it("lets admins stop anyone's run, and anything else someone launched (a sweep)", () => {
     const policy = createPolicy({ admins: ['UADMIN'] });
     assert.equal(policy.mayStop('UADMIN', runBy('U1')), true);
+    assert.equal(policy.mayStop('UADMIN', { launchedBy: 'U1' }), true);
+    assert.equal(policy.mayStop('U2', { launchedBy: 'U1' }), false);
   });
 
   it('limits templates per channel, with * as the fallback channel', () => {
@@ -98,11 +100,13 @@ describe('policy file', () => {
         '  "*": "*"',
         'maxConcurrentRunsPerUser: 2',
         'maxGpusPerRun: 1',
+        'maxParallelTrials: 8',
         '',
       ].join('\n'),
     );
     assert.deepEqual(await checkPolicyFile(path), []);
     const policy = await loadPolicyFile(path);
+    assert.equal(policy.maxParallelTrials, 8);
     assert.equal(policy.isAdmin('UADMIN'), true);
     assert.match(policy.checkLaunch('U1', 'CML', spec('demo'), 0) ?? '', /allowed here: resnet/);
     assert.match(policy.checkLaunch('U1', 'C2', spec('demo', 2), 0) ?? '', /limit is 1 per run/);
@@ -110,6 +114,7 @@ describe('policy file', () => {
 
   it('without a path gives the open default, and an empty file means the same', async () => {
     assert.equal((await loadPolicyFile()).checkLaunch('U1', 'C1', spec('x', 99), 99), undefined);
+    assert.equal((await loadPolicyFile()).maxParallelTrials, undefined, 'no cap on parallel trials');
     const empty = await file('empty.yaml', '');
     assert.equal((await loadPolicyFile(empty)).checkLaunch('U1', 'C1', spec('x', 99), 99), undefined);
   });
@@ -123,13 +128,22 @@ describe('policy file', () => {
         '  CML: resnet',
         'maxConcurrentRunsPerUser: 0',
         'maxGpusPerRun: 1.5',
+        'maxParallelTrials: 0',
         'adminz: []',
         '',
       ].join('\n'),
     );
     const problems = await checkPolicyFile(path);
-    assert.equal(problems.length, 5, problems.join('\n'));
-    for (const field of ['admins', 'channels.CML', 'maxConcurrentRunsPerUser', 'maxGpusPerRun', 'adminz']) {
+    assert.equal(problems.length, 6, problems.join('\n'));
+    const fields = [
+      'admins',
+      'channels.CML',
+      'maxConcurrentRunsPerUser',
+      'maxGpusPerRun',
+      'maxParallelTrials',
+      'adminz',
+    ];
+    for (const field of fields) {
       assert.ok(
         problems.some((p) => p.startsWith(`${path}: `) && p.includes(field)),
         `a problem names ${field}: ${problems.join(' | ')}`,
@@ -137,7 +151,7 @@ describe('policy file', () => {
     }
     await assert.rejects(loadPolicyFile(path), (err: Error) => {
       assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /5 problem/);
+      assert.match(err.message, /6 problem/);
       return true;
     });
   });

@@ -94,9 +94,12 @@ export async function close(w: World): Promise<void> {
   await w.store.close();
 }
 
-/** Lets every pending callback run, up to `rounds` turns of the event loop, until `done` holds. */
+/**
+ * Lets every pending callback run, up to `rounds` turns of the event loop, until `done` holds.
+ * Each turn waits for the loop's I/O too (a run is written to disk before its job is created).
+ */
 export async function settle(done: () => boolean, rounds = 100): Promise<void> {
-  for (let i = 0; i < rounds && !done(); i++) await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < rounds && !done(); i++) await new Promise((r) => setTimeout(r, 1));
 }
 
 /** Resolves once `check` holds, looking every few milliseconds (for work that waits on files); fails after 10 s. */
@@ -110,7 +113,7 @@ export async function launched(w: World, text: string, from = alice): Promise<Ru
   const before = w.runtime.submitted.length;
   await w.door.command(text, from);
   assert.deepEqual(w.chat.errors(), []);
-  await settle(() => w.runtime.submitted.length > before);
+  await eventually('the run to be submitted', () => w.runtime.submitted.length > before);
   const run = w.runtime.submitted.at(-1);
   assert.ok(run, 'the run was not submitted');
   // The card is posted once the Job exists (RunService.launch).

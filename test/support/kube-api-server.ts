@@ -54,6 +54,20 @@ export interface RecordedRequest {
   at: number;
 }
 
+/**
+ * What a pod does on its own once created, as a kubelet running a real job would: its container
+ * starts, prints `lines` one every `lineMs`, then exits with `exitCode`. A pod deleted meanwhile
+ * (its Job stopped) plays no further.
+ */
+export interface PodScript {
+  lines: string[];
+  exitCode?: number;
+  /** Pause before each line and before the exit (default 10 ms). */
+  lineMs?: number;
+  /** Pause before the container starts (default 0). */
+  startMs?: number;
+}
+
 export interface Fault {
   method?: string;
   /** Substring or pattern of the path (without query). */
@@ -125,6 +139,13 @@ export class FakeKubeApiServer {
   /** The resourceVersion each object was created at: creation order, finer than timestamps. */
   private readonly creation = new WeakMap<Obj, number>();
   private faults: Fault[] = [];
+  /** Timers of pods playing their scripts, cleared on close. */
+  private readonly playing = new Set<NodeJS.Timeout>();
+  /**
+   * Set to let pods run by themselves: called for each new pod (with its Job), it returns the
+   * pod's script, or undefined to leave that pod to the test.
+   */
+  playPods?: (pod: Obj, job: Obj) => PodScript | undefined;
   private refusing = false;
   private clockNs = 0n;
 
@@ -189,6 +210,8 @@ export class FakeKubeApiServer {
   }
 
   async close(): Promise<void> {
+    for (const t of this.playing) clearTimeout(t);
+    this.playing.clear();
     for (const w of this.watches) clearTimeout(w.timer);
     this.watches.clear();
     for (const s of this.sockets) s.destroy();
@@ -311,7 +334,29 @@ export class FakeKubeApiServer {
       j.status.active = (j.status.active ?? 0) + 1;
       j.status.startTime ??= new Date().toISOString();
     });
+    const script = this.playPods?.(clone(pod), clone(job));
+    if (script) this.play(namespace, name, script);
     return this.get('pods', namespace, name);
+  }
+
+  /** Plays a pod's script on timers; each step first checks the pod is still there. */
+  private play(namespace: string, pod: string, script: PodScript): void {
+    const lineMs = script.lineMs ?? 10;
+    let at = script.startMs ?? 0;
+    const step = (action: () => void) => {
+      const timer = setTimeout(() => {
+        this.playing.delete(timer);
+        if (this.store.pods.has(`${namespace}/${pod}`)) action();
+      }, at);
+      this.playing.add(timer);
+    };
+    step(() => this.startContainer(pod));
+    for (const line of script.lines) {
+      at += lineMs;
+      step(() => this.log(pod, [line]));
+    }
+    at += lineMs;
+    step(() => this.terminate(pod, script.exitCode ?? 0));
   }
 
   unschedulable(pod: string, message: string): void {

@@ -1,6 +1,6 @@
 import type { Logger } from '../../shared/log.ts';
 import { findChartFonts } from './chart-fonts.ts';
-import { WorkerChartRenderer } from './WorkerChartRenderer.ts';
+import { WorkerChartRenderer, type WorkerChartRendererOptions } from './WorkerChartRenderer.ts';
 
 /**
  * The bot's chart renderer, with fonts found as findChartFonts says. Logs which fonts it uses,
@@ -9,6 +9,7 @@ import { WorkerChartRenderer } from './WorkerChartRenderer.ts';
 export function createChartRenderer(
   log: Pick<Logger, 'info' | 'warn'>,
   env: Record<string, string | undefined> = process.env,
+  timeouts: Pick<WorkerChartRendererOptions, 'timeoutMs'> = {},
 ): WorkerChartRenderer {
   const fonts = findChartFonts({ env });
   if (fonts.files.length === 0) {
@@ -18,5 +19,5 @@ export function createChartRenderer(
   } else {
     log.info('charts drawn with fonts', { source: fonts.source, files: fonts.files });
   }
-  return new WorkerChartRenderer({ fontFiles: fonts.files, log });
+  return new WorkerChartRenderer({ fontFiles: fonts.files, log, ...timeouts });
 }

@@ -31,7 +31,9 @@ export class CoalescedWrites {
 
   /** Writes pending changes now and waits; returns the error of the last write, if it failed. */
   async flush(): Promise<Error | undefined> {
-    if (this.#writing) await this.#writing;
+    // A write under way may have begun before the latest changes, and another flush may start the
+    // next one while this waits: wait until no write is under way, then write what is left.
+    while (this.#writing) await this.#writing;
     if (this.#dirty) {
       clearTimeout(this.#timer);
       this.#timer = undefined;

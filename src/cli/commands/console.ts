@@ -63,7 +63,10 @@ export async function runConsole(
   }
 }
 
-/** `-e`: one command, then its runs to their end; the exit code says how it went. */
+/**
+ * `-e`: one command, then its runs (or its sweep or pipeline) to their end; the exit code says how
+ * it went. A sweep succeeded when its best trial did.
+ */
 async function runOnce(app: App, chat: ConsoleChat, text: string): Promise<number> {
   const outcome = await chat.send(text);
   if (outcome.reply?.kind === 'error') return 2;

@@ -7,9 +7,11 @@ import { planLaunch } from '../../services/runs/plan-launch.ts';
 import type { CliIo } from '../io.ts';
 import { previewJob } from '../preview-job.ts';
 import { previewPipeline } from '../preview-pipeline.ts';
+import { previewSweep } from '../render-sweep.ts';
 
 /**
- * `trainyard render "<text>"`: prints the Job a launch or schedule command would create, as
+ * `trainyard render "<text>"`: prints the Job a launch or schedule command would create (for a
+ * sweep, its first trial's, with how many trials it would run), as
  * YAML with `#` notes on top; creates nothing. It plans the run with the bot's own
  * planLaunch, so params, options and error sentences are exactly those of a real launch.
  * Bad input: one sentence on stderr, exit 2.
@@ -32,9 +34,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const command = parsed.command;
+  if (command.verb === 'sweep') {
+    const preview = previewSweep(catalog, command, {
+      namespace: config.namespace ?? 'default',
+      registry: config.registry,
+    });
+    if (!preview.ok) {
+      io.stderr(`${preview.error}\n`);
+      return 2;
+    }
+    io.stdout(preview.notes.map((n) => `# ${n}\n`).join('') + renderManifestYaml([preview.job]));
+    return 0;
+  }
   if (command.verb !== 'launch' && command.verb !== 'schedule') {
     io.stderr(
-      `render shows the Job of a launch or schedule command, e.g. "demo epochs=3", not "${command.verb}".\n`,
+      `render shows the Job of a launch, schedule or sweep command, e.g. "demo epochs=3", not "${command.verb}".\n`,
     );
     return 2;
   }

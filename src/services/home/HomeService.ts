@@ -1,6 +1,5 @@
 import type { Reply } from '../../core/reply.ts';
 import { isEnded, type Run, type RunState } from '../../core/run/run.ts';
-import { parseCron } from '../../core/schedule/cron-expression.ts';
 import { nextFireTimes } from '../../core/schedule/fire-times.ts';
 import type { TemplateCatalog } from '../../core/template/template.ts';
 import type { ChatPort } from '../../ports/chat.ts';
@@ -115,11 +114,10 @@ export class HomeService {
       .filter((s) => s.owner === user)
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((schedule) => {
-        const parsed = parseCron(schedule.cron);
-        const nextFire =
-          schedule.paused || !parsed.ok
-            ? undefined
-            : nextFireTimes(parsed.fields, schedule.timezone, now, 1)[0];
+        // A cron that no longer parses simply has no next fire.
+        const nextFire = schedule.paused
+          ? undefined
+          : nextFireTimes(schedule.cron, schedule.timezone, now, 1)[0];
         return { schedule, nextFire };
       });
     return {

@@ -13,6 +13,7 @@ import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
 import { newRunId } from '../../shared/run-id.ts';
 import { within } from '../../shared/within.ts';
+import { activeWorkOf } from './active-work.ts';
 import { Completion } from './Completion.ts';
 import { createRun } from './create-run.ts';
 import { LaunchLane } from './LaunchLane.ts';
@@ -123,7 +124,7 @@ export class RunService implements Launcher, RunEvents {
     }
     const plan = await this.plan(req);
     if (!plan.ok) return plan;
-    const going = activeWorkOf(store.listRuns({ active: true }), req);
+    const going = activeWorkOf(store.listRuns({ active: true }), req.user, req.parent);
     const refusal = policy.checkLaunch(req.user, req.channel, plan.spec, going);
     if (refusal) return { ok: false, error: refusal };
 
@@ -171,8 +172,9 @@ export class RunService implements Launcher, RunEvents {
   async stop(runId: string, reason?: string, stoppedBy?: string): Promise<void> {
     const run = this.deps.store.getRun(runId);
     if (!run || isEnded(run.state)) return;
-    if (!run.placement) {
-      // Not handed to the runtime yet: it never starts.
+    if (!run.placement && (run.state === 'queued' || run.state === 'building')) {
+      // Not handed to the runtime yet: it never starts. (A run the runtime reported on has a job,
+      // placement stored or not: a kill between creating the job and storing it leaves that.)
       this.starter.cancel(runId);
       this.updates.update(runId, { state: 'stopped', reason, stoppedBy });
       return;
@@ -198,20 +200,4 @@ export class RunService implements Launcher, RunEvents {
       await Promise.all(active.map((r) => this.whenEnded(r.id)));
     }
   }
-}
-
-/**
- * How many runs of the requester's count against the policy's concurrent-runs limit: runs that
- * share a parent (a sweep's trials) count as one, and the request's own parent is not counted
- * again for its next child.
- */
-function activeWorkOf(active: Run[], req: LaunchRequest): number {
-  const units = new Set<string>();
-  for (const run of active) {
-    if (run.launchedBy !== req.user) continue;
-    const unit = run.parent ? `${run.parent.kind}:${run.parent.id}` : run.id;
-    if (req.parent && unit === `${req.parent.kind}:${req.parent.id}`) continue;
-    units.add(unit);
-  }
-  return units.size;
 }

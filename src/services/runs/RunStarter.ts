@@ -58,6 +58,10 @@ export class RunStarter {
         run = built;
       }
       if (this.cancelled.has(runId)) return;
+      // The run is on disk before its job exists: a kill -9 in between leaves a queued run that
+      // the next start finds (and its job with it), never a job no stored run knows of, whose
+      // run (a sweep's trial) would be launched again.
+      await store.flush();
       const placement = await runtime.submit(run);
       const latest = { ...(store.getRun(runId) ?? run), placement };
       updates.save(latest);

@@ -65,30 +65,39 @@ export function planLaunch(
   params: RawParams,
   options: RawOptions,
 ): LaunchPlan {
-  const t = catalog.templates.get(template);
-  if (!t && catalog.pipelines?.has(template)) {
-    return {
-      ok: false,
-      error: `${template} is a pipeline, and only a launch runs pipelines; launch it with /train ${template} (schedules, sweeps and reruns take templates).`,
-    };
-  }
-  if (!t) {
-    const problems = catalog.broken.get(template);
-    if (problems?.length) {
-      const p = problems[0];
-      return {
-        ok: false,
-        error: `Template "${template}" cannot be used until it is fixed: ${p.field ? `${p.field}: ` : ''}${p.message}`,
-      };
-    }
-    const verbs = USAGE.map((u) => u.verb);
-    const names = [...catalog.templates.keys(), ...(catalog.pipelines?.keys() ?? [])].sort();
-    return { ok: false, error: unknownTemplateError(template, names, verbs) };
-  }
+  const found = findTemplate(catalog, template);
+  if (!found.ok) return found;
+  const t = found.template;
   const resolved = resolveParams(t, params);
   if (!resolved.ok) return resolved;
   const built = buildRunSpec(t, resolved.params);
   if (!built.ok) return built;
   const applied = applyOptions(built.spec, options);
   return applied.ok ? { ...applied, template: t } : applied;
+}
+
+/** The template of that name, or the sentence for one that is broken or does not exist (with a "did you mean"). */
+export function findTemplate(
+  catalog: TemplateCatalog,
+  name: string,
+): { ok: true; template: Template } | { ok: false; error: string } {
+  const t = catalog.templates.get(name);
+  if (t) return { ok: true, template: t };
+  if (catalog.pipelines?.has(name)) {
+    return {
+      ok: false,
+      error: `${name} is a pipeline, and only a launch runs pipelines; launch it with /train ${name} (schedules, sweeps and reruns take templates).`,
+    };
+  }
+  const problems = catalog.broken.get(name);
+  if (problems?.length) {
+    const p = problems[0];
+    return {
+      ok: false,
+      error: `Template "${name}" cannot be used until it is fixed: ${p.field ? `${p.field}: ` : ''}${p.message}`,
+    };
+  }
+  const verbs = USAGE.map((u) => u.verb);
+  const names = [...catalog.templates.keys(), ...(catalog.pipelines?.keys() ?? [])].sort();
+  return { ok: false, error: unknownTemplateError(name, names, verbs) };
 }

@@ -1,6 +1,5 @@
 import { didYouMean } from '../../core/command/suggest.ts';
 import type { Reply } from '../../core/reply.ts';
-import { parseCron } from '../../core/schedule/cron-expression.ts';
 import { nextFireTimes } from '../../core/schedule/fire-times.ts';
 import type { Schedule } from '../../core/schedule/schedule.ts';
 import type { Requester } from '../../ports/chat.ts';
@@ -13,11 +12,10 @@ export function listSchedules(store: Store, now: Date): Reply {
     .listSchedules()
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((schedule) => {
-      const parsed = parseCron(schedule.cron);
-      const nextFire =
-        schedule.paused || !parsed.ok
-          ? undefined
-          : nextFireTimes(parsed.fields, schedule.timezone, now, 1)[0];
+      // A cron that no longer parses simply has no next fire.
+      const nextFire = schedule.paused
+        ? undefined
+        : nextFireTimes(schedule.cron, schedule.timezone, now, 1)[0];
       const lastRun = schedule.lastRunId ? store.getRun(schedule.lastRunId) : undefined;
       return { schedule, nextFire, lastRun };
     });

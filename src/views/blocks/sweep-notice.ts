@@ -6,6 +6,7 @@ import { formatNumber } from '../format.ts';
 import {
   paramsText,
   SWEEP_EMOJI,
+  SWEEP_ENDED_WORDS,
   searchedParams,
   sweepDuration,
   trialName,
@@ -14,14 +15,6 @@ import {
 import { actions, type Block, button, LIMITS, message, type SlackMessage, section } from './block-kit.ts';
 import { bold, code, type Mrkdwn, md, mention, plain } from './mrkdwn.ts';
 import { sweepReason, tableBlock } from './sweep-card.ts';
-
-const ENDED_WORDS = {
-  queued: 'ended',
-  running: 'ended',
-  succeeded: 'finished',
-  failed: 'failed',
-  stopped: 'was stopped',
-};
 
 /**
  * The fan-in notice, posted once in the sweep card's thread (and to the channel): mentions the
@@ -35,7 +28,7 @@ export function renderSweepNotice(sweep: Sweep, now: Date): SlackMessage {
   const took = sweepDuration(sweep, now);
   // One sentence for both: the block shows the template bold, the notification as typed.
   const sentence = (template: Mrkdwn) =>
-    md`${SWEEP_EMOJI[sweep.state]} ${mention(sweep.launchedBy)} sweep #${sweep.number} ${template} ${ENDED_WORDS[sweep.state]} after ${plural(sweep.trials.length, 'trial')} in ${took}.`;
+    md`${SWEEP_EMOJI[sweep.state]} ${mention(sweep.launchedBy)} sweep #${sweep.number} ${template} ${SWEEP_ENDED_WORDS[sweep.state]} after ${plural(sweep.trials.length, 'trial')} in ${took}.`;
 
   const blocks: Block[] = [section(sentence(bold(plain(sweep.template, 200))))];
   const reason = sweepReason(sweep);

@@ -9,6 +9,7 @@ import {
   objectiveText,
   paramsText,
   SWEEP_EMOJI,
+  SWEEP_ENDED_WORDS,
   searchedParams,
   sweepDuration,
   sweepTitle,
@@ -68,19 +69,11 @@ export function renderSweepCardText(sweep: Sweep, now: Date): string[] {
   return lines;
 }
 
-const ENDED_WORDS = {
-  queued: 'ended',
-  running: 'ended',
-  succeeded: 'finished',
-  failed: 'failed',
-  stopped: 'was stopped',
-};
-
 /** The fan-in notice for the terminal: how it ended, the best trial, the top five, the rerun command. */
 export function renderSweepNoticeText(sweep: Sweep, now: Date): string[] {
   const count = `${sweep.trials.length} trial${sweep.trials.length === 1 ? '' : 's'}`;
   const lines = [
-    `${SWEEP_EMOJI[sweep.state]} ${userName(sweep.launchedBy)} ${tx`sweep #${sweep.number} ${sweep.template}`} ${ENDED_WORDS[sweep.state]} after ${count} in ${sweepDuration(sweep, now)}.`,
+    `${SWEEP_EMOJI[sweep.state]} ${userName(sweep.launchedBy)} ${tx`sweep #${sweep.number} ${sweep.template}`} ${SWEEP_ENDED_WORDS[sweep.state]} after ${count} in ${sweepDuration(sweep, now)}.`,
   ];
   const reason = sweepReasonText(sweep);
   if (reason) lines.push(`   reason: ${reason}`);

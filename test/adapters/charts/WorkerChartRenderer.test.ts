@@ -19,6 +19,8 @@ function renderer(options: Partial<WorkerChartRendererOptions> = {}) {
   const r = new WorkerChartRenderer({
     fontFiles: TEST_FONTS,
     log: { warn: (msg, fields) => logged.push({ msg, fields }) },
+    // The bot's 10 s is about Slack; a chart drawn while the test machine is busy may take longer.
+    timeoutMs: 120_000,
     ...options,
   });
   after(() => r.close());

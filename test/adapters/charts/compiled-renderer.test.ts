@@ -43,7 +43,7 @@ describe('the compiled chart renderer', () => {
       import { createChartRenderer } from './dist/adapters/charts/create-chart-renderer.js';
       import { runChartSpec } from './dist/core/chart/run-chart.js';
       const quiet = { warn: (m, f) => console.error(m, f), info: () => {} };
-      const renderer = createChartRenderer(quiet, {});
+      const renderer = createChartRenderer(quiet, {}, { timeoutMs: 120_000 });
       const history = Array.from({ length: 20 }, (_, i) => ({ at: i, step: i + 1, values: { loss: 1 / (i + 1) } }));
       const result = await renderer.render(runChartSpec({ number: 1, spec: { template: 'demo' }, history }));
       await renderer.close();

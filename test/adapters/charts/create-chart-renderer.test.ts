@@ -15,7 +15,7 @@ function keptLogger() {
 /** Draws the same chart with the renderer createChartRenderer makes for `env`. */
 async function drawWith(env: Record<string, string | undefined>) {
   const { log, lines } = keptLogger();
-  const renderer = createChartRenderer(log, env);
+  const renderer = createChartRenderer(log, env, { timeoutMs: 120_000 });
   try {
     const result = await renderer.render(runChart(), { width: 240, height: 120, scale: 1 });
     assert.ok(result.ok, result.ok ? '' : result.reason);

@@ -75,7 +75,7 @@ describe('ASHA', () => {
     assert.deepEqual([0, 1, 2, 3].map(ashaRungStep), [1, 3, 9, 27]);
   });
 
-  it('promotes the first trial at a rung and, until six have reported, only a new best', () => {
+  it('promotes the first trial at a rung and, until four have reported, only a new best', () => {
     const first = checkAshaRule(curve(0.5), [], [], 'max', 'acc');
     assert.deepEqual(first, { rungValues: [0.5] });
     const worse = checkAshaRule(curve(0.4), [], [[0.5]], 'max', 'acc', 'epoch');
@@ -99,6 +99,43 @@ describe('ASHA', () => {
     // Lower is better: the two lowest go on.
     assert.equal(checkAshaRule(curve(0.55), [], others, 'min', 'loss').stop, undefined);
     assert.match(checkAshaRule(curve(0.65), [], others, 'min', 'loss').stop?.reason ?? '', /is above 0.6,/);
+  });
+
+  it('keeps a trial that starts slow but is second of four at a rung (the top third rounds up)', () => {
+    // The best trial of a small sweep, still catching up at epoch 3: one trial is ahead of it
+    // there, two behind. Rounding the third down (Optuna's rule) let only the leader through.
+    const slowStarter = [
+      { step: 1, value: 0.3 },
+      { step: 3, value: 0.5 },
+    ];
+    const others = [
+      [0.4, 0.6],
+      [0.3, 0.45],
+      [0.2, 0.4],
+    ];
+    assert.deepEqual(checkAshaRule(slowStarter, [0.3], others, 'max', 'acc', 'epoch'), {
+      rungValues: [0.3, 0.5],
+    });
+    // Third of four is still stopped, with the cut it missed.
+    const third = checkAshaRule(
+      [
+        { step: 1, value: 0.3 },
+        { step: 3, value: 0.42 },
+      ],
+      [0.3],
+      [
+        [0.4, 0.6],
+        [0.3, 0.5],
+        [0.2, 0.4],
+      ],
+      'max',
+      'acc',
+      'epoch',
+    );
+    assert.equal(
+      third.stop?.reason,
+      'stopped early: acc 0.42 at epoch 3 is below 0.5, the cut for the top third, of the 4 trials that reached epoch 3 (asha)',
+    );
   });
 
   it('checks every rung a trial passed since it was last looked at, and records each', () => {

@@ -58,13 +58,11 @@ describe('CommandDispatcher: the door both chats enter by', () => {
     );
   });
 
-  it('gives sweep and sweeps a holding answer until their service comes', async () => {
-    for (const text of ['sweeps', 'sweep sleep seconds=[1,2,3]']) {
-      assert.deepEqual(await w.door.command(text, alice), {
-        reply: { kind: 'error', text: 'Sweeps are not available in this version yet.' },
-        started: [],
-      });
-    }
+  it('answers sweeps with the sweeps service (none yet)', async () => {
+    assert.deepEqual(await w.door.command('sweeps', alice), {
+      reply: { kind: 'sweeps', sweeps: [] },
+      started: [],
+    });
     assert.equal(w.store.listRuns().length, 0);
   });
 

@@ -6,7 +6,15 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Run } from '../../../src/core/run/run.ts';
 import { LABELS } from '../../../src/core/run/run-identity.ts';
 import type { Policy } from '../../../src/ports/policy.ts';
-import { alice, close, launched, settle, testPolicy, type World, world } from '../../support/hub-world.ts';
+import {
+  alice,
+  close,
+  eventually,
+  launched,
+  testPolicy,
+  type World,
+  world,
+} from '../../support/hub-world.ts';
 
 describe('RunService: the life of a run', () => {
   let w: World;
@@ -46,6 +54,15 @@ describe('RunService: the life of a run', () => {
     assert.equal(w.chat.updates.at(-1)?.state, 'succeeded');
   });
 
+  it('stops through the runtime a run it reported on whose placement was never stored (a kill in between)', async () => {
+    const run = await launched(w, 'sleep seconds=100');
+    const { placement: _lost, ...unplaced } = w.store.getRun(run.id) as Run;
+    w.store.saveRun({ ...unplaced, state: 'pending' });
+    await w.door.command(`stop ${run.number}`, alice);
+    assert.deepEqual(w.runtime.stopped, [run.id], 'its job is deleted, not left running');
+    assert.equal(w.store.getRun(run.id)?.state, 'stopped');
+  });
+
   it('stops a run whose job is still being created, once the job exists', async () => {
     let release = () => {};
     w.runtime.submitGate = new Promise((resolve) => {
@@ -56,7 +73,7 @@ describe('RunService: the life of a run', () => {
     await w.door.command(`stop ${run.number}`, alice);
     assert.equal(w.store.getRun(run.id)?.state, 'stopped');
     release();
-    await settle(() => w.runtime.stopped.length > 0);
+    await eventually('the runtime to get it', () => w.runtime.stopped.length > 0);
     assert.deepEqual(w.runtime.stopped, [run.id]);
     assert.equal(w.store.getRun(run.id)?.state, 'stopped');
     assert.equal(w.store.getRun(run.id)?.stoppedBy, 'UALICE');
@@ -162,7 +179,7 @@ describe('RunService: the life of a run', () => {
     });
     assert.ok(result.ok);
     const run = result.run;
-    await settle(() => w.runtime.submitted.length > 0);
+    await eventually('the runtime to get it', () => w.runtime.submitted.length > 0);
     const submitted = w.runtime.submitted[0];
     assert.equal(submitted.id, run.id);
     assert.deepEqual(submitted.parent, { kind: 'sweep', id: 'sweep-57' });

@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { BuildSpec } from '../../../src/core/run/run.ts';
 import type { BuildProgress, ImageBuilder } from '../../../src/ports/image-builder.ts';
-import { alice, close, launched, restart, settle, type World, world } from '../../support/hub-world.ts';
+import {
+  alice,
+  close,
+  eventually,
+  launched,
+  restart,
+  settle,
+  type World,
+  world,
+} from '../../support/hub-world.ts';
 
 /** An image builder that takes as long as the test says: each build waits for release(). */
 class SlowBuilder implements ImageBuilder {
@@ -69,7 +78,7 @@ describe('Recovery after a restart', () => {
     w.runtime.syncNow();
     await w.hub.whenResumed();
     assert.equal(w.hub.ready(), true);
-    await settle(() => w.runtime.submitted.length > 0);
+    await eventually('the runtime to get it', () => w.runtime.submitted.length > 0);
     assert.deepEqual(
       w.runtime.submitted.map((r) => r.id),
       ['r-interrupt0'],
@@ -92,7 +101,7 @@ describe('Recovery after a restart', () => {
     w.runtime.syncNow();
     await w.hub.whenResumed();
     release();
-    await settle(() => w.runtime.submitted.length >= 20);
+    await eventually('the runtime to get it', () => w.runtime.submitted.length >= 20);
     await settle(() => false, 20);
     const submitted = w.runtime.submitted.map((r) => r.id);
     assert.equal(submitted.length, 20);
@@ -105,12 +114,12 @@ describe('Recovery after a restart', () => {
     w = await world(w.dir, { builder, prepare: (runtime) => (runtime.synced = false) });
     await w.door.command('demo epochs=2', alice);
     const [run] = w.store.listRuns();
-    await settle(() => builder.builds.length > 0);
+    await eventually('the runtime to get it', () => builder.builds.length > 0);
     assert.equal(w.store.getRun(run.id)?.state, 'building');
     w.runtime.syncNow();
     await w.hub.whenResumed();
     builder.release();
-    await settle(() => w.runtime.submitted.length > 0);
+    await eventually('the runtime to get it', () => w.runtime.submitted.length > 0);
     await settle(() => false, 20);
     assert.deepEqual(builder.builds, ['demo']);
     assert.deepEqual(

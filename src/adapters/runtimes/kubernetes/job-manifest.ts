@@ -83,7 +83,12 @@ export function renderJobManifest(run: Run, opts: JobManifestOptions): V1Job {
         ttlSecondsAfterFinished: job.ttlSecondsAfterFinished,
       }),
       template: {
-        metadata: { labels: { ...labels } },
+        // The parent's annotations (a sweep's `trainyard.io/trial`) mark the pod as they mark the Job.
+        metadata: {
+          labels: { ...labels },
+          ...(run.annotations &&
+            Object.keys(run.annotations).length && { annotations: { ...run.annotations } }),
+        },
         spec: {
           restartPolicy: 'Never',
           ...(own.initContainers.length > 0 && { initContainers: own.initContainers }),

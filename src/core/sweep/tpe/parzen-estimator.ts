@@ -21,6 +21,8 @@ export type TpeDim =
 /** Optuna's defaults (prior_weight, consider_magic_clip, consider_endpoints=False). */
 const PRIOR_WEIGHT = 1.0;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+/** Beyond this many σ a normal tail is below 1e-17 (logGaussMass skips it too). */
+const INSIDE = 8.5;
 
 export interface NumericKernels {
   kind: 'numeric';
@@ -35,11 +37,6 @@ export interface NumericKernels {
   logSigma: Float64Array;
   /** Per kernel: −log of its mass inside [low, high], plus −log σ − log √2π for densities. */
   logNorm: Float64Array;
-  /**
-   * Discrete dims: kernels with the same (μ, σ), computed once per group (as Optuna's
-   * `_unique_inverse_2d`): observations of a whole number repeat, and most share the clipped σ.
-   */
-  groups?: { of: Int32Array; first: Int32Array };
 }
 
 export interface CategoricalKernels {
@@ -57,15 +54,15 @@ export interface ParzenEstimator {
 }
 
 /**
- * Builds the estimator from observations (one row per trial: the internal value of each dim),
- * weighted per trial; Optuna's default weights are given by `trialWeights`.
+ * Builds the estimator from observations (per dim, a column with the internal value of each
+ * trial), weighted per trial; Optuna's default weights are given by `trialWeights`.
  */
 export function buildParzenEstimator(
   dims: readonly TpeDim[],
-  observations: readonly Float64Array[],
+  columns: readonly Float64Array[],
   trialWeights: readonly number[],
 ): ParzenEstimator {
-  const n = observations.length;
+  const n = trialWeights.length;
   const weights = new Float64Array(n + 1);
   let total = 0;
   for (let k = 0; k < n; k++) total += weights[k] = trialWeights[k];
@@ -79,31 +76,49 @@ export function buildParzenEstimator(
   return {
     weights,
     logWeights,
-    dims: dims.map((dim, d) => {
-      const column = new Float64Array(n);
-      for (let k = 0; k < n; k++) column[k] = observations[k][d];
-      return dim.kind === 'categorical'
-        ? categoricalKernels(dim.choices, column)
-        : numericKernels(dim, column);
-    }),
+    dims: dims.map((dim, d) =>
+      dim.kind === 'categorical'
+        ? categoricalKernels(dim.choices, columns[d])
+        : numericKernels(dim, columns[d]),
+    ),
   };
 }
 
 function categoricalKernels(choices: number, observed: Float64Array): CategoricalKernels {
   const kernels = observed.length + 1;
-  const p = new Float64Array(kernels * choices);
   // Each observed kernel: a share of the prior weight spread evenly, plus 1 on its own choice.
+  // Kernels that observed the same choice have the same row: computed once per choice.
   const base = observed.length === 0 ? 1 / choices : PRIOR_WEIGHT / kernels;
-  p.fill(base);
-  for (let k = 0; k < observed.length; k++) p[k * choices + observed[k]] += 1;
-  for (let k = 0; k < kernels; k++) {
+  const rowFor = (choice: number): Float64Array => {
+    const row = new Float64Array(choices).fill(base);
+    if (choice >= 0) row[choice] += 1;
     let sum = 0;
-    for (let c = 0; c < choices; c++) sum += p[k * choices + c];
-    for (let c = 0; c < choices; c++) p[k * choices + c] /= sum;
+    for (let c = 0; c < choices; c++) sum += row[c];
+    for (let c = 0; c < choices; c++) row[c] /= sum;
+    return row;
+  };
+  const rows = Array.from({ length: choices }, (_, choice) => rowFor(choice));
+  const logRows = rows.map((row) => row.map(Math.log));
+  const prior = rowFor(-1);
+  const p = new Float64Array(kernels * choices);
+  const logP = new Float64Array(kernels * choices);
+  for (let k = 0; k < observed.length; k++) {
+    p.set(rows[observed[k]], k * choices);
+    logP.set(logRows[observed[k]], k * choices);
   }
-  return { kind: 'categorical', choices, p, logP: p.map(Math.log) };
+  p.set(prior, observed.length * choices);
+  logP.set(prior.map(Math.log), observed.length * choices);
+  return { kind: 'categorical', choices, p, logP };
 }
 
+/**
+ * Truncated normal kernels at the observations plus the prior kernel, with Optuna's bandwidths:
+ * each kernel as wide as the larger gap to its sorted neighbours (the interval's ends count as
+ * neighbours, except for the outermost kernels once there are two), clipped to
+ * [(high−low)/min(100, 1+kernels), high−low] (the "magic clip"). Computed in sorted order, where
+ * kernels of equal (μ, σ) — repeated whole numbers, most sharing the clipped σ — are neighbours
+ * and share their normalisation (as Optuna's `_unique_inverse_2d` does).
+ */
 function numericKernels(
   dim: Extract<TpeDim, { kind: 'continuous' | 'discrete' }>,
   observed: Float64Array,
@@ -114,99 +129,110 @@ function numericKernels(
   const n = observed.length;
   const mu = new Float64Array(n + 1);
   const sigma = new Float64Array(n + 1);
+  const invSigma = new Float64Array(n + 1);
+  const logSigma = new Float64Array(n + 1);
+  const logNorm = new Float64Array(n + 1);
   mu.set(observed);
-  sigma.set(bandwidths(observed, low, high));
   // The prior kernel: centred, as wide as the whole interval.
   mu[n] = 0.5 * (low + high);
   sigma[n] = high - low;
-  const logNorm = new Float64Array(n + 1);
-  const invSigma = new Float64Array(n + 1);
-  const logSigma = new Float64Array(n + 1);
-  const groups = dim.kind === 'discrete' ? groupKernels(mu, sigma) : undefined;
-  for (let k = 0; k <= n; k++) {
-    invSigma[k] = 1 / sigma[k];
-    logSigma[k] = Math.log(sigma[k]);
-    const first = groups ? groups.first[groups.of[k]] : k;
-    const mass =
-      first < k ? -logNorm[first] : logGaussMass((low - mu[k]) * invSigma[k], (high - mu[k]) * invSigma[k]);
-    logNorm[k] = dim.kind === 'continuous' ? -mass - logSigma[k] - LOG_SQRT_2PI : -mass;
-  }
-  return { kind: 'numeric', dim, low, high, mu, sigma, invSigma, logSigma, logNorm, groups };
-}
-
-/** Kernels grouped by equal (μ, σ): the group of each, and the first kernel of each group. */
-function groupKernels(mu: Float64Array, sigma: Float64Array): { of: Int32Array; first: Int32Array } {
-  const index = new Map<number, Map<number, number>>();
-  const of = new Int32Array(mu.length);
-  const first: number[] = [];
-  for (let k = 0; k < mu.length; k++) {
-    let bySigma = index.get(mu[k]);
-    if (!bySigma) {
-      bySigma = new Map();
-      index.set(mu[k], bySigma);
-    }
-    let g = bySigma.get(sigma[k]);
-    if (g === undefined) {
-      g = first.length;
-      first.push(k);
-      bySigma.set(sigma[k], g);
-    }
-    of[k] = g;
-  }
-  return { of, first: Int32Array.from(first) };
-}
-
-/**
- * Optuna's bandwidths: each kernel as wide as the larger gap to its sorted neighbours (the
- * interval's ends count as neighbours, except for the outermost kernels once there are two),
- * clipped to [(high−low)/min(100, 1+kernels), high−low] (the "magic clip").
- */
-function bandwidths(mus: Float64Array, low: number, high: number): Float64Array {
-  const n = mus.length;
-  const sigmas = new Float64Array(n);
-  if (n === 0) return sigmas;
-  const order = stableOrder(mus);
-  const sorted = new Float64Array(n + 2);
-  sorted[0] = low;
-  for (let i = 0; i < n; i++) sorted[i + 1] = mus[order[i]];
-  sorted[n + 1] = high;
+  // at[i + 1]: the i-th smallest observation, between the interval's ends at[0] and at[n + 1].
+  const at = new Float64Array(n + 2);
+  const order = stableOrder(observed, at.subarray(1, n + 1));
+  at[0] = low;
+  at[n + 1] = high;
   const maxSigma = high - low;
   const minSigma = (high - low) / Math.min(100, 1 + (n + 1));
-  for (let i = 0; i < n; i++) {
-    let sigma = Math.max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
-    // consider_endpoints=False: the outermost kernels look only inwards once there are two.
-    if (n >= 2 && i === 0) sigma = sorted[2] - sorted[1];
-    if (n >= 2 && i === n - 1) sigma = sorted[n] - sorted[n - 1];
-    sigmas[order[i]] = Math.min(maxSigma, Math.max(minSigma, sigma));
+  let previous = -1;
+  for (let i = 0; i <= n; i++) {
+    // Position n is the prior kernel, after the observations.
+    const k = i < n ? order[i] : n;
+    if (i < n) {
+      let width = Math.max(at[i + 1] - at[i], at[i + 2] - at[i + 1]);
+      // consider_endpoints=False: the outermost kernels look only inwards once there are two.
+      if (n >= 2 && i === 0) width = at[2] - at[1];
+      if (n >= 2 && i === n - 1) width = at[n] - at[n - 1];
+      sigma[k] = Math.min(maxSigma, Math.max(minSigma, width));
+    }
+    const same = previous >= 0 && sigma[previous] === sigma[k];
+    invSigma[k] = same ? invSigma[previous] : 1 / sigma[k];
+    logSigma[k] = same ? logSigma[previous] : Math.log(sigma[k]);
+    if (same && mu[previous] === mu[k]) {
+      logNorm[k] = logNorm[previous];
+    } else {
+      const a = (low - mu[k]) * invSigma[k];
+      const b = (high - mu[k]) * invSigma[k];
+      // Most kernels lie deep inside the interval: their mass there is 1 (logGaussMass says 0).
+      const mass = a <= -INSIDE && b >= INSIDE ? 0 : logGaussMass(a, b);
+      logNorm[k] = dim.kind === 'continuous' ? -mass - logSigma[k] - LOG_SQRT_2PI : -mass;
+    }
+    previous = k;
   }
-  return sigmas;
+  return { kind: 'numeric', dim, low, high, mu, sigma, invSigma, logSigma, logNorm };
 }
 
 /**
- * The indexes of `values` in ascending order of value, ties in index order (a stable argsort).
- * A native numeric sort plus binary searches: a comparator sort of 1,000 indexes per param was
- * the largest cost of a suggestion.
+ * The indexes of `values` in ascending order of value, ties in index order (a stable argsort),
+ * with the sorted values left in `keys`:
+ * a quicksort of (value, index) pairs in two typed arrays. A comparator sort of an index array,
+ * or a native sort of the values followed by a binary search for each, cost several times more,
+ * and this sort runs once per numeric param and estimator in every suggestion.
  */
-function stableOrder(values: Float64Array): Int32Array {
-  const n = values.length;
-  const sorted = Float64Array.from(values).sort();
-  const order = new Int32Array(n);
-  // nextFree[p]: where the next value equal to sorted[p] goes (ties fill their run in index order).
-  const nextFree = new Int32Array(n).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    const p = nextFree[lo] === -1 ? lo : nextFree[lo];
-    nextFree[lo] = p + 1;
-    order[p] = i;
-  }
+function stableOrder(values: Float64Array, keys: Float64Array): Int32Array {
+  keys.set(values);
+  const order = new Int32Array(values.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  sortPairs(keys, order, 0, order.length - 1);
   return order;
+}
+
+/** Sorts keys[lo..hi] ascending, ties by index, moving each index with its key. */
+function sortPairs(keys: Float64Array, order: Int32Array, lo: number, hi: number): void {
+  while (hi - lo > 16) {
+    const mid = (lo + hi) >>> 1;
+    const pivotKey = keys[mid];
+    const pivotIndex = order[mid];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (keys[i] < pivotKey || (keys[i] === pivotKey && order[i] < pivotIndex)) i++;
+      while (keys[j] > pivotKey || (keys[j] === pivotKey && order[j] > pivotIndex)) j--;
+      if (i <= j) {
+        swap(keys, order, i, j);
+        i++;
+        j--;
+      }
+    }
+    // Recurse into the smaller side, loop on the larger: the stack stays O(log n).
+    if (j - lo < hi - i) {
+      sortPairs(keys, order, lo, j);
+      lo = i;
+    } else {
+      sortPairs(keys, order, i, hi);
+      hi = j;
+    }
+  }
+  for (let i = lo + 1; i <= hi; i++) {
+    const key = keys[i];
+    const index = order[i];
+    let j = i - 1;
+    while (j >= lo && (keys[j] > key || (keys[j] === key && order[j] > index))) {
+      keys[j + 1] = keys[j];
+      order[j + 1] = order[j];
+      j--;
+    }
+    keys[j + 1] = key;
+    order[j + 1] = index;
+  }
+}
+
+function swap(keys: Float64Array, order: Int32Array, i: number, j: number): void {
+  const key = keys[i];
+  keys[i] = keys[j];
+  keys[j] = key;
+  const index = order[i];
+  order[i] = order[j];
+  order[j] = index;
 }
 
 /** `count` draws from the mixture: pick a kernel by weight, then a value from each of its dims. */

@@ -36,6 +36,18 @@ test('a container carries the Job labels and the annotations as labels', () => {
   assert.equal(containerName(run), 'resnet-42-abcdefghij');
 });
 
+test('a sweep trial’s container carries the sweep label and the trial index as labels', () => {
+  const trial = {
+    ...run,
+    labels: { 'trainyard.io/sweep': 's-abcdefghij' },
+    annotations: { 'trainyard.io/trial': '3' },
+  };
+  const labels = containerLabels(trial);
+  assert.equal(labels['trainyard.io/sweep'], 's-abcdefghij');
+  assert.equal(labels['trainyard.io/trial'], '3');
+  assert.equal(labels['trainyard.io/run'], 'r-abcdefghij');
+});
+
 test('command and args replace ENTRYPOINT and CMD as literal arrays; limits and GPUs are set', () => {
   const options = containerCreateOptions(run, 'none');
   assert.equal(options.Image, 'reg.example.com/resnet:0123456789ab');

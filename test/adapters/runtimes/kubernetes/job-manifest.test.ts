@@ -131,6 +131,26 @@ describe('renderJobManifest', () => {
     assert.throws(() => validate(broken), /quantity/);
   });
 
+  it('marks a sweep trial on the Job and its pod template: the sweep label and the trial annotation', () => {
+    const trial = run({
+      labels: { 'trainyard.io/sweep': 's-abcdefghij' },
+      annotations: { 'trainyard.io/trial': '7' },
+    });
+    const job = renderJobManifest(trial, { namespace: 'ml', suffix: 'k3x9z' });
+    validate(job);
+    for (const meta of [job.metadata, job.spec?.template.metadata]) {
+      assert.equal(meta?.labels?.['trainyard.io/sweep'], 's-abcdefghij');
+      assert.equal(meta?.labels?.['trainyard.io/run'], 'r-abcdefghij');
+      assert.equal(meta?.annotations?.['trainyard.io/trial'], '7');
+    }
+    assert.equal(job.metadata?.annotations?.['trainyard.io/run-number'], '42');
+    assert.equal(
+      renderJobManifest(run(), { namespace: 'ml' }).spec?.template.metadata?.annotations,
+      undefined,
+      'a run of its own has no pod annotations',
+    );
+  });
+
   it('leaves the schedule label off runs that no schedule started', () => {
     const job = renderJobManifest(run(), { namespace: 'default', suffix: 'abcde' });
     assert.equal(job.metadata?.labels?.['trainyard.io/schedule'], undefined);

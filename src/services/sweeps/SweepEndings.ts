@@ -1,0 +1,44 @@
+import type { Sweep } from '../../core/sweep/sweep.ts';
+import type { GroupEnded } from '../../ports/group-events.ts';
+import type { Unsubscribe } from '../../ports/run-events.ts';
+import type { Logger } from '../../shared/log.ts';
+
+/**
+ * Who waits for sweeps to end: the group-ended listeners (the hook for the fan-in's chart) and
+ * callers of whenEnded (`console -e`). Each is told once per sweep, when its notice is recorded.
+ */
+export class SweepEndings {
+  private readonly listeners = new Set<(ended: GroupEnded) => void>();
+  private readonly waiters = new Map<string, ((sweep: Sweep) => void)[]>();
+
+  constructor(private readonly log: Logger) {}
+
+  onGroupEnded(listener: (ended: GroupEnded) => void): Unsubscribe {
+    const entry = (ended: GroupEnded) => listener(ended);
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
+  /** Resolves when `told` is called for the sweep. */
+  wait(sweepId: string): Promise<Sweep> {
+    return new Promise((resolve) =>
+      this.waiters.set(sweepId, [...(this.waiters.get(sweepId) ?? []), resolve]),
+    );
+  }
+
+  /** The sweep has ended and its notice is recorded. */
+  told(done: Sweep): void {
+    const ended: GroupEnded = { card: { kind: 'sweep', sweep: done }, channel: done.channel };
+    if (done.card) ended.thread = done.card;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(ended);
+      } catch (err) {
+        // A listener's bug (a chart that cannot be drawn) never touches the sweep.
+        this.log.error('a group-ended listener failed', { sweep: done.id, err });
+      }
+    }
+    for (const resolve of this.waiters.get(done.id) ?? []) resolve(done);
+    this.waiters.delete(done.id);
+  }
+}
