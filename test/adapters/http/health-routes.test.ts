@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { healthRoutes } from '../../../src/adapters/http/health-routes.ts';
 import { HttpFront } from '../../../src/adapters/http/HttpFront.ts';
+import { healthRoutes } from '../../../src/adapters/http/health-routes.ts';
 import { MetricsRegistry } from '../../../src/adapters/http/metrics.ts';
 
 describe('health routes on the plain HTTP server', () => {
