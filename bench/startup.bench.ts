@@ -9,6 +9,10 @@
  *                 loopback fake API server (test/support/kube-api-server.ts, in this process).
  * Rounds interleave the configurations so load on this shared machine hits them alike.
  * Run with `npm run bench startup` (ROUNDS=3 by default; CPU_PROF=<dir> writes a CPU profile per start).
+ * BEFORE=<checkout> also starts the compiled dist/ of another checkout (built, node_modules beside
+ * it) in the same rounds, for a before/after comparison under the same load. POLL_MS (default 5)
+ * sets how often /healthz and /readyz are polled; ONLY=<text> keeps the configurations whose name
+ * has it (the baseline always runs).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { FakeKubeApiServer } from '../test/support/kube-api-server.ts';
 import { FakeSlackApi } from '../test/support/slack-api.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const POLL_MS = Number(process.env.POLL_MS ?? 5);
 const ROOT = join(import.meta.dirname, '..');
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench';
@@ -41,6 +46,8 @@ console.error(JSON.stringify({ msg: 'listening', port: server.address().port }))
 
 interface Sample {
   healthzMs: number;
+  readyzMs: number;
+  readyCpuMs: number;
   cpuMs: number;
   rssMb: number;
 }
@@ -79,7 +86,7 @@ async function status(url: string): Promise<number> {
 async function until(url: string, child: ChildProcess): Promise<void> {
   while ((await status(url)) !== 200) {
     if (child.exitCode !== null) throw new Error(`the process exited with ${child.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
@@ -107,7 +114,7 @@ async function measure(setup: Setup): Promise<Sample> {
       child.stderr?.on('data', (chunk) => {
         stderr += chunk;
         const found = setup.portLine.exec(stderr);
-        if (found) resolve(found[1]);
+        if (found) resolve(found[1] ?? found[2]);
       });
       child.once('exit', (code) => reject(new Error(`${setup.name} exited with ${code}:\n${stderr}`)));
     });
@@ -115,7 +122,9 @@ async function measure(setup: Setup): Promise<Sample> {
     const healthzMs = performance.now() - started;
     const cpuMs = cpuMsOf(child.pid as number);
     await until(`http://127.0.0.1:${port}${setup.ready}`, child);
-    return { healthzMs, cpuMs, rssMb: rssMbOf(child.pid as number) };
+    const readyzMs = performance.now() - started;
+    const readyCpuMs = cpuMsOf(child.pid as number);
+    return { healthzMs, readyzMs, cpuMs, readyCpuMs, rssMb: rssMbOf(child.pid as number) };
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
@@ -149,8 +158,10 @@ const k8sEnv = {
   TRAINYARD_RUNTIME: 'kubernetes',
   KUBECONFIG: kube.writeKubeconfig({ namespace: 'bench', dir: kubeDir }),
 };
-const consolePort = /"msg":"serving health and metrics".*?"port":(\d+)/;
-const slackPort = /"msg":"slack listening for events".*?"port":(\d+)/;
+// The port opens first thing in every mode (before the runtime and the chat load) and says so.
+const healthPort = /"msg":"serving health and metrics".*?"port":(\d+)/;
+// Before the early port, Slack over HTTP served /healthz on Bolt's receiver.
+const boltPort = /"msg":"slack listening for events".*?"port":(\d+)/;
 const DIST = ['bin/trainyard.mjs', 'start'];
 const TSX = ['scripts/dev.mjs', 'start'];
 const setups: Setup[] = [
@@ -161,11 +172,33 @@ const setups: Setup[] = [
     portLine: /"msg":"listening","port":(\d+)/,
     ready: '/healthz',
   },
-  { name: 'console/process, dist', args: DIST, env: consoleEnv, portLine: consolePort, ready: '/readyz' },
-  { name: 'Slack HTTP + Kubernetes, dist', args: DIST, env: k8sEnv, portLine: slackPort, ready: '/readyz' },
-  { name: 'console/process, tsx', args: TSX, env: consoleEnv, portLine: consolePort, ready: '/readyz' },
-  { name: 'Slack HTTP + Kubernetes, tsx', args: TSX, env: k8sEnv, portLine: slackPort, ready: '/readyz' },
+  { name: 'console/process, dist', args: DIST, env: consoleEnv, portLine: healthPort, ready: '/readyz' },
+  { name: 'Slack HTTP + Kubernetes, dist', args: DIST, env: k8sEnv, portLine: healthPort, ready: '/readyz' },
+  { name: 'console/process, tsx', args: TSX, env: consoleEnv, portLine: healthPort, ready: '/readyz' },
+  { name: 'Slack HTTP + Kubernetes, tsx', args: TSX, env: k8sEnv, portLine: healthPort, ready: '/readyz' },
 ];
+const before = process.env.BEFORE;
+if (before) {
+  const bin = [join(before, 'bin/trainyard.mjs'), 'start'];
+  // Either log line: an older checkout may open the port early or late.
+  const eitherPort = new RegExp(`${healthPort.source}|${boltPort.source}`);
+  setups.push(
+    {
+      name: 'console/process, dist, BEFORE',
+      args: bin,
+      env: consoleEnv,
+      portLine: eitherPort,
+      ready: '/readyz',
+    },
+    {
+      name: 'Slack HTTP + Kubernetes, dist, BEFORE',
+      args: bin,
+      env: k8sEnv,
+      portLine: eitherPort,
+      ready: '/readyz',
+    },
+  );
+}
 
 /** CPU and RSS that importing one package costs a fresh process (where start-up time goes). */
 async function importCost(name: string): Promise<{ cpuMs: number; rssMb: number }> {
@@ -180,6 +213,8 @@ console.log(JSON.stringify({ cpuMs: (c.user + c.system) / 1000, rssMb: (process.
   return JSON.parse(out);
 }
 
+const only = process.env.ONLY;
+if (only) setups.splice(1, setups.length, ...setups.slice(1).filter((s) => s.name.includes(only)));
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
 const samples = new Map<string, Sample[]>(setups.map((s) => [s.name, []]));
 for (let round = 0; round < ROUNDS; round++)
@@ -201,17 +236,19 @@ const baseHealthz = stats(base.map((s) => s.healthzMs)).median;
 const baseRss = stats(base.map((s) => s.rssMb)).median;
 const baseCpu = stats(base.map((s) => s.cpuMs)).median;
 console.log(
-  '| configuration | spawn → /healthz 200 (ms) | CPU until then (ms) | RSS once ready (MB) | ratios to bare Bolt (medians: time, CPU, RSS) |',
+  '| configuration | spawn → /healthz 200 (ms) | CPU until then (ms) | spawn → /readyz 200 (ms) | CPU until then (ms) | RSS once ready (MB) | ratios to bare Bolt (medians: /healthz time, CPU, RSS) |',
 );
-console.log('|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|');
 for (const setup of setups) {
   const s = samples.get(setup.name) as Sample[];
   const healthz = s.map((x) => x.healthzMs);
   const cpu = s.map((x) => x.cpuMs);
+  const readyz = s.map((x) => x.readyzMs);
+  const readyCpu = s.map((x) => x.readyCpuMs);
   const rss = s.map((x) => x.rssMb);
   const ratio = (xs: number[], b: number) => `${(stats(xs).median / b).toFixed(2)}×`;
   console.log(
-    `| ${setup.name} | ${range(healthz)} | ${range(cpu)} | ${range(rss)} | ${ratio(healthz, baseHealthz)}, ${ratio(cpu, baseCpu)}, ${ratio(rss, baseRss)} |`,
+    `| ${setup.name} | ${range(healthz)} | ${range(cpu)} | ${range(readyz)} | ${range(readyCpu)} | ${range(rss)} | ${ratio(healthz, baseHealthz)}, ${ratio(cpu, baseCpu)}, ${ratio(rss, baseRss)} |`,
   );
 }
 

@@ -1,11 +1,8 @@
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ArtifactFolders } from '../adapters/artifacts/ArtifactFolders.ts';
 import { createChartRenderer } from '../adapters/charts/create-chart-renderer.ts';
 import type { Budget } from '../adapters/chat/slack/budget-window.ts';
 import { watchEventLoop } from '../adapters/http/event-loop-watch.ts';
-import { healthRoutes, type Route } from '../adapters/http/health-routes.ts';
-import { listeningPort, startHttpServer } from '../adapters/http/http-server.ts';
 import { MetricsRegistry } from '../adapters/http/metrics.ts';
 import { ProcessRuntime } from '../adapters/runtimes/process/ProcessRuntime.ts';
 import { FileLogArchive } from '../adapters/store/FileLogArchive.ts';
@@ -20,6 +17,7 @@ import type { Runtime } from '../ports/runtime.ts';
 import { Hub } from '../services/Hub.ts';
 import type { Logger } from '../shared/log.ts';
 import { removeRunFolders } from '../shared/run-folders.ts';
+import { type HttpSide, openHttpSide } from './http-side.ts';
 
 export interface AppOptions {
   config: Config;
@@ -27,8 +25,12 @@ export interface AppOptions {
   env: NodeJS.ProcessEnv;
   /** `slack` builds the Slack chat from the config (SLACK_BOT_TOKEN ...); the console chat comes built by its command. */
   chat: 'slack' | ChatPort;
-  /** Serve /healthz, /readyz and /metrics on PORT (`trainyard start`). */
-  http: boolean;
+  /**
+   * Serve /healthz, /readyz and /metrics on PORT (`trainyard start`): true opens the port first
+   * thing; `trainyard start` opens it before even loading this module and hands it over (it
+   * stays the caller's to close). Slack over HTTP listens on it too.
+   */
+  http: boolean | HttpSide;
   /** Stands in for the Docker image builder (tests give a fake one). */
   builder?: ImageBuilder;
   /** Slack's per-method budgets, for tests that cannot wait a minute for Slack's own. */
@@ -41,7 +43,9 @@ export interface App {
   hub: Hub;
   chat: ChatPort;
   runtime: Runtime;
-  /** Opens the chat and the health endpoints at once; recovery goes on in the background (see Hub.start). */
+  /** The HTTP port (PORT=0 lets the system pick one), listening from before the app was built. */
+  port?: number;
+  /** Opens the chat at once; recovery goes on in the background (see Hub.start). */
   start(): Promise<void>;
   /** Shuts down within a bounded time (see Hub.close). */
   close(): Promise<void>;
@@ -83,36 +87,55 @@ async function chooseBuilder(opts: AppOptions, runtime: Runtime): Promise<ImageB
   return createDockerImageBuilder({ config: opts.config, log: opts.log, env: opts.env });
 }
 
-/**
- * Slack over HTTP serves the health routes beside /slack/events on its own server; in Socket Mode
- * and on the console a plain server of ours does (Bolt's Socket Mode server ignores the host).
- */
-const chatServesRoutes = (opts: AppOptions): boolean => opts.chat === 'slack' && !opts.config.slack.appToken;
-
-/** HOST, else every interface for Slack (a pod must answer its probes) and this machine only for the console chat. */
-export function listenHost(config: Config, chat: 'slack' | 'console'): string {
-  return config.host ?? (chat === 'slack' ? '0.0.0.0' : '127.0.0.1');
-}
-
-async function createChat(opts: AppOptions, metrics: MetricsRegistry, routes: Route[]): Promise<ChatPort> {
+async function createChat(opts: AppOptions, metrics: MetricsRegistry, side?: HttpSide): Promise<ChatPort> {
   if (opts.chat !== 'slack') return opts.chat;
   // Loaded only when used: the console needs neither Bolt nor the Slack clients.
+  // Over HTTP, Bolt's receiver is mounted on the app's port beside the health routes.
   const { createSlackChat } = await import('../adapters/chat/slack/create-slack-app.ts');
   return createSlackChat({
     config: opts.config,
     log: opts.log.child({ part: 'slack' }),
     metrics,
-    routes: opts.http && chatServesRoutes(opts) ? routes : [],
-    host: listenHost(opts.config, 'slack'),
+    mount: side?.front,
     budgets: opts.slackBudgets,
   });
 }
 
+/** Slack over HTTP (a bot token and no app token): /slack/events is served on PORT. */
+const slackOverHttp = (opts: AppOptions) =>
+  opts.chat === 'slack' && Boolean(opts.config.slack.botToken) && !opts.config.slack.appToken;
+
+/** The HTTP side this app serves on: handed over, opened here, or none (one-shot commands). */
+async function httpSide(opts: AppOptions): Promise<{ side?: HttpSide; ours: boolean }> {
+  if (typeof opts.http === 'object') return { side: opts.http, ours: false };
+  if (!opts.http && !slackOverHttp(opts)) return { ours: false };
+  const side = await openHttpSide({ config: opts.config, log: opts.log, slackOverHttp: slackOverHttp(opts) });
+  return { side, ours: true };
+}
+
 /** The composition root: builds every adapter from the config and hands them to the hub. */
 export async function createApp(opts: AppOptions): Promise<App> {
+  // First, before the heavy parts load: /healthz answers from here on.
+  const { side, ours } = await httpSide(opts);
+  const closeSide = async () => {
+    if (ours) await side?.close();
+  };
+  const metrics = side?.metrics ?? new MetricsRegistry();
+  try {
+    return await buildApp(opts, metrics, side, closeSide);
+  } catch (err) {
+    await closeSide();
+    throw err;
+  }
+}
+
+async function buildApp(
+  opts: AppOptions,
+  metrics: MetricsRegistry,
+  side: HttpSide | undefined,
+  closeSide: () => Promise<void>,
+): Promise<App> {
   const { config, log } = opts;
-  // The bot as a server also reports process metrics (CPU, memory, GC, event-loop lag).
-  const metrics = new MetricsRegistry({ processMetrics: opts.http });
   const policy = await loadPolicyFile(config.configFile);
   const logs = new FileLogArchive(config.dataDir, { log: log.child({ part: 'logs' }) });
   const store = await FileStore.open(config.dataDir, {
@@ -128,18 +151,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const templates = createTemplateSource(config.templatesDir);
     const runtime = await chooseRuntime(opts, metrics);
     const builder = await chooseBuilder(opts, runtime);
-    // The chat may serve the health routes (Slack over HTTP) and the hub needs the chat: the
-    // routes ask the hub once it exists.
-    let isReady = () => false;
-    const routes = healthRoutes({
-      isReady: () => isReady(),
-      notReadyReason: () =>
-        runtime.ready()
-          ? 'resuming the runs interrupted by the last shutdown'
-          : `the ${runtime.kind} runtime is not connected yet`,
-      metrics,
-    });
-    const chat = await createChat(opts, metrics, routes);
+    const chat = await createChat(opts, metrics, side);
     // Both chats show charts (Slack posts the picture, the console saves it); the worker thread
     // that draws them starts with the first chart.
     const charts = createChartRenderer(log.child({ part: 'charts' }), opts.env);
@@ -160,10 +172,19 @@ export async function createApp(opts: AppOptions): Promise<App> {
       charts,
       homeRefreshMs: opts.homeRefreshMs,
     });
-    isReady = () => hub.ready();
-    let server: Server | undefined;
+    let chatOpen = false;
+    side?.report({
+      // Ready once the chat takes commands, the runtime has synced and interrupted runs resumed.
+      ready: () => chatOpen && hub.ready(),
+      reason: () =>
+        !runtime.ready()
+          ? `the ${runtime.kind} runtime is not connected yet`
+          : !chatOpen
+            ? `connecting to ${chat.kind === 'slack' ? 'Slack' : 'the console'}`
+            : 'resuming the runs interrupted by the last shutdown',
+    });
     // Long event-loop stalls get a warning line (rate-limited); one-shot commands need none.
-    const stalls = opts.http ? watchEventLoop({ log: log.child({ part: 'event-loop' }) }) : undefined;
+    const stalls = side ? watchEventLoop({ log: log.child({ part: 'event-loop' }) }) : undefined;
     log.info('trainyard starting', {
       runtime: runtime.kind,
       chat: chat.kind,
@@ -174,28 +195,23 @@ export async function createApp(opts: AppOptions): Promise<App> {
       hub: hub,
       chat,
       runtime,
+      port: side?.front?.port,
       async start() {
         await templateFolderWarning(config.templatesDir).then((warning) => warning && log.warn(warning));
         await templates();
-        if (opts.http && !chatServesRoutes(opts)) {
-          const host = listenHost(config, chat.kind);
-          server = await startHttpServer(config.port, routes, host).catch((err: Error) => {
-            log.warn('health and metrics are not served', { host, port: config.port, reason: err.message });
-            return undefined;
-          });
-          // With PORT=0 the system picks the port: say which.
-          if (server) log.info('serving health and metrics', { host, port: listeningPort(server) });
-        }
         await hub.start();
+        chatOpen = true;
       },
       async close() {
         stalls?.stop();
-        await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
         try {
+          // The chat stops taking deliveries first (Slack's handler is unmounted); the port
+          // answers /healthz until the end.
           await hub.close();
         } finally {
           await charts.close();
           await store.close();
+          await closeSide();
         }
       },
     };

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SlackChat } from '../../src/adapters/chat/slack/SlackChat.ts';
 import { type App, createApp } from '../../src/app/create-app.ts';
+import { type HttpSide, openHttpSide } from '../../src/app/http-side.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import type { BuildSpec } from '../../src/core/run/run.ts';
-import { LABELS } from '../../src/core/run/run-identity.ts';
+import { ANNOTATIONS, LABELS } from '../../src/core/run/run-identity.ts';
 import type { BuildProgress, ImageBuilder } from '../../src/ports/image-builder.ts';
 import { silentLogger } from '../../src/shared/log.ts';
 import { eventually } from '../support/eventually.ts';
@@ -48,6 +49,7 @@ describe('commands right after start', { timeout: 90_000 }, () => {
   let slack: FakeSlackApi;
   const dirs: string[] = [];
   const apps: App[] = [];
+  const sides: HttpSide[] = [];
 
   before(async () => {
     kube = await FakeKubeApiServer.start();
@@ -56,15 +58,16 @@ describe('commands right after start', { timeout: 90_000 }, () => {
   });
   after(async () => {
     for (const app of apps) await app.close();
+    for (const side of sides) await side.close();
     await kube.close();
     await slack.close();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startApp(builder?: ImageBuilder): Promise<{ app: App; base: string }> {
+  function appEnv() {
     const data = mkdtempSync(join(tmpdir(), 'trainyard-burst-'));
     dirs.push(data);
-    const env = {
+    return {
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.apiUrl,
@@ -74,6 +77,10 @@ describe('commands right after start', { timeout: 90_000 }, () => {
       TRAINYARD_DATA: data,
       TRAINYARD_TEMPLATES: join(ROOT, 'manifests'),
     };
+  }
+
+  async function startApp(builder?: ImageBuilder): Promise<{ app: App; base: string }> {
+    const env = appEnv();
     // The first list of Jobs comes late, and every create takes a while.
     kube.clearFaults();
     kube.fault({ method: 'GET', path: '/jobs', watch: false, delayMs: 2000, times: 1 });
@@ -121,6 +128,76 @@ describe('commands right after start', { timeout: 90_000 }, () => {
       [...jobsPerRun].filter(([, n]) => n > 1),
       [],
     );
+  });
+
+  it('holds commands sent before the chat has started and launches each once; /readyz waits for the first list', async () => {
+    const env = appEnv();
+    const config = loadConfig(env, ROOT);
+    let releaseList = () => {};
+    kube.clearFaults();
+    kube.fault({
+      method: 'GET',
+      path: '/jobs',
+      watch: false,
+      until: new Promise<void>((resolve) => {
+        releaseList = resolve;
+      }),
+      times: 1,
+    });
+    // As `trainyard start` does: the port opens before the app is built. Deliveries wait for the
+    // receiver as long as this test needs (the real bot answers 503 after 2.5 s).
+    const side = await openHttpSide({ config, log: silentLogger, slackOverHttp: true, holdMs: 60_000 });
+    sides.push(side);
+    const base = `http://127.0.0.1:${side.front?.port}`;
+    const readyz = async () => {
+      const res = await fetch(`${base}/readyz`);
+      return { status: res.status, text: await res.text() };
+    };
+    assert.equal((await fetch(`${base}/healthz`)).status, 200, '/healthz answers before the app exists');
+    assert.deepEqual(await readyz(), {
+      status: 503,
+      text: 'not ready: starting: loading the state, the runtime and the chat\n',
+    });
+    const createsBefore = creates();
+    const early = Array.from({ length: 20 }, (_, i) => train(base, 'sleep seconds=60', `early-${i}`));
+    // Slack's retry of one of them, while both wait.
+    const retried = sendSigned(
+      `${base}/slack/events`,
+      slashCommand('sleep seconds=60', {
+        channel: 'Cearly-0',
+        triggerId: 'early-0',
+        responseUrl: slack.responseUrl(),
+      }),
+      { secret: SECRET, retryNum: 1 },
+    );
+    await eventually('the front to hold all 21 deliveries', async () => {
+      const open = await new Promise<number>((resolve) =>
+        side.front?.server.getConnections((_e, n) => resolve(n)),
+      );
+      return open >= 21;
+    });
+    const app = await createApp({ config, log: silentLogger, env, chat: 'slack', http: side });
+    apps.push(app);
+    assert.equal((await fetch(`${base}/healthz`)).status, 200, '/healthz answers while the app starts');
+    await app.start();
+    const answers = await Promise.all([...early, retried]);
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      answers.map(() => 200),
+    );
+    // The runtime has not had its first list yet: alive, not ready.
+    const waiting = await readyz();
+    assert.equal(waiting.status, 503);
+    assert.match(waiting.text, /kubernetes runtime is not connected yet/);
+    releaseList();
+    await eventually('/readyz to answer 200', () => ready(base));
+    // Each early command's channel is its own: one Job per channel, and no more creates than that.
+    const earlyJobs = () =>
+      kube.jobs().filter((j) => j.metadata.annotations?.[ANNOTATIONS.channel]?.startsWith('Cearly-'));
+    await eventually('every early command to have its Job', () => earlyJobs().length >= 20);
+    assert.equal(new Set(earlyJobs().map((j) => j.metadata.annotations?.[ANNOTATIONS.channel])).size, 20);
+    assert.equal(earlyJobs().length, 20, 'one Job per command, none for the retry');
+    assert.equal(creates() - createsBefore, 20, 'one create per command');
   });
 
   it('never builds or submits twice a template with a build launched right after start', async () => {

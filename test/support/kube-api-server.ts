@@ -78,6 +78,8 @@ export interface Fault {
   status?: number;
   /** Wait this long before serving (or failing) the request. */
   delayMs?: number;
+  /** Wait until this settles before serving (or failing) the request: a test decides when. */
+  until?: Promise<unknown>;
   /** How many requests it applies to; unlimited when not given. */
   times?: number;
 }
@@ -567,6 +569,7 @@ export class FakeKubeApiServer {
 
     const fault = this.takeFault(method, url.pathname, watch);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.until) await fault.until.catch(() => {});
     if (fault?.status) {
       record.status = fault.status;
       this.send(res, fault.status, status(fault.status, 'InternalError', `injected fault ${fault.status}`));

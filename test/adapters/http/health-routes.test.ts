@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { HttpFront } from '../../../src/adapters/http/HttpFront.ts';
 import { healthRoutes } from '../../../src/adapters/http/health-routes.ts';
-import { listeningPort, startHttpServer } from '../../../src/adapters/http/http-server.ts';
 import { MetricsRegistry } from '../../../src/adapters/http/metrics.ts';
 
 describe('health routes on the plain HTTP server', () => {
-  let server: Server;
+  let server: HttpFront;
   let base: string;
   let ready = false;
   const metrics = new MetricsRegistry();
@@ -20,10 +19,10 @@ describe('health routes on the plain HTTP server', () => {
       notReadyReason: () => 'the cluster has not answered yet',
       metrics,
     });
-    server = await startHttpServer(0, routes, '127.0.0.1');
-    base = `http://127.0.0.1:${listeningPort(server)}`;
+    server = await HttpFront.listen({ port: 0, host: '127.0.0.1', routes, awaitHandler: false });
+    base = `http://127.0.0.1:${server.port}`;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => server.close());
 
   it('answers /healthz with 200', async () => {
     const res = await fetch(`${base}/healthz`);
@@ -57,16 +56,16 @@ describe('health routes on the plain HTTP server', () => {
       throw new Error('the store is closed');
     });
     const routes = healthRoutes({ isReady: () => true, metrics: broken });
-    const other = await startHttpServer(0, routes, '127.0.0.1');
+    const other = await HttpFront.listen({ port: 0, host: '127.0.0.1', routes, awaitHandler: false });
     try {
-      const res = await fetch(`http://127.0.0.1:${listeningPort(other)}/metrics`);
+      const res = await fetch(`http://127.0.0.1:${other.port}/metrics`);
       assert.equal(res.status, 500);
       assert.equal(await res.text(), 'the metrics could not be collected: the store is closed\n');
-      const health = await fetch(`http://127.0.0.1:${listeningPort(other)}/healthz`);
+      const health = await fetch(`http://127.0.0.1:${other.port}/healthz`);
       assert.equal(health.status, 200);
       await health.text();
     } finally {
-      await new Promise((resolve) => other.close(resolve));
+      await other.close();
     }
   });
 

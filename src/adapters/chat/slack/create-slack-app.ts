@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   App,
@@ -39,6 +39,11 @@ export interface CreateSlackChatOptions {
   routes?: CustomRoute[];
   /** Interface to listen on in HTTP mode (default: all). Tests use 127.0.0.1. */
   host?: string;
+  /**
+   * HTTP mode: a port that already listens (the app's, serving /healthz from the very start).
+   * The receiver's handler is mounted on it when the chat starts, instead of Bolt listening itself.
+   */
+  mount?: HttpMount;
   /** Per-method budget overrides for the outbound queue. */
   budgets?: Record<string, Budget>;
   cardUpdateIntervalMs?: number;
@@ -73,6 +78,7 @@ export async function createSlackChat(opts: CreateSlackChatOptions): Promise<Sla
     log,
     routes: opts.routes ?? [],
     host: opts.host,
+    mount: opts.mount,
     metrics: opts.metrics,
   });
   return new SlackChat({
@@ -85,12 +91,21 @@ export async function createSlackChat(opts: CreateSlackChatOptions): Promise<Sla
   });
 }
 
+/** A listening HTTP port that takes a handler for the paths it does not serve itself. */
+export interface HttpMount {
+  readonly server: Server;
+  readonly port: number;
+  mount(handler: RequestListener): void;
+  unmount(): void;
+}
+
 interface SlackAppOptions {
   config: Config;
   log: Logger;
   metrics: Metrics;
   routes: CustomRoute[];
   host?: string;
+  mount?: HttpMount;
 }
 
 /** The Bolt app: acks at once, drops repeated deliveries, then hands the work to the handlers. */
@@ -114,6 +129,8 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
         customRoutes: opts.routes,
         logger,
       });
+  // HTTP mode on the app's port: the receiver's handler is mounted there instead of listening.
+  const mounted = opts.mount && receiver instanceof HTTPReceiver ? { on: opts.mount, receiver } : undefined;
   const app = new App({
     receiver,
     logger,
@@ -218,6 +235,13 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
         log.info('slack connected in socket mode', { healthPort: config.port });
         return config.port;
       }
+      if (mounted) {
+        // Signature checks and acks are the receiver's own; only the listening is the app's.
+        mounted.on.mount(mounted.receiver.requestListener);
+        unanswered.watch(mounted.on.server);
+        log.info('slack listening for events', { port: mounted.on.port, path: '/slack/events' });
+        return mounted.on.port;
+      }
       const server = (await app.start({ port: config.port, host: opts.host })) as Server;
       unanswered.watch(server);
       const port = (server.address() as AddressInfo).port;
@@ -228,7 +252,9 @@ function createSlackApp(opts: SlackAppOptions): SlackInbound {
     async stop() {
       connection.settled();
       // Never started (a shutdown during start-up): there is nothing to stop.
-      if (door) await app.stop();
+      if (!door) return;
+      if (mounted) mounted.on.unmount();
+      else await app.stop();
     },
   };
 }
