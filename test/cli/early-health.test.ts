@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,17 +23,18 @@ interface Bot {
   child: ChildProcess;
   output: () => string;
   exit: Promise<number | null>;
-  /** The port from the bot's "serving health and metrics" log line. */
+  /** The port from the bot's "serving health and metrics" log line (the console's is in its log file). */
   port: Promise<number>;
 }
 
 function start(env: Record<string, string>): Bot {
+  const data = join(temp, `data-${++starts}`);
   const child = spawn(process.execPath, [join(ROOT, 'bin/trainyard.mjs'), 'start'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       HOME: temp, // no ~/.kube/config
-      TRAINYARD_DATA: join(temp, `data-${++starts}`),
+      TRAINYARD_DATA: data,
       TRAINYARD_TEMPLATES: join(ROOT, 'manifests'),
       PORT: '0',
       HOST: '127.0.0.1',
@@ -45,13 +46,26 @@ function start(env: Record<string, string>): Bot {
   });
   let output = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const serving = /"msg":"serving health and metrics".*?"port":(\d+)/;
+  // The console chat keeps the terminal for itself and logs to TRAINYARD_DATA/trainyard.log.
+  const logFile = join(data, 'trainyard.log');
+  let poll: NodeJS.Timeout | undefined;
   const port = new Promise<number>((resolve, reject) => {
+    const found = (text: string) => {
+      const match = serving.exec(text);
+      if (!match) return;
+      clearInterval(poll);
+      resolve(Number(match[1]));
+    };
     child.stderr?.on('data', (chunk) => {
       output += chunk;
-      const found = /"msg":"serving health and metrics".*?"port":(\d+)/.exec(output);
-      if (found) resolve(Number(found[1]));
+      found(output);
     });
-    void exit.then((code) => reject(new Error(`trainyard start exited with ${code}:\n${output}`)));
+    poll = setInterval(() => existsSync(logFile) && found(readFileSync(logFile, 'utf8')), 50);
+    void exit.then((code) => {
+      clearInterval(poll);
+      reject(new Error(`trainyard start exited with ${code}:\n${output}`));
+    });
   });
   return { child, output: () => output, exit, port };
 }
