@@ -1,38 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readPngHeader } from '../support/png.ts';
+import { ROOT, runTrainyard } from '../support/trainyard-cli.ts';
 import { assertSafeTerminalText } from '../support/view-checks.ts';
 
-const root = join(import.meta.dirname, '../..');
 const temp = mkdtempSync(join(tmpdir(), 'trainyard-console-charts-'));
 
 /** The real `trainyard console -e`, piped, as a script would run it. */
-function trainyard(
-  text: string,
-  data: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/trainyard.mjs'), 'console', '-e', text], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TRAINYARD_RUNTIME: 'process',
-        TRAINYARD_DATA: data,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const trainyard = (text: string, data: string) => runTrainyard(['console', '-e', text], { data });
 
 describe('console charts (issue 14)', { timeout: 120_000 }, () => {
   after(() => rmSync(temp, { recursive: true, force: true }));
@@ -45,7 +23,7 @@ describe('console charts (issue 14)', { timeout: 120_000 }, () => {
     assert.match(r.stdout, /\n {3}loss {2}[▁▂▃▄▅▆▇█]{5} {2}[\d.]+ → [\d.]+ \(5 points\)\n/);
     const saved = /📈 chart: (\S+\.png)/.exec(r.stdout)?.[1];
     assert.ok(saved, r.stdout);
-    const path = saved.startsWith('/') ? saved : join(root, saved);
+    const path = saved.startsWith('/') ? saved : join(ROOT, saved);
     assert.equal(path, join(data, 'charts', `${/as (r-[a-z0-9]+)[. ]/.exec(r.stdout)?.[1]}.png`));
     assert.deepEqual(readPngHeader(readFileSync(path)), {
       width: 960,

@@ -4,40 +4,15 @@
  * writes its artifacts and reads what the steps before it left.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { runTrainyard } from '../support/trainyard-cli.ts';
 
-const root = join(import.meta.dirname, '../..');
 const data = mkdtempSync(join(tmpdir(), 'trainyard-console-pipeline-'));
 
-function trainyard(
-  args: string[],
-  input = '',
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/trainyard.mjs'), ...args], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TRAINYARD_RUNTIME: 'process',
-        TRAINYARD_DATA: data,
-        PORT: '0',
-        HOST: '127.0.0.1',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.stdin.end(input);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const trainyard = (args: string[], input = '') => runTrainyard(args, { data, input });
 
 describe('trainyard console: the example pipeline', () => {
   after(() => rmSync(data, { recursive: true, force: true }));

@@ -4,36 +4,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { ROOT, runTrainyard } from '../support/trainyard-cli.ts';
 
-const root = join(import.meta.dirname, '../..');
 const data = mkdtempSync(join(tmpdir(), 'trainyard-console-'));
 
 /** Runs the real `trainyard` binary the way a user or a CI script would. */
-function trainyard(
-  args: string[],
-  input?: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/trainyard.mjs'), ...args], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TRAINYARD_RUNTIME: 'process',
-        TRAINYARD_DATA: data,
-        PORT: '0',
-        HOST: '127.0.0.1',
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.stdin.end(input ?? '');
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const trainyard = (args: string[], input?: string) => runTrainyard(args, { data, input });
 
 describe('trainyard console', () => {
   after(() => rmSync(data, { recursive: true, force: true }));
@@ -89,8 +65,8 @@ describe('trainyard console', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, '{ not json');
     const child = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, [join(root, 'bin/trainyard.mjs'), 'console', '-e', 'list'], {
-        cwd: root,
+      const p = spawn(process.execPath, [join(ROOT, 'bin/trainyard.mjs'), 'console', '-e', 'list'], {
+        cwd: ROOT,
         env: { PATH: process.env.PATH, TRAINYARD_RUNTIME: 'process', TRAINYARD_DATA: broken },
       });
       let stderr = '';

@@ -1,33 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { runTrainyard } from '../support/trainyard-cli.ts';
 
-const root = join(import.meta.dirname, '../..');
 const data = mkdtempSync(join(tmpdir(), 'trainyard-sweep-console-'));
 
 /** The real `trainyard console -e`, with local processes, as the issue's "done when" runs it. */
-function consoleE(text: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/trainyard.mjs'), 'console', '-e', text], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TRAINYARD_RUNTIME: 'process',
-        TRAINYARD_DATA: data,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const consoleE = (text: string) => runTrainyard(['console', '-e', text], { data });
 
 describe('trainyard console -e "sweep …" with the process runtime', { timeout: 120_000 }, () => {
   after(() => rmSync(data, { recursive: true, force: true }));
