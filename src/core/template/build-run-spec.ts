@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isQuantity } from '../run/quantity.ts';
 import type { Params, RunSpec, SecretKeyRef, Toleration } from '../run/run.ts';
 import { MissingParamError, substitute } from './placeholders.ts';
 import type { Template, TemplateBody } from './template.ts';
@@ -6,9 +7,6 @@ import type { Template, TemplateBody } from './template.ts';
 export type BuildRunSpecResult =
   | { ok: true; spec: RunSpec }
   | { ok: false; error: string /** Dotted field the error is about. */; field: string };
-
-/** Kubernetes resource quantity: `2`, `0.5`, `500m`, `4Gi`, `1e3`. */
-const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
 
 /** Env var carrying each param to the job, so scripts may read params without parsing args. */
 export const paramEnvName = (param: string): string => `TRAINYARD_PARAM_${param.toUpperCase()}`;
@@ -150,7 +148,7 @@ function secretEnv(
 function quantity(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
-  if (!QUANTITY.test(text)) {
+  if (!isQuantity(text)) {
     throw new SpecError(field, `${field} must be a Kubernetes quantity like 500m, 2 or 4Gi, not "${text}".`);
   }
   return text;

@@ -1,6 +1,7 @@
 import type { RawOptions, RawParams } from '../../core/command/command.ts';
 import { didYouMean, unknownTemplateError } from '../../core/command/suggest.ts';
 import { USAGE } from '../../core/command/usage.ts';
+import { isQuantity } from '../../core/run/quantity.ts';
 import type { RunSpec } from '../../core/run/run.ts';
 import { buildRunSpec } from '../../core/template/build-run-spec.ts';
 import { resolveParams } from '../../core/template/resolve-params.ts';
@@ -15,7 +16,6 @@ type SpecPlan = { ok: true; spec: RunSpec } | { ok: false; error: string };
  * this run, `--ref` the git ref of a template whose code comes from git.
  */
 const LAUNCH_OPTIONS = ['gpu', 'cpu', 'memory', 'ref'] as const;
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
 
 function applyOptions(spec: RunSpec, options: RawOptions): SpecPlan {
   const resources = { ...spec.resources };
@@ -28,7 +28,7 @@ function applyOptions(spec: RunSpec, options: RawOptions): SpecPlan {
       }
       resources.gpu = n;
     } else if (name === 'cpu' || name === 'memory') {
-      if (!QUANTITY.test(value)) {
+      if (!isQuantity(value)) {
         const example = name === 'cpu' ? '2 or 500m' : '8Gi';
         return {
           ok: false,

@@ -56,3 +56,39 @@ describe('planLaunch: --ref and pipelines', () => {
     assert.match(result.error, /^flow is a pipeline/);
   });
 });
+
+describe('planLaunch: --cpu and --memory', () => {
+  // One quantity rule: what a template may write in resources:, a launch option may give.
+  for (const value of ['2', '500m', '0.5', '.5', '8Gi', '1e3', '64M']) {
+    it(`takes --memory ${value} and --cpu ${value} exactly as a template's resources would`, () => {
+      const template = parseTemplate(
+        'sized',
+        '/t/sized.yaml',
+        '/t/sized',
+        `image: busybox\ncommand: [echo]\nresources: { cpu: "${value}", memory: "${value}" }\n`,
+      );
+      assert.ok(template.ok, `a template takes ${value}`);
+      const result = planLaunch(catalog(), 'plain', {}, { cpu: value, memory: value });
+      assert.ok(result.ok, result.ok ? '' : result.error);
+      assert.equal(result.spec.resources.memory, value);
+      assert.equal(result.spec.resources.cpu, value);
+    });
+  }
+
+  for (const value of ['8 Gi', '-1', 'lots', '1e', '8gb']) {
+    it(`refuses --memory ${JSON.stringify(value)} in one sentence, as a template's resources would be`, () => {
+      const template = parseTemplate(
+        'sized',
+        '/t/sized.yaml',
+        '/t/sized',
+        `image: busybox\ncommand: [echo]\nresources: { memory: "${value}" }\n`,
+      );
+      assert.ok(!template.ok, `a template refuses ${value}`);
+      const result = planLaunch(catalog(), 'plain', {}, { memory: value });
+      assert.deepEqual(result, {
+        ok: false,
+        error: `--memory must be a Kubernetes quantity such as 8Gi, not "${value}".`,
+      });
+    });
+  }
+});
