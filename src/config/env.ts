@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isKnownTimeZone } from '../core/schedule/zoned-time.ts';
 import type { Level } from '../shared/log.ts';
 
 const RUNTIMES = ['auto', 'kubernetes', 'docker', 'process'] as const;
@@ -111,9 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, not "${logLevel}".`);
   }
   const timezone = env.TRAINYARD_TIMEZONE || 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-  } catch {
+  if (!isKnownTimeZone(timezone)) {
     throw new ConfigError(
       `TRAINYARD_TIMEZONE "${timezone}" is not a known time zone; use e.g. UTC or Europe/Berlin.`,
     );

@@ -1,5 +1,6 @@
 import { plural } from '../plural.ts';
 import { checkScheduleName } from '../schedule/schedule-name.ts';
+import { canonicalTimeZone, knownTimeZones } from '../schedule/zoned-time.ts';
 import type { SchedulePolicy } from './command.ts';
 import { CommandError } from './command-error.ts';
 import { didYouMean } from './suggest.ts';
@@ -40,15 +41,11 @@ export function requireScheduleName(name: string): string {
 }
 
 export function checkTimeZone(zone: string): string {
-  try {
-    // Intl knows the IANA zones without any I/O; it also gives the canonical spelling (utc → UTC).
-    return Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
-    throw new CommandError(
-      `${showInput(zone)} is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC.${didYouMean(zone, zones)}`,
-    );
-  }
+  const canonical = canonicalTimeZone(zone);
+  if (canonical) return canonical;
+  throw new CommandError(
+    `${showInput(zone)} is not a time zone; use an IANA name such as Europe/Berlin, America/New_York or UTC.${didYouMean(zone, knownTimeZones())}`,
+  );
 }
 
 export function checkPolicy(value: string): SchedulePolicy {

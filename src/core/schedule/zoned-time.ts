@@ -27,16 +27,22 @@ function formatterFor(timezone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** True when Intl knows the zone (e.g. `Europe/Berlin`, `UTC`). */
-export function isKnownTimeZone(timezone: string): boolean {
-  if (!timezone) return false;
+/**
+ * The zone's canonical IANA spelling (`utc` → `UTC`, `europe/berlin` → `Europe/Berlin`) when Intl
+ * knows it, else undefined: the one time-zone check for the config, commands and schedules.
+ */
+export function canonicalTimeZone(timezone: string): string | undefined {
+  if (!timezone) return undefined;
   try {
-    formatterFor(timezone);
-    return true;
+    // Not through the formatter cache: any spelling a user types would stay in it.
+    return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+/** True when Intl knows the zone (e.g. `Europe/Berlin`, `UTC`). */
+export const isKnownTimeZone = (timezone: string): boolean => canonicalTimeZone(timezone) !== undefined;
 
 /** Every zone name Intl knows, for "did you mean" hints. */
 export function knownTimeZones(): string[] {
