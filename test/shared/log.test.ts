@@ -12,7 +12,8 @@ function capture(secrets: string[] = []) {
   return { log, lines, last };
 }
 
-const TOKEN = 'xoxb-1234567890-abcdefghijkl';
+// Shaped like a bot token so the pattern scrubber is exercised, but plainly not a real one.
+const TOKEN = 'xoxb-not-a-real-token-log-test';
 
 describe('createLogger', () => {
   it('writes one JSON line per call with time, level, message and fields, above the level only', () => {
@@ -52,7 +53,7 @@ describe('createLogger', () => {
     const err = new Error(`chat.postMessage with ${TOKEN} failed`, { cause });
     log.error(`slack said no to ${TOKEN}`, {
       err,
-      request: { headers: { Authorization: `Bearer ${TOKEN}` }, note: `xapp-1-A0-abc and ${TOKEN}` },
+      request: { headers: { Authorization: `Bearer ${TOKEN}` }, note: `xapp-not-a-real-app-token and ${TOKEN}` },
       list: [[{ deep: { deeper: TOKEN } }]],
     });
     assert.equal(lines.length, 1);
