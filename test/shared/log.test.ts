@@ -53,7 +53,10 @@ describe('createLogger', () => {
     const err = new Error(`chat.postMessage with ${TOKEN} failed`, { cause });
     log.error(`slack said no to ${TOKEN}`, {
       err,
-      request: { headers: { Authorization: `Bearer ${TOKEN}` }, note: `xapp-not-a-real-app-token and ${TOKEN}` },
+      request: {
+        headers: { Authorization: `Bearer ${TOKEN}` },
+        note: `xapp-not-a-real-app-token and ${TOKEN}`,
+      },
       list: [[{ deep: { deeper: TOKEN } }]],
     });
     assert.equal(lines.length, 1);
