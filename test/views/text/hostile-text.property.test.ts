@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { RUN_STATES, type Run, type RuntimeKind } from '../../../src/core/run/run.ts';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import { codeText, sentence, userMention } from '../../../src/core/sentence.ts';
 import type { Template } from '../../../src/core/template/template.ts';
@@ -18,6 +17,7 @@ import {
 import { renderAnnouncementText, renderReplyText } from '../../../src/views/text/reply-text.ts';
 import { renderRunCardText, renderRunLine } from '../../../src/views/text/run-card-text.ts';
 import { terminalText } from '../../../src/views/text/terminal.ts';
+import { hostileRun as hostileRunOf } from '../../support/hostile-run.ts';
 import { hostileText, hostileWord } from '../../support/hostile-text.ts';
 import { makeRun } from '../../support/make-run.ts';
 import { assertSafeTerminalText } from '../../support/view-checks.ts';
@@ -32,64 +32,11 @@ const NOW = new Date('2026-11-28T10:03:10.000Z');
 const RUNS = { numRuns: 150 };
 const text = hostileText();
 
-const hostileRun: fc.Arbitrary<Run> = fc
-  .record({
-    state: fc.constantFrom(...RUN_STATES),
-    template: hostileWord(),
-    params: fc.dictionary(hostileWord(), fc.oneof(text, fc.double()), { maxKeys: 5 }),
-    handle: text,
-    namespace: fc.option(text, { nil: undefined }),
-    schedule: fc.option(text, { nil: undefined }),
-    reason: fc.option(text, { nil: undefined }),
-    runtime: fc.option(fc.constantFrom('kubernetes', 'docker', 'process') as fc.Arbitrary<RuntimeKind>, {
-      nil: undefined,
-    }),
-    runtimeNote: fc.option(text, { nil: undefined }),
-    metrics: fc.dictionary(hostileWord(), fc.double(), { maxKeys: 5 }),
-    unit: text,
-    outputs: fc.dictionary(hostileWord(), text, { maxKeys: 4 }),
-    step: text,
-    artifact: text,
-    kept: fc.boolean(),
-    launchedBy: text,
-    stoppedBy: fc.option(text, { nil: undefined }),
-  })
-  .map((f) =>
-    makeRun({
-      state: f.state,
-      launchedBy: f.launchedBy,
-      spec: { ...makeRun().spec, template: f.template, params: f.params, objective: objectiveOf(f.metrics) },
-      placement: { handle: f.handle, namespace: f.namespace },
-      schedule: f.schedule,
-      reason: f.reason,
-      runtime: f.runtime,
-      runtimeNote: f.runtimeNote,
-      metrics: f.metrics,
-      // Four samples of each metric: the live card's sparkline and the notice's sparklines show them.
-      history: historyOf(f.metrics),
-      progress: { current: 1, total: 4, unit: f.unit },
-      stoppedBy: f.stoppedBy,
-      outputs: f.outputs,
-      origin: { kind: 'pipeline', pipelineId: 'p-1', pipelineNumber: 4, step: f.step },
-      artifacts: f.kept
-        ? { kept: true, files: [{ name: f.artifact, size: 1234 }], count: 30 }
-        : { kept: false },
-      startedAt: '2026-11-28T10:00:05.000Z',
-      endedAt: '2026-11-28T10:02:05.000Z',
-    }),
-  );
-
-/** The first metric as the run's objective: its (hostile) name is what the card's sparkline names. */
-const objectiveOf = (metrics: Record<string, number>) => {
-  const [metric] = Object.keys(metrics);
-  return metric === undefined ? undefined : { metric, goal: 'min' as const };
-};
-const historyOf = (metrics: Record<string, number>) =>
-  [1, 2, 3, 4].map((step) => ({
-    at: step,
-    step,
-    values: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v * step])),
-  }));
+const hostileRun = hostileRunOf({
+  base: makeRun,
+  launchedBy: text,
+  stoppedBy: fc.option(text, { nil: undefined }),
+});
 
 const hostileSchedule: fc.Arbitrary<Schedule> = fc
   .record({
