@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,51 +7,21 @@ import { FileStore } from '../../src/adapters/store/FileStore.ts';
 import { makeRun } from '../support/make-run.ts';
 import { FakeSlackApi, type RecordedCall } from '../support/slack-api.ts';
 import { sendSigned, slashCommand } from '../support/slack-requests.ts';
+import { type SlackBot, startSlackBot } from '../support/trainyard-cli.ts';
 
 const SECRET = 'backlog-secret';
 const TOKEN = 'xoxb-backlog';
-const ROOT = new URL('../..', import.meta.url).pathname;
 const OWED = 200;
 
-interface Bot {
-  child: ChildProcess;
-  stderr: () => string;
-  base: string;
-  exited: Promise<number | null>;
-}
-
 /** The real `trainyard start`, as an operator runs it, over `data`. */
-async function startBot(data: string, slack: FakeSlackApi): Promise<Bot> {
-  const child = spawn(process.execPath, ['bin/trainyard.mjs', 'start'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TRAINYARD_RUNTIME: 'process',
-      TRAINYARD_DATA: data,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+function startBot(data: string, slack: FakeSlackApi): Promise<SlackBot> {
+  return startSlackBot({
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    TRAINYARD_RUNTIME: 'process',
+    TRAINYARD_DATA: data,
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = await new Promise<string>((resolve, reject) => {
-    const check = () => {
-      const listening = /"msg":"slack listening for events".*?"port":(\d+)/.exec(stderr);
-      if (listening) resolve(listening[1]);
-    };
-    child.stderr?.on('data', check);
-    void exited.then(() => reject(new Error(`trainyard start exited early:\n${stderr}`)));
-  });
-  return { child, stderr: () => stderr, base: `http://127.0.0.1:${port}`, exited };
 }
 
 /**
@@ -63,7 +32,7 @@ async function startBot(data: string, slack: FakeSlackApi): Promise<Bot> {
 describe('trainyard start with a backlog of notices (end to end)', { timeout: 90_000 }, () => {
   let slack: FakeSlackApi;
   let data: string;
-  const bots: Bot[] = [];
+  const bots: SlackBot[] = [];
 
   before(async () => {
     slack = await FakeSlackApi.start({ token: TOKEN });

@@ -5,41 +5,33 @@
  * one fan-in notice goes out.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FileStore } from '../../src/adapters/store/FileStore.ts';
 import { ANNOTATIONS, LABELS } from '../../src/core/run/run-identity.ts';
+import { eventually } from '../support/eventually.ts';
 import { FakeKubeApiServer } from '../support/kube-api-server.ts';
 import { FakeSlackApi, type RecordedCall } from '../support/slack-api.ts';
 import { sendSigned, slashCommand } from '../support/slack-requests.ts';
 import { SWEEP_TEMPLATES, trainingScript } from '../support/sweep-pods.ts';
+import { type SlackBot, startSlackBot } from '../support/trainyard-cli.ts';
 
 const SECRET = 'kill-secret';
 const TOKEN = 'xoxb-kill';
-const ROOT = new URL('../..', import.meta.url).pathname;
 const CHANNEL = 'CKILL';
 
-interface Bot {
-  child: ChildProcess;
-  events: string;
-  exited: Promise<number | null>;
-  stderr: () => string;
-}
-
-async function until(what: string, check: () => boolean, ms = 60_000): Promise<void> {
-  for (let waited = 0; waited < ms && !check(); waited += 20) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(check(), `timed out waiting for ${what}`);
-}
+/** THE wait of the tests, with the minute a loaded machine may need to run sweep trials. */
+const until = (what: string, check: () => boolean, timeoutMs = 60_000) =>
+  eventually(what, check, { timeoutMs, everyMs: 20 });
 
 describe('a sweep through kill -9 of trainyard start (end to end)', { timeout: 180_000 }, () => {
   let kube: FakeKubeApiServer;
   let slack: FakeSlackApi;
   let data: string;
   let kubeconfig: string;
-  const bots: Bot[] = [];
+  const bots: SlackBot[] = [];
 
   before(async () => {
     kube = await FakeKubeApiServer.start();
@@ -56,44 +48,21 @@ describe('a sweep through kill -9 of trainyard start (end to end)', { timeout: 1
     await rm(data, { recursive: true, force: true });
   });
 
-  async function startBot(): Promise<Bot> {
-    const child = spawn(process.execPath, ['bin/trainyard.mjs', 'start'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        SLACK_BOT_TOKEN: TOKEN,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        TRAINYARD_RUNTIME: 'kubernetes',
-        KUBECONFIG: kubeconfig,
-        TRAINYARD_TEMPLATES: SWEEP_TEMPLATES,
-        TRAINYARD_DATA: data,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+  async function startBot(): Promise<SlackBot> {
+    const bot = await startSlackBot({
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      TRAINYARD_RUNTIME: 'kubernetes',
+      KUBECONFIG: kubeconfig,
+      TRAINYARD_TEMPLATES: SWEEP_TEMPLATES,
+      TRAINYARD_DATA: data,
     });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const port = await new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const listening = /"msg":"slack listening for events".*?"port":(\d+)/.exec(stderr);
-        if (listening) resolve(listening[1]);
-      };
-      child.stderr?.on('data', check);
-      void exited.then(() => reject(new Error(`trainyard start exited early:\n${stderr}`)));
-    });
-    const bot = { child, events: `http://127.0.0.1:${port}/slack/events`, exited, stderr: () => stderr };
     bots.push(bot);
     return bot;
   }
 
-  async function kill(bot: Bot): Promise<void> {
+  async function kill(bot: SlackBot): Promise<void> {
     bot.child.kill('SIGKILL');
     await bot.exited;
   }
@@ -108,7 +77,7 @@ describe('a sweep through kill -9 of trainyard start (end to end)', { timeout: 1
   it('runs every trial once and sends one notice', async () => {
     const first = await startBot();
     const res = await sendSigned(
-      first.events,
+      `${first.base}/slack/events`,
       slashCommand('sweep train lr=[0.001,0.01,0.1,1] epochs=[3,4] --parallel 3', {
         user: 'UALICE',
         channel: CHANNEL,

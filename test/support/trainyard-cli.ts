@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 /** The repository, whose compiled `bin/trainyard.mjs` the end-to-end tests run. */
@@ -39,4 +39,45 @@ export function runTrainyard(
     child.stdin.end(opts.input ?? '');
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface SlackBot {
+  child: ChildProcess;
+  /** Where Slack's deliveries and the health probes go: `http://127.0.0.1:<port>`. */
+  base: string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * The real `trainyard start` with Slack over HTTP, as an operator runs it: resolves once it says
+ * where it listens for Slack's events. `env` adds the Slack settings, runtime and data folder.
+ */
+export async function startSlackBot(env: Record<string, string>): Promise<SlackBot> {
+  const child = spawn(process.execPath, ['bin/trainyard.mjs', 'start'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const listening = /"msg":"slack listening for events".*?"port":(\d+)/.exec(stderr);
+      if (listening) resolve(listening[1]);
+    };
+    child.stderr?.on('data', check);
+    void exited.then(() => reject(new Error(`trainyard start exited early:\n${stderr}`)));
+  });
+  return { child, base: `http://127.0.0.1:${port}`, stderr: () => stderr, exited };
 }
