@@ -8,7 +8,7 @@ import { FileStore } from '../../../src/adapters/store/FileStore.ts';
 import type { FileStoreOptions } from '../../../src/adapters/store/file-store-options.ts';
 import type { HistoryPoint } from '../../../src/adapters/store/history/record-kind.ts';
 import type { Run } from '../../../src/core/run/run.ts';
-import { settledRun, storedRun } from './store-runs.ts';
+import { numbers, range, SMALL_STORE, settledRun, storedRun, storeWithRuns } from './store-runs.ts';
 
 // Writes that fail, and the states a kill leaves between a segment append and the live rewrite
 // (the kill -9 test itself is FileStore.crash.test.ts).
@@ -23,17 +23,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const small: FileStoreOptions = { liveFinished: 5, segmentBytes: 1000 };
-
-async function storeWith(runs: Run[], opts: FileStoreOptions = small): Promise<FileStore> {
-  const store = await FileStore.open(dir, opts);
-  for (const run of runs) store.saveRun(run);
-  await store.flush();
-  return store;
-}
-
-const numbers = (runs: Run[]) => runs.map((r) => r.number);
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const small = SMALL_STORE;
+const storeWith = (runs: Run[], opts?: FileStoreOptions) => storeWithRuns(dir, runs, opts);
 
 describe('FileStore when a write fails', () => {
   it('says so in one sentence, keeps every change, and writes it once it can', async () => {

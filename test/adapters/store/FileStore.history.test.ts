@@ -9,7 +9,7 @@ import type { FileStoreOptions } from '../../../src/adapters/store/file-store-op
 import type { Run } from '../../../src/core/run/run.ts';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import { capturingLogger } from '../../support/capturing-logger.ts';
-import { runId, settledRun, storedRun } from './store-runs.ts';
+import { numbers, range, runId, SMALL_STORE, settledRun, storedRun, storeWithRuns } from './store-runs.ts';
 
 let dir: string;
 let history: string;
@@ -21,18 +21,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Three or four runs a segment, five settled runs live. */
-const small: FileStoreOptions = { liveFinished: 5, segmentBytes: 1000 };
-
-async function storeWith(runs: Run[], opts: FileStoreOptions = small): Promise<FileStore> {
-  const store = await FileStore.open(dir, opts);
-  for (const run of runs) store.saveRun(run);
-  await store.flush();
-  return store;
-}
-
-const numbers = (runs: Run[]) => runs.map((r) => r.number);
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const small = SMALL_STORE;
+const storeWith = (runs: Run[], opts?: FileStoreOptions) => storeWithRuns(dir, runs, opts);
 const segmentFiles = async () => (await readdir(history)).filter((f) => f.endsWith('.jsonl')).sort();
 
 describe('FileStore history', () => {
