@@ -16,58 +16,77 @@ export const TEMPLATE_EXTENSIONS: readonly string[] = ['.yaml', '.yml'];
  */
 const isBookkeeping = (name: string): boolean => name.startsWith('..');
 
+/** What one look at the template folder found. */
+interface FolderScan {
+  /** The template files, sorted by name (see listTemplateFiles). */
+  files: TemplateFile[];
+  /** Each folder beside them (links to folders too), in the order the folder lists them. */
+  folders: { name: string; mtimeMs: number }[];
+}
+
 /**
- * The template files in `root`, sorted by name: plain files and symbolic links to files (followed,
- * as a ConfigMap mount needs). Folders (a template's build context) are not listed. Throws only
+ * One read of `root` and at most one stat per entry: the template files (plain files and symbolic
+ * links to files, followed as a ConfigMap mount needs) and the folders beside them. Throws only
  * when `root` itself cannot be read.
  */
-export async function listTemplateFiles(root: string): Promise<TemplateFile[]> {
+async function scanTemplateFolder(root: string): Promise<FolderScan> {
   const entries = await readdir(root, { withFileTypes: true });
   const files: TemplateFile[] = [];
+  const folders: FolderScan['folders'] = [];
   for (const entry of entries) {
     const { name } = entry;
-    if (isBookkeeping(name) || !TEMPLATE_EXTENSIONS.includes(extname(name))) continue;
-    if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+    if (isBookkeeping(name)) continue;
+    const template =
+      TEMPLATE_EXTENSIONS.includes(extname(name)) && (entry.isFile() || entry.isSymbolicLink());
+    // Only a link or a folder may turn out to be a folder; any other entry matters only as a template.
+    if (!template && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
     const path = join(root, name);
-    try {
-      const s = await stat(path);
-      if (s.isFile())
-        files.push({ fileName: name, path, ok: true, mtimeMs: s.mtimeMs, size: s.size, ino: s.ino });
-    } catch {
+    const s = await stat(path).catch(() => undefined);
+    if (s?.isDirectory()) folders.push({ name, mtimeMs: s.mtimeMs });
+    if (!template) continue;
+    if (!s) {
       files.push({
         fileName: name,
         path,
         ok: false,
         problem: `${name} is a link to a file that does not exist (or cannot be read); fix or remove the link.`,
       });
+    } else if (s.isFile()) {
+      files.push({ fileName: name, path, ok: true, mtimeMs: s.mtimeMs, size: s.size, ino: s.ino });
     }
   }
-  return files.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  files.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
+  return { files, folders };
+}
+
+/**
+ * The template files in `root`, sorted by name: plain files and symbolic links to files (followed,
+ * as a ConfigMap mount needs). Folders (a template's build context) are not listed. Throws only
+ * when `root` itself cannot be read.
+ */
+export async function listTemplateFiles(root: string): Promise<TemplateFile[]> {
+  return (await scanTemplateFolder(root)).files;
 }
 
 /**
  * A short fingerprint of everything loading the templates reads: each template file's name,
  * inode, size and modification time, and the modification time of each folder beside them (a
  * template's own folder appearing, or a Dockerfile added in it). Equal fingerprints mean the
- * catalog would come out the same, so the templates need not be parsed again.
+ * catalog would come out the same, so the templates need not be parsed again. Taken on a command
+ * every few seconds, so it reads the folder once (scanTemplateFolder).
  */
 export async function templateFolderSignature(root: string): Promise<string> {
+  let scan: FolderScan;
   try {
-    const parts: string[] = [];
-    for (const file of await listTemplateFiles(root)) {
-      parts.push(
-        file.ok ? `${file.fileName}:${file.ino}:${file.size}:${file.mtimeMs}` : `${file.fileName}:!`,
-      );
-    }
-    for (const entry of await readdir(root, { withFileTypes: true })) {
-      if (isBookkeeping(entry.name)) continue;
-      const s = await stat(join(root, entry.name)).catch(() => undefined);
-      if (s?.isDirectory()) parts.push(`${entry.name}/:${s.mtimeMs}`);
-    }
-    return parts.join('|');
+    scan = await scanTemplateFolder(root);
   } catch {
     return 'unreadable';
   }
+  const files = scan.files.map((file) =>
+    file.ok ? `${file.fileName}:${file.ino}:${file.size}:${file.mtimeMs}` : `${file.fileName}:!`,
+  );
+  const folders = scan.folders.map((folder) => `${folder.name}/:${folder.mtimeMs}`);
+  return [...files, ...folders].join('|');
 }
 
 /**

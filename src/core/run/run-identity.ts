@@ -30,6 +30,9 @@ export const ANNOTATIONS = {
 export const MANAGED_BY = 'trainyard';
 /** Label selector for everything Trainyard manages (Jobs, pods, containers). */
 export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
+
+/** Where a run's folders appear inside its container, on Kubernetes and Docker alike. */
+export const CONTAINER_PATHS = { artifacts: '/artifacts', inputs: '/inputs', code: '/code' } as const;
 const MAX_NAME = 63;
 
 /**

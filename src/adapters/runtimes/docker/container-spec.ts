@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { Run } from '../../../core/run/run.ts';
-import { jobName, runAnnotations, runLabels } from '../../../core/run/run-identity.ts';
+import { CONTAINER_PATHS, jobName, runAnnotations, runLabels } from '../../../core/run/run-identity.ts';
 
 /**
  * The labels of a run's container: the Job's labels, plus its annotations (launcher, channel,
@@ -14,9 +14,6 @@ export function containerLabels(run: Run): Record<string, string> {
 export function containerName(run: Run): string {
   return jobName(run.spec.template, run.number, run.id.replace(/^r-/, ''));
 }
-
-/** Where a run's folders on the bot's disk appear in its container (the same paths as on Kubernetes). */
-export const CONTAINER_PATHS = { artifacts: '/artifacts', inputs: '/inputs', code: '/code' } as const;
 
 /** Host folders bind-mounted into a run's container. */
 export interface RunMounts {

@@ -1,5 +1,6 @@
 import type { V1Container, V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { Run } from '../../../core/run/run.ts';
+import { CONTAINER_PATHS } from '../../../core/run/run-identity.ts';
 
 /**
  * The parts of a run's Job that give it its folders: artifacts, the artifacts of the runs it
@@ -14,7 +15,6 @@ import type { Run } from '../../../core/run/run.ts';
  *   container's working directory, and prints the commit it checked out (see CODE_COMMIT_PREFIX).
  */
 
-export const PATHS = { artifacts: '/artifacts', inputs: '/inputs', code: '/code' } as const;
 /** Volume names of Trainyard's own, prefixed so they never clash with a template's volumes. */
 const ARTIFACTS_VOLUME = 'trainyard-artifacts';
 const CODE_VOLUME = 'trainyard-code';
@@ -30,8 +30,8 @@ export const CODE_COMMIT_PREFIX = 'trainyard-commit ';
  */
 const CLONE_SCRIPT = [
   'set -eu',
-  `git clone --quiet --no-checkout -- "$TRAINYARD_GIT_URL" ${PATHS.code}`,
-  `cd ${PATHS.code}`,
+  `git clone --quiet --no-checkout -- "$TRAINYARD_GIT_URL" ${CONTAINER_PATHS.code}`,
+  `cd ${CONTAINER_PATHS.code}`,
   'git checkout --quiet "$TRAINYARD_GIT_REF" --',
   `echo "${CODE_COMMIT_PREFIX}$(git rev-parse HEAD)"`,
 ].join('\n');
@@ -60,24 +60,26 @@ export function runVolumeParts(run: Run, opts: VolumeOptions): RunVolumeParts {
         ? { name: ARTIFACTS_VOLUME, persistentVolumeClaim: { claimName: claim } }
         : { name: ARTIFACTS_VOLUME, emptyDir: {} },
     ],
-    mounts: [{ name: ARTIFACTS_VOLUME, mountPath: PATHS.artifacts, ...(claim && { subPath: run.id }) }],
-    env: [{ name: 'TRAINYARD_ARTIFACTS', value: PATHS.artifacts }],
+    mounts: [
+      { name: ARTIFACTS_VOLUME, mountPath: CONTAINER_PATHS.artifacts, ...(claim && { subPath: run.id }) },
+    ],
+    env: [{ name: 'TRAINYARD_ARTIFACTS', value: CONTAINER_PATHS.artifacts }],
     initContainers: [],
   };
   const inputs = claim ? (spec.inputs ?? []) : [];
   for (const input of inputs) {
     parts.mounts.push({
       name: ARTIFACTS_VOLUME,
-      mountPath: `${PATHS.inputs}/${input.path}`,
+      mountPath: `${CONTAINER_PATHS.inputs}/${input.path}`,
       subPath: input.runId,
       readOnly: true,
     });
   }
-  if (inputs.length > 0) parts.env.push({ name: 'TRAINYARD_INPUTS', value: PATHS.inputs });
+  if (inputs.length > 0) parts.env.push({ name: 'TRAINYARD_INPUTS', value: CONTAINER_PATHS.inputs });
   if (spec.code) {
     parts.volumes.push({ name: CODE_VOLUME, emptyDir: {} });
-    parts.mounts.push({ name: CODE_VOLUME, mountPath: PATHS.code });
-    parts.workingDir = PATHS.code;
+    parts.mounts.push({ name: CODE_VOLUME, mountPath: CONTAINER_PATHS.code });
+    parts.workingDir = CONTAINER_PATHS.code;
     parts.initContainers.push({
       name: CODE_CONTAINER,
       image: opts.gitImage,
@@ -89,7 +91,7 @@ export function runVolumeParts(run: Run, opts: VolumeOptions): RunVolumeParts {
         // Never wait for a password that is not there: a clone that needs one fails at once.
         { name: 'GIT_TERMINAL_PROMPT', value: '0' },
       ],
-      volumeMounts: [{ name: CODE_VOLUME, mountPath: PATHS.code }],
+      volumeMounts: [{ name: CODE_VOLUME, mountPath: CONTAINER_PATHS.code }],
       // A failed clone's last lines become its termination message (credentials redacted when shown).
       terminationMessagePolicy: 'FallbackToLogsOnError',
     });

@@ -164,9 +164,10 @@ export class RecordHistory<T> {
       if (picked.length < query.limit) picked.push({ entry });
     }
     while (i < live.length && picked.length < query.limit) picked.push({ live: live[i++] });
-    const loaded: (T | undefined)[] = await Promise.all(
-      picked.map((p) => ('entry' in p ? this.#read(p.entry) : Promise.resolve(p.live))),
-    );
+    // One read of the archive for the page, so each segment in it is opened once.
+    const read = await this.#archive.readAll(picked.flatMap((p) => ('entry' in p ? [p.entry] : [])));
+    let next = 0;
+    const loaded = picked.map((p) => ('entry' in p ? read[next++] : p.live));
     return loaded.filter((r): r is T => r !== undefined);
   }
 

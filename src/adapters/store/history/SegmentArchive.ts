@@ -124,25 +124,65 @@ export class SegmentArchive<T> {
 
   /** The record an entry points at; undefined (with a log line) when it cannot be read back. */
   async read(entry: ArchivedEntry): Promise<T | undefined> {
-    const file = segmentPath(this.#dir, this.#kind.name, entry.segment);
-    let handle: FileHandle | undefined;
+    const [record] = await this.readAll([entry]);
+    return record;
+  }
+
+  /**
+   * The records entries point at, in their order (each as `read` gives it). Each segment is
+   * opened once however many of its records are asked for: a page of history is mostly in one.
+   */
+  async readAll(entries: readonly ArchivedEntry[]): Promise<(T | undefined)[]> {
+    const bySegment = new Map<number, number[]>();
+    entries.forEach((entry, i) => {
+      const inSegment = bySegment.get(entry.segment);
+      if (inSegment) inSegment.push(i);
+      else bySegment.set(entry.segment, [i]);
+    });
+    const records: (T | undefined)[] = entries.map(() => undefined);
+    await Promise.all(
+      [...bySegment].map(async ([segment, indexes]) => {
+        const file = segmentPath(this.#dir, this.#kind.name, segment);
+        let handle: FileHandle;
+        try {
+          handle = await open(file, 'r');
+        } catch (error) {
+          // Dropped by retention between the lookup and the read: its records are simply gone.
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+          for (const i of indexes) this.#unreadable(file, entries[i], (error as Error).message);
+          return;
+        }
+        try {
+          await Promise.all(
+            indexes.map(async (i) => {
+              records[i] = await this.#readLine(handle, file, entries[i]);
+            }),
+          );
+        } finally {
+          await handle.close();
+        }
+      }),
+    );
+    return records;
+  }
+
+  async #readLine(handle: FileHandle, file: string, entry: ArchivedEntry): Promise<T | undefined> {
     let problem: string;
     try {
-      handle = await open(file, 'r');
       const buffer = Buffer.alloc(entry.length);
       await handle.read(buffer, 0, entry.length, entry.offset);
       const decoded = this.#kind.decode(JSON.parse(buffer.toString('utf8')));
       if ('record' in decoded) return decoded.record;
       problem = decoded.error;
     } catch (error) {
-      // Dropped by retention between the lookup and the read: it is simply gone.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       problem = (error as Error).message;
-    } finally {
-      await handle?.close();
     }
-    this.#opts.log.warn('history record unreadable', { file, offset: entry.offset, problem });
+    this.#unreadable(file, entry, problem);
     return undefined;
+  }
+
+  #unreadable(file: string, entry: ArchivedEntry, problem: string): void {
+    this.#opts.log.warn('history record unreadable', { file, offset: entry.offset, problem });
   }
 
   /**
