@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { COMMAND_VERBS } from '../../../core/command/parse-command.ts';
 import { plural } from '../../../core/plural.ts';
 import type { LiveScreen } from './LiveScreen.ts';
 
@@ -24,25 +25,8 @@ export interface ReplOptions {
 
 const PROMPT = 'trainyard> ';
 
-/** The verbs, offered on Tab for the first word. */
-const VERBS = [
-  'help',
-  'templates',
-  'list',
-  'status',
-  'logs',
-  'stop',
-  'rerun',
-  'schedule',
-  'schedules',
-  'unschedule',
-  'pause',
-  'resume',
-  'sweep',
-  'sweeps',
-  'lineage',
-  'exit',
-];
+/** The verbs, offered on Tab for the first word: the command language's, and the console's own `exit`. */
+const VERBS = [...COMMAND_VERBS, 'exit'];
 
 type Input = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
 
