@@ -1,6 +1,7 @@
 import { chmod, mkdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { RunInput } from '../core/run/run.ts';
+import { cloneCode } from './git-clone.ts';
 
 /**
  * The folders of a run on the bot's own disk, for the process and docker runtimes:
@@ -56,11 +57,17 @@ export async function prepareRunFolders(
   return folders;
 }
 
-/** An empty folder for the run's clone: what an interrupted earlier clone left there goes first. */
-export async function emptyCodeFolder(folders: RunFolders): Promise<string> {
+/**
+ * Clones the run's code into its code folder, emptied first (of what an interrupted earlier clone
+ * left there); resolves with the commit checked out.
+ */
+export async function cloneRunCode(
+  folders: RunFolders,
+  code: { git: string; ref?: string },
+): Promise<string> {
   await rm(folders.code, { recursive: true, force: true });
   await mkdir(dirname(folders.code), { recursive: true });
-  return folders.code;
+  return cloneCode({ url: code.git, ref: code.ref, dir: folders.code });
 }
 
 /** Removes everything a run kept on this disk (when the store drops the run for good). */

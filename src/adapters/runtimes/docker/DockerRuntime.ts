@@ -4,10 +4,9 @@ import { kubernetesOnlyRefusal } from '../../../core/run/kubernetes-only.ts';
 import { isEnded, type Run, type RunSpec } from '../../../core/run/run.ts';
 import { LABELS, MANAGED_SELECTOR } from '../../../core/run/run-identity.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../../ports/runtime.ts';
-import { cloneCode } from '../../../shared/git-clone.ts';
 import { splitLines } from '../../../shared/line-splitter.ts';
 import type { Logger } from '../../../shared/log.ts';
-import { artifactsFolder, emptyCodeFolder, prepareRunFolders } from '../../../shared/run-folders.ts';
+import { artifactsFolder, cloneRunCode, prepareRunFolders } from '../../../shared/run-folders.ts';
 import { asSentence, connectDocker, engineMessage, noEngineMessage } from '../../docker/docker-engine.ts';
 import { ContainerEvents } from './ContainerEvents.ts';
 import { resumePosition } from './ContainerLogs.ts';
@@ -159,8 +158,8 @@ export class DockerRuntime implements Runtime {
     };
     const { code } = run.spec;
     if (code) {
-      mounts.code = await emptyCodeFolder(folders);
-      const commit = await cloneCode({ url: code.git, ref: code.ref, dir: mounts.code });
+      const commit = await cloneRunCode(folders, code);
+      mounts.code = folders.code;
       this.sink?.resolved?.(run.id, { commit });
     }
     return mounts;

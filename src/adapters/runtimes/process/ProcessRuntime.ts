@@ -5,11 +5,10 @@ import { plural } from '../../../core/plural.ts';
 import { kubernetesOnlyRefusal } from '../../../core/run/kubernetes-only.ts';
 import type { Run, RunSpec, RuntimeUpdate } from '../../../core/run/run.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../../ports/runtime.ts';
-import { cloneCode } from '../../../shared/git-clone.ts';
 import { type GraceKill, graceKill } from '../../../shared/grace-kill.ts';
 import { createLineSplitter } from '../../../shared/line-splitter.ts';
 import type { Logger } from '../../../shared/log.ts';
-import { emptyCodeFolder, prepareRunFolders } from '../../../shared/run-folders.ts';
+import { cloneRunCode, prepareRunFolders } from '../../../shared/run-folders.ts';
 
 export interface ProcessRuntimeOptions {
   log: Logger;
@@ -141,12 +140,11 @@ export class ProcessRuntime implements Runtime {
     prepared.env.TRAINYARD_ARTIFACTS = folders.artifacts;
     if (inputs.length > 0) prepared.env.TRAINYARD_INPUTS = folders.inputs;
     if (spec.code) {
-      const dir = await emptyCodeFolder(folders);
-      const commit = await cloneCode({ url: spec.code.git, ref: spec.code.ref, dir });
+      const commit = await cloneRunCode(folders, spec.code);
       sink.resolved?.(run.id, { commit });
-      prepared.cwd = dir;
+      prepared.cwd = folders.code;
       // The clone is only the job's working copy (its commit is recorded): it goes when the job ends.
-      prepared.clone = dir;
+      prepared.clone = folders.code;
     }
     return prepared;
   }
