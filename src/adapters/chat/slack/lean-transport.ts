@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { stringify } from 'node:querystring';
 import { webApi } from '@slack/bolt';
 import { Agent, request } from 'undici';
+import { flatHeaders } from '../../../shared/flat-headers.ts';
 import type { Logger } from '../../../shared/log.ts';
 import { HttpStatusError } from './slack-error.ts';
 
@@ -65,7 +66,7 @@ export class LeanTransport {
       throw new webApi.WebAPIHTTPError(
         res.statusCode,
         STATUS_CODES[res.statusCode] ?? '',
-        flat(res.headers),
+        flatHeaders(res.headers),
         text,
       );
     }
@@ -128,12 +129,4 @@ function parseResult(text: string): CallResult {
     // not JSON: below
   }
   return { ok: false, error: text };
-}
-
-function flat(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
 }

@@ -8,6 +8,7 @@ import {
   SelfDecodingBody,
   wrapHttpLibrary,
 } from '@kubernetes/client-node';
+import { flatHeaders } from '../../../shared/flat-headers.ts';
 import { KeepAliveAgents } from './keep-alive-agent.ts';
 
 /**
@@ -68,13 +69,4 @@ export class KeepAliveHttp {
       req.end(body);
     });
   }
-}
-
-/** Node's header object as client-node's (one string per name, lists joined). */
-function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
 }
