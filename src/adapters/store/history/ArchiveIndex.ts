@@ -89,6 +89,11 @@ export class ArchiveIndex {
     return this.#highest;
   }
 
+  /** Whether record `n` is archived, without building its entry. */
+  has(n: number): boolean {
+    return Number.isSafeInteger(n) && n > 0 && this.#at.segment(n) !== 0;
+  }
+
   getByNumber(n: number): ArchivedEntry | undefined {
     if (!Number.isSafeInteger(n) || n <= 0) return undefined;
     const segment = this.#at.segment(n);

@@ -205,12 +205,14 @@ export class RecordHistory<T> {
 
   /** Drops whole old segments beyond the retention count; returns the ids of records that went. */
   async applyRetention(): Promise<string[]> {
+    // Only whole closed segments are dropped: with one segment there is nothing to do (the common
+    // case, checked on every write).
+    if (this.#archive.segmentCount <= 1) return [];
     const { retention } = this.#opts;
     const { number, settled } = this.#kind;
     // Settled live records not also archived (after a crash both copies exist): counted once.
     let liveOnly = 0;
-    for (const r of this.#byId.values())
-      if (settled(r) && !this.#archive.index.getByNumber(number(r))) liveOnly++;
+    for (const r of this.#byId.values()) if (settled(r) && !this.#archive.index.has(number(r))) liveOnly++;
     const dropped = await this.#archive.dropOldestWhile((left) => left + liveOnly >= retention);
     return dropped.map((e) => e.id).filter((id) => !this.#byId.has(id));
   }
