@@ -40,7 +40,14 @@ export class RunActions {
         text: sentence`Only ${userMention(run.launchedBy)} or an admin can stop run #${run.number}.`,
       };
     }
-    await this.deps.launcher.stop(run.id, undefined, user);
+    try {
+      await this.deps.launcher.stop(run.id, undefined, user);
+    } catch (err) {
+      // The runtime says why (e.g. the cluster refused to delete the Job): the person who asked
+      // needs that, not a generic apology; it is plain text, so it can never become markup.
+      const why = err instanceof Error ? err.message : String(err);
+      return { kind: 'error', text: sentence`Run #${run.number} is still going: ${why}` };
+    }
     return { kind: 'info', text: `Stopping run #${run.number}.` };
   }
 

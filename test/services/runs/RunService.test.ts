@@ -56,6 +56,26 @@ describe('RunService: the life of a run', () => {
     assert.equal(w.store.getRun(run.id)?.state, 'stopped');
   });
 
+  it('says why a stop the runtime refused did not happen, escaped, and leaves the run going', async () => {
+    const run = await launched(w, 'sleep seconds=100');
+    w.runtime.report(run.id, { state: 'running' });
+    w.runtime.stop = async () => {
+      throw new Error(
+        'Could not stop the Job on the cluster (jobs.batch is forbidden: <!channel>); try again later.',
+      );
+    };
+    await w.door.command(`stop ${run.number}`, alice);
+    assert.deepEqual(w.chat.errors(), [
+      `Run #${run.number} is still going: Could not stop the Job on the cluster (jobs.batch is forbidden: <!channel>); try again later.`,
+    ]);
+    const reply = w.chat.answers.at(-1)?.reply;
+    assert.ok(
+      reply?.kind === 'error' && typeof reply.text !== 'string',
+      "the runtime's words are plain text, never markup",
+    );
+    assert.equal(w.store.getRun(run.id)?.state, 'running');
+  });
+
   it('stops a run whose job is still being created, once the job exists', async () => {
     let release = () => {};
     w.runtime.submitGate = new Promise((resolve) => {

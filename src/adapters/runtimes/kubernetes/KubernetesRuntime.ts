@@ -156,8 +156,10 @@ export class KubernetesRuntime implements Runtime {
     try {
       await this.jobs.deleteRun(run.id);
     } catch (err) {
-      if (!(err instanceof KubeApiError && err.status === 404))
+      if (!(err instanceof KubeApiError && err.status === 404)) {
+        this.tracker.stopping(run.id, false);
         throw this.jobs.userError(err, 'stop the Job');
+      }
       gone = true;
     }
     // The watch reports the deletion of a Job it has seen, and with it the end of the run; a run

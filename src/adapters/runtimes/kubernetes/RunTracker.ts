@@ -130,11 +130,11 @@ export class RunTracker {
     if (run) this.forgetIfEmpty(run);
   }
 
-  /** Its Jobs are being deleted on request: when they go, the run ends stopped, not lost. */
-  stopping(runId: string): void {
+  /** Its Jobs are being deleted on request: when they go, the run ends stopped, not lost (`false`: the cluster refused). */
+  stopping(runId: string, deleting = true): void {
     const run = this.track(runId);
     run.followed = true;
-    run.deletedByUs = true;
+    run.deletedByUs = deleting;
   }
 
   /** The watch has seen a Job of the run that is still there. */

@@ -74,6 +74,20 @@ describe('KubernetesRuntime stop and lost runs', () => {
     await h.sink.untilState(run.id, 'stopped');
   });
 
+  it('after a stop the cluster refused, a Job deleted by someone else is a lost run, not one stopped on request', async () => {
+    const run = makeRun();
+    const placement = await h.runtime.submit(run);
+    const pod = await podName(h, run.id);
+    h.fake.startContainer(pod);
+    await h.sink.untilState(run.id, 'running');
+    h.fake.fault({ method: 'DELETE', status: 403, times: 1 });
+    await assert.rejects(h.runtime.stop({ ...run, placement }), /stop the Job/);
+    assert.ok(h.fake.jobOf(run.id), 'the Job is still there');
+    h.fake.deleteJobExternally(placement.handle);
+    await h.sink.untilState(run.id, 'lost');
+    assert.match(h.sink.last(run.id)?.reason ?? '', /deleted outside Trainyard/);
+  });
+
   it('reports a run as lost when someone else deletes its Job', async () => {
     const run = makeRun();
     const { handle } = await h.runtime.submit(run);
