@@ -3,6 +3,7 @@ import { loadTemplates } from '../../adapters/templates/load-templates.ts';
 import { loadConfig } from '../../config/env.ts';
 import { parseCommand } from '../../core/command/parse-command.ts';
 import { checkScheduleName, defaultScheduleName } from '../../core/schedule/schedule-name.ts';
+import { pipelineOptionsProblem } from '../../services/pipelines/launch-checks.ts';
 import { planLaunch } from '../../services/runs/plan-launch.ts';
 import type { CliIo } from '../io.ts';
 import { previewJob } from '../preview-job.ts';
@@ -63,11 +64,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const pipeline = catalog.pipelines?.get(command.template);
   if (pipeline && command.verb === 'launch') {
-    const [option] = Object.keys(command.options);
-    if (option !== undefined) {
-      io.stderr(
-        `A pipeline launch takes no --options (each step's template sets its own resources); leave out --${option}.\n`,
-      );
+    const optionsProblem = pipelineOptionsProblem(command.options);
+    if (optionsProblem) {
+      io.stderr(`${optionsProblem}\n`);
       return 2;
     }
     const preview = previewPipeline(catalog, pipeline, command.params, {
