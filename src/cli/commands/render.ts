@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/env.ts';
 import { parseCommand } from '../../core/command/parse-command.ts';
 import { checkScheduleName, defaultScheduleName } from '../../core/schedule/schedule-name.ts';
 import { pipelineOptionsProblem } from '../../services/pipelines/launch-checks.ts';
-import { planLaunch } from '../../services/runs/plan-launch.ts';
+import { commandNames, planLaunch } from '../../services/runs/plan-launch.ts';
 import type { CliIo } from '../io.ts';
 import { previewJob } from '../preview-job.ts';
 import { previewPipeline } from '../preview-pipeline.ts';
@@ -24,12 +24,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const config = loadConfig(io.env, io.cwd);
   const catalog = await loadTemplates(config.templatesDir);
-  const templates = [
-    ...catalog.templates.keys(),
-    ...(catalog.pipelines?.keys() ?? []),
-    ...catalog.broken.keys(),
-  ];
-  const parsed = parseCommand(args.join(' '), { templates });
+  const parsed = parseCommand(args.join(' '), { templates: commandNames(catalog) });
   if (!parsed.ok) {
     io.stderr(`${parsed.error}\n`);
     return 2;

@@ -76,6 +76,14 @@ export function planLaunch(
   return applied.ok ? { ...applied, template: t } : applied;
 }
 
+/**
+ * Every name the command parser should take as a template's: templates, pipelines, and broken
+ * templates too (`/train broken x` is answered about the template, not `x`).
+ */
+export function commandNames(catalog: TemplateCatalog): string[] {
+  return [...catalog.templates.keys(), ...(catalog.pipelines?.keys() ?? []), ...catalog.broken.keys()];
+}
+
 /** The template of that name, or the sentence for one that is broken or does not exist (with a "did you mean"). */
 export function findTemplate(
   catalog: TemplateCatalog,
