@@ -1,12 +1,11 @@
 import type { V1Job } from '@kubernetes/client-node';
 import type { RawParams } from '../core/command/command.ts';
 import { checkPipelineLaunch } from '../core/pipeline/check-launch.ts';
-import { instanceKey } from '../core/pipeline/matrix.ts';
 import type { Pipeline } from '../core/pipeline/pipeline.ts';
 import { planPipeline } from '../core/pipeline/plan-pipeline.ts';
-import type { RunInput } from '../core/run/run.ts';
 import { ANNOTATIONS, LABELS } from '../core/run/run-identity.ts';
 import type { ParamDef, Template, TemplateCatalog } from '../core/template/template.ts';
+import { inputsOf } from '../services/pipelines/step-request.ts';
 import { planLaunch } from '../services/runs/plan-launch.ts';
 import { type PreviewOptions, previewJob } from './preview-job.ts';
 
@@ -49,13 +48,15 @@ export function previewPipeline(
     const planned = planLaunch(looseCatalog, template.name, instance.params, {});
     if (!planned.ok)
       return { ok: false, error: `Step ${instance.key} of pipeline ${pipeline.name}: ${planned.error}` };
-    const step = steps.get(instance.step);
-    const inputs: RunInput[] = (step?.needs ?? []).flatMap((need) => {
-      const needed = steps.get(need);
-      if (!needed?.matrix) return [{ path: need, runId: idOf.get(need) ?? '' }];
-      return plan.instances
-        .filter((i) => i.step === need)
-        .map((i) => ({ path: `${need}/${i.index}`, runId: idOf.get(instanceKey(need, i.index)) ?? '' }));
+    // Laid out under TRAINYARD_INPUTS as a real step's are (inputsOf), every needed instance by its stand-in id.
+    const needs = steps.get(instance.step)?.needs ?? [];
+    const inputs = inputsOf({
+      inputs: needs.map((need) => ({
+        step: need,
+        runs: plan.instances
+          .filter((i) => i.step === need)
+          .map((i) => ({ key: i.key, index: i.index, runId: idOf.get(i.key) ?? '' })),
+      })),
     });
     const spec = inputs.length ? { ...planned.spec, inputs } : planned.spec;
     const { job } = previewJob(spec, {

@@ -1,17 +1,8 @@
 import { isEnded } from '../core/run/run.ts';
-import type { TemplateCatalog } from '../core/template/template.ts';
-import type { ArtifactLister } from '../ports/artifacts.ts';
 import type { ChartRenderer } from '../ports/chart-renderer.ts';
-import type { ChatHandlers, ChatPort } from '../ports/chat.ts';
+import type { ChatHandlers } from '../ports/chat.ts';
 import type { GroupEnded, GroupEvents } from '../ports/group-events.ts';
-import type { ImageBuilder } from '../ports/image-builder.ts';
-import type { LogArchive } from '../ports/log-archive.ts';
-import type { Metrics } from '../ports/metrics.ts';
-import type { Policy } from '../ports/policy.ts';
 import type { Unsubscribe } from '../ports/run-events.ts';
-import type { Runtime } from '../ports/runtime.ts';
-import type { Store } from '../ports/store.ts';
-import type { Logger } from '../shared/log.ts';
 import { Charts } from './charts/Charts.ts';
 import { ChartCommand } from './charts/chart-command.ts';
 import { CommandDispatcher } from './commands/CommandDispatcher.ts';
@@ -27,29 +18,16 @@ import { FormButtons, NewRunCommand } from './forms/form-openers.ts';
 import { HomeService } from './home/HomeService.ts';
 import { PipelineService } from './pipelines/PipelineService.ts';
 import { PipelineCommands } from './pipelines/pipeline-commands.ts';
-import { RunService } from './runs/RunService.ts';
+import { RunService, type RunServiceDeps } from './runs/RunService.ts';
 import { Recovery, takeSnapshot } from './runs/recovery.ts';
 import { CronScheduler } from './scheduler/CronScheduler.ts';
 import { SweepService } from './sweeps/SweepService.ts';
 import { SweepButtons, SweepCommands } from './sweeps/sweep-commands.ts';
 
-export interface HubDeps {
-  store: Store;
-  /** The current templates (the caller may reload them from disk). */
-  templates: () => Promise<TemplateCatalog>;
-  runtime: Runtime;
-  chat: ChatPort;
-  policy: Policy;
-  logs: LogArchive;
-  /** Absent when no Docker engine is configured: templates that need a build then fail with a sentence. */
-  builder?: ImageBuilder;
-  /** Where runs' artifacts can be listed for completion notices; absent: none are listed. */
-  artifacts?: ArtifactLister;
-  log: Logger;
-  metrics: Metrics;
+/** What the run service takes (store, templates, runtime, chat, policy, logs, builder ...), and: */
+export interface HubDeps extends Omit<RunServiceDeps, 'charts'> {
   /** Zone of schedules created without --tz, and the shortest interval between their fires. */
   schedules: { timezone: string; minIntervalSeconds: number };
-  now?: () => Date;
   /** How long shutdown keeps delivering final card states and notices (default 10 s). */
   closeWithinMs?: number;
   /** Draws charts (absent: no charts; `/train chart` says so). */

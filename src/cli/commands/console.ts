@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { ConsoleChat } from '../../adapters/chat/console/ConsoleChat.ts';
 import { LiveScreen } from '../../adapters/chat/console/LiveScreen.ts';
 import { type App, createApp } from '../../app/create-app.ts';
-import type { HttpSide } from '../../app/http-side.ts';
 import { loadConfig } from '../../config/env.ts';
 import { createConsoleLog } from '../console-log.ts';
 import type { CliIo } from '../io.ts';
@@ -27,13 +26,7 @@ function parseArgs(args: string[]): { text?: string } | { error: string } {
  * output going away (`console -e … | head`, a closed terminal). Only the end of piped commands
  * lets their runs finish, as `-e` does.
  */
-export async function runConsole(
-  args: string[],
-  io: CliIo,
-  mode: 'start' | 'console',
-  /** `start` opens the health port before loading this module and hands it over. */
-  http?: HttpSide,
-): Promise<number> {
+export async function runConsole(args: string[], io: CliIo, mode: 'start' | 'console'): Promise<number> {
   // `start` checks its own (empty) arguments before it gets here.
   const parsed = mode === 'console' ? parseArgs(args) : {};
   if ('error' in parsed) {
@@ -57,7 +50,7 @@ export async function runConsole(
   });
   let app: App;
   try {
-    app = await createApp({ config, log: logFile.log, env: io.env, chat, http: http ?? mode === 'start' });
+    app = await createApp({ config, log: logFile.log, env: io.env, chat, http: mode === 'start' });
   } catch (err) {
     logFile.close();
     throw err;

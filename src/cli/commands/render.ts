@@ -1,9 +1,11 @@
+import type { V1Job } from '@kubernetes/client-node';
 import { renderManifestYaml } from '../../adapters/runtimes/kubernetes/job-manifest.ts';
 import { loadTemplates } from '../../adapters/templates/load-templates.ts';
 import { loadConfig } from '../../config/env.ts';
 import { parseCommand } from '../../core/command/parse-command.ts';
 import { checkScheduleName, defaultScheduleName } from '../../core/schedule/schedule-name.ts';
-import { planLaunch } from '../../services/runs/plan-launch.ts';
+import { pipelineOptionsProblem } from '../../services/pipelines/launch-checks.ts';
+import { commandNames, planLaunch } from '../../services/runs/plan-launch.ts';
 import type { CliIo } from '../io.ts';
 import { previewJob } from '../preview-job.ts';
 import { previewPipeline } from '../preview-pipeline.ts';
@@ -23,77 +25,47 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const config = loadConfig(io.env, io.cwd);
   const catalog = await loadTemplates(config.templatesDir);
-  const templates = [
-    ...catalog.templates.keys(),
-    ...(catalog.pipelines?.keys() ?? []),
-    ...catalog.broken.keys(),
-  ];
-  const parsed = parseCommand(args.join(' '), { templates });
-  if (!parsed.ok) {
-    io.stderr(`${parsed.error}\n`);
+  // Bad input: its sentence on stderr and exit 2; a preview: its notes as comments above the YAML.
+  const refuse = (error: string) => {
+    io.stderr(`${error}\n`);
     return 2;
-  }
+  };
+  const print = (notes: string[], jobs: V1Job[]) => {
+    io.stdout(notes.map((n) => `# ${n}\n`).join('') + renderManifestYaml(jobs));
+    return 0;
+  };
+  const where = { namespace: config.namespace ?? 'default', registry: config.registry };
+  const withVolumes = { ...where, artifactsClaim: config.artifactsClaim, gitImage: config.gitImage };
+  const parsed = parseCommand(args.join(' '), { templates: commandNames(catalog) });
+  if (!parsed.ok) return refuse(parsed.error);
   const command = parsed.command;
   if (command.verb === 'sweep') {
-    const preview = previewSweep(catalog, command, {
-      namespace: config.namespace ?? 'default',
-      registry: config.registry,
-    });
-    if (!preview.ok) {
-      io.stderr(`${preview.error}\n`);
-      return 2;
-    }
-    io.stdout(preview.notes.map((n) => `# ${n}\n`).join('') + renderManifestYaml([preview.job]));
-    return 0;
+    const preview = previewSweep(catalog, command, where);
+    return preview.ok ? print(preview.notes, [preview.job]) : refuse(preview.error);
   }
   if (command.verb !== 'launch' && command.verb !== 'schedule') {
-    io.stderr(
-      `render shows the Job of a launch, schedule or sweep command, e.g. "demo epochs=3", not "${command.verb}".\n`,
+    return refuse(
+      `render shows the Job of a launch, schedule or sweep command, e.g. "demo epochs=3", not "${command.verb}".`,
     );
-    return 2;
   }
   const scheduleName =
     command.verb === 'schedule'
       ? (command.name ?? defaultScheduleName(command.template, new Set()))
       : undefined;
   const badName = scheduleName === undefined ? undefined : checkScheduleName(scheduleName);
-  if (badName) {
-    io.stderr(`${badName}\n`);
-    return 2;
-  }
+  if (badName) return refuse(badName);
   const pipeline = catalog.pipelines?.get(command.template);
   if (pipeline && command.verb === 'launch') {
-    const [option] = Object.keys(command.options);
-    if (option !== undefined) {
-      io.stderr(
-        `A pipeline launch takes no --options (each step's template sets its own resources); leave out --${option}.\n`,
-      );
-      return 2;
-    }
-    const preview = previewPipeline(catalog, pipeline, command.params, {
-      namespace: config.namespace ?? 'default',
-      registry: config.registry,
-      artifactsClaim: config.artifactsClaim,
-      gitImage: config.gitImage,
-    });
-    if (!preview.ok) {
-      io.stderr(`${preview.error}\n`);
-      return 2;
-    }
-    io.stdout(preview.notes.map((n) => `# ${n}\n`).join('') + renderManifestYaml(preview.jobs));
-    return 0;
+    const optionsProblem = pipelineOptionsProblem(command.options);
+    if (optionsProblem) return refuse(optionsProblem);
+    const preview = previewPipeline(catalog, pipeline, command.params, withVolumes);
+    return preview.ok ? print(preview.notes, preview.jobs) : refuse(preview.error);
   }
   const options = command.verb === 'launch' ? command.options : {};
   const plan = planLaunch(catalog, command.template, command.params, options);
-  if (!plan.ok) {
-    io.stderr(`${plan.error}\n`);
-    return 2;
-  }
+  if (!plan.ok) return refuse(plan.error);
   const { job, notes } = previewJob(plan.spec, {
-    namespace: config.namespace ?? 'default',
-    registry: config.registry,
-    artifactsClaim: config.artifactsClaim,
-    gitImage: config.gitImage,
+    ...withVolumes,
     // Without --name the scheduler picks `<template>-<n>`; the preview shows the first such name.
     schedule: scheduleName,
   });
@@ -102,6 +74,5 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       `Schedule "${command.cron}" creates a Job like this at each fire time, with its own number and suffix.`,
     );
   }
-  io.stdout(notes.map((n) => `# ${n}\n`).join('') + renderManifestYaml([job]));
-  return 0;
+  return print(notes, [job]);
 }

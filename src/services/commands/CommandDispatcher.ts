@@ -6,6 +6,7 @@ import type { ChatHandlers, ChatPort, CommandOutcome, Requester } from '../../po
 import type { FormSubmit, FormVerdict } from '../../ports/forms.ts';
 import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
+import { commandNames } from '../runs/plan-launch.ts';
 import { type ButtonModule, type CommandModule, refuse } from './command-module.ts';
 
 export interface CommandDispatcherDeps {
@@ -71,10 +72,7 @@ export class CommandDispatcher implements ChatHandlers {
   }
 
   private async execute(text: string, from: Requester): Promise<CommandOutcome> {
-    // Broken templates count as known: `/train broken x` is answered about the template, not `x`.
-    const { templates, broken, pipelines } = await this.deps.templates();
-    const names = [...templates.keys(), ...(pipelines?.keys() ?? []), ...broken.keys()];
-    const parsed = parseCommand(text, { templates: names });
+    const parsed = parseCommand(text, { templates: commandNames(await this.deps.templates()) });
     if (!parsed.ok) return refuse(parsed.error);
     const command: Command = parsed.command;
     const module = this.byVerb.get(command.verb);

@@ -7,6 +7,7 @@ import type { Launcher } from '../../ports/launcher.ts';
 import type { LogArchive } from '../../ports/log-archive.ts';
 import type { Policy } from '../../ports/policy.ts';
 import type { Runtime } from '../../ports/runtime.ts';
+import { launchParams } from '../runs/plan-launch.ts';
 import { refuse } from './command-module.ts';
 
 export interface RunActionsDeps {
@@ -53,11 +54,9 @@ export class RunActions {
 
   /** The same template, params and options, as the person who asked, with their overrides. */
   async rerun(run: Run, from: Requester, overrides: RawParams): Promise<CommandOutcome> {
-    const params: RawParams = {};
-    for (const [k, v] of Object.entries(run.spec.params)) params[k] = String(v);
     const result = await this.deps.launcher.launch({
       template: run.spec.template,
-      params: { ...params, ...overrides },
+      params: { ...launchParams(run.spec.params), ...overrides },
       options: run.options ?? {},
       user: from.user,
       channel: from.channel,

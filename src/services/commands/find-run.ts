@@ -2,6 +2,9 @@ import type { RunRef } from '../../core/command/command.ts';
 import type { Run } from '../../core/run/run.ts';
 import type { Store } from '../../ports/store.ts';
 
+/** The answer to a button (on a card, in the Home tab) whose run the store no longer has. */
+export const RUN_GONE = 'That run is no longer known to Trainyard; /train list shows recent runs.';
+
 export type FoundRun = { ok: true; run: Run } | { ok: false; error: string };
 
 /** Looks up `#42` or a run id, older history included, with a sentence for runs that do not exist. */

@@ -3,6 +3,7 @@ import type { Reply } from '../../core/reply.ts';
 import type { ChatPort, Requester } from '../../ports/chat.ts';
 import type { Store } from '../../ports/store.ts';
 import type { ButtonModule } from './command-module.ts';
+import { RUN_GONE } from './find-run.ts';
 import type { RunActions } from './RunActions.ts';
 
 export interface RunButtonsDeps {
@@ -19,12 +20,7 @@ export class RunButtons implements ButtonModule {
 
   async press(action: string, runId: string, from: Requester): Promise<Reply | undefined> {
     const run = await this.deps.store.loadRun(runId);
-    if (!run) {
-      return {
-        kind: 'error',
-        text: 'That run is no longer known to Trainyard; /train list shows recent runs.',
-      };
-    }
+    if (!run) return { kind: 'error', text: RUN_GONE };
     const { actions } = this.deps;
     if (action === ACTIONS.rerun) return (await actions.rerun(run, from, {})).reply;
     if (action === ACTIONS.stop) return actions.stop(run, from.user);

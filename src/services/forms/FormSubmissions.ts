@@ -8,6 +8,7 @@ import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
 import { checkFormParams, FORM_STALE, fieldOfError } from '../../views/blocks/form-errors.ts';
 import { FORM_BLOCKS } from '../../views/blocks/form-fields.ts';
+import { launchParams } from '../runs/plan-launch.ts';
 import { formTemplate } from './launchable.ts';
 
 export interface FormSubmissionsDeps {
@@ -108,7 +109,7 @@ export class FormSubmissions {
 
     // A rerun starts from the run's own values; an empty field keeps them.
     const params: RawParams = rerun
-      ? { ...asRaw(rerun.spec.params), ...submission.params }
+      ? { ...launchParams(rerun.spec.params), ...submission.params }
       : submission.params;
     const options: RawOptions = rerun ? { ...rerun.options, ...submission.options } : submission.options;
     const req: LaunchRequest = {
@@ -135,6 +136,3 @@ export class FormSubmissions {
 function refused(error: string, template: Template): FormVerdict {
   return { ok: false, errors: { [fieldOfError(error, template) ?? FORM_STALE]: error } };
 }
-
-const asRaw = (params: Run['spec']['params']): RawParams =>
-  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));

@@ -6,6 +6,7 @@ import type { ChatPort, CommandOutcome, Requester } from '../../ports/chat.ts';
 import type { Policy } from '../../ports/policy.ts';
 import type { Store } from '../../ports/store.ts';
 import type { ButtonModule, CommandModule } from '../commands/command-module.ts';
+import { RUN_GONE } from '../commands/find-run.ts';
 import { formTemplate, launchableTemplates } from './launchable.ts';
 
 export interface FormOpenersDeps {
@@ -54,12 +55,7 @@ export class FormButtons implements ButtonModule {
   /** The form of an ended run's template, filled with its values; its run goes where the run went. */
   private async rerun(runId: string, from: Requester): Promise<Reply | undefined> {
     const [run, catalog] = await Promise.all([this.deps.store.loadRun(runId), this.deps.templates()]);
-    if (!run) {
-      return {
-        kind: 'error',
-        text: 'That run is no longer known to Trainyard; /train list shows recent runs.',
-      };
-    }
+    if (!run) return { kind: 'error', text: RUN_GONE };
     const found = formTemplate(catalog, run.spec.template);
     if (!found.ok) return { kind: 'error', text: found.error };
     await this.deps.chat.showForm(from, {

@@ -1,6 +1,5 @@
 import type { Reply } from '../../core/reply.ts';
 import { isEnded, type Run, type RunState } from '../../core/run/run.ts';
-import { nextFireTimes } from '../../core/schedule/fire-times.ts';
 import type { TemplateCatalog } from '../../core/template/template.ts';
 import type { ChatPort } from '../../ports/chat.ts';
 import type { HomeContent } from '../../ports/home.ts';
@@ -10,6 +9,7 @@ import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
 import { launchableTemplates } from '../forms/launchable.ts';
 import { FireTimer, type Timer } from '../scheduler/FireTimer.ts';
+import { nextFireOf } from '../scheduler/schedule-lookup.ts';
 
 export interface HomeServiceDeps {
   store: Pick<Store, 'listRuns' | 'loadRuns' | 'listSchedules'>;
@@ -113,13 +113,7 @@ export class HomeService {
       .listSchedules()
       .filter((s) => s.owner === user)
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((schedule) => {
-        // A cron that no longer parses simply has no next fire.
-        const nextFire = schedule.paused
-          ? undefined
-          : nextFireTimes(schedule.cron, schedule.timezone, now, 1)[0];
-        return { schedule, nextFire };
-      });
+      .map((schedule) => ({ schedule, nextFire: nextFireOf(schedule, now) }));
     return {
       now,
       active,

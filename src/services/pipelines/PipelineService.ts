@@ -55,7 +55,7 @@ export class PipelineService {
 
   constructor(private readonly deps: PipelineServiceDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.reports = new PipelineReports({ ...deps, launcher: deps.launcher });
+    this.reports = new PipelineReports(deps);
     deps.events.onRunEnded((run) => {
       const id = pipelineOf(run);
       if (!id) return;

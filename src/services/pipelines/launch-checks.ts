@@ -6,6 +6,14 @@ import type { Params } from '../../core/run/run.ts';
 import type { Template } from '../../core/template/template.ts';
 import type { Launcher } from '../../ports/launcher.ts';
 
+/** A pipeline launch takes no options: the sentence for the first one given, if any. */
+export function pipelineOptionsProblem(options: RawOptions): string | undefined {
+  const [option] = Object.keys(options);
+  return option === undefined
+    ? undefined
+    : `A pipeline launch takes no --options (each step's template sets its own resources); leave out --${option}.`;
+}
+
 export type PipelineCheck = { ok: true; params: Params } | { ok: false; error: string };
 
 export interface PipelineLaunchRequest {
@@ -29,13 +37,8 @@ export async function checkPipeline(
   req: PipelineLaunchRequest,
   launcher: Pick<Launcher, 'check'>,
 ): Promise<PipelineCheck> {
-  const [option] = Object.keys(req.options);
-  if (option !== undefined) {
-    return {
-      ok: false,
-      error: `A pipeline launch takes no --options (each step's template sets its own resources); leave out --${option}.`,
-    };
-  }
+  const optionsProblem = pipelineOptionsProblem(req.options);
+  if (optionsProblem) return { ok: false, error: optionsProblem };
   const checked = checkPipelineLaunch(pipeline, req.params, templates);
   if (!checked.ok) return checked;
   const seen = new Set<string>();

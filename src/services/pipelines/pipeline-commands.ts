@@ -12,7 +12,7 @@ import type { PipelineService } from './PipelineService.ts';
 export interface PipelineCommandsDeps {
   store: Pick<Store, 'getRun' | 'loadRun' | 'pipelines'>;
   pipelines: Pick<PipelineService, 'stop'>;
-  policy: Pick<Policy, 'isAdmin'>;
+  policy: Pick<Policy, 'mayStop'>;
   /** The last log lines of a run, as `logs <run>` answers them. */
   logsOf: (run: Run) => Promise<Reply>;
 }
@@ -61,7 +61,7 @@ export class PipelineCommands implements NumberedGroup {
         text: `Pipeline #${record.number} already ended (${record.end.state}); nothing to stop.`,
       });
     }
-    if (user !== record.launchedBy && !this.deps.policy.isAdmin(user)) {
+    if (!this.deps.policy.mayStop(user, record)) {
       return answer({
         kind: 'error',
         text: sentence`Only ${userMention(record.launchedBy)} or an admin can stop pipeline #${record.number}.`,

@@ -2,7 +2,7 @@ import type { RawOptions, RawParams } from '../../core/command/command.ts';
 import { didYouMean, unknownTemplateError } from '../../core/command/suggest.ts';
 import { USAGE } from '../../core/command/usage.ts';
 import { isQuantity } from '../../core/run/quantity.ts';
-import type { RunSpec } from '../../core/run/run.ts';
+import type { Params, RunSpec } from '../../core/run/run.ts';
 import { buildRunSpec } from '../../core/template/build-run-spec.ts';
 import { resolveParams } from '../../core/template/resolve-params.ts';
 import type { Template, TemplateCatalog } from '../../core/template/template.ts';
@@ -76,6 +76,14 @@ export function planLaunch(
   return applied.ok ? { ...applied, template: t } : applied;
 }
 
+/**
+ * Every name the command parser should take as a template's: templates, pipelines, and broken
+ * templates too (`/train broken x` is answered about the template, not `x`).
+ */
+export function commandNames(catalog: TemplateCatalog): string[] {
+  return [...catalog.templates.keys(), ...(catalog.pipelines?.keys() ?? []), ...catalog.broken.keys()];
+}
+
 /** The template of that name, or the sentence for one that is broken or does not exist (with a "did you mean"). */
 export function findTemplate(
   catalog: TemplateCatalog,
@@ -100,4 +108,11 @@ export function findTemplate(
   const verbs = USAGE.map((u) => u.verb);
   const names = [...catalog.templates.keys(), ...(catalog.pipelines?.keys() ?? [])].sort();
   return { ok: false, error: unknownTemplateError(name, names, verbs) };
+}
+
+/** Typed params as a launch takes them: their text, which the template types again (1e-7 stays 1e-7). */
+export function launchParams(params: Params): RawParams {
+  const raw: RawParams = {};
+  for (const [name, value] of Object.entries(params)) raw[name] = String(value);
+  return raw;
 }

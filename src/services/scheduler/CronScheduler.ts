@@ -11,7 +11,7 @@ import type { Policy } from '../../ports/policy.ts';
 import type { ScheduleCommand, Scheduler } from '../../ports/scheduler.ts';
 import type { Store } from '../../ports/store.ts';
 import type { Logger } from '../../shared/log.ts';
-import { createSchedule } from './create-schedule.ts';
+import { createSchedule, nameTaken } from './create-schedule.ts';
 import { FireTimer, type Timer } from './FireTimer.ts';
 import { findScheduleFor, handledUntil, listSchedules } from './schedule-lookup.ts';
 import { type HowStarted, type StartOutcome, startScheduledRun } from './start-scheduled-run.ts';
@@ -143,12 +143,7 @@ export class CronScheduler implements Scheduler {
     if (!created.ok) return { kind: 'error', text: created.error };
     const { schedule, nextFires } = created;
     // Checked again now: another schedule may have taken the name while the launch was checked.
-    if (this.store.getSchedule(schedule.name)) {
-      return {
-        kind: 'error',
-        text: `A schedule named "${schedule.name}" already exists; choose another --name or unschedule it first.`,
-      };
-    }
+    if (this.store.getSchedule(schedule.name)) return { kind: 'error', text: nameTaken(schedule.name) };
     this.store.saveSchedule(schedule);
     this.track(schedule);
     const { name, cron, timezone } = schedule;

@@ -20,6 +20,10 @@ export interface NewScheduleContext {
   now: Date;
 }
 
+/** The sentence for a schedule name another schedule has. */
+export const nameTaken = (name: string): string =>
+  `A schedule named "${name}" already exists; choose another --name or unschedule it first.`;
+
 export type NewSchedule = { ok: true; schedule: Schedule; nextFires: Date[] } | { ok: false; error: string };
 
 /**
@@ -53,8 +57,7 @@ export async function createSchedule(
   const name = command.name ?? defaultScheduleName(command.template, ctx.taken);
   const badName = checkScheduleName(name);
   if (badName) return refuse(badName);
-  if (ctx.taken.has(name))
-    return refuse(`A schedule named "${name}" already exists; choose another --name or unschedule it first.`);
+  if (ctx.taken.has(name)) return refuse(nameTaken(name));
   const launch = await ctx.launcher.check({
     template: command.template,
     params: command.params,

@@ -12,14 +12,15 @@ export function listSchedules(store: Store, now: Date): Reply {
     .listSchedules()
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((schedule) => {
-      // A cron that no longer parses simply has no next fire.
-      const nextFire = schedule.paused
-        ? undefined
-        : nextFireTimes(schedule.cron, schedule.timezone, now, 1)[0];
       const lastRun = schedule.lastRunId ? store.getRun(schedule.lastRunId) : undefined;
-      return { schedule, nextFire, lastRun };
+      return { schedule, nextFire: nextFireOf(schedule, now), lastRun };
     });
   return { kind: 'schedules', schedules };
+}
+
+/** When the schedule fires next after `now`; none while it is paused (or when its cron no longer parses). */
+export function nextFireOf(schedule: Schedule, now: Date): Date | undefined {
+  return schedule.paused ? undefined : nextFireTimes(schedule.cron, schedule.timezone, now, 1)[0];
 }
 
 /** Looks a schedule up and checks the asker may `doing` it: its owner or an admin. */

@@ -1,12 +1,11 @@
 import type { RawOptions, RawParams } from '../../core/command/command.ts';
-import type { Params } from '../../core/run/run.ts';
 import { ANNOTATIONS, LABELS } from '../../core/run/run-identity.ts';
 import { planSweep } from '../../core/sweep/plan-sweep.ts';
 import { suggestTrialParams } from '../../core/sweep/suggest-trial.ts';
 import type { Sweep, SweepDefinition } from '../../core/sweep/sweep.ts';
 import type { Template, TemplateCatalog } from '../../core/template/template.ts';
 import type { LaunchRequest } from '../../ports/launcher.ts';
-import { findTemplate } from '../runs/plan-launch.ts';
+import { findTemplate, launchParams } from '../runs/plan-launch.ts';
 
 export interface SweepCommandPlan {
   ok: true;
@@ -45,13 +44,6 @@ export function planSweepCommand(
     notes: plan.notes,
     firstTrial: launchParams(suggestTrialParams(plan.definition, 1, [])),
   };
-}
-
-/** Typed params as a launch takes them: their text, which the template types again (1e-7 stays 1e-7). */
-export function launchParams(params: Params): RawParams {
-  const raw: RawParams = {};
-  for (const [name, value] of Object.entries(params)) raw[name] = String(value);
-  return raw;
 }
 
 /** The labels and annotation that tie a trial's Job and pod to its sweep (DESIGN "Sweeps"). */

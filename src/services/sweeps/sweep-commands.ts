@@ -16,7 +16,7 @@ import {
   refuse,
 } from '../commands/command-module.ts';
 import type { RunActions } from '../commands/RunActions.ts';
-import { launchParams } from './plan-sweep-command.ts';
+import { launchParams } from '../runs/plan-launch.ts';
 import type { SweepService } from './SweepService.ts';
 
 export interface SweepCommandsDeps {
