@@ -1,3 +1,4 @@
+import { formatNumber } from '../core/format-number.ts';
 import type { Progress, Run, RunState } from '../core/run/run.ts';
 import type { ParamDef } from '../core/template/template.ts';
 
@@ -69,14 +70,8 @@ export function formatProgress(p: Progress): string {
   return p.unit === 'percent' ? `${pct}%` : `${p.unit} ${p.current}/${p.total} (${pct}%)`;
 }
 
-/** Numbers as people read them: 4 significant digits, scientific for tiny/huge. */
-export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Number.isInteger(n) && Math.abs(n) < 1e9) return String(n);
-  const a = Math.abs(n);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return n.toExponential(2);
-  return String(Number(n.toPrecision(4)));
-}
+// The views' many importers of formatNumber keep importing it from here, beside formatMetrics.
+export { formatNumber };
 
 /** `loss=0.3121 acc=0.91`, at most `max` metrics, in the order they were first seen. */
 export function formatMetrics(metrics: Record<string, number>, max = 8): string {

@@ -63,11 +63,3 @@ export function chartConfig(): ChartSpec {
 export function cutTitle(text: string): string {
   return text.length <= MAX_TITLE_CHARS ? text : `${text.slice(0, MAX_TITLE_CHARS - 1)}…`;
 }
-
-/** Numbers in subtitles and labels: 4 significant digits, exponent for tiny and huge ones. */
-export function chartNumber(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e9) return String(n);
-  const a = Math.abs(n);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return n.toExponential(2);
-  return String(Number(n.toPrecision(4)));
-}

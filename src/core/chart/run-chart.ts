@@ -1,3 +1,4 @@
+import { formatNumber } from '../format-number.ts';
 import type { MetricSample } from '../run/run.ts';
 import {
   BEST_COLOR,
@@ -5,7 +6,6 @@ import {
   type ChartObjective,
   type ChartSpec,
   chartConfig,
-  chartNumber,
   cutTitle,
   VEGA_LITE_SCHEMA,
 } from './chart-spec.ts';
@@ -44,7 +44,9 @@ export function runChartSpec(run: RunChartInput, objective?: ChartObjective): Ch
 
   const subtitle: string[] = [];
   if (objective && best) {
-    subtitle.push(`best ${objective.metric} ${chartNumber(best.value)} at ${xTitle} ${chartNumber(best.x)}`);
+    subtitle.push(
+      `best ${objective.metric} ${formatNumber(best.value)} at ${xTitle} ${formatNumber(best.x)}`,
+    );
   }
   if (hidden > 0) subtitle.push(`${hidden} more metric${hidden === 1 ? '' : 's'} not shown`);
   if (rows.length === 0) subtitle.push('no metrics reported');
@@ -101,7 +103,7 @@ export function bestMarker(
   x: ChartSpec,
   y: ChartSpec,
 ): ChartSpec[] {
-  const data = { values: [{ x: best.x, value: best.value, label: chartNumber(best.value) }] };
+  const data = { values: [{ x: best.x, value: best.value, label: formatNumber(best.value) }] };
   let lo = best.x;
   let hi = best.x;
   for (const row of rows) {

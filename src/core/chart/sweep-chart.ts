@@ -1,9 +1,9 @@
+import { formatNumber } from '../format-number.ts';
 import {
   CHART_SIZE,
   type ChartObjective,
   type ChartSpec,
   chartConfig,
-  chartNumber,
   cutTitle,
   VEGA_LITE_SCHEMA,
 } from './chart-spec.ts';
@@ -33,7 +33,7 @@ export function sweepChartSpec(sweep: SweepChartInput): ChartSpec {
   const best = bestPoint(rows, sweep.objective);
 
   const subtitle = [`${metric} per trial, ${goal === 'min' ? 'lower' : 'higher'} is better`];
-  if (best) subtitle.push(`best: trial ${best.x}, ${chartNumber(best.value)}`);
+  if (best) subtitle.push(`best: trial ${best.x}, ${formatNumber(best.value)}`);
   if (missing > 0) subtitle.push(`${missing} trial${missing === 1 ? '' : 's'} without a value`);
 
   const x = {
