@@ -81,10 +81,15 @@ export function formatMetrics(metrics: Record<string, number>, max = 8): string 
     .join('  ');
 }
 
+/** A param value as a `name=value` pair shows it: quoted when it holds whitespace. */
+export function paramValueText(value: unknown): string {
+  return typeof value === 'string' && /\s/.test(value) ? JSON.stringify(value) : String(value);
+}
+
 /** `demo epochs=3 lr=0.1`. */
 export function formatParams(params: Record<string, unknown>): string {
   return Object.entries(params)
-    .map(([k, v]) => `${k}=${typeof v === 'string' && /\s/.test(v) ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${k}=${paramValueText(v)}`)
     .join(' ');
 }
 

@@ -1,11 +1,10 @@
 import { rankTrials } from '../../core/sweep/rank-trials.ts';
 import type { Sweep } from '../../core/sweep/sweep.ts';
-import { formatNumber } from '../format.ts';
+import { formatNumber, formatParams } from '../format.ts';
 import {
   algoText,
   alignColumns,
   bestText,
-  formatParamValue,
   objectiveText,
   paramsText,
   SWEEP_EMOJI,
@@ -50,12 +49,8 @@ export function renderSweepCardText(sweep: Sweep, now: Date): string[] {
   lines.push(tx`   trials: ${trialsText(sweep)}`);
   const best = bestText(sweep);
   if (best) lines.push(tx`   best so far: ${best}`);
-  const fixed = Object.entries(sweep.definition.fixed);
-  if (fixed.length) {
-    lines.push(
-      tx`   same for every trial: ${fixed.map(([k, v]) => `${k}=${formatParamValue(v)}`).join(' ')}`,
-    );
-  }
+  const fixed = formatParams(sweep.definition.fixed);
+  if (fixed) lines.push(tx`   same for every trial: ${fixed}`);
   if (sweep.trials.length) {
     const { rows, rest } = trialTable(sweep);
     lines.push(...tableLines(rows));
@@ -89,9 +84,7 @@ export function renderSweepNoticeText(sweep: Sweep, now: Date): string[] {
   );
   lines.push('   top five:');
   lines.push(...tableLines(trialTable(sweep, ranked, 5).rows));
-  lines.push(
-    tx`   rerun the best: /train ${sweep.template} ${paramsText(best.params, Object.keys(best.params))}`,
-  );
+  lines.push(tx`   rerun the best: /train ${sweep.template} ${formatParams(best.params)}`);
   return lines;
 }
 
