@@ -1,14 +1,15 @@
 import type { PipelineEnd } from '../../core/pipeline/decide-pipeline.ts';
-import { finalOutputs } from '../../core/pipeline/final-outputs.ts';
 import { type PipelineRun, pipelineRunState } from '../../core/pipeline/pipeline-run.ts';
 import { plural } from '../../core/plural.ts';
 import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
 import { formatDuration, truncate } from '../format.ts';
 import {
+  finalOutputLines,
   PIPELINE_EMOJI,
   PIPELINE_LABEL,
   pipelineArtifacts,
   pipelineDuration,
+  pipelineParamsText,
   type StepSummary,
   summarizeSteps,
 } from '../pipeline-steps.ts';
@@ -53,8 +54,8 @@ export function renderPipelineCard(
       [ended ? 'Duration' : 'Elapsed', md`${took}`],
     ]),
   ];
-  const params = Object.entries(record.params).map(([k, v]) => `${k}=${String(v)}`);
-  if (params.length > 0) blocks.push(section(md`*Params*\n${code(params.join(' '), 500)}`));
+  const params = pipelineParamsText(record);
+  if (params) blocks.push(section(md`*Params*\n${code(params, 500)}`));
   blocks.push(...packLines(summarizeSteps(record, lookupRun, now).map(stepLine)));
   if (record.end && record.end.state !== 'succeeded') blocks.push(context(endReason(record, record.end)));
   const text = md`${PIPELINE_EMOJI[state]} Pipeline #${record.number} ${inline(record.pipeline.name, 60)} · ${PIPELINE_LABEL[state]}, by ${mention(record.launchedBy)}, ${ended ? 'took' : 'elapsed'} ${took}`;
@@ -79,20 +80,14 @@ export function renderPipelineNotice(
     md`${PIPELINE_EMOJI[state]} ${mention(record.launchedBy)} pipeline #${record.number} ${shownName} ${PIPELINE_LABEL[state].toLowerCase()} after ${took}.`;
   const blocks: Block[] = [section(said(md`*${name}*`))];
 
-  const outputs = finalOutputs(record.pipeline, record.steps).flatMap((o) => {
-    const shown = Object.entries(o.outputs).map(([k, v]) => `${k}=${v}`);
-    if (shown.length === 0) return [];
-    const run = lookupRun(o.runId);
-    const which = md`*${inline(o.key, 60)}*${run ? ` #${run.number}` : ''}${o.best ? ' (best)' : ''}`;
-    return [md`${which}: ${code(shown.join(' '), 400)}`];
+  const outputs = finalOutputLines(record, lookupRun).map((o) => {
+    const which = md`*${inline(o.key, 60)}*${o.number !== undefined ? ` #${o.number}` : ''}${o.best ? ' (best)' : ''}`;
+    return md`${which}: ${code(o.pairs, 400)}`;
   });
   if (outputs.length > 0) blocks.push(...packLines(outputs, md`*Outputs*`));
 
   const artifacts = pipelineArtifacts(record, lookupRun);
-  const kept = artifacts.steps.map((s) => {
-    const list = s.entries.join(', ') + (s.more ? `, ${s.more}` : '');
-    return md`*${inline(s.key, 60)}* #${s.number}: ${code(list, 1200)}`;
-  });
+  const kept = artifacts.steps.map((s) => md`*${inline(s.key, 60)}* #${s.number}: ${code(s.list, 1200)}`);
   if (kept.length > 0) blocks.push(...packLines(kept, md`*Artifacts*`));
   if (artifacts.notKept) blocks.push(context(md`${ARTIFACTS_NOT_KEPT}`));
 
