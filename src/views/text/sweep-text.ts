@@ -1,3 +1,4 @@
+import { plural } from '../../core/plural.ts';
 import { rankTrials } from '../../core/sweep/rank-trials.ts';
 import type { Sweep } from '../../core/sweep/sweep.ts';
 import { formatNumber, formatParams } from '../format.ts';
@@ -54,7 +55,7 @@ export function renderSweepCardText(sweep: Sweep, now: Date): string[] {
   if (sweep.trials.length) {
     const { rows, rest } = trialTable(sweep);
     lines.push(...tableLines(rows));
-    if (rest > 0) lines.push(`   …and ${rest} more trial${rest === 1 ? '' : 's'}`);
+    if (rest > 0) lines.push(`   …and ${plural(rest, 'more trial')}`);
   }
   const time = `${sweep.endedAt ? 'took' : 'elapsed'} ${sweepDuration(sweep, now)}`;
   lines.push(`   ${time}  ·  by ${userName(sweep.launchedBy)}`);
@@ -66,7 +67,7 @@ export function renderSweepCardText(sweep: Sweep, now: Date): string[] {
 
 /** The fan-in notice for the terminal: how it ended, the best trial, the top five, the rerun command. */
 export function renderSweepNoticeText(sweep: Sweep, now: Date): string[] {
-  const count = `${sweep.trials.length} trial${sweep.trials.length === 1 ? '' : 's'}`;
+  const count = plural(sweep.trials.length, 'trial');
   const lines = [
     `${SWEEP_EMOJI[sweep.state]} ${userName(sweep.launchedBy)} ${tx`sweep #${sweep.number} ${sweep.template}`} ${SWEEP_ENDED_WORDS[sweep.state]} after ${count} in ${sweepDuration(sweep, now)}.`,
   ];
