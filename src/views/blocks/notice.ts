@@ -26,13 +26,18 @@ export function renderNotice(run: Run, logTail: string[], now: Date = new Date()
   if (run.state !== 'succeeded') {
     const reason = runReason(run);
     if (reason) blocks.push(section(md`*Reason:* ${reason}`));
-    const tail = logTail.slice(-NOTICE_LOG_LINES);
-    if (tail.length) {
-      const title = md`*Last ${plural(tail.length, 'log line')}*\n`;
-      blocks.push(section(md`${title}${codeBlock(tail, LIMITS.sectionText - title.mrkdwn.length)}`));
-    }
+    const tail = logTailBlock(logTail);
+    if (tail) blocks.push(tail);
   }
   return message(sentence(plain(run.spec.template, 200)), blocks);
+}
+
+/** The last NOTICE_LOG_LINES of a failed run's log under their count; undefined when there are none. */
+export function logTailBlock(logTail: readonly string[]): Block | undefined {
+  const tail = logTail.slice(-NOTICE_LOG_LINES);
+  if (tail.length === 0) return undefined;
+  const title = md`*Last ${plural(tail.length, 'log line')}*\n`;
+  return section(md`${title}${codeBlock(tail, LIMITS.sectionText - title.mrkdwn.length)}`);
 }
 
 /** The files the run left in its artifacts folder, or the note that none are kept. */

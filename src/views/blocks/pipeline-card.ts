@@ -1,7 +1,6 @@
 import type { PipelineEnd } from '../../core/pipeline/decide-pipeline.ts';
 import { type PipelineRun, pipelineRunState } from '../../core/pipeline/pipeline-run.ts';
-import { plural } from '../../core/plural.ts';
-import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
+import type { Run } from '../../core/run/run.ts';
 import { formatDuration, truncate } from '../format.ts';
 import {
   finalOutputLines,
@@ -24,7 +23,8 @@ import {
   type SlackMessage,
   section,
 } from './block-kit.ts';
-import { code, codeBlock, inline, joinMd, type Mrkdwn, md, mention } from './mrkdwn.ts';
+import { code, inline, joinMd, type Mrkdwn, md, mention } from './mrkdwn.ts';
+import { logTailBlock } from './notice.ts';
 
 /**
  * The pipeline card (posted once, then updated in place: step runs post no cards of their own)
@@ -101,11 +101,8 @@ export function renderPipelineNotice(
         md`*Failed step:* *${inline(end.key, 60)}*${run ? ` (run #${run.number})` : ''}\n*Reason:* ${inline(end.reason, 500)}`,
       ),
     );
-    const tail = logTail.slice(-NOTICE_LOG_LINES);
-    if (tail.length > 0) {
-      const title = md`*Last ${plural(tail.length, 'log line')}*\n`;
-      blocks.push(section(md`${title}${codeBlock(tail, LIMITS.sectionText - title.mrkdwn.length)}`));
-    }
+    const tail = logTailBlock(logTail);
+    if (tail) blocks.push(tail);
   } else if (end?.state === 'stopped') {
     blocks.push(section(md`*Reason:* ${endReason(record, end)}`));
   }
