@@ -1,5 +1,6 @@
 import { formatNumber } from '../core/format-number.ts';
 import type { Progress, Run, RunState } from '../core/run/run.ts';
+import type { Schedule } from '../core/schedule/schedule.ts';
 import type { ParamDef } from '../core/template/template.ts';
 
 /** Shared by the console and Block Kit views so both say the same thing. */
@@ -91,6 +92,11 @@ export function formatParams(params: Record<string, unknown>): string {
   return Object.entries(params)
     .map(([k, v]) => `${k}=${paramValueText(v)}`)
     .join(' ');
+}
+
+/** `resnet epochs=5`: what a schedule launches, the template and its params. */
+export function scheduleLaunchText(schedule: Pick<Schedule, 'template' | 'params'>): string {
+  return [schedule.template, formatParams(schedule.params)].filter(Boolean).join(' ');
 }
 
 /** The first `n` UTF-16 units of `text`, one fewer when the cut would split an emoji or other surrogate pair. */

@@ -18,6 +18,7 @@ import {
   runDuration,
   STATE_EMOJI,
   STATE_LABEL,
+  scheduleLaunchText,
 } from '../format.ts';
 import { metricValues } from '../metric-lines.ts';
 import { type Block, button, context, header, section, VIEW_LIMITS } from './block-kit.ts';
@@ -168,7 +169,7 @@ function result(run: Run, now: Date, objectiveOf: (run: Run) => string | undefin
 
 /** `🗓️ *nightly* · `resnet epochs=5` · next <date>` with Pause or Resume. */
 function scheduleLine({ schedule, nextFire }: { schedule: Schedule; nextFire?: Date }): Block {
-  const launch = [schedule.template, formatParams(schedule.params)].filter(Boolean).join(' ');
+  const launch = scheduleLaunchText(schedule);
   const when = schedule.paused ? md`paused` : nextFire ? md`next ${slackDate(nextFire)}` : md`no next run`;
   const text = md`${schedule.paused ? '⏸️' : '🗓️'} ${bold(inline(schedule.name, 200))} · ${code(launch, 500)} · ${when}`;
   return section(
