@@ -17,6 +17,13 @@ export function outputPairs(run: Pick<Run, 'outputs'>, max = CARD_OUTPUTS): stri
     .map(([name, value]) => `${name}=${value}`);
 }
 
+/** Where the run runs: `namespace/job-name` on Kubernetes, the container id or pid elsewhere. */
+export function placementText(run: Pick<Run, 'placement'>): string | undefined {
+  if (!run.placement) return undefined;
+  const { namespace, handle } = run.placement;
+  return namespace ? `${namespace}/${handle}` : handle;
+}
+
 /** Why the run exists, for a card's footer: `pipeline #41 step eval`, `rerun of #12` …; undefined for a command. */
 export function originText(run: Pick<Run, 'origin' | 'lineage'>): string | undefined {
   const origin = run.lineage?.origin ?? run.origin;
