@@ -1,3 +1,4 @@
+import { plural } from '../core/plural.ts';
 import type { Run, RunSpec } from '../core/run/run.ts';
 import type { Policy } from '../ports/policy.ts';
 
@@ -18,8 +19,6 @@ export interface PolicySettings {
 
 /** With no policy file: everyone may launch anything anywhere; stop is for the launcher. */
 export const OPEN_POLICY: PolicySettings = { admins: [] };
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The rules of a policy file as a Policy. Pure: the orchestrator passes in what it knows

@@ -1,16 +1,12 @@
-import { createHash, randomInt } from 'node:crypto';
-
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
-const LENGTH = 10;
+import { createHash } from 'node:crypto';
+import { ID_ALPHABET, ID_LENGTH, randomId } from './run-id.ts';
 
 /**
  * A new pipeline run id: `p-` + 10 random base36 chars, like run ids (`r-…`) but told apart at a
  * glance. Valid as a Kubernetes label value (`trainyard.io/pipeline`).
  */
 export function newPipelineId(): string {
-  let id = 'p-';
-  for (let i = 0; i < LENGTH; i++) id += ALPHABET[randomInt(ALPHABET.length)];
-  return id;
+  return randomId('p-');
 }
 
 /**
@@ -22,6 +18,6 @@ export function newPipelineId(): string {
 export function stepRunId(pipelineId: string, instanceKey: string): string {
   const digest = createHash('sha256').update(`${pipelineId}/${instanceKey}`).digest();
   let id = 'r-';
-  for (let i = 0; i < LENGTH; i++) id += ALPHABET[digest[i] % ALPHABET.length];
+  for (let i = 0; i < ID_LENGTH; i++) id += ID_ALPHABET[digest[i] % ID_ALPHABET.length];
   return id;
 }

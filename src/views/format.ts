@@ -1,4 +1,6 @@
+import { formatNumber } from '../core/format-number.ts';
 import type { Progress, Run, RunState } from '../core/run/run.ts';
+import type { Schedule } from '../core/schedule/schedule.ts';
 import type { ParamDef } from '../core/template/template.ts';
 
 /** Shared by the console and Block Kit views so both say the same thing. */
@@ -69,14 +71,8 @@ export function formatProgress(p: Progress): string {
   return p.unit === 'percent' ? `${pct}%` : `${p.unit} ${p.current}/${p.total} (${pct}%)`;
 }
 
-/** Numbers as people read them: 4 significant digits, scientific for tiny/huge. */
-export function formatNumber(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (Number.isInteger(n) && Math.abs(n) < 1e9) return String(n);
-  const a = Math.abs(n);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return n.toExponential(2);
-  return String(Number(n.toPrecision(4)));
-}
+// The views' many importers of formatNumber keep importing it from here, beside formatMetrics.
+export { formatNumber };
 
 /** `loss=0.3121 acc=0.91`, at most `max` metrics, in the order they were first seen. */
 export function formatMetrics(metrics: Record<string, number>, max = 8): string {
@@ -86,11 +82,21 @@ export function formatMetrics(metrics: Record<string, number>, max = 8): string 
     .join('  ');
 }
 
+/** A param value as a `name=value` pair shows it: quoted when it holds whitespace. */
+export function paramValueText(value: unknown): string {
+  return typeof value === 'string' && /\s/.test(value) ? JSON.stringify(value) : String(value);
+}
+
 /** `demo epochs=3 lr=0.1`. */
 export function formatParams(params: Record<string, unknown>): string {
   return Object.entries(params)
-    .map(([k, v]) => `${k}=${typeof v === 'string' && /\s/.test(v) ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${k}=${paramValueText(v)}`)
     .join(' ');
+}
+
+/** `resnet epochs=5`: what a schedule launches, the template and its params. */
+export function scheduleLaunchText(schedule: Pick<Schedule, 'template' | 'params'>): string {
+  return [schedule.template, formatParams(schedule.params)].filter(Boolean).join(' ');
 }
 
 /** The first `n` UTF-16 units of `text`, one fewer when the cut would split an emoji or other surrogate pair. */

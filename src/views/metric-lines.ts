@@ -25,9 +25,15 @@ export const MAX_METRIC_LINES = 8;
 export function mainMetricLine(run: Pick<Run, 'metrics' | 'history' | 'spec'>, width: number) {
   const metric = mainMetric(run.metrics, runObjective(run)?.metric);
   if (metric === undefined) return undefined;
-  const series = extractSeries(run.history).series.find((s) => s.metric === metric);
-  if (!series || series.points.length < 2) return undefined;
-  return { metric, spark: sparkline(values(series), width), latest: run.metrics[metric] };
+  const points = metricValues(run.history, metric);
+  if (points.length < 2) return undefined;
+  return { metric, spark: sparkline(points, width), latest: run.metrics[metric] };
+}
+
+/** The values `metric` took over a run's history, in order; empty when it reported none. */
+export function metricValues(history: readonly MetricSample[], metric: string): number[] {
+  const series = extractSeries(history).series.find((s) => s.metric === metric);
+  return series ? values(series) : [];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { finalOutputs } from '../core/pipeline/final-outputs.ts';
 import { stepInstances } from '../core/pipeline/matrix.ts';
 import { pickBest } from '../core/pipeline/pick-best.ts';
 import type { PipelineStep } from '../core/pipeline/pipeline.ts';
@@ -172,10 +173,11 @@ export interface StepArtifacts {
   key: string;
   number: number;
   runId: string;
-  /** `name (size)` entries, the run's share of the notice's MAX_LISTED_ARTIFACTS. */
-  entries: string[];
-  /** `and 3 more files`, when some were left out. */
-  more?: string;
+  /**
+   * `name (size)` entries, the run's share of the notice's MAX_LISTED_ARTIFACTS, then
+   * `, and 3 more files` when some were left out.
+   */
+  list: string;
 }
 
 /**
@@ -200,15 +202,40 @@ export function pipelineArtifacts(
       const shown = files.slice(0, Math.max(0, room));
       room -= shown.length;
       const left = (run.artifacts.count ?? files.length) - shown.length;
-      const entry: StepArtifacts = {
-        key: instance.key,
-        number: run.number,
-        runId: run.id,
-        entries: shown.map((f) => `${f.name} (${formatBytes(f.size)})`),
-      };
-      if (left > 0) entry.more = `and ${plural(left, 'more file')}`;
-      steps.push(entry);
+      const entries = shown.map((f) => `${f.name} (${formatBytes(f.size)})`).join(', ');
+      const more = left > 0 ? `, and ${plural(left, 'more file')}` : '';
+      steps.push({ key: instance.key, number: run.number, runId: run.id, list: entries + more });
     }
   }
   return { steps, notKept };
+}
+
+/** `epochs=3 lr=0.1`: the params the pipeline was launched with; empty when there are none. */
+export function pipelineParamsText(record: Pick<PipelineRun, 'params'>): string {
+  return Object.entries(record.params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+}
+
+/** One final step's outputs for the completion notice: `pairs` is `name=value …`, never empty. */
+export interface FinalOutputLine {
+  key: string;
+  /** The step run's number, when the run is still kept. */
+  number?: number;
+  best: boolean;
+  pairs: string;
+}
+
+/** The outputs of the pipeline's final steps that set any, for the completion notice. */
+export function finalOutputLines(
+  record: Pick<PipelineRun, 'pipeline' | 'steps'>,
+  lookupRun: (id: string) => Run | undefined,
+): FinalOutputLine[] {
+  return finalOutputs(record.pipeline, record.steps).flatMap((o) => {
+    const pairs = Object.entries(o.outputs).map(([k, v]) => `${k}=${v}`);
+    if (pairs.length === 0) return [];
+    return [
+      { key: o.key, number: lookupRun(o.runId)?.number, best: Boolean(o.best), pairs: pairs.join(' ') },
+    ];
+  });
 }

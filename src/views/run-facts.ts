@@ -17,6 +17,13 @@ export function outputPairs(run: Pick<Run, 'outputs'>, max = CARD_OUTPUTS): stri
     .map(([name, value]) => `${name}=${value}`);
 }
 
+/** Where the run runs: `namespace/job-name` on Kubernetes, the container id or pid elsewhere. */
+export function placementText(run: Pick<Run, 'placement'>): string | undefined {
+  if (!run.placement) return undefined;
+  const { namespace, handle } = run.placement;
+  return namespace ? `${namespace}/${handle}` : handle;
+}
+
 /** Why the run exists, for a card's footer: `pipeline #41 step eval`, `rerun of #12` …; undefined for a command. */
 export function originText(run: Pick<Run, 'origin' | 'lineage'>): string | undefined {
   const origin = run.lineage?.origin ?? run.origin;
@@ -36,17 +43,17 @@ export function formatBytes(bytes: number): string {
   return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** The artifacts as `name (size)` entries, or undefined when there is nothing to list. */
-export function artifactEntries(artifacts: RunArtifacts | undefined): string[] | undefined {
-  if (!artifacts?.files?.length) return undefined;
-  return artifacts.files.map((f) => `${f.name} (${formatBytes(f.size)})`);
-}
-
-/** `and 3 more files`, when the run left more than the notice lists. */
-export function moreArtifacts(artifacts: RunArtifacts | undefined): string | undefined {
-  const shown = artifacts?.files?.length ?? 0;
-  const more = (artifacts?.count ?? shown) - shown;
-  return more > 0 ? `and ${plural(more, 'more file')}` : undefined;
+/**
+ * `model.json (1.2 kB), log.txt (300 B), and 3 more files`: the files the runtime listed as
+ * `name (size)`, then a count of those it only counted; undefined when it listed none.
+ */
+export function artifactList(artifacts: RunArtifacts | undefined): string | undefined {
+  const files = artifacts?.files ?? [];
+  if (files.length === 0) return undefined;
+  const entries = files.map((f) => `${f.name} (${formatBytes(f.size)})`);
+  const more = (artifacts?.count ?? files.length) - files.length;
+  if (more > 0) entries.push(`and ${plural(more, 'more file')}`);
+  return entries.join(', ');
 }
 
 /** Said once on a notice when the runtime keeps no artifacts (Kubernetes without a claim). */

@@ -1,7 +1,7 @@
 import type { Params, ParamValue } from '../core/run/run.ts';
 import { bestTrial, leaderboard } from '../core/sweep/rank-trials.ts';
 import type { Sweep, SweepState, SweepTrial } from '../core/sweep/sweep.ts';
-import { formatDuration, formatNumber, STATE_LABEL, truncate } from './format.ts';
+import { formatDuration, formatNumber, paramValueText, STATE_LABEL, truncate } from './format.ts';
 
 /**
  * What the sweep card and notice say, as plain text shared by the Block Kit and console views
@@ -107,10 +107,9 @@ export function searchedParams(sweep: Sweep): string[] {
   return sweep.definition.spaces.map((s) => s.param);
 }
 
-/** A param value as a cell or a `name=value` pair shows it. */
-export function formatParamValue(value: ParamValue | undefined): string {
-  if (value === undefined) return '';
-  return typeof value === 'string' && /\s/.test(value) ? JSON.stringify(value) : String(value);
+/** A param value as a cell or a `name=value` pair shows it; a trial without the param shows nothing. */
+function formatParamValue(value: ParamValue | undefined): string {
+  return value === undefined ? '' : paramValueText(value);
 }
 
 /** `lr=0.1 epochs=4`: the given params of a trial, in the sweep's order. */

@@ -26,7 +26,7 @@ export interface ChartSize {
  */
 export const CHART_SIZE: ChartSize = { width: 480, height: 240, scale: 2 };
 
-export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Longest title or subtitle kept in a spec; the chart itself cuts them to its width. */
 export const MAX_TITLE_CHARS = 160;
@@ -35,7 +35,7 @@ export const MAX_TITLE_CHARS = 160;
 export const BEST_COLOR = '#111111';
 
 /** Colours, fonts and sizes every Trainyard chart shares. */
-export function chartConfig(): ChartSpec {
+function chartConfig(): ChartSpec {
   return {
     font: 'sans-serif',
     // Titles and labels are cut (with an ellipsis) to fit, however long a template or metric name.
@@ -60,14 +60,27 @@ export function chartConfig(): ChartSpec {
   };
 }
 
-export function cutTitle(text: string): string {
+function cutTitle(text: string): string {
   return text.length <= MAX_TITLE_CHARS ? text : `${text.slice(0, MAX_TITLE_CHARS - 1)}…`;
 }
 
-/** Numbers in subtitles and labels: 4 significant digits, exponent for tiny and huge ones. */
-export function chartNumber(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e9) return String(n);
-  const a = Math.abs(n);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return n.toExponential(2);
-  return String(Number(n.toPrecision(4)));
+/**
+ * A chart of `layers` in Trainyard's size and style, titled `title`, with the `subtitle` parts
+ * joined by ` · ` beneath it when there are any. Every chart builder ends here, so all charts
+ * share one schema, size and look.
+ */
+export function layeredChart(title: string, subtitle: readonly string[], layers: ChartSpec[]): ChartSpec {
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: cutTitle(title),
+      ...(subtitle.length > 0 ? { subtitle: cutTitle(subtitle.join(' · ')) } : {}),
+    },
+    width: CHART_SIZE.width,
+    height: CHART_SIZE.height,
+    autosize: { type: 'fit', contains: 'padding' },
+    background: 'white',
+    config: chartConfig(),
+    layer: layers,
+  };
 }

@@ -1,14 +1,7 @@
+import { formatNumber } from '../format-number.ts';
+import { plural } from '../plural.ts';
 import type { MetricSample } from '../run/run.ts';
-import {
-  BEST_COLOR,
-  CHART_SIZE,
-  type ChartObjective,
-  type ChartSpec,
-  chartConfig,
-  chartNumber,
-  cutTitle,
-  VEGA_LITE_SCHEMA,
-} from './chart-spec.ts';
+import { BEST_COLOR, type ChartObjective, type ChartSpec, layeredChart } from './chart-spec.ts';
 import { extractSeries, type MetricSeries, type SeriesPoint } from './series.ts';
 
 /** More lines than this are unreadable in a preview; the rest are named in the subtitle. */
@@ -44,9 +37,11 @@ export function runChartSpec(run: RunChartInput, objective?: ChartObjective): Ch
 
   const subtitle: string[] = [];
   if (objective && best) {
-    subtitle.push(`best ${objective.metric} ${chartNumber(best.value)} at ${xTitle} ${chartNumber(best.x)}`);
+    subtitle.push(
+      `best ${objective.metric} ${formatNumber(best.value)} at ${xTitle} ${formatNumber(best.x)}`,
+    );
   }
-  if (hidden > 0) subtitle.push(`${hidden} more metric${hidden === 1 ? '' : 's'} not shown`);
+  if (hidden > 0) subtitle.push(`${plural(hidden, 'more metric')} not shown`);
   if (rows.length === 0) subtitle.push('no metrics reported');
 
   const x = { field: 'x', type: 'quantitative', title: xTitle, axis: { tickMinStep: 1 } };
@@ -76,19 +71,7 @@ export function runChartSpec(run: RunChartInput, objective?: ChartObjective): Ch
   ];
   if (best) layers.push(...bestMarker(best, rows, x, y));
 
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    title: {
-      text: cutTitle(`#${run.number} ${run.spec.template}`),
-      ...(subtitle.length > 0 ? { subtitle: cutTitle(subtitle.join(' · ')) } : {}),
-    },
-    width: CHART_SIZE.width,
-    height: CHART_SIZE.height,
-    autosize: { type: 'fit', contains: 'padding' },
-    background: 'white',
-    config: chartConfig(),
-    layer: layers,
-  };
+  return layeredChart(`#${run.number} ${run.spec.template}`, subtitle, layers);
 }
 
 /**
@@ -101,7 +84,7 @@ export function bestMarker(
   x: ChartSpec,
   y: ChartSpec,
 ): ChartSpec[] {
-  const data = { values: [{ x: best.x, value: best.value, label: chartNumber(best.value) }] };
+  const data = { values: [{ x: best.x, value: best.value, label: formatNumber(best.value) }] };
   let lo = best.x;
   let hi = best.x;
   for (const row of rows) {

@@ -1,12 +1,6 @@
-import {
-  CHART_SIZE,
-  type ChartObjective,
-  type ChartSpec,
-  chartConfig,
-  chartNumber,
-  cutTitle,
-  VEGA_LITE_SCHEMA,
-} from './chart-spec.ts';
+import { formatNumber } from '../format-number.ts';
+import { plural } from '../plural.ts';
+import { type ChartObjective, type ChartSpec, layeredChart } from './chart-spec.ts';
 import { bestMarker, bestPoint } from './run-chart.ts';
 
 /** What a sweep chart needs: the sweep, its objective, and each trial's value (if it has one). */
@@ -33,8 +27,8 @@ export function sweepChartSpec(sweep: SweepChartInput): ChartSpec {
   const best = bestPoint(rows, sweep.objective);
 
   const subtitle = [`${metric} per trial, ${goal === 'min' ? 'lower' : 'higher'} is better`];
-  if (best) subtitle.push(`best: trial ${best.x}, ${chartNumber(best.value)}`);
-  if (missing > 0) subtitle.push(`${missing} trial${missing === 1 ? '' : 's'} without a value`);
+  if (best) subtitle.push(`best: trial ${best.x}, ${formatNumber(best.value)}`);
+  if (missing > 0) subtitle.push(`${plural(missing, 'trial')} without a value`);
 
   const x = {
     field: 'x',
@@ -54,17 +48,6 @@ export function sweepChartSpec(sweep: SweepChartInput): ChartSpec {
   ];
   if (best) layers.push(...bestMarker(best, rows, x, y));
 
-  return {
-    $schema: VEGA_LITE_SCHEMA,
-    title: {
-      text: cutTitle(`sweep #${sweep.number} ${sweep.template}`),
-      subtitle: cutTitle(subtitle.join(' · ')),
-    },
-    width: CHART_SIZE.width,
-    height: CHART_SIZE.height,
-    autosize: { type: 'fit', contains: 'padding' },
-    background: 'white',
-    config: chartConfig(),
-    layer: layers,
-  };
+  // The subtitle always has its first part, so it is always shown.
+  return layeredChart(`sweep #${sweep.number} ${sweep.template}`, subtitle, layers);
 }

@@ -1,4 +1,4 @@
-import { formatValue } from './format.ts';
+import { formatNumber } from '../format-number.ts';
 import type { SweepGoal } from './sweep.ts';
 
 /**
@@ -60,7 +60,7 @@ export function checkMedianRule(
   const stop = goal === 'max' ? best < median : best > median;
   if (!stop) return undefined;
   return {
-    reason: `stopped early: ${metric} ${formatValue(best)} at ${unit} ${step} is ${worse(goal)} the median ${formatValue(median)} of ${atStep.length} trials`,
+    reason: `stopped early: ${metric} ${formatNumber(best)} at ${unit} ${step} is ${worse(goal)} the median ${formatNumber(median)} of ${atStep.length} trials`,
     value: best,
     step,
     threshold: median,
@@ -105,12 +105,12 @@ export function checkAshaRule(
     if (!promoted) {
       const cut =
         competing.length <= ASHA_REDUCTION
-          ? `the best ${formatValue(threshold)}`
-          : `${formatValue(threshold)}, the cut for the top third,`;
+          ? `the best ${formatNumber(threshold)}`
+          : `${formatNumber(threshold)}, the cut for the top third,`;
       return {
         rungValues,
         stop: {
-          reason: `stopped early: ${metric} ${formatValue(point.value)} at ${unit} ${point.step} is ${worse(goal)} ${cut} of the ${competing.length} trials that reached ${unit} ${ashaRungStep(rung)} (asha)`,
+          reason: `stopped early: ${metric} ${formatNumber(point.value)} at ${unit} ${point.step} is ${worse(goal)} ${cut} of the ${competing.length} trials that reached ${unit} ${ashaRungStep(rung)} (asha)`,
           value: point.value,
           step: point.step,
           threshold,

@@ -92,15 +92,9 @@ export interface Sweep {
 }
 
 /** A new sweep record, before any trial: store it, then let decideSweep start the first trials. */
-export function createSweep(fields: {
-  id: string;
-  number: number;
-  template: string;
-  definition: SweepDefinition;
-  launchedBy: string;
-  channel: string;
-  createdAt: string;
-}): Sweep {
+export function createSweep(
+  fields: Pick<Sweep, 'id' | 'number' | 'template' | 'definition' | 'launchedBy' | 'channel' | 'createdAt'>,
+): Sweep {
   return { ...fields, state: 'queued', trials: [] };
 }
 

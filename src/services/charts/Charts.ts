@@ -1,8 +1,9 @@
-import { type ChartSpec, chartNumber } from '../../core/chart/chart-spec.ts';
+import type { ChartSpec } from '../../core/chart/chart-spec.ts';
 import { runChartSpec } from '../../core/chart/run-chart.ts';
 import { runObjective } from '../../core/chart/run-objective.ts';
 import { extractSeries, hasChartablePoints } from '../../core/chart/series.ts';
 import { sweepChartSpec } from '../../core/chart/sweep-chart.ts';
+import { formatNumber } from '../../core/format-number.ts';
 import type { GroupCard } from '../../core/group-card.ts';
 import type { MessageRef, Run } from '../../core/run/run.ts';
 import type { Sweep } from '../../core/sweep/sweep.ts';
@@ -143,7 +144,7 @@ function sweepAbout(sweep: Sweep): ImageAbout {
       !b || (goal === 'min' ? (t.value ?? 0) < (b.value ?? 0) : (t.value ?? 0) > (b.value ?? 0)) ? t : b,
     undefined,
   );
-  const bestText = best ? `; best: trial ${best.index}, ${chartNumber(best.value ?? 0)}` : '';
+  const bestText = best ? `; best: trial ${best.index}, ${formatNumber(best.value ?? 0)}` : '';
   return {
     filename: `${sweep.id}.png`,
     title: `Chart of sweep #${sweep.number} (${sweep.template}): ${metric} per trial`,

@@ -2,7 +2,6 @@ import type { types } from '@slack/bolt';
 import { ACTIONS } from '../../core/actions.ts';
 import { mainMetric } from '../../core/chart/main-metric.ts';
 import { runObjective } from '../../core/chart/run-objective.ts';
-import { extractSeries } from '../../core/chart/series.ts';
 import { sparkline } from '../../core/chart/sparkline.ts';
 import { plural } from '../../core/plural.ts';
 import type { Run } from '../../core/run/run.ts';
@@ -19,7 +18,9 @@ import {
   runDuration,
   STATE_EMOJI,
   STATE_LABEL,
+  scheduleLaunchText,
 } from '../format.ts';
+import { metricValues } from '../metric-lines.ts';
 import { type Block, button, context, header, section, VIEW_LIMITS } from './block-kit.ts';
 import { bold, code, inline, joinMd, type Mrkdwn, md, sentenceMd, slackDate } from './mrkdwn.ts';
 
@@ -135,8 +136,7 @@ function activeRun(run: Run, now: Date, objectiveOf: (run: Run) => string | unde
   }
   const metric = mainMetric(run.metrics, objectiveOf(run));
   if (metric !== undefined) {
-    const series = extractSeries(run.history).series.find((s) => s.metric === metric);
-    const line = sparkline(series?.points.map((p) => p.value) ?? [], SPARKLINE_WIDTH);
+    const line = sparkline(metricValues(run.history, metric), SPARKLINE_WIDTH);
     detail.push(line ? md`${metricValue(run, metric)} ${line}` : metricValue(run, metric));
   }
   if (detail.length > 0) lines.push(joinMd(detail, ' · '));
@@ -169,7 +169,7 @@ function result(run: Run, now: Date, objectiveOf: (run: Run) => string | undefin
 
 /** `🗓️ *nightly* · `resnet epochs=5` · next <date>` with Pause or Resume. */
 function scheduleLine({ schedule, nextFire }: { schedule: Schedule; nextFire?: Date }): Block {
-  const launch = [schedule.template, formatParams(schedule.params)].filter(Boolean).join(' ');
+  const launch = scheduleLaunchText(schedule);
   const when = schedule.paused ? md`paused` : nextFire ? md`next ${slackDate(nextFire)}` : md`no next run`;
   const text = md`${schedule.paused ? '⏸️' : '🗓️'} ${bold(inline(schedule.name, 200))} · ${code(launch, 500)} · ${when}`;
   return section(

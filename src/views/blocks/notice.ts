@@ -1,7 +1,7 @@
 import { plural } from '../../core/plural.ts';
 import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
 import { formatDuration, formatMetrics, runDuration, STATE_EMOJI, STATE_LABEL } from '../format.ts';
-import { ARTIFACTS_NOT_KEPT, artifactEntries, moreArtifacts, outputPairs } from '../run-facts.ts';
+import { ARTIFACTS_NOT_KEPT, artifactList, outputPairs } from '../run-facts.ts';
 import { type Block, context, LIMITS, message, type SlackMessage, section } from './block-kit.ts';
 import { bold, code, codeBlock, type Mrkdwn, md, mention, plain } from './mrkdwn.ts';
 import { runReason } from './run-card.ts';
@@ -26,21 +26,24 @@ export function renderNotice(run: Run, logTail: string[], now: Date = new Date()
   if (run.state !== 'succeeded') {
     const reason = runReason(run);
     if (reason) blocks.push(section(md`*Reason:* ${reason}`));
-    const tail = logTail.slice(-NOTICE_LOG_LINES);
-    if (tail.length) {
-      const title = md`*Last ${plural(tail.length, 'log line')}*\n`;
-      blocks.push(section(md`${title}${codeBlock(tail, LIMITS.sectionText - title.mrkdwn.length)}`));
-    }
+    const tail = logTailBlock(logTail);
+    if (tail) blocks.push(tail);
   }
   return message(sentence(plain(run.spec.template, 200)), blocks);
+}
+
+/** The last NOTICE_LOG_LINES of a failed run's log under their count; undefined when there are none. */
+export function logTailBlock(logTail: readonly string[]): Block | undefined {
+  const tail = logTail.slice(-NOTICE_LOG_LINES);
+  if (tail.length === 0) return undefined;
+  const title = md`*Last ${plural(tail.length, 'log line')}*\n`;
+  return section(md`${title}${codeBlock(tail, LIMITS.sectionText - title.mrkdwn.length)}`);
 }
 
 /** The files the run left in its artifacts folder, or the note that none are kept. */
 export function artifactsBlock(run: Run): Block | undefined {
   if (run.artifacts?.kept === false) return context(md`${ARTIFACTS_NOT_KEPT}`);
-  const entries = artifactEntries(run.artifacts);
-  if (!entries) return undefined;
-  const more = moreArtifacts(run.artifacts);
-  const list = code(entries.join(', ') + (more ? `, ${more}` : ''), 2800);
-  return section(md`*Artifacts* (${code(run.id)})\n${list}`);
+  const list = artifactList(run.artifacts);
+  if (!list) return undefined;
+  return section(md`*Artifacts* (${code(run.id)})\n${code(list, 2800)}`);
 }

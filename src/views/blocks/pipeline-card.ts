@@ -1,14 +1,14 @@
 import type { PipelineEnd } from '../../core/pipeline/decide-pipeline.ts';
-import { finalOutputs } from '../../core/pipeline/final-outputs.ts';
 import { type PipelineRun, pipelineRunState } from '../../core/pipeline/pipeline-run.ts';
-import { plural } from '../../core/plural.ts';
-import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
+import type { Run } from '../../core/run/run.ts';
 import { formatDuration, truncate } from '../format.ts';
 import {
+  finalOutputLines,
   PIPELINE_EMOJI,
   PIPELINE_LABEL,
   pipelineArtifacts,
   pipelineDuration,
+  pipelineParamsText,
   type StepSummary,
   summarizeSteps,
 } from '../pipeline-steps.ts';
@@ -23,7 +23,8 @@ import {
   type SlackMessage,
   section,
 } from './block-kit.ts';
-import { code, codeBlock, inline, joinMd, type Mrkdwn, md, mention } from './mrkdwn.ts';
+import { code, inline, joinMd, type Mrkdwn, md, mention } from './mrkdwn.ts';
+import { logTailBlock } from './notice.ts';
 
 /**
  * The pipeline card (posted once, then updated in place: step runs post no cards of their own)
@@ -53,8 +54,8 @@ export function renderPipelineCard(
       [ended ? 'Duration' : 'Elapsed', md`${took}`],
     ]),
   ];
-  const params = Object.entries(record.params).map(([k, v]) => `${k}=${String(v)}`);
-  if (params.length > 0) blocks.push(section(md`*Params*\n${code(params.join(' '), 500)}`));
+  const params = pipelineParamsText(record);
+  if (params) blocks.push(section(md`*Params*\n${code(params, 500)}`));
   blocks.push(...packLines(summarizeSteps(record, lookupRun, now).map(stepLine)));
   if (record.end && record.end.state !== 'succeeded') blocks.push(context(endReason(record, record.end)));
   const text = md`${PIPELINE_EMOJI[state]} Pipeline #${record.number} ${inline(record.pipeline.name, 60)} · ${PIPELINE_LABEL[state]}, by ${mention(record.launchedBy)}, ${ended ? 'took' : 'elapsed'} ${took}`;
@@ -79,20 +80,14 @@ export function renderPipelineNotice(
     md`${PIPELINE_EMOJI[state]} ${mention(record.launchedBy)} pipeline #${record.number} ${shownName} ${PIPELINE_LABEL[state].toLowerCase()} after ${took}.`;
   const blocks: Block[] = [section(said(md`*${name}*`))];
 
-  const outputs = finalOutputs(record.pipeline, record.steps).flatMap((o) => {
-    const shown = Object.entries(o.outputs).map(([k, v]) => `${k}=${v}`);
-    if (shown.length === 0) return [];
-    const run = lookupRun(o.runId);
-    const which = md`*${inline(o.key, 60)}*${run ? ` #${run.number}` : ''}${o.best ? ' (best)' : ''}`;
-    return [md`${which}: ${code(shown.join(' '), 400)}`];
+  const outputs = finalOutputLines(record, lookupRun).map((o) => {
+    const which = md`*${inline(o.key, 60)}*${o.number !== undefined ? ` #${o.number}` : ''}${o.best ? ' (best)' : ''}`;
+    return md`${which}: ${code(o.pairs, 400)}`;
   });
   if (outputs.length > 0) blocks.push(...packLines(outputs, md`*Outputs*`));
 
   const artifacts = pipelineArtifacts(record, lookupRun);
-  const kept = artifacts.steps.map((s) => {
-    const list = s.entries.join(', ') + (s.more ? `, ${s.more}` : '');
-    return md`*${inline(s.key, 60)}* #${s.number}: ${code(list, 1200)}`;
-  });
+  const kept = artifacts.steps.map((s) => md`*${inline(s.key, 60)}* #${s.number}: ${code(s.list, 1200)}`);
   if (kept.length > 0) blocks.push(...packLines(kept, md`*Artifacts*`));
   if (artifacts.notKept) blocks.push(context(md`${ARTIFACTS_NOT_KEPT}`));
 
@@ -106,11 +101,8 @@ export function renderPipelineNotice(
         md`*Failed step:* *${inline(end.key, 60)}*${run ? ` (run #${run.number})` : ''}\n*Reason:* ${inline(end.reason, 500)}`,
       ),
     );
-    const tail = logTail.slice(-NOTICE_LOG_LINES);
-    if (tail.length > 0) {
-      const title = md`*Last ${plural(tail.length, 'log line')}*\n`;
-      blocks.push(section(md`${title}${codeBlock(tail, LIMITS.sectionText - title.mrkdwn.length)}`));
-    }
+    const tail = logTailBlock(logTail);
+    if (tail) blocks.push(tail);
   } else if (end?.state === 'stopped') {
     blocks.push(section(md`*Reason:* ${endReason(record, end)}`));
   }

@@ -11,9 +11,9 @@ import {
   describeParam,
   formatDuration,
   formatMetrics,
-  formatParams,
   formatProgress,
   runDuration,
+  scheduleLaunchText,
 } from '../format.ts';
 import { bestText, sweepDuration, sweepTitle, trialsText } from '../sweep-format.ts';
 import {
@@ -188,7 +188,7 @@ function scheduleTitle(schedule: Schedule): string {
 }
 
 function renderSchedule(schedule: Schedule, nextFires: Date[], description: string): SlackMessage {
-  const launch = [schedule.template, formatParams(schedule.params)].filter(Boolean).join(' ');
+  const launch = scheduleLaunchText(schedule);
   const facts: [string, Mrkdwn][] = [
     ['When', md`${plain(description, 500)}\n${code(schedule.cron, 200)} (${plain(schedule.timezone, 100)})`],
     ['Launches', code(launch, 1800)],

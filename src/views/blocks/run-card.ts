@@ -13,7 +13,7 @@ import {
   STATE_LABEL,
 } from '../format.ts';
 import { mainMetricLine } from '../metric-lines.ts';
-import { originText, outputPairs } from '../run-facts.ts';
+import { originText, outputPairs, placementText } from '../run-facts.ts';
 import {
   actions,
   type Block,
@@ -44,13 +44,6 @@ export function runReason(run: Run): Mrkdwn | undefined {
   if (run.state === 'stopped' && run.stoppedBy) parts.push(md`Stopped by ${mention(run.stoppedBy)}.`);
   if (run.reason) parts.push(plain(run.reason, MAX_REASON));
   return parts.length ? joinMd(parts, ' ') : undefined;
-}
-
-/** Where the run runs: `namespace/job-name`, or the container id / pid for other runtimes. */
-function placement(run: Run): Mrkdwn | undefined {
-  if (!run.placement) return undefined;
-  const { namespace, handle } = run.placement;
-  return code(namespace ? `${namespace}/${handle}` : handle, 300);
 }
 
 /** Characters of the live card's sparkline: readable on a phone beside the metric's name and value. */
@@ -109,8 +102,8 @@ export function renderRunCard(run: Run, now: Date): SlackMessage {
   ];
   if (run.spec.image) facts.push(['Image', code(run.spec.image, 500)]);
   if (run.runtime) facts.push(['Runtime', md`${run.runtime}`]);
-  const where = placement(run);
-  if (where) facts.push([run.placement?.namespace ? 'Job' : 'Runs as', where]);
+  const where = placementText(run);
+  if (where) facts.push([run.placement?.namespace ? 'Job' : 'Runs as', code(where, 300)]);
   if (run.schedule) facts.push(['Schedule', plain(run.schedule, 200)]);
 
   const blocks: Block[] = [header(runTitle(run)), fields(facts)];

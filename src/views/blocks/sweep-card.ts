@@ -2,12 +2,11 @@ import { ACTIONS } from '../../core/actions.ts';
 import { plural } from '../../core/plural.ts';
 import { bestTrial } from '../../core/sweep/rank-trials.ts';
 import { isSweepEnded, type Sweep } from '../../core/sweep/sweep.ts';
-import { truncate } from '../format.ts';
+import { formatParams, truncate } from '../format.ts';
 import {
   algoText,
   alignColumns,
   bestText,
-  formatParamValue,
   objectiveText,
   sweepDuration,
   sweepTitle,
@@ -57,13 +56,6 @@ export function sweepReason(sweep: Sweep): Mrkdwn | undefined {
   return parts.length ? joinMd(parts, ' ') : undefined;
 }
 
-/** The fixed params, the same for every trial; empty when there are none. */
-function fixedParamsText(sweep: Sweep): string {
-  return Object.entries(sweep.definition.fixed)
-    .map(([k, v]) => `${k}=${formatParamValue(v)}`)
-    .join(' ');
-}
-
 function sweepButtons(sweep: Sweep): Block | undefined {
   const buttons = [];
   if (!isSweepEnded(sweep.state)) {
@@ -105,7 +97,7 @@ export function renderSweepCard(sweep: Sweep, now: Date): SlackMessage {
     [isSweepEnded(sweep.state) ? 'Took' : 'Elapsed', md`${sweepDuration(sweep, now)}`],
   ];
   const blocks: Block[] = [header(sweepTitle(sweep)), fields(facts)];
-  const fixed = fixedParamsText(sweep);
+  const fixed = formatParams(sweep.definition.fixed);
   if (fixed) blocks.push(section(md`*Same for every trial*\n${code(fixed, 2000)}`));
   if (sweep.trials.length > 0) {
     const { rows, rest } = trialTable(sweep);

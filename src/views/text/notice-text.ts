@@ -10,7 +10,7 @@ import {
   STATE_LABEL,
 } from '../format.ts';
 import { metricLines } from '../metric-lines.ts';
-import { ARTIFACTS_NOT_KEPT, artifactEntries, moreArtifacts, outputPairs } from '../run-facts.ts';
+import { ARTIFACTS_NOT_KEPT, artifactList, outputPairs } from '../run-facts.ts';
 import { runReasonText, userName } from './run-card-text.ts';
 import { terminalText, tx } from './terminal.ts';
 
@@ -55,10 +55,8 @@ export function renderLaunchedText(run: Run): string[] {
 /** `artifacts: model.json (1.2 kB), …`, or the note that none are kept; undefined when there are none. */
 export function artifactsText(run: Run): string | undefined {
   if (run.artifacts?.kept === false) return ARTIFACTS_NOT_KEPT;
-  const entries = artifactEntries(run.artifacts);
-  if (!entries) return undefined;
-  const more = moreArtifacts(run.artifacts);
-  return `artifacts: ${terminalText(entries.join(', ') + (more ? `, ${more}` : ''), 3000)}`;
+  const list = artifactList(run.artifacts);
+  return list ? `artifacts: ${terminalText(list, 3000)}` : undefined;
 }
 
 /** Characters of each metric's sparkline in a notice or a chart answer. */

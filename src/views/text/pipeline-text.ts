@@ -1,13 +1,14 @@
 import type { PipelineEnd } from '../../core/pipeline/decide-pipeline.ts';
-import { finalOutputs } from '../../core/pipeline/final-outputs.ts';
 import { type PipelineRun, pipelineRunState } from '../../core/pipeline/pipeline-run.ts';
 import { NOTICE_LOG_LINES, type Run } from '../../core/run/run.ts';
 import { formatDuration, truncate } from '../format.ts';
 import {
+  finalOutputLines,
   PIPELINE_EMOJI,
   PIPELINE_LABEL,
   pipelineArtifacts,
   pipelineDuration,
+  pipelineParamsText,
   type StepSummary,
   summarizeSteps,
 } from '../pipeline-steps.ts';
@@ -31,8 +32,8 @@ export function renderPipelineCardText(
   const lines = [
     tx`${PIPELINE_EMOJI[state]} pipeline #${record.number} ${record.pipeline.name}  ${PIPELINE_LABEL[state]}`,
   ];
-  const params = Object.entries(record.params).map(([k, v]) => `${k}=${String(v)}`);
-  if (params.length > 0) lines.push(`   params: ${terminalText(params.join(' '), 300)}`);
+  const params = pipelineParamsText(record);
+  if (params) lines.push(`   params: ${terminalText(params, 300)}`);
   for (const s of summarizeSteps(record, lookupRun, now)) lines.push(`   ${stepLineText(s)}`);
   const time = `${record.end ? 'took' : 'elapsed'} ${formatDuration(pipelineDuration(record, now))}`;
   lines.push(`   ${time}  ·  by ${userName(record.launchedBy)}`);
@@ -51,18 +52,14 @@ export function renderPipelineNoticeText(
   const lines = [
     `${PIPELINE_EMOJI[state]} ${userName(record.launchedBy)} ${tx`pipeline #${record.number} ${record.pipeline.name}`} ${PIPELINE_LABEL[state].toLowerCase()} after ${took}.`,
   ];
-  for (const o of finalOutputs(record.pipeline, record.steps)) {
-    const shown = Object.entries(o.outputs).map(([k, v]) => `${k}=${v}`);
-    if (shown.length === 0) continue;
-    const run = lookupRun(o.runId);
-    const which = `${terminalText(o.key, 60)}${run ? ` #${run.number}` : ''}${o.best ? ' (best)' : ''}`;
-    lines.push(`   ${which}: ${terminalText(shown.join(' '), 400)}`);
+  for (const o of finalOutputLines(record, lookupRun)) {
+    const which = `${terminalText(o.key, 60)}${o.number !== undefined ? ` #${o.number}` : ''}${o.best ? ' (best)' : ''}`;
+    lines.push(`   ${which}: ${terminalText(o.pairs, 400)}`);
   }
   const artifacts = pipelineArtifacts(record, lookupRun);
   if (artifacts.steps.length > 0) lines.push('   artifacts:');
   for (const s of artifacts.steps) {
-    const list = s.entries.join(', ') + (s.more ? `, ${s.more}` : '');
-    lines.push(`     ${terminalText(s.key, 60)} #${s.number}: ${terminalText(list, 1200)}`);
+    lines.push(`     ${terminalText(s.key, 60)} #${s.number}: ${terminalText(s.list, 1200)}`);
   }
   if (artifacts.notKept) lines.push(`   ${ARTIFACTS_NOT_KEPT}`);
   const end = record.end;

@@ -12,7 +12,7 @@ import {
   STATE_LABEL,
 } from '../format.ts';
 import { mainMetricLine } from '../metric-lines.ts';
-import { originText, outputPairs } from '../run-facts.ts';
+import { originText, outputPairs, placementText } from '../run-facts.ts';
 import { terminalText, tx } from './terminal.ts';
 
 /** Longest reason shown on a card line; a termination message can be a whole traceback. */
@@ -34,9 +34,7 @@ export function runReasonText(run: Run): string | undefined {
 
 /** `  ·  process: pid 42`, `  ·  kubernetes: ml/demo-3-abcde`: the runtime and the run's place in it. */
 function whereText(run: Run): string {
-  const handle = run.placement
-    ? `${run.placement.namespace ? `${run.placement.namespace}/` : ''}${run.placement.handle}`
-    : undefined;
+  const handle = placementText(run);
   if (run.runtime) return handle ? tx`  ·  ${run.runtime}: ${handle}` : tx`  ·  ${run.runtime}`;
   return handle ? tx`  ·  ${handle}` : '';
 }

@@ -1,11 +1,11 @@
+import { plural } from '../../core/plural.ts';
 import { rankTrials } from '../../core/sweep/rank-trials.ts';
 import type { Sweep } from '../../core/sweep/sweep.ts';
-import { formatNumber } from '../format.ts';
+import { formatNumber, formatParams } from '../format.ts';
 import {
   algoText,
   alignColumns,
   bestText,
-  formatParamValue,
   objectiveText,
   paramsText,
   SWEEP_EMOJI,
@@ -50,16 +50,12 @@ export function renderSweepCardText(sweep: Sweep, now: Date): string[] {
   lines.push(tx`   trials: ${trialsText(sweep)}`);
   const best = bestText(sweep);
   if (best) lines.push(tx`   best so far: ${best}`);
-  const fixed = Object.entries(sweep.definition.fixed);
-  if (fixed.length) {
-    lines.push(
-      tx`   same for every trial: ${fixed.map(([k, v]) => `${k}=${formatParamValue(v)}`).join(' ')}`,
-    );
-  }
+  const fixed = formatParams(sweep.definition.fixed);
+  if (fixed) lines.push(tx`   same for every trial: ${fixed}`);
   if (sweep.trials.length) {
     const { rows, rest } = trialTable(sweep);
     lines.push(...tableLines(rows));
-    if (rest > 0) lines.push(`   …and ${rest} more trial${rest === 1 ? '' : 's'}`);
+    if (rest > 0) lines.push(`   …and ${plural(rest, 'more trial')}`);
   }
   const time = `${sweep.endedAt ? 'took' : 'elapsed'} ${sweepDuration(sweep, now)}`;
   lines.push(`   ${time}  ·  by ${userName(sweep.launchedBy)}`);
@@ -71,7 +67,7 @@ export function renderSweepCardText(sweep: Sweep, now: Date): string[] {
 
 /** The fan-in notice for the terminal: how it ended, the best trial, the top five, the rerun command. */
 export function renderSweepNoticeText(sweep: Sweep, now: Date): string[] {
-  const count = `${sweep.trials.length} trial${sweep.trials.length === 1 ? '' : 's'}`;
+  const count = plural(sweep.trials.length, 'trial');
   const lines = [
     `${SWEEP_EMOJI[sweep.state]} ${userName(sweep.launchedBy)} ${tx`sweep #${sweep.number} ${sweep.template}`} ${SWEEP_ENDED_WORDS[sweep.state]} after ${count} in ${sweepDuration(sweep, now)}.`,
   ];
@@ -89,9 +85,7 @@ export function renderSweepNoticeText(sweep: Sweep, now: Date): string[] {
   );
   lines.push('   top five:');
   lines.push(...tableLines(trialTable(sweep, ranked, 5).rows));
-  lines.push(
-    tx`   rerun the best: /train ${sweep.template} ${paramsText(best.params, Object.keys(best.params))}`,
-  );
+  lines.push(tx`   rerun the best: /train ${sweep.template} ${formatParams(best.params)}`);
   return lines;
 }
 
