@@ -33,13 +33,18 @@ export class CoalescedWrites {
   async flush(): Promise<Error | undefined> {
     // A write under way may have begun before the latest changes, and another flush may start the
     // next one while this waits: wait until no write is under way, then write what is left.
-    while (this.#writing) await this.#writing;
+    await this.settled();
     if (this.#dirty) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       await this.#writeNow();
     }
     return this.#error;
+  }
+
+  /** Resolves once no write is under way (pending changes stay pending). */
+  async settled(): Promise<void> {
+    while (this.#writing) await this.#writing;
   }
 
   /** No more timed writes (flush still writes). */

@@ -175,6 +175,14 @@ export class FileStore implements Store {
     return true;
   }
 
+  /**
+   * Resolves once no write is under way, without writing what is pending: the files on disk are
+   * then as a kill -9 at that moment would leave them, and stay so until the next timed write.
+   */
+  writesSettled(): Promise<void> {
+    return this.#writes.settled();
+  }
+
   /** Writes pending changes now and waits for the write. Throws StoreError if it fails. */
   async flush(): Promise<void> {
     const error = await this.#writes.flush();

@@ -53,7 +53,9 @@ describe('The demo pipeline on Kubernetes (fake API server, artifacts claim, cod
       log: silentLogger,
       metrics: new MetricsRegistry(),
       kubeConfig,
-      tuning: { backoff: { baseMs: 5, maxMs: 50 }, logDrainMs: 2000 },
+      // A step's outputs are in its last log lines: the end waits for them (read to the end, at once
+      // when all is well), however slow a loaded test machine delivers the log stream.
+      tuning: { backoff: { baseMs: 5, maxMs: 50 }, logDrainMs: 30_000 },
     });
     store = await FileStore.open(join(dir, 'data'));
     hub = new Hub({

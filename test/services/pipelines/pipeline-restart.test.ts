@@ -61,9 +61,15 @@ class Cluster {
   }
 }
 
-/** The data folder as a kill -9 leaves it: what reached the disk, and a lock whose process is gone. */
-function killedCopy(w: World): string {
+/**
+ * The data folder as a kill -9 leaves it: what reached the disk, and a lock whose process is gone.
+ * Copied between two writes of the store: a copy taken while one is under way would mix files
+ * from before and after it (e.g. runs moved to history on one side and gone from the live file
+ * on the other), a state no kill leaves.
+ */
+async function killedCopy(w: World): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'trainyard-pipeline-killed-'));
+  await w.store.writesSettled();
   cpSync(w.dir, dir, { recursive: true, filter: (path) => !path.endsWith('.lock') });
   return dir;
 }
@@ -105,7 +111,7 @@ describe('A pipeline killed between every two steps', () => {
           await settle(() => false, 50);
           await w.store.flush();
         }
-        const dir = killedCopy(w);
+        const dir = await killedCopy(w);
         dirs.push(dir);
         await close(w);
         open.splice(open.indexOf(w), 1);
