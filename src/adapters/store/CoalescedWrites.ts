@@ -33,7 +33,9 @@ export class CoalescedWrites {
   async flush(): Promise<Error | undefined> {
     // A write under way may have begun before the latest changes, and another flush may start the
     // next one while this waits: wait until no write is under way, then write what is left.
-    await this.settled();
+    // Checked in the same turn as the write ends (not through settled(), a turn later), or a
+    // flush that started the next write in between would be missed.
+    while (this.#writing) await this.#writing;
     if (this.#dirty) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
