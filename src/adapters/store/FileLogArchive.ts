@@ -1,8 +1,18 @@
-import { appendFile, mkdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  stat,
+  truncate,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LogArchive } from '../../ports/log-archive.ts';
+import type { LogArchive, ResumedLog } from '../../ports/log-archive.ts';
 import { type Logger, silentLogger } from '../../shared/log.ts';
-import { readLogCommit, removeLogCommit, writeLogCommit } from './log-cursor-file.ts';
+import { type LogPoint, readLogCommit, removeLogCommit, writeLogCommit } from './log-cursor-file.ts';
 
 export interface LogArchiveOptions {
   /** Largest a run's log file grows to. Default 5 MB. */
@@ -25,7 +35,12 @@ interface LiveLog {
   /** Writes for one run happen one after another, in order. */
   chain: Promise<void>;
   writeQueued: boolean;
+  /** The last commits (oldest first; the newest is the one on disk), as the record keeps them. */
+  points: LogPoint[];
 }
+
+/** Commits a record remembers: enough to cover the store's write delay many times over. */
+const KEPT_POINTS = 64;
 
 const MARKER = /^\[trainyard\] (\d+) lines left out here \(log longer than [\d.]+ MB\)$/;
 
@@ -70,13 +85,13 @@ export class FileLogArchive implements LogArchive {
     }
   }
 
-  /** Cuts the run's file back to its last commit record and returns that record's cursor. */
-  resume(runId: string): Promise<string | undefined> {
+  /** Cuts the run's file back to its last commit record; returns its cursor and the lines after `applied`. */
+  resume(runId: string, applied?: string): Promise<ResumedLog> {
     const live = this.#liveLog(runId);
     const resumed = live.chain.then(() =>
-      this.#resumeNow(runId, live).catch((error: unknown) => {
+      this.#resumeNow(runId, live, applied).catch((error: unknown): ResumedLog => {
         this.#log.warn('could not read where the archived log stops', { runId, error });
-        return undefined;
+        return { missed: [] };
       }),
     );
     live.chain = resumed.then(() => {});
@@ -134,7 +149,7 @@ export class FileLogArchive implements LogArchive {
     let live = this.#live.get(runId);
     if (!live) {
       this.#ready ??= mkdir(this.dir, { recursive: true });
-      live = { recent: [], pending: [], chain: this.#ready.then(() => {}), writeQueued: false };
+      live = { recent: [], pending: [], chain: this.#ready.then(() => {}), writeQueued: false, points: [] };
       this.#live.set(runId, live);
     }
     return live;
@@ -154,23 +169,33 @@ export class FileLogArchive implements LogArchive {
         (s) => s.size,
         () => 0,
       );
+      // The place before the first lines with a cursor: a store that has none stands there.
+      if (cursor && live.points.length === 0) live.points.push({ bytes: live.size });
       await appendFile(file, chunk, 'utf8');
       live.size += Buffer.byteLength(chunk);
       // Only now is the cursor saved: a crash before this line leaves lines past the record, which resume cuts.
-      if (cursor) await writeLogCommit(file, { cursor, bytes: live.size });
+      if (cursor) await this.#commit(file, live, { cursor, bytes: live.size });
       if (live.size > this.#maxBytes) {
         live.size = await this.#compact(file);
-        if (cursor) await writeLogCommit(file, { cursor, bytes: live.size });
+        // Earlier places in the file moved: only the newest is known again.
+        live.points = [];
+        if (cursor) await this.#commit(file, live, { cursor, bytes: live.size });
       }
     } catch (error) {
       this.#log.warn('could not archive log lines', { runId, error });
     }
   }
 
-  async #resumeNow(runId: string, live: LiveLog): Promise<string | undefined> {
+  async #commit(file: string, live: LiveLog, point: Required<LogPoint>): Promise<void> {
+    live.points.push(point);
+    if (live.points.length > KEPT_POINTS + 1) live.points.splice(0, live.points.length - KEPT_POINTS - 1);
+    await writeLogCommit(file, { ...point, earlier: live.points.slice(0, -1) });
+  }
+
+  async #resumeNow(runId: string, live: LiveLog, applied: string | undefined): Promise<ResumedLog> {
     const file = this.#file(runId);
     const commit = await readLogCommit(file);
-    if (!commit) return undefined;
+    if (!commit) return { missed: [] };
     const size = await stat(file).then(
       (s) => s.size,
       () => 0,
@@ -182,12 +207,47 @@ export class FileLogArchive implements LogArchive {
     } else if (size < commit.bytes) {
       // Compacted after the commit, and the crash came before its record was rewritten: the file
       // holds exactly the committed lines.
-      await writeLogCommit(file, { cursor: commit.cursor, bytes: size });
+      commit.earlier = [];
+      commit.bytes = size;
+      await writeLogCommit(file, commit);
     }
     live.size = Math.min(size, commit.bytes);
+    live.points = [...commit.earlier, { cursor: commit.cursor, bytes: commit.bytes }];
     // Lines appended meanwhile (queued behind this) brought a newer cursor: that one goes with them.
     live.cursor ??= commit.cursor;
-    return commit.cursor;
+    return { cursor: commit.cursor, missed: await this.#missed(runId, file, live.points, applied) };
+  }
+
+  /**
+   * The committed lines after the place whose cursor is `applied` (the last that came with that
+   * cursor: lines without one that followed it are taken as applied too, never twice).
+   */
+  async #missed(
+    runId: string,
+    file: string,
+    points: LogPoint[],
+    applied: string | undefined,
+  ): Promise<string[]> {
+    const end = points[points.length - 1].bytes;
+    const from = [...points].reverse().find((point) => point.cursor === applied);
+    if (!from) {
+      this.#log.warn(
+        'the run stands at a log cursor the archive no longer knows; lines after it may be missing from it',
+        {
+          runId,
+        },
+      );
+      return [];
+    }
+    if (from.bytes >= end) return [];
+    const handle = await open(file, 'r');
+    try {
+      const chunk = Buffer.alloc(end - from.bytes);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, from.bytes);
+      return splitLines(chunk.subarray(0, bytesRead).toString('utf8'));
+    } finally {
+      await handle.close();
+    }
   }
 
   /**

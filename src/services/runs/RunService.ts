@@ -99,6 +99,11 @@ export class RunService implements Launcher, RunEvents {
     });
   }
 
+  /** Archived log lines the stored run missed before a restart (see RunUpdates.takeIn). */
+  takeInArchived(runId: string, lines: string[], cursor?: string): void {
+    this.updates.takeIn(runId, lines, cursor);
+  }
+
   onRunChanged(listener: (run: Run) => void): Unsubscribe {
     return this.events.onRunChanged(listener);
   }

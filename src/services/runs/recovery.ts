@@ -45,19 +45,29 @@ export class Recovery {
   /**
    * The runtime re-attaches to the jobs of runs in flight, and reports those that ended or
    * vanished meanwhile. Logs resume where the archive's saved cursor says: it is saved in one
-   * step with the lines it came with, while the store's copy on the run may be older (its
-   * writes are delayed), so a kill -9 between the two never makes a line repeat.
+   * step with the lines it came with, so a kill -9 between the two never makes a line repeat.
+   * The store's copy of the run may be older (its writes are delayed): the archived lines it
+   * missed are taken in first, so what they said (metrics, outputs) is not lost.
    */
   async reattach(snapshot: StartSnapshot): Promise<void> {
     if (!snapshot.active.length) return;
-    this.deps.log.info('recovering runs', { count: snapshot.active.length });
-    const runs = await Promise.all(
+    const { logs, runs, store, runtime, log } = this.deps;
+    log.info('recovering runs', { count: snapshot.active.length });
+    const resumed = await Promise.all(
       snapshot.active.map(async (run) => {
-        const cursor = await this.deps.logs.resume(run.id);
-        return cursor ? { ...run, logCursor: cursor } : run;
+        const { cursor, missed } = await logs.resume(run.id, run.logCursor);
+        if (missed.length) {
+          log.info('taking in log lines archived just before the restart', {
+            runId: run.id,
+            lines: missed.length,
+          });
+          runs.takeInArchived(run.id, missed, cursor);
+        }
+        const current = store.getRun(run.id) ?? run;
+        return cursor ? { ...current, logCursor: cursor } : current;
       }),
     );
-    await this.deps.runtime.recover(runs);
+    await runtime.recover(resumed);
   }
 
   /** Cards and completion notices owed from before the restart go out in the background, through the chat's queue. */

@@ -115,7 +115,7 @@ describe('FileLogArchive: the runtime cursor is saved with the lines it came wit
     first.append(run, ['three'], 'c3');
     await first.flush();
     const second = new FileLogArchive(dir);
-    assert.equal(await second.resume(run), 'c3');
+    assert.equal((await second.resume(run)).cursor, 'c3');
     second.append(run, ['four'], 'c4');
     await second.finish(run);
     assert.equal(await second.read(run), 'one\ntwo\nthree\nfour\n');
@@ -129,7 +129,7 @@ describe('FileLogArchive: the runtime cursor is saved with the lines it came wit
     // cursor did: whole lines, and part of one.
     await appendFile(logFile(), 'three\nfou');
     const second = new FileLogArchive(dir);
-    assert.equal(await second.resume(run), 'c2');
+    assert.equal((await second.resume(run)).cursor, 'c2');
     assert.equal(await second.read(run), 'one\ntwo\n');
     // The runtime resumes after c2 and sends them again: each is archived once.
     second.append(run, ['three', 'four'], 'c4');
@@ -143,7 +143,7 @@ describe('FileLogArchive: the runtime cursor is saved with the lines it came wit
     first.append(run, ['a note without a cursor']);
     await first.flush();
     const second = new FileLogArchive(dir);
-    assert.equal(await second.resume(run), 'c1');
+    assert.equal((await second.resume(run)).cursor, 'c1');
     assert.equal(await second.read(run), 'from the job\na note without a cursor\n');
   });
 
@@ -152,8 +152,8 @@ describe('FileLogArchive: the runtime cursor is saved with the lines it came wit
     first.append(run, ['process output']);
     await first.flush();
     const second = new FileLogArchive(dir);
-    assert.equal(await second.resume(run), undefined);
-    assert.equal(await second.resume('r-nolog00000'), undefined);
+    assert.equal((await second.resume(run)).cursor, undefined);
+    assert.equal((await second.resume('r-nolog00000')).cursor, undefined);
     assert.equal(await second.read(run), 'process output\n');
   });
 
@@ -167,12 +167,69 @@ describe('FileLogArchive: the runtime cursor is saved with the lines it came wit
     // The cursor record as it was before the compaction: it counts more bytes than the file has.
     await writeFile(`${logFile()}.cursor`, JSON.stringify({ cursor: 'c1000', bytes: 20_000 }));
     const second = new FileLogArchive(dir, opts);
-    assert.equal(await second.resume(run), 'c1000');
+    assert.equal((await second.resume(run)).cursor, 'c1000');
     assert.equal(await second.read(run), compacted, 'nothing committed is cut');
     // Lines whose cursor a later kill lost are still cut back to the compacted file.
     await appendFile(logFile(), 'line 1000\n');
     const third = new FileLogArchive(dir, opts);
-    assert.equal(await third.resume(run), 'c1000');
+    assert.equal((await third.resume(run)).cursor, 'c1000');
     assert.equal(await third.read(run), compacted);
+  });
+
+  it('hands back the committed lines after the cursor the stored run stands at', async () => {
+    const first = new FileLogArchive(dir);
+    first.append(run, ['built without a cursor']);
+    await first.flush();
+    first.append(run, ['one', 'two'], 'c2');
+    await first.flush();
+    first.append(run, ['three'], 'c3');
+    await first.flush();
+    first.append(run, ['four'], 'c4');
+    await first.flush();
+    await appendFile(logFile(), 'five, its cursor never saved\n');
+    const resumed = (applied?: string) => new FileLogArchive(dir).resume(run, applied);
+    assert.deepEqual(await resumed('c2'), { cursor: 'c4', missed: ['three', 'four'] });
+    assert.deepEqual(await resumed('c4'), { cursor: 'c4', missed: [] });
+    // A run stored before any line with a cursor: every line since (not the earlier ones, taken in without one).
+    assert.deepEqual(await resumed(undefined), { cursor: 'c4', missed: ['one', 'two', 'three', 'four'] });
+    // A cursor the archive does not know: nothing can be told apart, nothing is handed back twice.
+    assert.deepEqual(await resumed('c-unknown'), { cursor: 'c4', missed: [] });
+  });
+
+  it('remembers a bounded number of earlier cursors, and reads a record written without them', async () => {
+    const first = new FileLogArchive(dir);
+    for (let i = 1; i <= 100; i++) {
+      first.append(run, [`line ${i}`], `c${i}`);
+      await first.flush();
+    }
+    const record = JSON.parse(await readFile(`${logFile()}.cursor`, 'utf8'));
+    assert.equal(record.earlier.length, 64);
+    assert.equal(record.earlier[0].cursor, 'c36');
+    assert.deepEqual((await new FileLogArchive(dir).resume(run, 'c98')).missed, ['line 99', 'line 100']);
+    assert.deepEqual((await new FileLogArchive(dir).resume(run, 'c30')).missed, [], 'too far back to tell');
+    await writeFile(`${logFile()}.cursor`, JSON.stringify({ cursor: record.cursor, bytes: record.bytes }));
+    assert.deepEqual(await new FileLogArchive(dir).resume(run, 'c100'), { cursor: 'c100', missed: [] });
+  });
+
+  it('after a compaction knows only its newest cursor again', async () => {
+    const opts = { maxBytes: 4000, headBytes: 1000 };
+    const first = new FileLogArchive(dir, opts);
+    for (let i = 0; i < 1000; i += 100) {
+      first.append(run, lines(i, i + 100), `c${i + 100}`);
+      await first.flush();
+    }
+    const { earlier } = JSON.parse(await readFile(`${logFile()}.cursor`, 'utf8')) as {
+      earlier: { cursor: string }[];
+    };
+    // Cursors from before the last compaction point into a file that is gone.
+    assert.ok(!earlier.some((point) => point.cursor === 'c100'));
+    assert.deepEqual(await new FileLogArchive(dir, opts).resume(run, 'c100'), {
+      cursor: 'c1000',
+      missed: [],
+    });
+    for (const { cursor } of earlier) {
+      const { missed } = await new FileLogArchive(dir, opts).resume(run, cursor);
+      assert.deepEqual(missed, lines(Number(cursor.slice(1)), 1000), `after ${cursor}`);
+    }
   });
 });

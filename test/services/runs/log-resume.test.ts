@@ -61,6 +61,47 @@ describe('Run logs across a kill -9 between the archive and the store', () => {
     assert.equal(final.logCursor, '3');
   });
 
+  it('takes in what the archived lines said that the store missed: progress, metrics and outputs', async () => {
+    const before = await world(mkdtempSync(join(tmpdir(), 'trainyard-log-resume-')), rarelyWritten);
+    worlds.push(before);
+    const run = await launched(before, 'sleep seconds=100');
+    before.runtime.report(run.id, { state: 'running' });
+    before.runtime.print(run.id, ['epoch 1/3 loss=0.9']);
+    await before.store.flush();
+    // These reach the archive only: the store still has the run as of the first line.
+    before.runtime.print(run.id, ['::output weights=1,2', 'epoch 2/3 loss=0.5']);
+    before.runtime.print(run.id, ['::output weights=3,4']);
+    await before.logs.flush();
+
+    const after = await world(killedCopy(before), {
+      ...rarelyWritten,
+      prepare: (runtime) => {
+        runtime.printed = before.runtime.printed;
+      },
+    });
+    worlds.push(after);
+    // Before any new line: the restarted bot knows what the lost store write held.
+    const recovered = after.store.getRun(run.id);
+    assert.deepEqual(recovered?.progress, { current: 2, total: 3, unit: 'epoch' });
+    assert.equal(recovered?.metrics.loss, 0.5);
+    assert.deepEqual(recovered?.outputs, { weights: '3,4' });
+    assert.equal(recovered?.logCursor, '4');
+    assert.equal(after.runtime.recovered[0]?.logCursor, '4', 'the runtime resumes after the archived lines');
+    // Each metric line counted once, the first from the store's copy, the second taken in again.
+    assert.deepEqual(
+      recovered?.history.map((sample) => sample.values.loss),
+      [0.9, 0.5],
+    );
+
+    after.runtime.report(run.id, { state: 'succeeded', exitCode: 0 });
+    const final = await after.hub.runs.whenEnded(run.id);
+    assert.deepEqual(final.outputs, { weights: '3,4' });
+    assert.equal(
+      await after.logs.read(run.id),
+      'epoch 1/3 loss=0.9\n::output weights=1,2\nepoch 2/3 loss=0.5\n::output weights=3,4\n',
+    );
+  });
+
   it('after a kill while lines were being archived, the next start neither repeats nor drops any', async () => {
     const before = await world(mkdtempSync(join(tmpdir(), 'trainyard-log-resume-')), rarelyWritten);
     worlds.push(before);
