@@ -16,6 +16,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LABELS } from '../../src/core/run/run-identity.ts';
+import { type LogPace, PacedLogStream } from './paced-log-stream.ts';
 
 type Kind = 'jobs' | 'pods';
 // biome-ignore lint/suspicious/noExplicitAny: stored objects are free-form Kubernetes JSON
@@ -41,8 +42,11 @@ interface LogLine {
   text: string;
 }
 
+/** An open follow stream of a pod's log: lines go out through `send`; `end` says the container ended. */
 interface LogStream {
   res: ServerResponse;
+  send(line: string): void;
+  end(): void;
 }
 
 export interface RecordedRequest {
@@ -135,6 +139,8 @@ export class FakeKubeApiServer {
   /** Logs of init containers, by `<pod>/<container>`. */
   private readonly initLogs = new Map<string, LogLine[]>();
   private readonly logStreams = new Map<string, Set<LogStream>>();
+  /** Pods whose log streams are slower than their container (see paceLog). */
+  private readonly paces = new Map<string, LogPace>();
   private readonly sockets = new Set<Socket>();
   /** The resourceVersion each object was created at: creation order, finer than timestamps. */
   private readonly creation = new WeakMap<Obj, number>();
@@ -288,6 +294,14 @@ export class FakeKubeApiServer {
     this.watches.clear();
   }
 
+  /**
+   * From now on the pod's log streams send one line every `pace.lineMs`, however fast the container
+   * prints them, and end only once every line is out (or never, see LogPace.afterLast), even after it ended.
+   */
+  paceLog(pod: string, pace: LogPace): void {
+    this.paces.set(pod, pace);
+  }
+
   /** Cuts every open log stream mid-stream. */
   dropLogStreams(): void {
     for (const streams of this.logStreams.values()) for (const s of streams) s.res.destroy();
@@ -435,7 +449,7 @@ export class FakeKubeApiServer {
     for (const text of lines) {
       const line = { time: time ?? this.nextTime(), text };
       stored.push(line);
-      for (const s of this.logStreams.get(pod) ?? []) s.res.write(`${line.time} ${line.text}\n`);
+      for (const s of this.logStreams.get(pod) ?? []) s.send(`${line.time} ${line.text}\n`);
     }
   }
 
@@ -802,17 +816,28 @@ export class FakeKubeApiServer {
     const stamp = query.get('timestamps') === 'true';
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.flushHeaders();
-    for (const l of lines) res.write(`${stamp ? `${l.time} ` : ''}${l.text}\n`);
-    if (query.get('follow') !== 'true' || state.terminated) {
+    const text = lines.map((l) => `${stamp ? `${l.time} ` : ''}${l.text}\n`);
+    const ended = query.get('follow') !== 'true' || state.terminated;
+    const pace = !init && this.paces.get(name);
+    if (pace) {
+      this.openLogStream(name, new PacedLogStream(res, pace, text, () => this.nextTime()), ended);
+      return;
+    }
+    for (const line of text) res.write(line);
+    if (ended) {
       res.end();
       return;
     }
     // Real follow streams always carry timestamps here: the runtime asks for them.
-    const stream = { res };
+    this.openLogStream(name, { res, send: (line) => res.write(line), end: () => res.end() }, false);
+  }
+
+  private openLogStream(name: string, stream: LogStream, ended: boolean): void {
+    if (ended) stream.end();
     const set = this.logStreams.get(name) ?? new Set();
     set.add(stream);
     this.logStreams.set(name, set);
-    res.on('close', () => set.delete(stream));
+    stream.res.on('close', () => set.delete(stream));
   }
 
   // --- storage ------------------------------------------------------------------------------------
@@ -893,8 +918,10 @@ export class FakeKubeApiServer {
   }
 
   private endLogStreams(pod: string): void {
-    for (const s of this.logStreams.get(pod) ?? []) s.res.end();
-    this.logStreams.delete(pod);
+    const streams = this.logStreams.get(pod) ?? new Set();
+    for (const s of streams) s.end();
+    // A paced stream stays open (and can still be dropped) until its last line is out.
+    for (const s of streams) if (!(s instanceof PacedLogStream)) streams.delete(s);
   }
 
   private takeFault(method: string, path: string, watch: boolean): Fault | undefined {

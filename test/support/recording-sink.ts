@@ -14,10 +14,13 @@ export class RecordingSink implements RuntimeSink {
   uncursored = 0;
   /** Commits the runtime resolved for runs' code, by run id. */
   readonly commits = new Map<string, string>();
+  /** The log lines each run had delivered when its end was first reported. */
+  readonly linesAtEnd = new Map<string, string[]>();
   private waiters = new Set<() => void>();
 
   update(runId: string, update: RuntimeUpdate): void {
     this.updates.push({ runId, update });
+    if (isEnded(update.state) && !this.linesAtEnd.has(runId)) this.linesAtEnd.set(runId, this.linesOf(runId));
     this.changed();
   }
 
