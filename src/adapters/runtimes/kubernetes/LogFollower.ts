@@ -4,6 +4,7 @@ import type { Logger } from '../../../shared/log.ts';
 import { type LogPosition, resumeSecond, TimestampedLog } from '../../../shared/log-cursor.ts';
 import type { KubeApiError } from './api-error.ts';
 import type { KubeApi } from './kube-api.ts';
+import { drainDeadline } from './log-drain.ts';
 
 export interface LogFollowerOptions {
   api: KubeApi;
@@ -31,6 +32,12 @@ export class LogFollower {
   private stopped = false;
   private over = false;
   private containerEnded = false;
+  /** When finish() was called, and when the stream last made progress (ms since the epoch). */
+  private endedAt = 0;
+  private lastProgress: number | undefined;
+  /** Lines delivered so far: a stream that broke after bringing new ones was making progress. */
+  private delivered = 0;
+  private drainTimer: NodeJS.Timeout | undefined;
   private readonly log: TimestampedLog;
   private abortCurrent: (() => void) | undefined;
   private wake: (() => void) | undefined;
@@ -39,7 +46,17 @@ export class LogFollower {
     this.log = new TimestampedLog(opts.from);
     this.done = this.run().finally(() => {
       this.over = true;
+      clearTimeout(this.drainTimer);
     });
+  }
+
+  /**
+   * When the stream last made progress: it was opened (the server answers), or a whole line came
+   * off it, new or not (a resumed stream first sends the lines of the second it resumes in again,
+   * and a slow server may take its time over them).
+   */
+  get progressAt(): number | undefined {
+    return this.lastProgress;
   }
 
   /** Still following (or about to resume). */
@@ -47,14 +64,29 @@ export class LogFollower {
     return !this.over;
   }
 
-  /** The container has ended: stop once the log has been read to its end, or after `capMs` at most. */
-  finish(capMs: number): Promise<void> {
+  /**
+   * The container has ended: stop once the log has been read to its end, or once it has made no
+   * progress for `drainMs` (never later than the ceiling of log-drain.ts after now).
+   */
+  finish(drainMs: number): Promise<void> {
     if (this.containerEnded) return this.done;
     this.containerEnded = true;
+    this.endedAt = Date.now();
     this.wake?.();
-    const cap = setTimeout(() => this.stop(), capMs);
-    cap.unref();
-    return this.done.finally(() => clearTimeout(cap));
+    this.stopWhenQuiet(drainMs);
+    return this.done;
+  }
+
+  /** One timer, moved on when it finds that lines came meanwhile (cheaper than one per line). */
+  private stopWhenQuiet(drainMs: number, lookedAgain = false): void {
+    if (this.over) return;
+    const left = drainDeadline(this.endedAt, this.lastProgress, drainMs) - Date.now();
+    if (left > 0) {
+      this.drainTimer = setTimeout(() => this.stopWhenQuiet(drainMs), left);
+      this.drainTimer.unref();
+    } else if (lookedAgain) this.stop();
+    // Lines that came while this process was busy are taken in first: then the log may not be quiet.
+    else setImmediate(() => this.stopWhenQuiet(drainMs, true));
   }
 
   stop(): void {
@@ -77,12 +109,15 @@ export class LogFollower {
           break;
         }
         this.abortCurrent = () => res.destroy();
+        this.lastProgress = Date.now();
         this.log.reopen();
+        const before = this.delivered;
         endedCleanly = await this.consume(res);
         this.abortCurrent = undefined;
         // A clean end means the container exited, or a proxy closed a long stream: only the first is final.
         if (endedCleanly && this.containerEnded) break;
-        attempt = endedCleanly ? 0 : attempt + 1;
+        // Breaks are counted in a row: one that came after new lines starts the count over.
+        attempt = endedCleanly ? 0 : (this.delivered > before ? 0 : attempt) + 1;
       } catch (err) {
         const e = err as KubeApiError;
         if (e.status === 404) break; // the pod is gone; nothing more to read
@@ -91,6 +126,7 @@ export class LogFollower {
         endedCleanly = false;
         attempt++;
       }
+      // After the end, a stream that keeps breaking without a new line is given up.
       if (this.containerEnded && attempt > 3) break;
       await this.sleep(backoffDelay(attempt, this.opts.backoff));
       // The stream already ended cleanly and we now know the container has ended too: all was read.
@@ -114,12 +150,15 @@ export class LogFollower {
   }
 
   private deliver(stamped: string[]): void {
+    if (stamped.length) this.lastProgress = Date.now();
     const lines: string[] = [];
     for (const line of stamped) {
       const text = this.log.take(line);
       if (text !== undefined) lines.push(...splitLines(text));
     }
-    if (lines.length && !this.stopped) this.opts.onLines(lines, this.log.position);
+    if (!lines.length || this.stopped) return;
+    this.delivered += lines.length;
+    this.opts.onLines(lines, this.log.position);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -13,7 +13,7 @@ export interface RunLogsOptions {
   namespace: string;
   log: Logger;
   backoff: BackoffPolicy;
-  /** How long a run's end waits for the rest of its log. */
+  /** How long a log may be quiet after its container ended before it is given up (see log-drain.ts). */
   drainMs: number;
   /** Log lines kept in memory per run. */
   tailLines: number;
@@ -28,6 +28,8 @@ interface RunLog {
   follower?: LogFollower;
   pod?: string;
   tail: LineTail;
+  /** When its last line was delivered (ms since the epoch), by whichever of its pods' streams. */
+  lastLineAt?: number;
 }
 
 /**
@@ -79,6 +81,7 @@ export class RunLogs {
         backoff: this.opts.backoff,
         onLines: (lines, position) => {
           entry.tail.push(lines);
+          entry.lastLineAt = Date.now();
           this.opts.sink()?.log(runId, lines, position && encodeLogCursor(pod.name, position));
         },
       });
@@ -97,7 +100,13 @@ export class RunLogs {
     return this.runs.get(runId)?.follower?.active ?? false;
   }
 
-  /** Resolves once the run's log has been read to its end, or after the drain time at most. */
+  /** When the run's log last made progress (see LogFollower.progressAt): its end waits meanwhile. */
+  progressAt(runId: string): number | undefined {
+    const entry = this.runs.get(runId);
+    return Math.max(entry?.lastLineAt ?? 0, entry?.follower?.progressAt ?? 0) || undefined;
+  }
+
+  /** Resolves once the run's log has been read to its end, or has been quiet for the drain time. */
   drain(runId: string): Promise<void> {
     return this.runs.get(runId)?.follower?.finish(this.opts.drainMs) ?? Promise.resolve();
   }

@@ -1,5 +1,6 @@
 import { isEnded, type Run, type RuntimeUpdate } from '../../../core/run/run.ts';
 import { goneStatus, type JobFacts, newestPod, type PodFacts } from './job-status.ts';
+import { drainDeadline } from './log-drain.ts';
 import { RecheckTimer } from './RecheckTimer.ts';
 import type { RunLogs } from './RunLogs.ts';
 import {
@@ -17,7 +18,7 @@ export interface RunTrackerOptions {
   deleteJobs: (runId: string) => void;
   /** How long an image that cannot be pulled (or a container that cannot be set up) may wait. */
   stuckGraceMs: number;
-  /** How long a run's end may wait for its pod to say how it ended and for its log. */
+  /** How long a run's end may wait for its pod to say how it ended, and for its log once quiet. */
   drainMs: number;
 }
 
@@ -34,7 +35,8 @@ export class RunTracker {
   private synced = false;
 
   constructor(private readonly opts: RunTrackerOptions) {
-    this.timer = new RecheckTimer((run) => this.review(run, true));
+    // Log lines that came while this process was busy are taken in first: a run's log may not be quiet.
+    this.timer = new RecheckTimer((run) => setImmediate(() => this.review(run)));
   }
 
   get size(): number {
@@ -183,13 +185,10 @@ export class RunTracker {
 
   // --- the decision -----------------------------------------------------------------------------
 
-  /**
-   * Works out the run's state from what is known and reports it if it changed; once the run has
-   * ended, reports that end as soon as it may (`due`: its time to wait is up).
-   */
-  private review(run: TrackedRun, due = false): void {
+  /** Works out the run's state from what is known and reports it if it changed (an end as soon as it may). */
+  private review(run: TrackedRun): void {
     if (run.phase === 'ending') {
-      this.settle(run, due);
+      this.settle(run);
       return;
     }
     if (!this.synced || !run.followed || run.phase === 'over') return;
@@ -212,24 +211,27 @@ export class RunTracker {
     if (run.phase !== 'live') return;
     run.phase = 'ending';
     run.end = update;
-    // However the pod and its log behave, the end goes out by then.
-    run.endBy = Date.now() + this.opts.drainMs;
-    this.timer.set(run, run.endBy);
-    this.settle(run, false);
+    run.endedAt = Date.now();
+    this.settle(run);
   }
 
   /**
    * Reports a run's end once its newest pod has said how its container ended (so the reason has
-   * the exit code) and its log has been read to the end, or when its time to wait is up (`due`).
+   * the exit code) and its log has been read to the end, or when its time to wait is up (`due`, by
+   * log-drain.ts: each sign of progress of its log moves it on, up to a ceiling).
    */
-  private settle(run: TrackedRun, due: boolean): void {
+  private settle(run: TrackedRun): void {
     const { logs } = this.opts;
     if (run.phase !== 'ending' || !run.end) return;
+    const endBy = drainDeadline(run.endedAt ?? Date.now(), logs.progressAt(run.runId), this.opts.drainMs);
+    const due = Date.now() >= endBy;
+    // However the pod and its log behave, the end goes out by then (a fired time is forgotten: set again).
+    if (!due) this.timer.set(run, endBy);
     if (!due && run.job && podMayStillReport(run)) return;
     // A run that ended while we were down still has its log read on from where it was left.
     if (run.job) this.followLogs(run);
     if (!due && logs.reading(run.runId)) {
-      logs.drain(run.runId).then(() => this.settle(run, false));
+      logs.drain(run.runId).then(() => this.settle(run));
       return;
     }
     logs.stop(run.runId);

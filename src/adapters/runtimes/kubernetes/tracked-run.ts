@@ -32,11 +32,12 @@ export interface TrackedRun {
   deletedByUs: boolean;
   /**
    * `live` until the run is seen to end; `ending` while its end waits for the pod to say how its
-   * container ended and for the rest of its log (until `endBy` at most); `over` once reported.
+   * container ended and for the rest of its log (see log-drain.ts); `over` once reported.
    */
   phase: 'live' | 'ending' | 'over';
   end?: RuntimeUpdate;
-  endBy?: number;
+  /** When it was seen to end (ms since the epoch): the drain wait counts from then. */
+  endedAt?: number;
   reported?: RuntimeUpdate;
 }
 
