@@ -5,7 +5,7 @@ import { seedFromSweepId } from '../core/sweep/sweep-seed.ts';
 import type { TemplateCatalog } from '../core/template/template.ts';
 import { planLaunch } from '../services/runs/plan-launch.ts';
 import { planSweepCommand, trialMarks } from '../services/sweeps/plan-sweep-command.ts';
-import { PREVIEW, previewJob } from './preview-job.ts';
+import { PREVIEW, type PreviewOptions, previewJob } from './preview-job.ts';
 
 /** The sweep id `trainyard render` shows, as it shows run number 0. */
 const PREVIEW_SWEEP_ID = 's-0000000000';
@@ -18,7 +18,8 @@ const PREVIEW_SWEEP_ID = 's-0000000000';
 export function previewSweep(
   catalog: TemplateCatalog,
   command: Extract<Command, { verb: 'sweep' }>,
-  opts: { namespace: string; registry?: string },
+  /** As for a single run, the artifacts claim and git image included, so the Job is a launch's. */
+  opts: Pick<PreviewOptions, 'namespace' | 'registry' | 'artifactsClaim' | 'gitImage'>,
 ): { ok: true; job: V1Job; notes: string[] } | { ok: false; error: string } {
   const plan = planSweepCommand(catalog, command, { seed: seedFromSweepId(PREVIEW_SWEEP_ID) });
   if (!plan.ok) return plan;

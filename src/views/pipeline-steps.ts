@@ -175,7 +175,7 @@ export interface StepArtifacts {
   runId: string;
   /**
    * `name (size)` entries, the run's share of the notice's MAX_LISTED_ARTIFACTS, then
-   * `, and 3 more files` when some were left out.
+   * `, and 3 more files` when some were left out; `3 files (not listed)` when the share was none.
    */
   list: string;
 }
@@ -203,8 +203,12 @@ export function pipelineArtifacts(
       room -= shown.length;
       const left = (run.artifacts.count ?? files.length) - shown.length;
       const entries = shown.map((f) => `${f.name} (${formatBytes(f.size)})`).join(', ');
-      const more = left > 0 ? `, and ${plural(left, 'more file')}` : '';
-      steps.push({ key: instance.key, number: run.number, runId: run.id, list: entries + more });
+      // Earlier steps may have used up the listing: then the count alone, not ", and N more".
+      const list =
+        shown.length === 0
+          ? `${plural(left, 'file')} (not listed)`
+          : entries + (left > 0 ? `, and ${plural(left, 'more file')}` : '');
+      steps.push({ key: instance.key, number: run.number, runId: run.id, list });
     }
   }
   return { steps, notKept };

@@ -184,6 +184,39 @@ describe('template CLI commands', () => {
       assert.equal(trial.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'], '1');
     });
 
+    it('previews a sweep trial’s Job with the artifacts claim and git image a launch uses, as a single run', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'trainyard-render-'));
+      try {
+        await writeFile(
+          join(dir, 'train.yaml'),
+          'params: { lr: { type: float, default: 0.1 } }\nimage: busybox\ncommand: [python, train.py, "{{lr}}"]\ncode: { git: https://git.example.test/acme/train.git, ref: main }\n',
+        );
+        const env = {
+          TRAINYARD_TEMPLATES: dir,
+          TRAINYARD_ARTIFACTS_CLAIM: 'trainyard-artifacts',
+          TRAINYARD_GIT_IMAGE: 'registry.test/git:2',
+        };
+        const podOf = async (text: string) => {
+          const { io, out } = capture(env);
+          assert.equal(await render([text], io), 0, out.stderr);
+          return parseAllDocuments(out.stdout)[0].toJS().spec.template.spec;
+        };
+        const single = await podOf('train lr=0.01');
+        const trial = await podOf('sweep train lr=[0.01,0.1] --metric loss --goal min');
+        assert.equal(trial.initContainers[0].image, 'registry.test/git:2');
+        assert.ok(
+          trial.volumes.some(
+            (v: { persistentVolumeClaim?: { claimName: string } }) =>
+              v.persistentVolumeClaim?.claimName === 'trainyard-artifacts',
+          ),
+          JSON.stringify(trial.volumes),
+        );
+        assert.deepEqual(trial, single, 'the trial’s pod is the one a launch of its params would get');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('keeps a shell-looking string value literal', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'trainyard-render-'));
       try {

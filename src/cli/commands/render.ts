@@ -40,7 +40,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (!parsed.ok) return refuse(parsed.error);
   const command = parsed.command;
   if (command.verb === 'sweep') {
-    const preview = previewSweep(catalog, command, where);
+    const preview = previewSweep(catalog, command, withVolumes);
     return preview.ok ? print(preview.notes, [preview.job]) : refuse(preview.error);
   }
   if (command.verb !== 'launch' && command.verb !== 'schedule') {

@@ -115,10 +115,7 @@ export function bestMarker(
 }
 
 /** The best point by the goal; the earliest one on a tie (it got there first). */
-export function bestPoint(
-  points: readonly SeriesPoint[],
-  objective: ChartObjective,
-): SeriesPoint | undefined {
+function bestPoint(points: readonly SeriesPoint[], objective: ChartObjective): SeriesPoint | undefined {
   let best: SeriesPoint | undefined;
   for (const p of points) {
     if (!best || (objective.goal === 'min' ? p.value < best.value : p.value > best.value)) best = p;

@@ -1,7 +1,7 @@
 import { formatNumber } from '../format-number.ts';
 import { plural } from '../plural.ts';
 import { type ChartObjective, type ChartSpec, layeredChart } from './chart-spec.ts';
-import { bestMarker, bestPoint } from './run-chart.ts';
+import { bestMarker } from './run-chart.ts';
 
 /** What a sweep chart needs: the sweep, its objective, and each trial's value (if it has one). */
 export interface SweepChartInput {
@@ -11,11 +11,16 @@ export interface SweepChartInput {
   objective: ChartObjective;
   /** Trial index (1, 2, …) and its objective value; a trial that reported none has `value` undefined. */
   trials: readonly { trial: number; value?: number }[];
+  /**
+   * The trial the sweep ranks best (`bestTrial` in core/sweep/rank-trials.ts: succeeded trials
+   * only), so the chart marks the one the sweep's card and notice name; none when undefined.
+   */
+  best?: number;
 }
 
 /**
  * The Vega-Lite spec of a sweep's fan-in chart: the objective metric per trial as one dot per
- * trial number, the best trial marked with its value. Trials without a value are counted in the
+ * trial number, the sweep's best trial marked with its value. Trials without a value are counted in the
  * subtitle rather than drawn at a made-up height.
  */
 export function sweepChartSpec(sweep: SweepChartInput): ChartSpec {
@@ -24,7 +29,7 @@ export function sweepChartSpec(sweep: SweepChartInput): ChartSpec {
     .filter((t) => Number.isFinite(t.trial) && t.value !== undefined && Number.isFinite(t.value))
     .map((t) => ({ x: t.trial, value: t.value as number }));
   const missing = sweep.trials.length - rows.length;
-  const best = bestPoint(rows, sweep.objective);
+  const best = sweep.best === undefined ? undefined : rows.find((r) => r.x === sweep.best);
 
   const subtitle = [`${metric} per trial, ${goal === 'min' ? 'lower' : 'higher'} is better`];
   if (best) subtitle.push(`best: trial ${best.x}, ${formatNumber(best.value)}`);

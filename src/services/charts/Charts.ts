@@ -6,6 +6,7 @@ import { sweepChartSpec } from '../../core/chart/sweep-chart.ts';
 import { formatNumber } from '../../core/format-number.ts';
 import type { GroupCard } from '../../core/group-card.ts';
 import type { MessageRef, Run } from '../../core/run/run.ts';
+import { bestTrial } from '../../core/sweep/rank-trials.ts';
 import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { ChartRenderer } from '../../ports/chart-renderer.ts';
 import type { ChatPort, ImageFile, ImagePlace } from '../../ports/chat.ts';
@@ -132,6 +133,7 @@ function sweepSpec(sweep: Sweep): ChartSpec {
     template: sweep.template,
     objective: { metric, goal },
     trials: sweep.trials.map((t) => ({ trial: t.index, value: t.value })),
+    best: bestTrial(sweep)?.index,
   });
 }
 
@@ -139,12 +141,9 @@ function sweepSpec(sweep: Sweep): ChartSpec {
 function sweepAbout(sweep: Sweep): ImageAbout {
   const { metric, goal } = sweep.definition;
   const valued = sweep.trials.filter((t) => t.value !== undefined && Number.isFinite(t.value));
-  const best = valued.reduce<(typeof valued)[number] | undefined>(
-    (b, t) =>
-      !b || (goal === 'min' ? (t.value ?? 0) < (b.value ?? 0) : (t.value ?? 0) > (b.value ?? 0)) ? t : b,
-    undefined,
-  );
-  const bestText = best ? `; best: trial ${best.index}, ${formatNumber(best.value ?? 0)}` : '';
+  const best = bestTrial(sweep);
+  const bestText =
+    best?.value !== undefined ? `; best: trial ${best.index}, ${formatNumber(best.value)}` : '';
   return {
     filename: `${sweep.id}.png`,
     title: `Chart of sweep #${sweep.number} (${sweep.template}): ${metric} per trial`,

@@ -9,6 +9,8 @@ import type { Launcher } from '../../ports/launcher.ts';
 import type { LogArchive } from '../../ports/log-archive.ts';
 import type { RunEvents } from '../../ports/run-events.ts';
 import type { Store } from '../../ports/store.ts';
+import { KeyedQueue } from '../../shared/keyed-queue.ts';
+import { KeyedWaiters } from '../../shared/keyed-waiters.ts';
 import type { Logger } from '../../shared/log.ts';
 import { newPipelineId, stepRunId } from '../../shared/pipeline-id.ts';
 import { checkPipeline, type PipelineLaunchRequest } from './launch-checks.ts';
@@ -42,12 +44,12 @@ export type PipelineLaunchResult = { ok: true; record: PipelineRun } | { ok: fal
 export class PipelineService {
   readonly reports: PipelineReports;
   private readonly now: () => Date;
-  /** The decision pass of each pipeline still to finish; the next waits for it. */
-  private readonly passes = new Map<string, Promise<void>>();
+  /** The decision passes of each pipeline, one after another. */
+  private readonly passes: KeyedQueue;
   /** Pipelines whose runs ended before the runtime had synced after a start: decided on resume. */
   private readonly held = new Set<string>();
   private resumed = false;
-  private readonly waiters = new Map<string, ((record: PipelineRun) => void)[]>();
+  private readonly waiters = new KeyedWaiters<PipelineRun>();
   /** The last state of each step run the card showed: only a new state redraws it. */
   private readonly shown = new Map<string, Run['state']>();
   /** Pipelines whose card is to be redrawn shortly (many step runs move at once). */
@@ -55,6 +57,9 @@ export class PipelineService {
 
   constructor(private readonly deps: PipelineServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.passes = new KeyedQueue((pipeline, err) =>
+      deps.log.error('a pipeline decision failed', { pipeline, err }),
+    );
     this.reports = new PipelineReports(deps);
     deps.events.onRunEnded((run) => {
       const id = pipelineOf(run);
@@ -127,29 +132,22 @@ export class PipelineService {
     const record = this.deps.store.pipelines.get(id);
     if (!record) return Promise.reject(new Error(`unknown pipeline ${id}`));
     if (record.end && record.noticeSent) return Promise.resolve(record);
-    return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
+    return this.waiters.wait(id);
   }
 
   /** Resolves once no pipeline is going and no decision is being taken. */
   async whenIdle(): Promise<void> {
     for (;;) {
       const active = this.deps.store.pipelines.list({ active: true });
-      if (!active.length && !this.passes.size) return;
-      await Promise.all([...active.map((p) => this.whenEnded(p.id)), ...this.passes.values()]);
+      if (!active.length && this.passes.empty) return;
+      await Promise.all([...active.map((p) => this.whenEnded(p.id)), this.passes.idle()]);
     }
   }
 
   /** Decides the pipeline again after what just happened, after any decision still being taken. */
   advance(id: string): Promise<void> {
-    const previous = this.passes.get(id) ?? Promise.resolve();
-    const pass = previous
-      .then(() => this.decide(id))
-      .catch((err: unknown) => this.deps.log.error('a pipeline decision failed', { pipeline: id, err }))
-      .finally(() => {
-        if (this.passes.get(id) === pass) this.passes.delete(id);
-      });
-    this.passes.set(id, pass);
-    return pass;
+    // A failure is logged by the queue; whoever waits for the pass only waits.
+    return this.passes.run(id, () => this.decide(id)).catch(() => {});
   }
 
   private async decide(id: string): Promise<void> {
@@ -235,8 +233,7 @@ export class PipelineService {
   private async finish(record: PipelineRun): Promise<void> {
     if (!record.noticeSent && !(await this.reports.finish(record.id))) return;
     const done = this.deps.store.pipelines.get(record.id) ?? record;
-    for (const resolve of this.waiters.get(record.id) ?? []) resolve(done);
-    this.waiters.delete(record.id);
+    this.waiters.tell(record.id, done);
   }
 
   /**

@@ -5,6 +5,7 @@ import type { LogArchive } from '../../ports/log-archive.ts';
 import type { Histogram, Metrics } from '../../ports/metrics.ts';
 import type { Store } from '../../ports/store.ts';
 import { concurrencyLimit } from '../../shared/concurrency-limit.ts';
+import { KeyedWaiters } from '../../shared/keyed-waiters.ts';
 import type { Logger } from '../../shared/log.ts';
 import { within } from '../../shared/within.ts';
 import type { RunCards } from './RunCards.ts';
@@ -38,7 +39,7 @@ export const completed = (run: Run): boolean => run.noticeSent === true && run.l
  */
 export class Completion {
   private readonly working = new Map<string, Promise<void>>();
-  private readonly waiters = new Map<string, ((run: Run) => void)[]>();
+  private readonly waiters = new KeyedWaiters<Run>();
   /** When the runtime reported each run's end, to measure event → notice latency. */
   private readonly endSeenAt = new Map<string, number>();
   /**
@@ -72,8 +73,7 @@ export class Completion {
       this.endSeenAt.delete(run.id);
       this.asEnded.delete(run.id);
       const final = this.deps.store.getRun(run.id) ?? run;
-      for (const resolve of this.waiters.get(run.id) ?? []) resolve(final);
-      this.waiters.delete(run.id);
+      this.waiters.tell(run.id, final);
     });
     this.working.set(run.id, work);
   }
@@ -83,7 +83,7 @@ export class Completion {
     const run = this.deps.store.getRun(runId);
     if (!run) return Promise.reject(new Error(`unknown run ${runId}`));
     if (isEnded(run.state) && completed(run) && !this.working.has(runId)) return Promise.resolve(run);
-    return new Promise((resolve) => this.waiters.set(runId, [...(this.waiters.get(runId) ?? []), resolve]));
+    return this.waiters.wait(runId);
   }
 
   /** Waits for the completions under way, at most `withinMs` (shutdown: the chat has closed by then). */

@@ -10,6 +10,7 @@ import type { Launcher } from '../../ports/launcher.ts';
 import type { Policy } from '../../ports/policy.ts';
 import type { ScheduleCommand, Scheduler } from '../../ports/scheduler.ts';
 import type { Store } from '../../ports/store.ts';
+import { KeyedQueue } from '../../shared/keyed-queue.ts';
 import type { Logger } from '../../shared/log.ts';
 import { createSchedule, nameTaken } from './create-schedule.ts';
 import { FireTimer, type Timer } from './FireTimer.ts';
@@ -62,8 +63,8 @@ export class CronScheduler implements Scheduler {
   private readonly now: () => Date;
   private readonly createTimer: (onDue: () => void, now: () => Date) => Timer;
   private readonly tracked = new Map<string, Tracked>();
-  /** Per schedule, the tail of its work queue: fires of one schedule never interleave. */
-  private readonly queues = new Map<string, Promise<void>>();
+  /** Per schedule, its work queue: fires of one schedule never interleave. */
+  private readonly queues: KeyedQueue;
   private closed = false;
 
   constructor(options: CronSchedulerOptions) {
@@ -72,6 +73,9 @@ export class CronScheduler implements Scheduler {
     this.chat = options.chat;
     this.policy = options.policy;
     this.log = options.log;
+    this.queues = new KeyedQueue((schedule, error) =>
+      this.log.error('schedule work failed', { schedule, error }),
+    );
     this.timezone = options.timezone;
     this.minIntervalSeconds = options.minIntervalSeconds;
     this.now = options.now ?? (() => new Date());
@@ -96,12 +100,8 @@ export class CronScheduler implements Scheduler {
   }
 
   /** Resolves once every queued fire has been handled (tests and close use it). */
-  async idle(): Promise<void> {
-    while (true) {
-      const pending = [...this.queues.values()];
-      if (pending.length === 0) return;
-      await Promise.all(pending);
-    }
+  idle(): Promise<void> {
+    return this.queues.idle();
   }
 
   async execute(command: ScheduleCommand, from: Requester): Promise<Reply> {
@@ -225,22 +225,9 @@ export class CronScheduler implements Scheduler {
     void this.enqueue(name, () => this.handleDueFires(name));
   }
 
-  /**
-   * Runs `work` after everything queued for this schedule. The queue's tail swallows (and
-   * logs) failures, so neither a timer callback nor a later item ever sees a rejection.
-   */
+  /** Runs `work` after everything queued for this schedule (a failure is logged by the queue). */
   private enqueue<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const result = (this.queues.get(name) ?? Promise.resolve()).then(work);
-    const tail: Promise<void> = result
-      .then(
-        () => undefined,
-        (error: unknown) => this.log.error('schedule work failed', { schedule: name, error }),
-      )
-      .finally(() => {
-        if (this.queues.get(name) === tail) this.queues.delete(name);
-      });
-    this.queues.set(name, tail);
-    return result;
+    return this.queues.run(name, work);
   }
 
   /** Fires every time that came due since the last handled one: on time, or by the missed-fire rule. */

@@ -1,6 +1,7 @@
 import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { GroupEnded } from '../../ports/group-events.ts';
 import type { Unsubscribe } from '../../ports/run-events.ts';
+import { KeyedWaiters } from '../../shared/keyed-waiters.ts';
 import type { Logger } from '../../shared/log.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { Logger } from '../../shared/log.ts';
  */
 export class SweepEndings {
   private readonly listeners = new Set<(ended: GroupEnded) => void>();
-  private readonly waiters = new Map<string, ((sweep: Sweep) => void)[]>();
+  private readonly waiters = new KeyedWaiters<Sweep>();
 
   constructor(private readonly log: Logger) {}
 
@@ -21,9 +22,7 @@ export class SweepEndings {
 
   /** Resolves when `told` is called for the sweep. */
   wait(sweepId: string): Promise<Sweep> {
-    return new Promise((resolve) =>
-      this.waiters.set(sweepId, [...(this.waiters.get(sweepId) ?? []), resolve]),
-    );
+    return this.waiters.wait(sweepId);
   }
 
   /** The sweep has ended and its notice is recorded. */
@@ -38,7 +37,6 @@ export class SweepEndings {
         this.log.error('a group-ended listener failed', { sweep: done.id, err });
       }
     }
-    for (const resolve of this.waiters.get(done.id) ?? []) resolve(done);
-    this.waiters.delete(done.id);
+    this.waiters.tell(done.id, done);
   }
 }

@@ -23,6 +23,7 @@ import {
 import { metricValues } from '../metric-lines.ts';
 import { type Block, button, context, header, section, VIEW_LIMITS } from './block-kit.ts';
 import { bold, code, inline, joinMd, type Mrkdwn, md, sentenceMd, slackDate } from './mrkdwn.ts';
+import { stopRunButton } from './run-card.ts';
 
 export interface HomeInput {
   now: Date;
@@ -140,21 +141,7 @@ function activeRun(run: Run, now: Date, objectiveOf: (run: Run) => string | unde
     detail.push(line ? md`${metricValue(run, metric)} ${line}` : metricValue(run, metric));
   }
   if (detail.length > 0) lines.push(joinMd(detail, ' · '));
-  return section(
-    joinMd(lines, '\n'),
-    button({
-      text: 'Stop',
-      actionId: ACTIONS.stop,
-      value: run.id,
-      style: 'danger',
-      confirm: {
-        title: `Stop run #${run.number}?`,
-        text: md`This stops ${bold(inline(run.spec.template, 100))} #${run.number} for good.`,
-        confirm: 'Stop it',
-        deny: 'Keep running',
-      },
-    }),
-  );
+  return section(joinMd(lines, '\n'), stopRunButton(run));
 }
 
 /** `✅ *#41 resnet* · Succeeded · 12m 03s · loss 0.3121`, with a button to rerun it with changes. */

@@ -63,25 +63,26 @@ function metricsSection(run: Run, ended: boolean): Block | undefined {
   return section(md`*${ended ? 'Final' : 'Latest'} metrics*${trend}\n${code(metrics, 2900)}`);
 }
 
+/** The Stop button of a going run, with the question it asks first (on its card and in the Home tab). */
+export function stopRunButton(run: Run) {
+  return button({
+    text: 'Stop',
+    actionId: ACTIONS.stop,
+    value: run.id,
+    style: 'danger',
+    confirm: {
+      title: `Stop run #${run.number}?`,
+      text: md`This stops *${plain(run.spec.template, 100)}* #${run.number} for good; its progress so far is kept in the log.`,
+      confirm: 'Stop it',
+      deny: 'Keep running',
+    },
+  });
+}
+
 /** Stop (only while the run is going), Rerun, Rerun with changes (once it ended) and Logs; every value is the run id. */
 function runButtons(run: Run): Block {
   const buttons = [];
-  if (!isEnded(run.state)) {
-    buttons.push(
-      button({
-        text: 'Stop',
-        actionId: ACTIONS.stop,
-        value: run.id,
-        style: 'danger',
-        confirm: {
-          title: `Stop run #${run.number}?`,
-          text: md`This stops *${plain(run.spec.template, 100)}* #${run.number} for good; its progress so far is kept in the log.`,
-          confirm: 'Stop it',
-          deny: 'Keep running',
-        },
-      }),
-    );
-  }
+  if (!isEnded(run.state)) buttons.push(stopRunButton(run));
   buttons.push(button({ text: 'Rerun', actionId: ACTIONS.rerun, value: run.id }));
   // An ended run may be run again with other values: the button opens its form, pre-filled.
   if (isEnded(run.state)) {

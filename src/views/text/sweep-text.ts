@@ -1,6 +1,6 @@
 import { plural } from '../../core/plural.ts';
 import { rankTrials } from '../../core/sweep/rank-trials.ts';
-import type { Sweep } from '../../core/sweep/sweep.ts';
+import { isSweepEnded, type Sweep } from '../../core/sweep/sweep.ts';
 import { formatNumber, formatParams } from '../format.ts';
 import {
   algoText,
@@ -57,11 +57,13 @@ export function renderSweepCardText(sweep: Sweep, now: Date): string[] {
     lines.push(...tableLines(rows));
     if (rest > 0) lines.push(`   …and ${plural(rest, 'more trial')}`);
   }
-  const time = `${sweep.endedAt ? 'took' : 'elapsed'} ${sweepDuration(sweep, now)}`;
+  // By state, as the Slack card: `endedAt` is only the clock's end, not whether the sweep ended.
+  const ended = isSweepEnded(sweep.state);
+  const time = `${ended ? 'took' : 'elapsed'} ${sweepDuration(sweep, now)}`;
   lines.push(`   ${time}  ·  by ${userName(sweep.launchedBy)}`);
   const reason = sweepReasonText(sweep);
   if (reason) lines.push(`   ${reason}`);
-  if (!sweep.endedAt) lines.push(`   stop: /train stop ${sweep.number}`);
+  if (!ended) lines.push(`   stop: /train stop ${sweep.number}`);
   return lines;
 }
 

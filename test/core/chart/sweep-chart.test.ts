@@ -26,6 +26,7 @@ describe('sweepChartSpec', () => {
       template: 'resnet',
       objective: { metric: 'val_loss', goal: 'min' },
       trials,
+      best: 2,
     });
     const [points, best] = layers(spec);
     assert.equal(points.mark.type, 'point');
@@ -44,14 +45,27 @@ describe('sweepChartSpec', () => {
     assert.ok(chart.texts().includes('trial') && chart.texts().includes('val_loss'));
   });
 
-  it('picks the highest value when higher is better', () => {
+  it('marks the trial the sweep ranks best, not merely the best value drawn (a trial stopped early)', () => {
+    const spec = sweepChartSpec({
+      number: 3,
+      template: 't',
+      objective: { metric: 'val_loss', goal: 'min' },
+      trials,
+      best: 4,
+    });
+    assert.deepEqual(layers(spec)[1].data.values, [{ x: 4, value: 0.35, label: '0.35' }]);
+    assert.match(subtitle(spec), /best: trial 4, 0\.35/);
+  });
+
+  it('marks nothing when the sweep has no best trial yet', () => {
     const spec = sweepChartSpec({
       number: 3,
       template: 't',
       objective: { metric: 'acc', goal: 'max' },
       trials,
     });
-    assert.deepEqual(layers(spec)[1].data.values, [{ x: 1, value: 0.4, label: '0.4' }]);
+    assert.equal(layers(spec).length, 1);
+    assert.doesNotMatch(subtitle(spec), /best/);
   });
 
   it('is a valid chart before any trial has a value', async () => {

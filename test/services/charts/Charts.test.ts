@@ -7,6 +7,7 @@ import type { ChartSize, ChartSpec } from '../../../src/core/chart/chart-spec.ts
 import type { Sweep } from '../../../src/core/sweep/sweep.ts';
 import type { ChartRenderer, ChartResult } from '../../../src/ports/chart-renderer.ts';
 import type { ImageBuilder } from '../../../src/ports/image-builder.ts';
+import { bestText } from '../../../src/views/sweep-format.ts';
 import { eventually } from '../../support/eventually.ts';
 import { alice, close, launched, type World, world } from '../../support/hub-world.ts';
 
@@ -170,6 +171,36 @@ describe('Charts: a finished run’s chart after its notice, and /train chart (i
       'acc of 2 trials of sweep #57 demo, higher is better; best: trial 2, 0.93.',
     );
     assert.match(JSON.stringify(renderer.specs[0]), /best: trial 2, 0\.93 · 1 trial without a value/);
+  });
+
+  it('marks the same best trial as the sweep card and notice: a trial stopped early never is, however good', async () => {
+    const sweep: Sweep = {
+      id: 's-stoppedbst',
+      number: 58,
+      template: 'demo',
+      launchedBy: alice.user,
+      channel: alice.channel,
+      createdAt: '2026-12-01T10:00:00.000Z',
+      state: 'succeeded',
+      definition: { metric: 'loss', goal: 'min' } as Sweep['definition'],
+      trials: [
+        { index: 1, params: {}, state: 'succeeded', value: 0.5 },
+        // Its value is from before it was pruned: lower, but no finished result.
+        { index: 2, params: {}, state: 'stopped', value: 0.2 },
+        { index: 3, params: {}, state: 'succeeded', value: 0.4 },
+      ],
+    };
+    assert.equal(bestText(sweep), 'trial 3 loss 0.4', 'what the card says');
+    w.hub.charts?.afterGroupNotice(undefined, 'CML', { kind: 'sweep', sweep });
+    await w.hub.whenChartsDrawn();
+    const layers = renderer.specs[0].layer as { data: { values: { x: number }[] } }[];
+    assert.deepEqual(
+      layers[1].data.values.map((v) => v.x),
+      [3],
+      'the marker is on trial 3',
+    );
+    assert.match(JSON.stringify(renderer.specs[0]), /best: trial 3, 0\.4/);
+    assert.match(w.chat.images[0].image.altText, /; best: trial 3, 0\.4\.$/);
   });
 });
 

@@ -4,6 +4,7 @@ import { ACTIONS } from '../../../src/core/actions.ts';
 import type { Run, RunState } from '../../../src/core/run/run.ts';
 import type { Schedule } from '../../../src/core/schedule/schedule.ts';
 import { HOME_LIMITS, type HomeInput, renderHome } from '../../../src/views/blocks/home.ts';
+import { renderRunCard } from '../../../src/views/blocks/run-card.ts';
 import { assertSafeView } from '../../support/view-checks.ts';
 import { makeRun } from './fixtures.ts';
 import { makeTemplate } from './view-fixtures.ts';
@@ -73,6 +74,9 @@ describe('renderHome', () => {
     assert.match(text, /loss 0\.45 █▅▃▂▁/, 'the main metric with its sparkline');
     const stop = buttons(view.blocks).find((b) => b.action_id === ACTIONS.stop);
     assert.equal(stop?.value, 'r-abc123def4');
+    // The same button, asking the same question, as on the run's card.
+    const onCard = JSON.stringify(renderRunCard(input.active[0], NOW).blocks);
+    assert.ok(onCard.includes(JSON.stringify(stop)), 'the Stop button is the run card’s');
   });
 
   it('shows recent results with state, duration and the objective metric, each with Rerun…', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MAX_LISTED_ARTIFACTS } from '../../../src/core/run/run.ts';
 import { renderPipelineCard, renderPipelineNotice } from '../../../src/views/blocks/pipeline-card.ts';
 import { renderPipelineNoticeText } from '../../../src/views/text/pipeline-text.ts';
 import { assertSafeSlackMessage } from '../../support/view-checks.ts';
@@ -159,5 +160,20 @@ describe('the pipeline notice lists its step runs’ artifacts', () => {
     assert.match(textOf(renderPipelineNotice(record, lookup(unkept), [], NOW)), /Artifacts are not kept/);
     const lines = renderPipelineNoticeText(record, lookup(runs), [], NOW);
     assert.ok(lines.includes('     prep #58: samples.json (33.4 kB)'), lines.join('\n'));
+  });
+
+  it('says how many files a step left once earlier steps used up the listing, without a stray ", and"', () => {
+    const record = pipelineRecord({ end: { state: 'succeeded' } });
+    const many = Array.from({ length: MAX_LISTED_ARTIFACTS }, (_, i) => ({
+      name: `part-${i}.bin`,
+      size: 10,
+    }));
+    const runs = withArtifacts(STEP_RUNS).map((r) =>
+      r.id === 'r-prep' ? { ...r, artifacts: { kept: true, files: many, count: MAX_LISTED_ARTIFACTS } } : r,
+    );
+    const text = sections(renderPipelineNotice(record, lookup(runs), [], NOW));
+    assert.ok(text.includes('*train#1* #59: `3 files (not listed)`'), text);
+    const lines = renderPipelineNoticeText(record, lookup(runs), [], NOW);
+    assert.ok(lines.includes('     train#1 #59: 3 files (not listed)'), lines.join('\n'));
   });
 });

@@ -29,6 +29,22 @@ describe('sweep text views', () => {
     assert.equal(renderReplyText({ kind: 'sweep', sweep: makeSweep(14) }, NOW), lines.join('\n'));
   });
 
+  it('says "took" for an ended sweep and "elapsed" for one still going, by its state as the Slack card does', () => {
+    // A sweep that ended without an end time (a record from before endedAt was kept).
+    const ended = renderSweepCardText({ ...makeSweep(6), state: 'failed' }, NOW);
+    assert.ok(
+      ended.some((l) => /^ {3}took \S/.test(l)),
+      ended.join('\n'),
+    );
+    assert.ok(!ended.some((l) => l.includes('/train stop')), 'an ended sweep cannot be stopped');
+    const going = renderSweepCardText({ ...makeSweep(6), endedAt: '2026-11-28T10:30:00.000Z' }, NOW);
+    assert.ok(
+      going.some((l) => /^ {3}elapsed \S/.test(l)),
+      going.join('\n'),
+    );
+    assert.equal(going.at(-1), '   stop: /train stop 57');
+  });
+
   it('writes the notice with the best trial, the top five and the command to rerun it', () => {
     const sweep = {
       ...makeSweep(6),

@@ -66,7 +66,20 @@ export class JobClient {
     return this.userError(err, 'create the Job');
   }
 
-  userError(err: unknown, action: string): Error {
+  /**
+   * A stop failure as one sentence. A refusal (403) is the bot's RBAC, which no amount of waiting
+   * changes: it says who must grant what, where the other failures say to try again later.
+   */
+  stopError(err: unknown): Error {
+    if (err instanceof KubeApiError && err.status === 403) {
+      return new Error(
+        `The cluster refused to stop the Job because Trainyard's service account may not delete Jobs in namespace ${this.opts.namespace}; the platform team must grant it deletecollection on jobs there (the Role in deploy/role.yaml, described under "Deploy the bot to a cluster" in the README).`,
+      );
+    }
+    return this.userError(err, 'stop the Job');
+  }
+
+  private userError(err: unknown, action: string): Error {
     const detail = err instanceof Error ? err.message : String(err);
     return new Error(
       `Could not ${action} on the cluster at ${this.opts.api.server} (${detail}); try again later.`,

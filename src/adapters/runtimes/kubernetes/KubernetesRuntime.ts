@@ -158,7 +158,7 @@ export class KubernetesRuntime implements Runtime {
     } catch (err) {
       if (!(err instanceof KubeApiError && err.status === 404)) {
         this.tracker.stopping(run.id, false);
-        throw this.jobs.userError(err, 'stop the Job');
+        throw this.jobs.stopError(err);
       }
       gone = true;
     }

@@ -31,6 +31,9 @@ type AgentSettings = Record<string, unknown>;
 export class KeepAliveAgents {
   private current: { key: string; agent: http.Agent } | undefined;
 
+  /** `maxSockets`: connections at most (log streams each hold one for as long as they follow). */
+  constructor(private readonly maxSockets = MAX_SOCKETS) {}
+
   /** The shared agent to use instead of the one client-node made for a call (that one when it is a proxy's). */
   agentFor<A extends http.Agent>(made: A): A | http.Agent {
     // Exactly Node's own agents: a proxy agent (a subclass) is kept as it is.
@@ -42,7 +45,7 @@ export class KeepAliveAgents {
       // Settings changed: new connections from now on. The old agent's idle connections close
       // now; calls still under way on it finish there.
       if (this.current) closeIdle(this.current.agent);
-      const options = { ...pick(settings), keepAlive: true, maxSockets: MAX_SOCKETS };
+      const options = { ...pick(settings), keepAlive: true, maxSockets: this.maxSockets };
       this.current = { key, agent: isHttps ? new https.Agent(options) : new http.Agent(options) };
     }
     return this.current.agent;

@@ -13,6 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Counter, Metrics } from '../../../ports/metrics.ts';
 import { KubeApiError, replyError, toKubeApiError } from './api-error.ts';
+import { KeepAliveAgents } from './keep-alive-agent.ts';
 import { KeepAliveHttp } from './keep-alive-http.ts';
 
 export interface ListResult<T> {
@@ -35,7 +36,11 @@ export class KubeApi {
   private readonly callOptions: ConfigurationOptions;
   /** Plain calls share keep-alive connections (client-node would open one per call). */
   private readonly transport = new KeepAliveHttp();
-  private logAgent: http.Agent | undefined;
+  /**
+   * Log streams share agents too (client-node builds one per call, which adds up over a thousand
+   * open streams), one connection per stream, made again when the TLS settings change.
+   */
+  private readonly logAgents = new KeepAliveAgents(Number.POSITIVE_INFINITY);
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -173,12 +178,10 @@ export class KubeApi {
     (init.headers as Headers | undefined)?.forEach((value, name) => {
       headers[name] = value;
     });
-    // One agent for all log streams: client-node builds a new one per call, which adds up over
-    // a thousand open streams. The TLS settings come from the same kubeconfig every time.
-    this.logAgent ??= init.agent as http.Agent;
+    const agent = init.agent && this.logAgents.agentFor(init.agent as http.Agent);
     const get = url.protocol === 'https:' ? https.get : http.get;
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = get(url, { agent: this.logAgent, headers }, resolve);
+      const req = get(url, { agent, headers }, resolve);
       req.on('error', reject);
     }).catch((err) => {
       this.record('get', 'pods/log', 0);
@@ -192,6 +195,7 @@ export class KubeApi {
   /** Closes the idle keep-alive connections; calls still under way finish. */
   close(): void {
     this.transport.close();
+    this.logAgents.close();
   }
 
   private record(verb: string, resource: string, code: number): void {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig, type V1Job } from '@kubernetes/client-node';
@@ -99,6 +99,47 @@ describe('the Kubernetes runtime on keep-alive connections', () => {
     const runs = Array.from({ length: 10 }, () => makeRun());
     for (const run of runs) await h.runtime.submit(run);
     for (const run of runs) assert.ok(h.fake.jobOf(run.id), `a Job for ${run.id}`);
+  });
+});
+
+describe('Kubernetes log streams', () => {
+  it('share an agent while the TLS settings stay, take a new one when they change, and are not held to 16', async () => {
+    const fake = await FakeKubeApiServer.start();
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(fake.writeKubeconfig({ namespace: NAMESPACE }));
+    // The settings a renewed client certificate would bring: the kubeconfig's own are plain http.
+    let cert = 'cert-1';
+    const applied = kubeConfig.applyToFetchOptions.bind(kubeConfig);
+    kubeConfig.applyToFetchOptions = async (options) => ({
+      ...(await applied(options)),
+      agent: new http.Agent({ cert } as http.AgentOptions),
+    });
+    const api = new KubeApi(kubeConfig, new MetricsRegistry());
+    try {
+      const created = await api.createJob(NAMESPACE, job());
+      const pod = fake.createPod(created.metadata!.name!).metadata.name;
+      fake.startContainer(pod);
+      fake.log(pod, ['epoch 1/2']);
+      const agentOf = async () => {
+        const res = await api.followLog(NAMESPACE, pod, 'main');
+        res.destroy();
+        return (res as IncomingMessage & { req: { agent: http.Agent } }).req.agent;
+      };
+      const first = await agentOf();
+      assert.equal(await agentOf(), first);
+      assert.equal(
+        first.maxSockets,
+        Number.POSITIVE_INFINITY,
+        'a thousand open streams need a thousand connections',
+      );
+      cert = 'cert-2';
+      const renewed = await agentOf();
+      assert.notEqual(renewed, first);
+      assert.equal((renewed as http.Agent & { options: { cert: string } }).options.cert, 'cert-2');
+    } finally {
+      api.close();
+      await fake.close();
+    }
   });
 });
 

@@ -74,6 +74,31 @@ describe('KubernetesRuntime stop and lost runs', () => {
     await h.sink.untilState(run.id, 'stopped');
   });
 
+  it('says a stop refused for lack of permission needs the Role widened, not another try', async () => {
+    const run = makeRun();
+    const placement = await h.runtime.submit(run);
+    await h.sink.untilState(run.id, 'pending');
+    h.fake.fault({ method: 'DELETE', status: 403, times: 1 });
+    await assert.rejects(h.runtime.stop({ ...run, placement }), {
+      message:
+        'The cluster refused to stop the Job because Trainyard\'s service account may not delete Jobs in namespace ml; the platform team must grant it deletecollection on jobs there (the Role in deploy/role.yaml, described under "Deploy the bot to a cluster" in the README).',
+    });
+    assert.equal(h.fake.count('DELETE'), 1, 'a refusal is not retried');
+  });
+
+  it('still says to try again later when a stop meets a failing cluster', async () => {
+    await h.close();
+    h = await startHarness({ attempts: 2 });
+    const run = makeRun();
+    const placement = await h.runtime.submit(run);
+    await h.sink.untilState(run.id, 'pending');
+    h.fake.fault({ method: 'DELETE', status: 503 });
+    await assert.rejects(h.runtime.stop({ ...run, placement }), {
+      message:
+        /^Could not stop the Job on the cluster at http:\/\/127\.0\.0\.1:\d+ \(injected fault 503\); try again later\.$/,
+    });
+  });
+
   it('after a stop the cluster refused, a Job deleted by someone else is a lost run, not one stopped on request', async () => {
     const run = makeRun();
     const placement = await h.runtime.submit(run);
