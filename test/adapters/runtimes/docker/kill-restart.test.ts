@@ -37,7 +37,10 @@ interface Persisted {
 function readState(file: string): Persisted {
   const state: Persisted = { lines: [] };
   if (!existsSync(file)) return state;
-  for (const row of readFileSync(file, 'utf8').split('\n')) {
+  const rows = readFileSync(file, 'utf8').split('\n');
+  // After the last newline: nothing, or a row a bot is writing as this reads it (not yet whole).
+  rows.pop();
+  for (const row of rows) {
     if (!row) continue;
     const record = JSON.parse(row) as { placement?: { handle: string }; lines?: string[]; cursor?: string };
     if (record.placement) state.placement = record.placement;
