@@ -1,3 +1,5 @@
+import { wakeableSleep } from './backoff.ts';
+
 /**
  * How long the rest of a log is waited for once its container has ended (`drainMs`, the runtime's
  * `logDrainMs`). The API server may still be sending lines the container printed long before it
@@ -8,8 +10,9 @@
  * A log that streams forever must not hold the run's end back, so the wait never goes past
  * DRAIN_CEILING_FACTOR × drainMs after the end: 50 s with the default 5 s.
  *
- * LogFollower stops reading by this rule, and RunTracker reports the end by it, so the tracker's
- * timer never cuts a log that its follower is still reading.
+ * On Kubernetes, LogFollower stops reading by this rule and RunTracker reports the end by it, so
+ * the tracker's timer never cuts a log that its follower is still reading; the Docker runtime
+ * waits by it with waitForLogEnd.
  */
 export const DRAIN_CEILING_FACTOR = 10;
 
@@ -17,4 +20,26 @@ export const DRAIN_CEILING_FACTOR = 10;
 export function drainDeadline(endedAt: number, progressAt: number | undefined, drainMs: number): number {
   const quietBy = Math.max(endedAt, progressAt ?? endedAt) + drainMs;
   return Math.min(quietBy, endedAt + DRAIN_CEILING_FACTOR * drainMs);
+}
+
+/**
+ * Resolves once a log has been read to its end (`done`), or has made no progress for `drainMs`
+ * since `endedAt` and its last progress (`progressAt`), by the rule above.
+ */
+export async function waitForLogEnd(
+  log: { done: Promise<void>; progressAt: number | undefined },
+  endedAt: number,
+  drainMs: number,
+): Promise<void> {
+  let finished = false;
+  const done = log.done.then(() => {
+    finished = true;
+  });
+  for (;;) {
+    const left = drainDeadline(endedAt, log.progressAt, drainMs) - Date.now();
+    if (left <= 0 || finished) return;
+    const sleep = wakeableSleep(left);
+    await Promise.race([done, sleep.done]);
+    sleep.wake();
+  }
 }

@@ -49,6 +49,8 @@ export class ContainerLogs {
   private stopped = false;
   private current?: Destroyable;
   private wake?: () => void;
+  /** When the log last made progress (ms since the epoch): opened, or a line came (see log-drain.ts). */
+  progressAt: number | undefined;
 
   constructor(private readonly opts: ContainerLogsOptions) {
     this.log = new TimestampedLog(opts.from);
@@ -76,6 +78,7 @@ export class ContainerLogs {
           since: position ? resumeEpochSeconds(position) : 0,
         });
         this.log.reopen();
+        this.progressAt = Date.now();
         await this.consume(reply as unknown as Destroyable);
         if (this.stopped) return;
         // A follow ends when the container stops, or when the connection to the engine broke.
@@ -126,6 +129,7 @@ export class ContainerLogs {
   }
 
   private deliver(stamped: string[]): void {
+    if (stamped.length) this.progressAt = Date.now();
     const lines: string[] = [];
     for (const line of stamped) {
       const text = this.log.take(line);

@@ -3,6 +3,7 @@ import type { RuntimeUpdate } from '../../../core/run/run.ts';
 import { type GraceKill, graceKill } from '../../../shared/grace-kill.ts';
 import type { Logger } from '../../../shared/log.ts';
 import type { LogPosition } from '../../../shared/log-cursor.ts';
+import { waitForLogEnd } from '../../../shared/log-drain.ts';
 import { engineMessage, engineStatus } from '../../docker/docker-engine.ts';
 import { ContainerLogs } from './ContainerLogs.ts';
 import { containerEnd, type EndCause } from './container-end.ts';
@@ -14,7 +15,7 @@ export interface ContainerTrackerOptions {
   deliver: (runId: string, lines: string[], cursor: string | undefined) => void;
   /** Between SIGTERM and SIGKILL when a run is stopped or passes its deadline. */
   graceMs: number;
-  /** How long a run's end waits for the rest of its log. */
+  /** How long a log may be quiet after its container ended before it is given up (see log-drain.ts). */
   drainMs: number;
 }
 
@@ -125,14 +126,8 @@ export class ContainerTracker {
     if (tracked.ending) return;
     tracked.ending = true;
     clearTimeout(tracked.deadlineTimer);
-    let drainTimer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      tracked.logs?.done,
-      new Promise<void>((done) => {
-        drainTimer = setTimeout(done, this.opts.drainMs);
-      }),
-    ]);
-    clearTimeout(drainTimer);
+    // A log still arriving is read to its end (its last lines hold outputs and final metrics).
+    if (tracked.logs) await waitForLogEnd(tracked.logs, Date.now(), this.opts.drainMs);
     tracked.logs?.stop();
     (await tracked.stopping)?.cancel();
     const container = this.opts.docker.getContainer(tracked.containerId);

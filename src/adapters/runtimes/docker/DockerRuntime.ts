@@ -25,7 +25,7 @@ export interface DockerRuntimeOptions {
   /** TRAINYARD_REGISTRY, for credentials when an image has to be pulled. */
   registry?: string;
   env?: NodeJS.ProcessEnv;
-  /** How long a run's end waits for the rest of its log. */
+  /** How long a run's log may be quiet after its container ended before it is given up (see log-drain.ts). */
   logDrainMs?: number;
   /**
    * TRAINYARD_DATA, which the engine must see at the same path (the bot on the Docker host): each

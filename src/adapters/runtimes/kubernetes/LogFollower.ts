@@ -4,7 +4,7 @@ import type { Logger } from '../../../shared/log.ts';
 import { type LogPosition, resumeSecond, TimestampedLog } from '../../../shared/log-cursor.ts';
 import type { KubeApiError } from './api-error.ts';
 import type { KubeApi } from './kube-api.ts';
-import { drainDeadline } from './log-drain.ts';
+import { drainDeadline } from '../../../shared/log-drain.ts';
 
 export interface LogFollowerOptions {
   api: KubeApi;
