@@ -2,9 +2,9 @@ import { type BackoffPolicy, backoffDelay, wakeableSleep } from '../../../shared
 import { createLineSplitter, splitLines } from '../../../shared/line-splitter.ts';
 import type { Logger } from '../../../shared/log.ts';
 import { type LogPosition, resumeSecond, TimestampedLog } from '../../../shared/log-cursor.ts';
+import { drainDeadline } from '../../../shared/log-drain.ts';
 import type { KubeApiError } from './api-error.ts';
 import type { KubeApi } from './kube-api.ts';
-import { drainDeadline } from '../../../shared/log-drain.ts';
 
 export interface LogFollowerOptions {
   api: KubeApi;

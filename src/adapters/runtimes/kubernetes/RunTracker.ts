@@ -1,6 +1,6 @@
 import { isEnded, type Run, type RuntimeUpdate } from '../../../core/run/run.ts';
-import { goneStatus, type JobFacts, newestPod, type PodFacts } from './job-status.ts';
 import { drainDeadline } from '../../../shared/log-drain.ts';
+import { goneStatus, type JobFacts, newestPod, type PodFacts } from './job-status.ts';
 import { RecheckTimer } from './RecheckTimer.ts';
 import type { RunLogs } from './RunLogs.ts';
 import {
