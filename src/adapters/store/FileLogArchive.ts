@@ -231,12 +231,8 @@ export class FileLogArchive implements LogArchive {
     const end = points[points.length - 1].bytes;
     const from = [...points].reverse().find((point) => point.cursor === applied);
     if (!from) {
-      this.#log.warn(
-        'the run stands at a log cursor the archive no longer knows; lines after it may be missing from it',
-        {
-          runId,
-        },
-      );
+      // Too far back, or ahead (its lines' write was cut by the crash): the runtime resends from the record.
+      this.#log.warn('the stored run stands at a log cursor the archive does not know', { runId, applied });
       return [];
     }
     if (from.bytes >= end) return [];
