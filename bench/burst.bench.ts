@@ -15,7 +15,8 @@
  *
  * `demo` comes from bench/templates (the manifests/ demo with a prebuilt image): a launch meets the
  * fake cluster only. Env: REPS (3), COMMANDS (200), IN_FLIGHT (50), CPU_PROF=<dir> (a V8 CPU profile
- * of each Trainyard start, written when it exits), ONLY=trainyard|ack|create|post (comma-separated).
+ * of each Trainyard start, written when it exits), ONLY=trainyard|ack|create|post (comma-separated),
+ * BOT_NODE_FLAGS (Node/V8 flags for the Trainyard child only).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -111,8 +112,10 @@ async function startBot(name: BotName, fakeAt: FakesAddress, data: string): Prom
     );
   }
   const profile = process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF}`] : [];
+  // V8 flags for Trainyard alone (e.g. BOT_NODE_FLAGS=--max-semi-space-size=2), to weigh their cost.
+  const flags = process.env.BOT_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   return startChild(
-    [...profile, 'bin/trainyard.mjs', 'start'],
+    [...profile, ...flags, 'bin/trainyard.mjs', 'start'],
     {
       ...env,
       TRAINYARD_RUNTIME: 'kubernetes',
