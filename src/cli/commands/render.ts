@@ -9,7 +9,7 @@ import { commandNames, planLaunch } from '../../services/runs/plan-launch.ts';
 import type { CliIo } from '../io.ts';
 import { previewJob } from '../preview-job.ts';
 import { previewPipeline } from '../preview-pipeline.ts';
-import { previewSweep } from '../render-sweep.ts';
+import { previewSweep } from '../preview-sweep.ts';
 
 /**
  * `trainyard render "<text>"`: prints the Job a launch or schedule command would create (for a
