@@ -33,6 +33,16 @@ export const MANAGED_SELECTOR = `${LABELS.managedBy}=${MANAGED_BY}`;
 
 /** Where a run's folders appear inside its container, on Kubernetes and Docker alike. */
 export const CONTAINER_PATHS = { artifacts: '/artifacts', inputs: '/inputs', code: '/code' } as const;
+
+/**
+ * The environment that tells a job where its folders are, on every runtime: TRAINYARD_ARTIFACTS,
+ * and TRAINYARD_INPUTS when it reads earlier runs' artifacts.
+ */
+export function runFolderEnv(artifacts: string, inputs: string | undefined): Record<string, string> {
+  return inputs === undefined
+    ? { TRAINYARD_ARTIFACTS: artifacts }
+    : { TRAINYARD_ARTIFACTS: artifacts, TRAINYARD_INPUTS: inputs };
+}
 const MAX_NAME = 63;
 
 /**

@@ -1,6 +1,12 @@
 import type Docker from 'dockerode';
 import type { Run } from '../../../core/run/run.ts';
-import { CONTAINER_PATHS, jobName, runAnnotations, runLabels } from '../../../core/run/run-identity.ts';
+import {
+  CONTAINER_PATHS,
+  jobName,
+  runAnnotations,
+  runFolderEnv,
+  runLabels,
+} from '../../../core/run/run-identity.ts';
 
 /**
  * The labels of a run's container: the Job's labels, plus its annotations (launcher, channel,
@@ -45,8 +51,8 @@ export function containerCreateOptions(
       ...mounts.inputs.map((i) => `${i.folder}:${CONTAINER_PATHS.inputs}/${i.path}:ro`),
       ...(mounts.code ? [`${mounts.code}:${CONTAINER_PATHS.code}:rw`] : []),
     ];
-    env.TRAINYARD_ARTIFACTS = CONTAINER_PATHS.artifacts;
-    if (mounts.inputs.length > 0) env.TRAINYARD_INPUTS = CONTAINER_PATHS.inputs;
+    const inputs = mounts.inputs.length > 0 ? CONTAINER_PATHS.inputs : undefined;
+    Object.assign(env, runFolderEnv(CONTAINER_PATHS.artifacts, inputs));
   }
   if (spec.resources.cpu) hostConfig.NanoCpus = Math.round(parseCpu(spec.resources.cpu) * 1e9);
   if (spec.resources.memory) hostConfig.Memory = parseMemory(spec.resources.memory);

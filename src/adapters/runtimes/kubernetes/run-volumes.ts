@@ -1,6 +1,6 @@
 import type { V1Container, V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { Run } from '../../../core/run/run.ts';
-import { CONTAINER_PATHS } from '../../../core/run/run-identity.ts';
+import { CONTAINER_PATHS, runFolderEnv } from '../../../core/run/run-identity.ts';
 
 /**
  * The parts of a run's Job that give it its folders: artifacts, the artifacts of the runs it
@@ -63,10 +63,15 @@ export function runVolumeParts(run: Run, opts: VolumeOptions): RunVolumeParts {
     mounts: [
       { name: ARTIFACTS_VOLUME, mountPath: CONTAINER_PATHS.artifacts, ...(claim && { subPath: run.id }) },
     ],
-    env: [{ name: 'TRAINYARD_ARTIFACTS', value: CONTAINER_PATHS.artifacts }],
+    env: [],
     initContainers: [],
   };
   const inputs = claim ? (spec.inputs ?? []) : [];
+  const folders = runFolderEnv(
+    CONTAINER_PATHS.artifacts,
+    inputs.length > 0 ? CONTAINER_PATHS.inputs : undefined,
+  );
+  parts.env.push(...Object.entries(folders).map(([name, value]) => ({ name, value })));
   for (const input of inputs) {
     parts.mounts.push({
       name: ARTIFACTS_VOLUME,
@@ -75,7 +80,6 @@ export function runVolumeParts(run: Run, opts: VolumeOptions): RunVolumeParts {
       readOnly: true,
     });
   }
-  if (inputs.length > 0) parts.env.push({ name: 'TRAINYARD_INPUTS', value: CONTAINER_PATHS.inputs });
   if (spec.code) {
     parts.volumes.push({ name: CODE_VOLUME, emptyDir: {} });
     parts.mounts.push({ name: CODE_VOLUME, mountPath: CONTAINER_PATHS.code });

@@ -4,6 +4,7 @@ import { processEnvAllowList } from '../../../config/env.ts';
 import { plural } from '../../../core/plural.ts';
 import { kubernetesOnlyRefusal } from '../../../core/run/kubernetes-only.ts';
 import type { Run, RunSpec, RuntimeUpdate } from '../../../core/run/run.ts';
+import { runFolderEnv } from '../../../core/run/run-identity.ts';
 import type { Placement, Runtime, RuntimeSink } from '../../../ports/runtime.ts';
 import { type GraceKill, graceKill } from '../../../shared/grace-kill.ts';
 import { createLineSplitter } from '../../../shared/line-splitter.ts';
@@ -137,8 +138,10 @@ export class ProcessRuntime implements Runtime {
     if (!this.dataDir) return prepared;
     const inputs = spec.inputs ?? [];
     const folders = await prepareRunFolders(this.dataDir, run.id, inputs, { links: true });
-    prepared.env.TRAINYARD_ARTIFACTS = folders.artifacts;
-    if (inputs.length > 0) prepared.env.TRAINYARD_INPUTS = folders.inputs;
+    Object.assign(
+      prepared.env,
+      runFolderEnv(folders.artifacts, inputs.length > 0 ? folders.inputs : undefined),
+    );
     if (spec.code) {
       const commit = await cloneRunCode(folders, spec.code);
       sink.resolved?.(run.id, { commit });
