@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { isPipelineFile } from '../../core/pipeline/is-pipeline.ts';
 import { parsePipeline } from '../../core/pipeline/parse-pipeline.ts';
-import { parseTemplate } from '../../core/template/parse-template.ts';
+import { readTemplateYaml, templateFromData } from '../../core/template/parse-template.ts';
 import type { Template, TemplateCatalog, TemplateProblem } from '../../core/template/template.ts';
 import { listTemplateFiles, type TemplateFile } from './template-files.ts';
 
@@ -79,12 +78,13 @@ export async function loadTemplates(dir: string): Promise<TemplateCatalog> {
       fail([{ file, message: `${fileName} cannot be read; check that it exists and is readable.` }]);
       continue;
     }
-    const pipeline = asPipeline(text);
-    if (pipeline.is) {
-      pipelineFiles.push({ name, file, data: pipeline.data });
+    // Parsed once: the same data says whether it is a pipeline file, or makes the template.
+    const yaml = readTemplateYaml(file, text);
+    if (yaml.ok && isPipelineFile(yaml.data)) {
+      pipelineFiles.push({ name, file, data: yaml.data });
       continue;
     }
-    const result = parseTemplate(name, file, join(root, name), text);
+    const result = yaml.ok ? templateFromData(name, file, join(root, name), yaml.data) : yaml;
     if (!result.ok) {
       fail(result.problems);
       continue;
@@ -104,14 +104,6 @@ export async function loadTemplates(dir: string): Promise<TemplateCatalog> {
     else catalog.broken.set(name, result.problems);
   }
   return catalog;
-}
-
-/** A pipeline file's parsed YAML; ordinary templates (and YAML errors) are left to parseTemplate. */
-function asPipeline(text: string): { is: true; data: unknown } | { is: false } {
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) return { is: false };
-  const data: unknown = doc.toJS();
-  return isPipelineFile(data) ? { is: true, data } : { is: false };
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -29,17 +29,33 @@ export function parseTemplate(
   dir: string,
   yamlText: string,
 ): ParseTemplateResult {
+  const yaml = readTemplateYaml(file, yamlText);
+  return yaml.ok ? templateFromData(name, file, dir, yaml.data) : yaml;
+}
+
+/** A template file's YAML as plain data, or why it is not valid YAML. */
+export function readTemplateYaml(
+  file: string,
+  yamlText: string,
+): { ok: true; data: unknown } | { ok: false; problems: TemplateProblem[] } {
+  const doc = parseDocument(yamlText, { prettyErrors: false });
+  if (doc.errors.length === 0) return { ok: true, data: doc.toJS() };
+  return {
+    ok: false,
+    problems: doc.errors.map((e) => ({ file, message: `This is not valid YAML: ${e.message}` })),
+  };
+}
+
+/** A template from its file's YAML data (read by readTemplateYaml). */
+export function templateFromData(
+  name: string,
+  file: string,
+  dir: string,
+  data: unknown,
+): ParseTemplateResult {
   const problem = (field: string | undefined, message: string): TemplateProblem =>
     field === undefined ? { file, message } : { file, field, message };
 
-  const doc = parseDocument(yamlText, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => problem(undefined, `This is not valid YAML: ${e.message}`)),
-    };
-  }
-  const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {
       ok: false,
