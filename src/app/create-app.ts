@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { ArtifactFolders } from '../adapters/artifacts/ArtifactFolders.ts';
 import { createChartRenderer } from '../adapters/charts/create-chart-renderer.ts';
 import type { Budget } from '../adapters/chat/slack/budget-window.ts';
@@ -16,7 +15,7 @@ import type { ImageBuilder } from '../ports/image-builder.ts';
 import type { Runtime } from '../ports/runtime.ts';
 import { Hub } from '../services/Hub.ts';
 import type { Logger } from '../shared/log.ts';
-import { removeRunFolders } from '../shared/run-folders.ts';
+import { artifactsRoot, removeRunFolders } from '../shared/run-folders.ts';
 import { type HttpSide, openHttpSide } from './http-side.ts';
 
 export interface AppOptions {
@@ -165,7 +164,7 @@ async function buildApp(
       builder,
       // TRAINYARD_DATA/artifacts: where the process and docker runtimes keep them, and where the
       // bot's pod mounts the artifacts claim on Kubernetes when it should list them (deploy/).
-      artifacts: new ArtifactFolders(join(config.dataDir, 'artifacts'), runtime.keepsArtifacts),
+      artifacts: new ArtifactFolders(artifactsRoot(config.dataDir), runtime.keepsArtifacts),
       log,
       metrics,
       schedules: { timezone: config.timezone, minIntervalSeconds: config.scheduleMinIntervalSeconds },

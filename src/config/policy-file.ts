@@ -21,24 +21,24 @@ function wholeNumberFrom(min: number) {
   return z.number({ error }).int({ error }).min(min, { error });
 }
 
+/** The policy file's keys and what each must be. */
+const policyShape = {
+  admins: z.array(id, { error: 'must be a list of Slack user ids' }).default([]),
+  channels: z
+    .record(z.union([z.literal(ANY), id], { error: `must be a channel id or "${ANY}"` }), templateList, {
+      error: 'must map channel ids (or "*") to template lists',
+    })
+    .optional(),
+  maxConcurrentRunsPerUser: wholeNumberFrom(1).optional(),
+  maxGpusPerRun: wholeNumberFrom(0).optional(),
+  maxParallelTrials: wholeNumberFrom(1).optional(),
+};
+const KEYS = Object.keys(policyShape);
+
 /** The policy file (TRAINYARD_CONFIG). Unknown keys are problems too: a typo must not silently open access. */
-const policySchema = z.strictObject(
-  {
-    admins: z.array(id, { error: 'must be a list of Slack user ids' }).default([]),
-    channels: z
-      .record(z.union([z.literal(ANY), id], { error: `must be a channel id or "${ANY}"` }), templateList, {
-        error: 'must map channel ids (or "*") to template lists',
-      })
-      .optional(),
-    maxConcurrentRunsPerUser: wholeNumberFrom(1).optional(),
-    maxGpusPerRun: wholeNumberFrom(0).optional(),
-    maxParallelTrials: wholeNumberFrom(1).optional(),
-  },
-  {
-    error:
-      'must be a mapping with admins, channels, maxConcurrentRunsPerUser, maxGpusPerRun and maxParallelTrials',
-  },
-);
+const policySchema = z.strictObject(policyShape, {
+  error: `must be a mapping with ${KEYS.slice(0, -1).join(', ')} and ${KEYS.at(-1)}`,
+});
 
 /** Every problem of the file as `file: field: message`, and the settings when there are none. */
 async function readPolicyFile(path: string): Promise<{ problems: string[]; settings?: PolicySettings }> {
@@ -62,7 +62,7 @@ async function readPolicyFile(path: string): Promise<{ problems: string[]; setti
       const field = issue.path.map(String).join('.');
       const message =
         issue.code === 'unrecognized_keys'
-          ? `unknown key(s) ${issue.keys.join(', ')}; the keys are admins, channels, maxConcurrentRunsPerUser, maxGpusPerRun, maxParallelTrials`
+          ? `unknown key(s) ${issue.keys.join(', ')}; the keys are ${KEYS.join(', ')}`
           : issue.message;
       return [path, field, message].filter(Boolean).join(': ');
     });

@@ -10,9 +10,8 @@ import { wakeableSleep } from './backoff.ts';
  * A log that streams forever must not hold the run's end back, so the wait never goes past
  * DRAIN_CEILING_FACTOR × drainMs after the end: 50 s with the default 5 s.
  *
- * On Kubernetes, LogFollower stops reading by this rule and RunTracker reports the end by it, so
- * the tracker's timer never cuts a log that its follower is still reading; the Docker runtime
- * waits by it with waitForLogEnd.
+ * Both runtimes wait by it (waitForLogEnd). On Kubernetes, RunTracker also reports the end by it,
+ * so the tracker's timer never cuts a log that its follower is still reading.
  */
 export const DRAIN_CEILING_FACTOR = 10;
 
@@ -35,10 +34,15 @@ export async function waitForLogEnd(
   const done = log.done.then(() => {
     finished = true;
   });
+  const left = () => drainDeadline(endedAt, log.progressAt, drainMs) - Date.now();
   for (;;) {
-    const left = drainDeadline(endedAt, log.progressAt, drainMs) - Date.now();
-    if (left <= 0 || finished) return;
-    const sleep = wakeableSleep(left);
+    if (finished) return;
+    if (left() <= 0) {
+      // Lines that came while this process was busy are taken in first: then the log may not be quiet.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (finished || left() <= 0) return;
+    }
+    const sleep = wakeableSleep(left());
     await Promise.race([done, sleep.done]);
     sleep.wake();
   }

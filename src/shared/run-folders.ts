@@ -17,9 +17,14 @@ export interface RunFolders {
   code: string;
 }
 
+/** The folder of every run's artifacts folder (TRAINYARD_DATA/artifacts), where they are listed from. */
+export function artifactsRoot(dataDir: string): string {
+  return join(dataDir, 'artifacts');
+}
+
 /** Where a run's artifacts are kept: the same place on every runtime that keeps them on this disk. */
 export function artifactsFolder(dataDir: string, runId: string): string {
-  return join(dataDir, 'artifacts', runId);
+  return join(artifactsRoot(dataDir), runId);
 }
 
 export function runFolders(dataDir: string, runId: string): RunFolders {

@@ -8,7 +8,7 @@ import { plural } from '../core/plural.ts';
 import { MAX_LISTED_ARTIFACTS, type Run } from '../core/run/run.ts';
 import { runOutputs } from '../core/run/run-outputs.ts';
 import { STATE_EMOJI } from './format.ts';
-import { formatBytes } from './run-facts.ts';
+import { artifactList } from './run-facts.ts';
 
 /**
  * Facts about a pipeline run that the Block Kit and console views share, so both say the same:
@@ -201,13 +201,11 @@ export function pipelineArtifacts(
       if (files.length === 0) continue;
       const shown = files.slice(0, Math.max(0, room));
       room -= shown.length;
-      const left = (run.artifacts.count ?? files.length) - shown.length;
-      const entries = shown.map((f) => `${f.name} (${formatBytes(f.size)})`).join(', ');
+      const count = run.artifacts.count ?? files.length;
       // Earlier steps may have used up the listing: then the count alone, not ", and N more".
       const list =
-        shown.length === 0
-          ? `${plural(left, 'file')} (not listed)`
-          : entries + (left > 0 ? `, and ${plural(left, 'more file')}` : '');
+        artifactList({ kept: run.artifacts.kept, files: shown, count }) ??
+        `${plural(count, 'file')} (not listed)`;
       steps.push({ key: instance.key, number: run.number, runId: run.id, list });
     }
   }

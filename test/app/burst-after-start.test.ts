@@ -15,10 +15,10 @@ import { eventually } from '../support/eventually.ts';
 import { FakeKubeApiServer } from '../support/kube-api-server.ts';
 import { FakeSlackApi } from '../support/slack-api.ts';
 import { sendSigned, slashCommand } from '../support/slack-requests.ts';
+import { ROOT, slackOnClusterEnv } from '../support/trainyard-cli.ts';
 
 const SECRET = 'burst-secret';
 const TOKEN = 'xoxb-burst';
-const ROOT = join(import.meta.dirname, '../..');
 
 /** Builds take as long as the test says: each waits for release(). */
 class SlowBuilder implements ImageBuilder {
@@ -67,16 +67,13 @@ describe('commands right after start', { timeout: 90_000 }, () => {
   function appEnv() {
     const data = mkdtempSync(join(tmpdir(), 'trainyard-burst-'));
     dirs.push(data);
-    return {
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TRAINYARD_RUNTIME: 'kubernetes',
-      TRAINYARD_DATA: data,
-      TRAINYARD_TEMPLATES: join(ROOT, 'manifests'),
-    };
+    return slackOnClusterEnv({
+      slackApiUrl: slack.apiUrl,
+      token: TOKEN,
+      secret: SECRET,
+      data,
+      templates: join(ROOT, 'manifests'),
+    });
   }
 
   async function startApp(builder?: ImageBuilder): Promise<{ app: App; base: string }> {

@@ -14,10 +14,10 @@ import { eventually } from '../support/eventually.ts';
 import { FakeKubeApiServer } from '../support/kube-api-server.ts';
 import { FakeSlackApi, type RecordedCall } from '../support/slack-api.ts';
 import { sendSigned, slashCommand } from '../support/slack-requests.ts';
+import { ROOT, slackOnClusterEnv } from '../support/trainyard-cli.ts';
 
 const SECRET = 'shutdown-secret';
 const TOKEN = 'xoxb-shutdown';
-const ROOT = join(import.meta.dirname, '../..');
 const RUNS = 100;
 
 /**
@@ -45,16 +45,13 @@ describe('shutdown with runs in flight and a Slack that hangs', { timeout: 90_00
   });
 
   async function startApp(): Promise<{ app: App; base: string }> {
-    const env = {
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TRAINYARD_RUNTIME: 'kubernetes',
-      TRAINYARD_DATA: data,
-      TRAINYARD_TEMPLATES: join(ROOT, 'manifests'),
-    };
+    const env = slackOnClusterEnv({
+      slackApiUrl: slack.apiUrl,
+      token: TOKEN,
+      secret: SECRET,
+      data,
+      templates: join(ROOT, 'manifests'),
+    });
     const app = await createApp({
       config: loadConfig(env, ROOT),
       log: silentLogger,

@@ -24,7 +24,7 @@ import { FakeKubeApiServer } from '../support/kube-api-server.ts';
 import { RELAY_TEMPLATES, RELAY_TRAINS, relayKey, relayLines, relayWeights } from '../support/relay-pods.ts';
 import { FakeSlackApi, type RecordedCall } from '../support/slack-api.ts';
 import { sendSigned, slashCommand } from '../support/slack-requests.ts';
-import { type SlackBot, startSlackBot } from '../support/trainyard-cli.ts';
+import { type SlackBot, slackOnClusterEnv, startSlackBot } from '../support/trainyard-cli.ts';
 
 const SECRET = 'pipeline-kill-secret';
 const TOKEN = 'xoxb-pipeline-kill';
@@ -75,15 +75,16 @@ describe('a pipeline through kill -9 of trainyard start (end to end)', { timeout
   });
 
   async function startBot(): Promise<SlackBot> {
-    const bot = await startSlackBot({
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      TRAINYARD_RUNTIME: 'kubernetes',
-      KUBECONFIG: kubeconfig,
-      TRAINYARD_TEMPLATES: RELAY_TEMPLATES,
-      TRAINYARD_DATA: data,
-    });
+    const bot = await startSlackBot(
+      slackOnClusterEnv({
+        slackApiUrl: slack.apiUrl,
+        token: TOKEN,
+        secret: SECRET,
+        data,
+        templates: RELAY_TEMPLATES,
+        kubeconfig,
+      }),
+    );
     bots.push(bot);
     return bot;
   }

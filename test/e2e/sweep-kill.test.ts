@@ -16,7 +16,7 @@ import { FakeKubeApiServer } from '../support/kube-api-server.ts';
 import { FakeSlackApi, type RecordedCall } from '../support/slack-api.ts';
 import { sendSigned, slashCommand } from '../support/slack-requests.ts';
 import { SWEEP_TEMPLATES, trainingScript } from '../support/sweep-pods.ts';
-import { type SlackBot, startSlackBot } from '../support/trainyard-cli.ts';
+import { type SlackBot, slackOnClusterEnv, startSlackBot } from '../support/trainyard-cli.ts';
 
 const SECRET = 'kill-secret';
 const TOKEN = 'xoxb-kill';
@@ -49,15 +49,16 @@ describe('a sweep through kill -9 of trainyard start (end to end)', { timeout: 1
   });
 
   async function startBot(): Promise<SlackBot> {
-    const bot = await startSlackBot({
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      TRAINYARD_RUNTIME: 'kubernetes',
-      KUBECONFIG: kubeconfig,
-      TRAINYARD_TEMPLATES: SWEEP_TEMPLATES,
-      TRAINYARD_DATA: data,
-    });
+    const bot = await startSlackBot(
+      slackOnClusterEnv({
+        slackApiUrl: slack.apiUrl,
+        token: TOKEN,
+        secret: SECRET,
+        data,
+        templates: SWEEP_TEMPLATES,
+        kubeconfig,
+      }),
+    );
     bots.push(bot);
     return bot;
   }

@@ -18,11 +18,11 @@ import { FakeKubeApiServer } from '../support/kube-api-server.ts';
 import { FakeSlackApi, type RecordedCall } from '../support/slack-api.ts';
 import { buttonPress, sendSigned, slashCommand } from '../support/slack-requests.ts';
 import { accuracyOf, SWEEP_TEMPLATES, trainingScript } from '../support/sweep-pods.ts';
+import { ROOT, slackOnClusterEnv } from '../support/trainyard-cli.ts';
 
 const SECRET = 'sweep-secret';
 const TOKEN = 'xoxb-sweep';
 const CHANNEL = 'CSWEEP';
-const ROOT = join(import.meta.dirname, '../..');
 
 async function until(what: string, check: () => boolean): Promise<void> {
   for (let i = 0; i < 3000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -45,16 +45,13 @@ describe('a sweep on Kubernetes, in Slack (end to end)', { timeout: 120_000 }, (
     data = mkdtempSync(join(tmpdir(), 'trainyard-sweep-k8s-'));
     // The Kubernetes client reads the kubeconfig from the process's own environment.
     process.env.KUBECONFIG = kube.writeKubeconfig({ namespace: 'ml' });
-    const env = {
-      SLACK_BOT_TOKEN: TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      TRAINYARD_RUNTIME: 'kubernetes',
-      TRAINYARD_DATA: data,
-      TRAINYARD_TEMPLATES: SWEEP_TEMPLATES,
-    };
+    const env = slackOnClusterEnv({
+      slackApiUrl: slack.apiUrl,
+      token: TOKEN,
+      secret: SECRET,
+      data,
+      templates: SWEEP_TEMPLATES,
+    });
     app = await createApp({
       config: loadConfig(env, ROOT),
       log: silentLogger,

@@ -81,3 +81,29 @@ export async function startSlackBot(env: Record<string, string>): Promise<SlackB
   });
   return { child, base: `http://127.0.0.1:${port}`, stderr: () => stderr, exited };
 }
+
+/**
+ * Trainyard's environment for Slack over HTTP (a fake Slack's Web API) and the Kubernetes
+ * runtime, listening on a free loopback port. `kubeconfig` for a child process; a bot in this
+ * process reads KUBECONFIG from the process's own environment.
+ */
+export function slackOnClusterEnv(opts: {
+  slackApiUrl: string;
+  token: string;
+  secret: string;
+  data: string;
+  templates: string;
+  kubeconfig?: string;
+}): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: opts.token,
+    SLACK_SIGNING_SECRET: opts.secret,
+    SLACK_API_URL: opts.slackApiUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TRAINYARD_RUNTIME: 'kubernetes',
+    TRAINYARD_DATA: opts.data,
+    TRAINYARD_TEMPLATES: opts.templates,
+    ...(opts.kubeconfig ? { KUBECONFIG: opts.kubeconfig } : {}),
+  };
+}

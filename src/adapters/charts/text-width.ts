@@ -6,6 +6,8 @@
  * full em, as in the CJK fonts one would add for them.
  */
 
+import { isWideCharacter } from '../../shared/wide-characters.ts';
+
 // Advance widths of DejaVu Sans in em, by group: each group's mean as read from the font's hmtx
 // table, every character within about 15% of it.
 const WIDTH_GROUPS: [chars: string, em: number][] = [
@@ -26,17 +28,9 @@ const WIDE_EM = 1;
 /** DejaVu Sans Bold is about this much wider than the regular weight. */
 const BOLD_FACTOR = 1.12;
 
-/** Hangul, CJK, fullwidth forms and emoji: a full em each. */
+/** East Asian wide characters and emoji: a full em each. */
 function isWide(code: number): boolean {
-  return (
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0xa4cf) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0x1f300 && code <= 0x1faff) ||
-    (code >= 0x20000 && code <= 0x3fffd)
-  );
+  return isWideCharacter(code) || (code >= 0x1f300 && code <= 0x1faff);
 }
 
 export function textWidth(text: string, fontSize: number, bold = false): number {

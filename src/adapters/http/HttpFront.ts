@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Route } from './health-routes.ts';
+import { answerText, type Route } from './health-routes.ts';
 
 /**
  * Slack gives an ack 3 s; a request held longer would be answered after Slack has told the user
@@ -39,16 +39,6 @@ interface Held {
   res: ServerResponse;
   timer: NodeJS.Timeout;
 }
-
-const answer = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
-  if (res.headersSent) return;
-  res.writeHead(status, {
-    'content-type': 'text/plain; charset=utf-8',
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(body);
-};
 
 /**
  * The bot's one HTTP port. It listens before anything heavy is loaded, so /healthz answers while
@@ -116,7 +106,7 @@ export class HttpFront {
       (r) => r.method === req.method || (req.method === 'HEAD' && r.method === 'GET'),
     );
     if (route) route.handler(req, res);
-    else if (matches.length) answer(res, 405, `${req.method} is not allowed on ${path}\n`);
+    else if (matches.length) answerText(res, 405, `${req.method} is not allowed on ${path}\n`);
     else this.fallBack(req, res, path);
   }
 
@@ -126,8 +116,8 @@ export class HttpFront {
     if (fallback.kind === 'mounted') this.dispatch(fallback.handler, req, res);
     else if (fallback.kind === 'awaited') this.hold(fallback.held, req, res);
     else if (fallback.kind === 'gone')
-      answer(res, 503, 'Trainyard is shutting down; try again in a moment.\n', { 'retry-after': '1' });
-    else answer(res, 404, `nothing at ${path}\n`);
+      answerText(res, 503, 'Trainyard is shutting down; try again in a moment.\n', { 'retry-after': '1' });
+    else answerText(res, 404, `nothing at ${path}\n`);
   }
 
   private hold(held: Set<Held>, req: IncomingMessage, res: ServerResponse): void {
@@ -149,7 +139,7 @@ export class HttpFront {
 
   private release(held: Held): void {
     clearTimeout(held.timer);
-    answer(held.res, 503, 'Trainyard is starting; try again in a moment.\n', { 'retry-after': '1' });
+    answerText(held.res, 503, 'Trainyard is starting; try again in a moment.\n', { 'retry-after': '1' });
   }
 
   private dispatch(handler: RequestListener, req: IncomingMessage, res: ServerResponse): void {
@@ -157,7 +147,7 @@ export class HttpFront {
       handler(req, res);
     } catch {
       // Bolt's receiver throws for a path it does not serve (its "deferred request" error).
-      answer(res, 404, `nothing at ${new URL(req.url ?? '/', 'http://localhost').pathname}\n`);
+      answerText(res, 404, `nothing at ${new URL(req.url ?? '/', 'http://localhost').pathname}\n`);
     }
   }
 }

@@ -16,10 +16,24 @@ export interface HealthRoutesOptions {
   metrics: Pick<MetricsRegistry, 'render' | 'contentType'>;
 }
 
-const text = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') => {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+/**
+ * A plain-text answer no cache keeps, for the health routes and HttpFront's own answers; `headers`
+ * add to (or replace) those. Nothing is sent when an answer has gone already.
+ */
+export function answerText(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(body);
-};
+}
 
 /**
  * `/healthz` (the process answers), `/readyz` (503 with a reason until ready) and `/metrics`
@@ -27,14 +41,14 @@ const text = (res: ServerResponse, status: number, body: string, type = 'text/pl
  */
 export function healthRoutes(opts: HealthRoutesOptions): Route[] {
   return [
-    { path: '/healthz', method: 'GET', handler: (_req, res) => text(res, 200, 'ok\n') },
+    { path: '/healthz', method: 'GET', handler: (_req, res) => answerText(res, 200, 'ok\n') },
     {
       path: '/readyz',
       method: 'GET',
       handler: (_req, res) => {
-        if (opts.isReady()) text(res, 200, 'ready\n');
+        if (opts.isReady()) answerText(res, 200, 'ready\n');
         else
-          text(
+          answerText(
             res,
             503,
             `not ready: ${opts.notReadyReason?.() ?? 'still connecting to the cluster and loading state'}\n`,
@@ -46,8 +60,8 @@ export function healthRoutes(opts: HealthRoutesOptions): Route[] {
       method: 'GET',
       handler: (_req, res) => {
         opts.metrics.render().then(
-          (body) => text(res, 200, body, opts.metrics.contentType),
-          (err: Error) => text(res, 500, `the metrics could not be collected: ${err.message}\n`),
+          (body) => answerText(res, 200, body, { 'content-type': opts.metrics.contentType }),
+          (err: Error) => answerText(res, 500, `the metrics could not be collected: ${err.message}\n`),
         );
       },
     },

@@ -9,7 +9,7 @@ import { commandNames, planLaunch } from '../../services/runs/plan-launch.ts';
 import type { CliIo } from '../io.ts';
 import { previewJob } from '../preview-job.ts';
 import { previewPipeline } from '../preview-pipeline.ts';
-import { previewSweep } from '../render-sweep.ts';
+import { previewSweep } from '../preview-sweep.ts';
 
 /**
  * `trainyard render "<text>"`: prints the Job a launch or schedule command would create (for a
@@ -34,13 +34,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout(notes.map((n) => `# ${n}\n`).join('') + renderManifestYaml(jobs));
     return 0;
   };
-  const where = { namespace: config.namespace ?? 'default', registry: config.registry };
-  const withVolumes = { ...where, artifactsClaim: config.artifactsClaim, gitImage: config.gitImage };
+  // Where and how the Kubernetes runtime would create the Jobs: every preview shows the same.
+  const cluster = {
+    namespace: config.namespace ?? 'default',
+    registry: config.registry,
+    artifactsClaim: config.artifactsClaim,
+    gitImage: config.gitImage,
+  };
   const parsed = parseCommand(args.join(' '), { templates: commandNames(catalog) });
   if (!parsed.ok) return refuse(parsed.error);
   const command = parsed.command;
   if (command.verb === 'sweep') {
-    const preview = previewSweep(catalog, command, withVolumes);
+    const preview = previewSweep(catalog, command, cluster);
     return preview.ok ? print(preview.notes, [preview.job]) : refuse(preview.error);
   }
   if (command.verb !== 'launch' && command.verb !== 'schedule') {
@@ -58,14 +63,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (pipeline && command.verb === 'launch') {
     const optionsProblem = pipelineOptionsProblem(command.options);
     if (optionsProblem) return refuse(optionsProblem);
-    const preview = previewPipeline(catalog, pipeline, command.params, withVolumes);
+    const preview = previewPipeline(catalog, pipeline, command.params, cluster);
     return preview.ok ? print(preview.notes, preview.jobs) : refuse(preview.error);
   }
   const options = command.verb === 'launch' ? command.options : {};
   const plan = planLaunch(catalog, command.template, command.params, options);
   if (!plan.ok) return refuse(plan.error);
   const { job, notes } = previewJob(plan.spec, {
-    ...withVolumes,
+    ...cluster,
     // Without --name the scheduler picks `<template>-<n>`; the preview shows the first such name.
     schedule: scheduleName,
   });

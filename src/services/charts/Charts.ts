@@ -50,7 +50,7 @@ export class Charts {
     return hasChartablePoints(extractSeries(run.history));
   }
 
-  /** Where a run's pictures go: the thread of its card, or its channel before it has one. */
+  /** Where a run's (or a group's) pictures go: the thread of its card, or its channel before it has one. */
   static placeOf(run: Pick<Run, 'card' | 'channel'>): ImagePlace {
     return run.card ? { channel: run.card.channel, thread: run.card.ts } : { channel: run.channel };
   }
@@ -73,8 +73,7 @@ export class Charts {
    */
   afterGroupNotice(ref: MessageRef | undefined, channel: string, card: GroupCard): void {
     if (card.kind !== 'sweep' || !card.sweep.trials.some((t) => t.value !== undefined)) return;
-    const where = ref ? { channel: ref.channel, thread: ref.ts } : { channel };
-    this.postChart(where, sweepSpec(card.sweep), sweepAbout(card.sweep));
+    this.postChart(Charts.placeOf({ card: ref, channel }), sweepSpec(card.sweep), sweepAbout(card.sweep));
   }
 
   /** Draws `spec` and posts it at `where`, in the background (a chart of anything). */

@@ -1,5 +1,6 @@
 import { extractSeries, MIN_CHART_POINTS } from '../../core/chart/series.ts';
 import type { Command } from '../../core/command/command.ts';
+import { plural } from '../../core/plural.ts';
 import type { Run } from '../../core/run/run.ts';
 import type { ChatPort, CommandOutcome } from '../../ports/chat.ts';
 import type { Store } from '../../ports/store.ts';
@@ -41,7 +42,6 @@ export class ChartCommand implements CommandModule<'chart'> {
 /** Why a run has no chart yet: how many points its metrics have, against the 3 a chart needs. */
 function tooFewPoints(run: Run): string {
   const most = Math.max(0, ...extractSeries(run.history).series.map((s) => s.points.length));
-  const has =
-    most === 0 ? 'has reported no metrics' : `has at most ${most} point${most === 1 ? '' : 's'} per metric`;
+  const has = most === 0 ? 'has reported no metrics' : `has at most ${plural(most, 'point')} per metric`;
   return `Run #${run.number} ${has} so far; a chart needs at least ${MIN_CHART_POINTS} points of one metric (lines like loss=0.3 in its log).`;
 }

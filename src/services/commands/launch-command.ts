@@ -1,21 +1,12 @@
 import type { Command } from '../../core/command/command.ts';
-import type { PipelineRun } from '../../core/pipeline/pipeline-run.ts';
 import type { TemplateCatalog } from '../../core/template/template.ts';
 import type { CommandOutcome, Requester } from '../../ports/chat.ts';
 import type { Launcher } from '../../ports/launcher.ts';
+import type { PipelineService } from '../pipelines/PipelineService.ts';
 import { type CommandModule, refuse } from './command-module.ts';
 
 /** What the launch command needs of the pipeline service. */
-export interface PipelineLauncher {
-  launch(req: {
-    pipeline: string;
-    params: Record<string, string>;
-    options: Record<string, string>;
-    user: string;
-    channel: string;
-  }): Promise<{ ok: true; record: PipelineRun } | { ok: false; error: string }>;
-  whenEnded(id: string): Promise<PipelineRun>;
-}
+type PipelineLauncher = Pick<PipelineService, 'launch' | 'whenEnded'>;
 
 /**
  * `/train <template> name=value ... --option value`: a run launched as the person who typed it,

@@ -8,7 +8,7 @@ import { answer, type CommandModule, refuse } from './command-module.ts';
 import { findRun } from './find-run.ts';
 
 export interface LineageCommandDeps {
-  store: Pick<Store, 'getRun' | 'loadRun' | 'loadRunByNumber' | 'pipelines'>;
+  store: Pick<Store, 'loadRun' | 'loadRunByNumber' | 'pipelines'>;
 }
 
 /**
@@ -38,8 +38,8 @@ export class LineageCommand implements CommandModule<'lineage'> {
   /** The run a pipeline's number stands for: its final step's run (the best one of a matrix). */
   private async pipelineRoot(ref: RunRef): Promise<{ runId: string } | { error: string } | undefined> {
     if (ref.kind !== 'number') return undefined;
-    const { pipelines } = this.deps.store;
-    const record = pipelines.getByNumber(ref.number) ?? (await pipelines.loadByNumber(ref.number));
+    // loadByNumber looks at the live records before history.
+    const record = await this.deps.store.pipelines.loadByNumber(ref.number);
     if (!record) return undefined;
     const [final] = finalOutputs(record.pipeline, record.steps);
     if (final) return { runId: final.runId };
@@ -64,7 +64,7 @@ async function loadLineageRuns(
     const id = queue.shift() as string;
     if (looked.has(id)) continue;
     looked.add(id);
-    const run = store.getRun(id) ?? (await store.loadRun(id));
+    const run = await store.loadRun(id);
     if (!run) continue;
     runs.set(id, run);
     queue.push(...(run.lineage?.inputs ?? []));

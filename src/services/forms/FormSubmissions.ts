@@ -118,7 +118,7 @@ export class FormSubmissions {
       options,
       user: from.user,
       channel,
-      origin: rerun ? { kind: 'rerun', runId: rerun.id } : { kind: 'command' },
+      origin: rerun ? { kind: 'rerun', runId: rerun.id, runNumber: rerun.number } : { kind: 'command' },
     };
     return { req, template };
   }

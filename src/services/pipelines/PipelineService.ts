@@ -2,7 +2,7 @@ import { applyDecision, decidePipeline, type PipelineDecision } from '../../core
 import { observeRuns } from '../../core/pipeline/observe-runs.ts';
 import type { PipelineRun } from '../../core/pipeline/pipeline-run.ts';
 import { type StepState, WAITING } from '../../core/pipeline/step-state.ts';
-import { isEnded, type Run } from '../../core/run/run.ts';
+import type { Run } from '../../core/run/run.ts';
 import type { TemplateCatalog } from '../../core/template/template.ts';
 import type { ChatPort } from '../../ports/chat.ts';
 import type { Launcher } from '../../ports/launcher.ts';
@@ -13,6 +13,7 @@ import { KeyedQueue } from '../../shared/keyed-queue.ts';
 import { KeyedWaiters } from '../../shared/keyed-waiters.ts';
 import type { Logger } from '../../shared/log.ts';
 import { newPipelineId, stepRunId } from '../../shared/pipeline-id.ts';
+import { RunStateChanges } from '../runs/run-state-changes.ts';
 import { checkPipeline, type PipelineLaunchRequest } from './launch-checks.ts';
 import { PipelineReports } from './PipelineReports.ts';
 import { stepRequest } from './step-request.ts';
@@ -51,7 +52,7 @@ export class PipelineService {
   private resumed = false;
   private readonly waiters = new KeyedWaiters<PipelineRun>();
   /** The last state of each step run the card showed: only a new state redraws it. */
-  private readonly shown = new Map<string, Run['state']>();
+  private readonly shown = new RunStateChanges();
   /** Pipelines whose card is to be redrawn shortly (many step runs move at once). */
   private readonly redraw = new Set<string>();
 
@@ -70,10 +71,7 @@ export class PipelineService {
     deps.events.onRunChanged((run) => {
       const id = pipelineOf(run);
       // Step lines show states, numbers and times, not progress: log lines need no redraw.
-      if (!id || this.shown.get(run.id) === run.state) return;
-      if (isEnded(run.state)) this.shown.delete(run.id);
-      else this.shown.set(run.id, run.state);
-      this.refreshSoon(id);
+      if (id && this.shown.moved(run)) this.refreshSoon(id);
     });
   }
 

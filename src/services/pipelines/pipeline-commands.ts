@@ -10,7 +10,7 @@ import { answer, type GroupVerb, type NumberedGroup } from '../commands/command-
 import type { PipelineService } from './PipelineService.ts';
 
 export interface PipelineCommandsDeps {
-  store: Pick<Store, 'getRun' | 'loadRun' | 'pipelines'>;
+  store: Pick<Store, 'loadRun' | 'pipelines'>;
   pipelines: Pick<PipelineService, 'stop'>;
   policy: Pick<Policy, 'mayStop'>;
   /** The last log lines of a run, as `logs <run>` answers them. */
@@ -23,8 +23,8 @@ export class PipelineCommands implements NumberedGroup {
 
   async onNumber(verb: GroupVerb, ref: RunRef, from: Requester): Promise<CommandOutcome | undefined> {
     if (ref.kind !== 'number') return undefined;
-    const { pipelines } = this.deps.store;
-    const record = pipelines.getByNumber(ref.number) ?? (await pipelines.loadByNumber(ref.number));
+    // loadByNumber looks at the live records before history.
+    const record = await this.deps.store.pipelines.loadByNumber(ref.number);
     if (!record) return undefined;
     switch (verb) {
       case 'status':
@@ -80,7 +80,7 @@ export class PipelineCommands implements NumberedGroup {
     const runs: Run[] = [];
     for (const state of Object.values(record.steps)) {
       if (!('runId' in state) || !state.runId) continue;
-      const run = store.getRun(state.runId) ?? (await store.loadRun(state.runId));
+      const run = await store.loadRun(state.runId);
       if (run) runs.push(run);
     }
     return runs.sort((a, b) => a.number - b.number);

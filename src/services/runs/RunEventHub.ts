@@ -1,22 +1,23 @@
 import type { Run } from '../../core/run/run.ts';
 import type { RunEvents, Unsubscribe } from '../../ports/run-events.ts';
+import { Listeners } from '../../shared/listeners.ts';
 import type { Logger } from '../../shared/log.ts';
 
 type Listener = (run: Run) => void;
 
 /** The run service's side of RunEvents: it tells, the listeners hear. */
 export class RunEventHub implements RunEvents {
-  private readonly changed = new Set<Listener>();
-  private readonly ended = new Set<Listener>();
+  private readonly changed = new Listeners<Run>();
+  private readonly ended = new Listeners<Run>();
 
   constructor(private readonly log: Logger) {}
 
   onRunChanged(listener: Listener): Unsubscribe {
-    return subscribe(this.changed, listener);
+    return this.changed.add(listener);
   }
 
   onRunEnded(listener: Listener): Unsubscribe {
-    return subscribe(this.ended, listener);
+    return this.ended.add(listener);
   }
 
   runChanged(run: Run): void {
@@ -27,21 +28,8 @@ export class RunEventHub implements RunEvents {
     this.tell(this.ended, run, 'ended');
   }
 
-  private tell(listeners: Set<Listener>, run: Run, event: string): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(run);
-      } catch (err) {
-        // A listener's bug must never stop the run or the listeners after it.
-        this.log.error('a run event listener failed', { event, run: run.id, err });
-      }
-    }
+  private tell(listeners: Listeners<Run>, run: Run, event: string): void {
+    // A listener's bug must never stop the run or the listeners after it.
+    listeners.tell(run, (err) => this.log.error('a run event listener failed', { event, run: run.id, err }));
   }
-}
-
-function subscribe(listeners: Set<Listener>, listener: Listener): Unsubscribe {
-  // Each subscription is its own entry, so subscribing one function twice needs two unsubscribes.
-  const entry: Listener = (run) => listener(run);
-  listeners.add(entry);
-  return () => listeners.delete(entry);
 }

@@ -93,8 +93,7 @@ export class RunService implements Launcher, RunEvents {
     // history segments), so a count of ended ones would follow retention, not anything real.
     deps.metrics.gauge('trainyard_runs', 'Runs under way (not ended) by state', ['state'], () => {
       const counts = new Map<RunState, number>(ACTIVE_STATES.map((s) => [s, 0]));
-      for (const r of store.listRuns())
-        if (!isEnded(r.state)) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
+      for (const r of store.listRuns({ active: true })) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);
       return [...counts].map(([state, value]) => ({ labels: { state }, value }));
     });
   }

@@ -78,21 +78,26 @@ export class RunUpdates implements RuntimeSink {
   }
 
   log(runId: string, lines: string[], cursor?: string): void {
-    if (!lines.length || !this.deps.store.getRun(runId)) return;
+    const run = this.deps.store.getRun(runId);
+    if (!run || !lines.length) return;
     // The archive keeps the cursor with the lines, in one step: after a crash, recovery resumes
     // the runtime there, and hands back the lines the store's copy missed (see takeIn).
     this.deps.logs.append(runId, lines, cursor);
-    this.takeIn(runId, lines, cursor);
+    this.apply(run, lines, cursor);
   }
 
   /**
-   * Log lines into the run's progress, metrics and outputs. Recovery calls it with archived lines
-   * the stored run missed: the store writes a moment after the archive, and a kill between the two
-   * would otherwise lose what they said (a pipeline step's outputs among them).
+   * Archived log lines the stored run missed, taken in without archiving them again: the store
+   * writes a moment after the archive, and a kill between the two would otherwise lose what they
+   * said (a pipeline step's outputs among them).
    */
   takeIn(runId: string, lines: string[], cursor?: string): void {
     const run = this.deps.store.getRun(runId);
-    if (!run || !lines.length) return;
+    if (run && lines.length) this.apply(run, lines, cursor);
+  }
+
+  /** Log lines into the run's progress, metrics and outputs. */
+  private apply(run: Run, lines: string[], cursor: string | undefined): void {
     const now = this.deps.now();
     const next = applyLogLines(run, lines, now, this.patternFor(run));
     if (next) this.save(cursor ? { ...next, logCursor: cursor } : next);

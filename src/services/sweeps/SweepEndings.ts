@@ -2,6 +2,7 @@ import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { GroupEnded } from '../../ports/group-events.ts';
 import type { Unsubscribe } from '../../ports/run-events.ts';
 import { KeyedWaiters } from '../../shared/keyed-waiters.ts';
+import { Listeners } from '../../shared/listeners.ts';
 import type { Logger } from '../../shared/log.ts';
 
 /**
@@ -9,15 +10,13 @@ import type { Logger } from '../../shared/log.ts';
  * callers of whenEnded (`console -e`). Each is told once per sweep, when its notice is recorded.
  */
 export class SweepEndings {
-  private readonly listeners = new Set<(ended: GroupEnded) => void>();
+  private readonly listeners = new Listeners<GroupEnded>();
   private readonly waiters = new KeyedWaiters<Sweep>();
 
   constructor(private readonly log: Logger) {}
 
   onGroupEnded(listener: (ended: GroupEnded) => void): Unsubscribe {
-    const entry = (ended: GroupEnded) => listener(ended);
-    this.listeners.add(entry);
-    return () => this.listeners.delete(entry);
+    return this.listeners.add(listener);
   }
 
   /** Resolves when `told` is called for the sweep. */
@@ -29,14 +28,10 @@ export class SweepEndings {
   told(done: Sweep): void {
     const ended: GroupEnded = { card: { kind: 'sweep', sweep: done }, channel: done.channel };
     if (done.card) ended.thread = done.card;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(ended);
-      } catch (err) {
-        // A listener's bug (a chart that cannot be drawn) never touches the sweep.
-        this.log.error('a group-ended listener failed', { sweep: done.id, err });
-      }
-    }
+    // A listener's bug (a chart that cannot be drawn) never touches the sweep.
+    this.listeners.tell(ended, (err) =>
+      this.log.error('a group-ended listener failed', { sweep: done.id, err }),
+    );
     this.waiters.tell(done.id, done);
   }
 }

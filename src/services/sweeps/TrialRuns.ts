@@ -2,6 +2,7 @@ import { isEnded, type Run } from '../../core/run/run.ts';
 import { observeRun, type TrialRun } from '../../core/sweep/observe-run.ts';
 import type { Sweep } from '../../core/sweep/sweep.ts';
 import type { Store } from '../../ports/store.ts';
+import { RunStateChanges } from '../runs/run-state-changes.ts';
 
 /** The sweep and trial a run belongs to, from the origin every trial is launched with. */
 export function trialOf(run: Run): { sweepId: string; index: number } | undefined {
@@ -19,8 +20,7 @@ export class TrialRuns {
   private readonly byTrial = new Map<string, Map<number, string>>();
   /** A run that has ended reads the same forever: observed once, not copied on every decision. */
   private readonly settled = new Map<string, TrialRun>();
-  /** The last state heard of each trial run still going. */
-  private readonly states = new Map<string, Run['state']>();
+  private readonly states = new RunStateChanges();
 
   constructor(private readonly store: Pick<Store, 'getRun' | 'loadRun' | 'listRuns'>) {}
 
@@ -34,10 +34,7 @@ export class TrialRuns {
     const trials = this.byTrial.get(trial.sweepId);
     // A sweep not indexed yet is indexed from the store when first asked (this run among them).
     if (trials && !trials.has(trial.index)) trials.set(trial.index, run.id);
-    const moved = this.states.get(run.id) !== run.state;
-    if (isEnded(run.state)) this.states.delete(run.id);
-    else this.states.set(run.id, run.state);
-    return moved;
+    return this.states.moved(run);
   }
 
   /** Trial index → its run, for every trial of the sweep that has one. */

@@ -110,7 +110,7 @@ export class SweepButtons implements ButtonModule {
       options: sweep.definition.launchOptions,
       user: from.user,
       channel: sweep.channel,
-      origin: { kind: 'rerun', runId: run.id },
+      origin: { kind: 'rerun', runId: run.id, runNumber: run.number },
     });
     return result.ok ? undefined : refuse(result.error).reply;
   }

@@ -77,7 +77,8 @@ describe('forms: opening and submitting (issue 14)', () => {
       { seconds: 7, exit_code: 3 },
       'the run’s own values, with the change',
     );
-    assert.deepEqual(rerun.origin, { kind: 'rerun', runId: run.id });
+    // By number too, so the card can still name it once the run has left the store's memory.
+    assert.deepEqual(rerun.origin, { kind: 'rerun', runId: run.id, runNumber: run.number });
   });
 
   it('launches a form once: duplicates share the verdict, a later resend and one after a restart close it', async () => {

@@ -5,25 +5,18 @@
  * ended. The whole hub runs with the real Kubernetes runtime against the loopback fake API server.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
-import { MetricsRegistry } from '../../../src/adapters/http/metrics.ts';
-import { createKubernetesRuntime } from '../../../src/adapters/runtimes/kubernetes/create-kubernetes-runtime.ts';
-import { FileLogArchive } from '../../../src/adapters/store/FileLogArchive.ts';
-import { FileStore } from '../../../src/adapters/store/FileStore.ts';
-import { createTemplateSource } from '../../../src/adapters/templates/template-source.ts';
-import { loadConfig } from '../../../src/config/env.ts';
+import type { FileLogArchive } from '../../../src/adapters/store/FileLogArchive.ts';
+import type { FileStore } from '../../../src/adapters/store/FileStore.ts';
 import { isEnded } from '../../../src/core/run/run.ts';
-import { Hub } from '../../../src/services/Hub.ts';
-import { silentLogger } from '../../../src/shared/log.ts';
+import type { Hub } from '../../../src/services/Hub.ts';
 import { eventually } from '../../support/eventually.ts';
-import { alice, testPolicy } from '../../support/hub-world.ts';
-import { FakeKubeApiServer } from '../../support/kube-api-server.ts';
+import { alice } from '../../support/hub-world.ts';
+import type { FakeKubeApiServer } from '../../support/kube-api-server.ts';
 import { RecordingChat } from '../../support/recording-chat.ts';
-import { DEMO_LINES, instantBuilder } from './pipeline-world.ts';
+import { type ClusterHub, startClusterHub, stepJob } from './pipeline-cluster.ts';
+import { DEMO_LINES } from './pipeline-world.ts';
 
 const MANIFESTS = join(import.meta.dirname, '../../../manifests');
 const DRAIN_MS = 200;
@@ -32,61 +25,21 @@ const FILLER = Array.from({ length: 12 }, (_, i) => `batch ${i + 1}/12`);
 
 describe('The demo pipeline on Kubernetes when the log streams lag behind the pods', () => {
   let fake: FakeKubeApiServer;
-  let dir: string;
   let hub: Hub;
   let store: FileStore;
   let logs: FileLogArchive;
+  let cluster: ClusterHub;
   const chat = new RecordingChat();
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trainyard-pipeline-slow-log-'));
-    fake = await FakeKubeApiServer.start();
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(fake.writeKubeconfig({ namespace: 'ml' }));
-    const runtime = createKubernetesRuntime({
-      config: loadConfig({}),
-      log: silentLogger,
-      metrics: new MetricsRegistry(),
-      kubeConfig,
-      tuning: { backoff: { baseMs: 5, maxMs: 50 }, logDrainMs: DRAIN_MS },
-    });
-    store = await FileStore.open(join(dir, 'data'));
-    logs = new FileLogArchive(join(dir, 'data'));
-    hub = new Hub({
-      store,
-      templates: createTemplateSource(MANIFESTS),
-      runtime,
-      chat,
-      policy: testPolicy,
-      logs,
-      builder: instantBuilder,
-      log: silentLogger,
-      metrics: new MetricsRegistry(),
-      schedules: { timezone: 'UTC', minIntervalSeconds: 60 },
-    });
-    await hub.start();
+    cluster = await startClusterHub({ chat, templates: MANIFESTS, logDrainMs: DRAIN_MS });
+    ({ fake, hub, store, logs } = cluster);
   });
-  after(async () => {
-    await hub.close();
-    await store.close();
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cluster.close());
 
   /** Runs the step's pod: it prints its lines at once and exits; its log stream takes its time. */
   async function runStep(step: string, index: number | undefined, lines: string[]) {
-    const find = () =>
-      fake
-        .jobs()
-        .find(
-          (j) =>
-            j.metadata.labels['trainyard.io/step'] === step &&
-            (index === undefined || j.metadata.annotations['trainyard.io/step-index'] === String(index)),
-        );
-    await eventually(`the Job of ${step}${index ? `#${index}` : ''}`, () => find() !== undefined);
-    const runId: string = find()?.metadata.labels['trainyard.io/run'];
-    await eventually(`a pod for ${runId}`, () => fake.podOf(runId) !== undefined);
-    const pod: string = fake.podOf(runId)?.metadata.name;
+    const { runId, pod } = await stepJob(fake, step, index);
     fake.paceLog(pod, { lineMs: 40 });
     fake.startContainer(pod);
     fake.log(pod, [...FILLER, ...lines]);

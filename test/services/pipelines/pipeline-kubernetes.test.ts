@@ -5,27 +5,20 @@
  * the containers and their logs as the test says.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
-import { MetricsRegistry } from '../../../src/adapters/http/metrics.ts';
-import { createKubernetesRuntime } from '../../../src/adapters/runtimes/kubernetes/create-kubernetes-runtime.ts';
-import { FileLogArchive } from '../../../src/adapters/store/FileLogArchive.ts';
-import { FileStore } from '../../../src/adapters/store/FileStore.ts';
-import { createTemplateSource } from '../../../src/adapters/templates/template-source.ts';
-import { loadConfig } from '../../../src/config/env.ts';
-import { Hub } from '../../../src/services/Hub.ts';
-import { silentLogger } from '../../../src/shared/log.ts';
+import type { FileStore } from '../../../src/adapters/store/FileStore.ts';
+import type { Hub } from '../../../src/services/Hub.ts';
 import { renderReply } from '../../../src/views/blocks/reply.ts';
 import { renderGroupNoticeText } from '../../../src/views/text/group-card-text.ts';
 import { renderReplyText } from '../../../src/views/text/reply-text.ts';
 import { eventually } from '../../support/eventually.ts';
-import { alice, testPolicy } from '../../support/hub-world.ts';
-import { FakeKubeApiServer } from '../../support/kube-api-server.ts';
+import { alice } from '../../support/hub-world.ts';
+import type { FakeKubeApiServer } from '../../support/kube-api-server.ts';
 import { RecordingChat } from '../../support/recording-chat.ts';
-import { DEMO_LINES, instantBuilder } from './pipeline-world.ts';
+import { type ClusterHub, startClusterHub, stepJob } from './pipeline-cluster.ts';
+import { DEMO_LINES } from './pipeline-world.ts';
 
 const MANIFESTS = join(import.meta.dirname, '../../../manifests');
 const SECRET_URL = 'https://bot:t0ken-s3cret@git.example.com/data/prep.git';
@@ -33,69 +26,32 @@ const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 
 describe('The demo pipeline on Kubernetes (fake API server, artifacts claim, code from git)', () => {
   let fake: FakeKubeApiServer;
-  let dir: string;
   let hub: Hub;
   let store: FileStore;
+  let cluster: ClusterHub;
   const chat = new RecordingChat();
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trainyard-pipeline-kube-'));
-    const templates = join(dir, 'manifests');
-    cpSync(MANIFESTS, templates, { recursive: true });
-    // prep takes its code from a private repository (the token must never reach the chat).
-    const prep = readFileSync(join(templates, 'prep.yaml'), 'utf8');
-    writeFileSync(join(templates, 'prep.yaml'), `${prep}code: { git: '${SECRET_URL}', ref: main }\n`);
-    fake = await FakeKubeApiServer.start();
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(fake.writeKubeconfig({ namespace: 'ml' }));
-    const runtime = createKubernetesRuntime({
-      config: loadConfig({ TRAINYARD_ARTIFACTS_CLAIM: 'trainyard-artifacts' }),
-      log: silentLogger,
-      metrics: new MetricsRegistry(),
-      kubeConfig,
+    cluster = await startClusterHub({
+      chat,
+      templates: (dir) => {
+        const templates = join(dir, 'manifests');
+        cpSync(MANIFESTS, templates, { recursive: true });
+        // prep takes its code from a private repository (the token must never reach the chat).
+        const prep = readFileSync(join(templates, 'prep.yaml'), 'utf8');
+        writeFileSync(join(templates, 'prep.yaml'), `${prep}code: { git: '${SECRET_URL}', ref: main }\n`);
+        return templates;
+      },
+      env: { TRAINYARD_ARTIFACTS_CLAIM: 'trainyard-artifacts' },
       // A step's outputs are in its last log lines: the end waits for them (read to the end, at once
       // when all is well), however slow a loaded test machine delivers the log stream.
-      tuning: { backoff: { baseMs: 5, maxMs: 50 }, logDrainMs: 30_000 },
+      logDrainMs: 30_000,
     });
-    store = await FileStore.open(join(dir, 'data'));
-    hub = new Hub({
-      store,
-      templates: createTemplateSource(templates),
-      runtime,
-      chat,
-      policy: testPolicy,
-      logs: new FileLogArchive(join(dir, 'data')),
-      builder: instantBuilder,
-      log: silentLogger,
-      metrics: new MetricsRegistry(),
-      schedules: { timezone: 'UTC', minIntervalSeconds: 60 },
-    });
-    await hub.start();
+    ({ fake, hub, store } = cluster);
   });
-  after(async () => {
-    await hub.close();
-    await store.close();
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => cluster.close());
 
-  /** The Job of a step instance once it exists, its pod's name, and the run id it belongs to. */
-  async function jobOf(step: string, index?: number) {
-    const find = () =>
-      fake
-        .jobs()
-        .find(
-          (j) =>
-            j.metadata.labels['trainyard.io/step'] === step &&
-            (index === undefined || j.metadata.annotations['trainyard.io/step-index'] === String(index)),
-        );
-    await eventually(`the Job of ${step}${index ? `#${index}` : ''}`, () => find() !== undefined);
-    const job = find();
-    assert.ok(job);
-    const runId: string = job.metadata.labels['trainyard.io/run'];
-    await eventually(`a pod for ${runId}`, () => fake.podOf(runId) !== undefined);
-    return { job, runId, pod: fake.podOf(runId)?.metadata.name as string };
-  }
+  const jobOf = (step: string, index?: number) => stepJob(fake, step, index);
 
   function runPod(pod: string, lines: string[]): void {
     fake.startContainer(pod);

@@ -47,6 +47,9 @@ describe('Sweep buttons, policy and bad input', () => {
     assert.equal(rerun.parent, undefined);
     assert.equal(rerun.spec.params.lr, 0.1);
     assert.equal(rerun.origin?.kind, 'rerun');
+    // The best trial by number too, so the rerun can name it once it has left the store's memory.
+    const best = w.runtime.submitted.find((r) => r.quiet && r.spec.params.lr === 0.1);
+    assert.deepEqual(rerun.origin, { kind: 'rerun', runId: best?.id, runNumber: best?.number });
     assert.equal(w.chat.cards.length, 1);
   });
 

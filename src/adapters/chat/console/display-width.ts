@@ -5,34 +5,18 @@
  * command took.
  */
 
+import { isWideCharacter } from '../../../shared/wide-characters.ts';
+
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
 const EMOJI_PICTURE = /^\p{Emoji_Presentation}$/u;
 const VARIATION_SELECTOR_EMOJI = '\uFE0F';
-
-/** Hangul, CJK, fullwidth forms and the other blocks terminals draw two columns wide. */
-function isWide(code: number): boolean {
-  return (
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0x303e) ||
-    (code >= 0x3041 && code <= 0x33ff) ||
-    (code >= 0x3400 && code <= 0x4dbf) ||
-    (code >= 0x4e00 && code <= 0x9fff) ||
-    (code >= 0xa000 && code <= 0xa4cf) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x20000 && code <= 0x3fffd)
-  );
-}
 
 /** Columns one character takes (0, 1 or 2); `next` is the character after it (a variation selector widens). */
 export function charWidth(ch: string, next?: string): number {
   if (ZERO_WIDTH.test(ch)) return 0;
   const code = ch.codePointAt(0) ?? 0;
   if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 0;
-  if (EMOJI_PICTURE.test(ch) || isWide(code)) return 2;
+  if (EMOJI_PICTURE.test(ch) || isWideCharacter(code)) return 2;
   return next === VARIATION_SELECTOR_EMOJI ? 2 : 1;
 }
 

@@ -66,8 +66,9 @@ export async function createSlackChat(opts: CreateSlackChatOptions): Promise<Sla
     );
   }
   // The hot chat methods and response_url answers go through the lean transport (issue 11).
-  const lean = new LeanTransport(botToken, apiUrl, log.child({ component: 'slack-web' }));
-  const web = createWebClient(botToken, apiUrl, boltLogger(log.child({ component: 'slack-web' })), lean);
+  const webLog = log.child({ component: 'slack-web' });
+  const lean = new LeanTransport(botToken, apiUrl, webLog);
+  const web = createWebClient(botToken, apiUrl, boltLogger(webLog), lean);
   const queue = new OutboundQueue({
     log: log.child({ component: 'slack-queue' }),
     metrics: opts.metrics,

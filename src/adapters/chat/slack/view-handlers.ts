@@ -16,6 +16,9 @@ import { type FormState, readFormSubmission } from '../../../views/blocks/read-f
 const SUBMIT_WITHIN_MS = 2_500;
 const TOO_SLOW = 'Trainyard took too long to check this form; submit it again in a moment.';
 
+/** A refusal about the form as a whole, not one of its fields (FORM_STALE). */
+const onForm = (text: string): FormVerdict => ({ ok: false, errors: { [FORM_STALE]: text } });
+
 /**
  * Who pressed, and from where: a message (its channel and response_url), an open form (its view,
  * and the channel Trainyard wrote into it), or the Home tab (no channel: the hub answers there).
@@ -93,19 +96,16 @@ async function decide(
   from: Requester,
   log: Logger,
 ): Promise<FormVerdict> {
-  if (!door) return { ok: false, errors: { [FORM_STALE]: TOO_SLOW } };
+  if (!door) return onForm(TOO_SLOW);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<FormVerdict>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, errors: { [FORM_STALE]: TOO_SLOW } }), SUBMIT_WITHIN_MS);
+    timer = setTimeout(() => resolve(onForm(TOO_SLOW)), SUBMIT_WITHIN_MS);
   });
   try {
     return await Promise.race([door.submitForm(submission, from), late]);
   } catch (err) {
     log.error('form submission failed', { err });
-    return {
-      ok: false,
-      errors: { [FORM_STALE]: 'Something went wrong on Trainyard’s side; the details are in its log.' },
-    };
+    return onForm('Something went wrong on Trainyard’s side; the details are in its log.');
   } finally {
     clearTimeout(timer);
   }

@@ -132,8 +132,7 @@ export class KubernetesRuntime implements Runtime {
    * exists already (whatever path led there) finds that Job and creates no twin.
    */
   async submit(run: Run): Promise<Placement> {
-    const { namespace } = this.opts;
-    const { artifactsClaim, gitImage } = this.opts;
+    const { namespace, artifactsClaim, gitImage } = this.opts;
     const body = renderJobManifest(run, { namespace, artifactsClaim, gitImage });
     this.tracker.submitting(run.id);
     // Its Job may be there already, its log read up to the run's cursor (a restart between the

@@ -2,7 +2,7 @@ import { type BackoffPolicy, backoffDelay, wakeableSleep } from '../../../shared
 import { createLineSplitter, splitLines } from '../../../shared/line-splitter.ts';
 import type { Logger } from '../../../shared/log.ts';
 import { type LogPosition, resumeSecond, TimestampedLog } from '../../../shared/log-cursor.ts';
-import { drainDeadline } from '../../../shared/log-drain.ts';
+import { waitForLogEnd } from '../../../shared/log-drain.ts';
 import type { KubeApiError } from './api-error.ts';
 import type { KubeApi } from './kube-api.ts';
 
@@ -32,12 +32,10 @@ export class LogFollower {
   private stopped = false;
   private over = false;
   private containerEnded = false;
-  /** When finish() was called, and when the stream last made progress (ms since the epoch). */
-  private endedAt = 0;
+  /** When the stream last made progress (ms since the epoch). */
   private lastProgress: number | undefined;
   /** Lines delivered so far: a stream that broke after bringing new ones was making progress. */
   private delivered = 0;
-  private drainTimer: NodeJS.Timeout | undefined;
   private readonly log: TimestampedLog;
   private abortCurrent: (() => void) | undefined;
   private wake: (() => void) | undefined;
@@ -46,7 +44,6 @@ export class LogFollower {
     this.log = new TimestampedLog(opts.from);
     this.done = this.run().finally(() => {
       this.over = true;
-      clearTimeout(this.drainTimer);
     });
   }
 
@@ -71,22 +68,9 @@ export class LogFollower {
   finish(drainMs: number): Promise<void> {
     if (this.containerEnded) return this.done;
     this.containerEnded = true;
-    this.endedAt = Date.now();
     this.wake?.();
-    this.stopWhenQuiet(drainMs);
+    void waitForLogEnd(this, Date.now(), drainMs).then(() => this.stop());
     return this.done;
-  }
-
-  /** One timer, moved on when it finds that lines came meanwhile (cheaper than one per line). */
-  private stopWhenQuiet(drainMs: number, lookedAgain = false): void {
-    if (this.over) return;
-    const left = drainDeadline(this.endedAt, this.lastProgress, drainMs) - Date.now();
-    if (left > 0) {
-      this.drainTimer = setTimeout(() => this.stopWhenQuiet(drainMs), left);
-      this.drainTimer.unref();
-    } else if (lookedAgain) this.stop();
-    // Lines that came while this process was busy are taken in first: then the log may not be quiet.
-    else setImmediate(() => this.stopWhenQuiet(drainMs, true));
   }
 
   stop(): void {

@@ -1,5 +1,6 @@
 import type { V1Job } from '@kubernetes/client-node';
 import type { Command } from '../core/command/command.ts';
+import { plural } from '../core/plural.ts';
 import { describeSpace } from '../core/sweep/space.ts';
 import { seedFromSweepId } from '../core/sweep/sweep-seed.ts';
 import type { TemplateCatalog } from '../core/template/template.ts';
@@ -36,7 +37,7 @@ export function previewSweep(
       ? `every combination of ${spaces}${plan.gridSize !== undefined && plan.gridSize > d.trials ? ` (the first ${d.trials} of ${plan.gridSize})` : ''}`
       : `${d.algo} search over ${spaces}`;
   notes.push(
-    `Sweep: ${d.trials} trial${d.trials === 1 ? '' : 's'}, ${how}, at most ${d.parallel} at a time, optimising ${d.metric} (${d.goal}).`,
+    `Sweep: ${plural(d.trials, 'trial')}, ${how}, at most ${d.parallel} at a time, optimising ${d.metric} (${d.goal}).`,
     `This is trial 1 (${d.spaces.map((s) => `${s.param}=${plan.firstTrial[s.param]}`).join(' ')}); each trial is a Job like it with its own params, number and suffix, and the sweep's id (${PREVIEW_SWEEP_ID} here) in its trainyard.io/sweep label.`,
     ...plan.notes,
   );
