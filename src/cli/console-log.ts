@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../config/env.ts';
 import { createLogger, type Level, type Logger } from '../shared/log.ts';
 import { terminalText } from '../views/text/terminal.ts';
 
@@ -25,10 +26,8 @@ export function createConsoleLog(opts: {
   level: Level;
   note: (text: string) => void;
 }): ConsoleLog {
-  mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, 'trainyard.log');
-  rotateIfLarge(file);
-  let fd: number | undefined = openSync(file, 'a');
+  let fd: number | undefined = openLogFile(opts.dataDir, file);
   const lastShown = new Map<string, number>();
   const show = (line: string, level: Level) => {
     if (level !== 'warn' && level !== 'error') return;
@@ -39,9 +38,10 @@ export function createConsoleLog(opts: {
     lastShown.set(msg, now);
     const why = entry.reason ?? entry.err?.message;
     // Log fields may quote a cluster or an engine: one safe line, never escape sequences.
-    const said = `${msg}${why ? ` (${String(why)})` : ''}`;
+    const said = terminalText(`${msg}${why ? ` (${String(why)})` : ''}`, 300);
+    // Most warnings are sentences: their full stop would read `.; see`.
     opts.note(
-      `${level === 'error' ? 'error' : 'warning'}: ${terminalText(said, 300)}; see ${terminalText(file)}`,
+      `${level === 'error' ? 'error' : 'warning'}: ${said.replace(/\.$/, '')}; see ${terminalText(file)}`,
     );
   };
   const log = createLogger(opts.level, {}, (line, level) => {
@@ -56,6 +56,19 @@ export function createConsoleLog(opts: {
       fd = undefined;
     },
   };
+}
+
+/** The log file, opened for appending; a data folder it cannot make is said as the store says it. */
+function openLogFile(dataDir: string, file: string): number {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    rotateIfLarge(file);
+    return openSync(file, 'a');
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot create the data folder ${dataDir} (${(error as Error).message}); set TRAINYARD_DATA to a writable folder.`,
+    );
+  }
 }
 
 function rotateIfLarge(file: string): void {

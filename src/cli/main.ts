@@ -67,7 +67,24 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
+/**
+ * A reader that goes away before the output ends (`trainyard templates | head -1`) ends the output,
+ * not the process with an EPIPE stack trace (EIO: a terminal that closed): what is left to print
+ * has nobody to read it. The console chat listens for the same on its own (LiveScreen), to stop
+ * its runs.
+ */
+function endQuietlyWhenTheReaderGoes(stream: NodeJS.WriteStream): void {
+  if (stream.listeners('error').includes(readerGone)) return;
+  stream.on('error', readerGone);
+}
+
+function readerGone(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE' && err.code !== 'EIO' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+}
+
 export function processIo(): CliIo {
+  endQuietlyWhenTheReaderGoes(process.stdout);
+  endQuietlyWhenTheReaderGoes(process.stderr);
   return {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

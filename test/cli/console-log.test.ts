@@ -70,4 +70,35 @@ describe('the console log', () => {
     assert.ok(existsSync(`${file}.1`));
     assert.match(readFileSync(file, 'utf8'), /^\{[^\n]*"after rotation"[^\n]*\}\n$/);
   });
+  it('a warning written as a sentence does not end in ".;" before the pointer to the file', () => {
+    const notes: string[] = [];
+    const { log, file, close } = createConsoleLog({
+      dataDir: dir,
+      level: 'info',
+      note: (t) => notes.push(t),
+    });
+    log.warn('The template folder /x holds no templates, so none can be launched.');
+    close();
+    assert.deepEqual(notes, [
+      `warning: The template folder /x holds no templates, so none can be launched; see ${file}`,
+    ]);
+  });
+
+  it('a data folder it cannot make is one sentence naming it, as the store says it', () => {
+    const notAFolder = join(dir, 'a-file');
+    writeFileSync(notAFolder, '');
+    assert.throws(
+      () => createConsoleLog({ dataDir: notAFolder, level: 'info', note: () => {} }),
+      (err: Error) => {
+        assert.equal(err.name, 'ConfigError');
+        assert.match(
+          err.message,
+          new RegExp(
+            `^Cannot create the data folder ${notAFolder} \\(EEXIST[^)]*\\); set TRAINYARD_DATA to a writable folder\\.$`,
+          ),
+        );
+        return true;
+      },
+    );
+  });
 });

@@ -166,7 +166,9 @@ export class LiveScreen {
   }
 
   private columns(): number {
-    return Math.max(20, this.out.columns ?? 100);
+    // A pseudo-terminal whose size was never set (`script -qc` with no terminal around it) says 0:
+    // its width is unknown, as readline takes it too, not 0.
+    return Math.max(20, this.out.columns || 100);
   }
 
   private write(text: string): void {

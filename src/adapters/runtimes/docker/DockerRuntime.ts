@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { Config } from '../../../config/env.ts';
+import { type Config, ConfigError } from '../../../config/env.ts';
 import { kubernetesOnlyRefusal } from '../../../core/run/kubernetes-only.ts';
 import { isEnded, type Run, type RunSpec } from '../../../core/run/run.ts';
 import { LABELS, MANAGED_SELECTOR } from '../../../core/run/run-identity.ts';
@@ -89,7 +89,8 @@ export class DockerRuntime implements Runtime {
     try {
       await this.docker.ping();
     } catch {
-      throw new Error(noEngineMessage(this.env));
+      // A setting to fix before the bot can run, like a missing kubeconfig: said as one sentence.
+      throw new ConfigError(noEngineMessage(this.env));
     }
     await this.events.connect();
   }

@@ -197,3 +197,20 @@ describe('LiveScreen and a reader that goes away', () => {
     assert.equal(told, 2, 'a listener added afterwards is told at once');
   });
 });
+
+describe('LiveScreen on a terminal that does not say its width', () => {
+  it('a pseudo-terminal of 0 columns (script -qc with no size set) gets cards at the usual width, not 19 columns', () => {
+    const writes: string[] = [];
+    const screen = new LiveScreen({ isTTY: true, columns: 0, write: (t: string) => writes.push(t) }, true, 0);
+    const card = '🏃 #2 sleep  Running  ▓▓▓▓▓░░░░░ 50%  loss=0.25';
+    screen.setLive([card, '   params: seconds=600 exit_code=0']);
+    screen.print('answer');
+    const drawn = writes.join('');
+    assert.ok(drawn.includes(card), `the card is cut: ${JSON.stringify(drawn)}`);
+    assert.ok(
+      drawn.includes('   params: seconds=600 exit_code=0'),
+      `the params are cut: ${JSON.stringify(drawn)}`,
+    );
+    screen.close();
+  });
+});
